@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AlertsModule } from './alerts/alerts.module.js';
 import { ApiTokenGuard } from './common/auth.guard.js';
 import { HttpErrorFilter } from './common/http-error.filter.js';
 import { ConfigModule } from './config/config.module.js';
@@ -20,6 +21,7 @@ export class AppModule {
         TypeOrmModule.forRoot({ ...dataSourceOptions(database), migrationsRun: true }),
         ObservabilityModule,
         SloModule,
+        AlertsModule,
       ],
       controllers: [HealthController],
       providers: [
