@@ -11,6 +11,7 @@ import { DatabaseTarget, dataSourceOptions } from './database/data-source-option
 import { HealthController } from './health/health.controller.js';
 import { ObservabilityModule } from './observability/observability.module.js';
 import { SloModule } from './slo/slo.module.js';
+import { UiModule } from './ui/ui.module.js';
 
 @Module({})
 export class AppModule {
@@ -24,6 +25,7 @@ export class AppModule {
         ObservabilityModule,
         SloModule,
         AlertsModule,
+        UiModule,
       ],
       controllers: [HealthController],
       providers: [

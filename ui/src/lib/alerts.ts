@@ -1,0 +1,82 @@
+import type { Alert, Change, Notification } from '../api/types.js';
+import { formatTime, shortDigest, shortImage } from './format.js';
+
+/** The delivery of an alert's notifications, summed up: failed wins over pending, pending over sent. */
+export interface DeliverySummary {
+  state: 'sent' | 'pending' | 'failed' | 'none' | 'unknown';
+  text: string;
+  errors: string[];
+}
+
+/** notifications is undefined on a server without the Slack notifier: say we don't know rather than "none". */
+export function deliverySummary(notifications: Notification[] | undefined): DeliverySummary {
+  if (notifications === undefined) return { state: 'unknown', text: 'Not reported', errors: [] };
+  if (notifications.length === 0) return { state: 'none', text: 'No notification', errors: [] };
+  const failed = notifications.filter((n) => n.state === 'failed');
+  const pending = notifications.filter((n) => n.state === 'pending');
+  const errors = failed.map(
+    (n) => `${n.channel}: ${n.error ?? 'unknown error'} (${plural(n.attempts, 'attempt')})`,
+  );
+  if (failed.length > 0)
+    return { state: 'failed', text: `Failed (${failed.length} of ${notifications.length})`, errors };
+  if (pending.length > 0) {
+    const retries = pending.filter((n) => n.attempts > 0);
+    const retrying = retries.length > 0 ? `, retrying after ${plural(retries[0]!.attempts, 'attempt')}` : '';
+    return {
+      state: 'pending',
+      text: `Pending (${pending.length} of ${notifications.length}${retrying})`,
+      errors: pending.filter((n) => n.error).map((n) => `${n.channel}: ${n.error}`),
+    };
+  }
+  return {
+    state: 'sent',
+    text: `Sent to ${[...new Set(notifications.map((n) => n.channel))].join(', ')}`,
+    errors: [],
+  };
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+/** Firing first (newest first), then the rest as recent history. */
+export function splitAlerts(alerts: Alert[]): { firing: Alert[]; recent: Alert[] } {
+  const byStart = [...alerts].sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+  return {
+    firing: byStart.filter((a) => a.state === 'firing'),
+    recent: byStart.filter((a) => a.state !== 'firing'),
+  };
+}
+
+/** The changes the correlator ties to an alert, one line each, most suspect first. */
+export function correlatedChanges(alert: Alert, timeZone?: string): string[] {
+  const suspects = alert.correlation?.suspects ?? [];
+  return suspects.map((s) => describeChange(s, timeZone));
+}
+
+export function describeChange(change: Partial<Change & { why: string }>, timeZone?: string): string {
+  const when = change.at ? ` at ${formatTime(change.at, timeZone)}` : '';
+  const where = change.workload
+    ? ` of ${change.namespace ? `${change.namespace}/` : ''}${change.workload}`
+    : '';
+  let text: string;
+  switch (change.kind) {
+    case 'deploy':
+      text = `Deploy${where} → ${change.digest ? shortDigest(change.digest) : shortImage(change.image)}${
+        change.image ? ` (${shortImage(change.image)})` : ''
+      }`;
+      break;
+    case 'warning':
+      text = `${change.count && change.count > 1 ? `${change.count}× ` : ''}warning ${change.reason ?? ''}${where}`;
+      break;
+    case 'configRollout':
+      text = `Configuration rollout${where}`;
+      break;
+    case 'scale':
+      text = `Scale${where}`;
+      break;
+    default:
+      text = change.message ?? 'Change';
+  }
+  return `${text}${when}${change.why ? ` — ${change.why}` : ''}`;
+}
