@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, stat, readdir, copyFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -22,6 +22,7 @@ const UI = join(ROOT, 'ui');
 export const SCREENSHOT_DIR = join(ROOT, 'test-artifacts', 'ui');
 /** With UPDATE_SCREENSHOTS=1 the tests also refresh the committed pictures the README shows. */
 const DOCS_SCREENSHOTS = join(ROOT, 'docs', 'screenshots');
+const DOCS_MAX_HEIGHT = 1_300;
 
 /** Builds the UI into ui/dist when a source file is newer than the last build (the service serves ui/dist). */
 export async function ensureUiBuilt(): Promise<void> {
@@ -67,6 +68,8 @@ export async function openBrowser(): Promise<TestBrowser> {
     locale: 'en-GB',
     reducedMotion: 'reduce',
   });
+  // Fail within seconds, not the default 30, when something the test waits for never shows.
+  context.setDefaultTimeout(10_000);
   const page = context.pages()[0] ?? (await context.newPage());
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -91,8 +94,14 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(SCREENSHOT_DIR, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   if (process.env.UPDATE_SCREENSHOTS === '1') {
+    // The committed copy is the top of the page at laptop size, to keep the repository small.
     await mkdir(DOCS_SCREENSHOTS, { recursive: true });
-    await copyFile(path, join(DOCS_SCREENSHOTS, `${name}.png`));
+    const height = await page.evaluate(() => document.documentElement.scrollHeight);
+    const width = page.viewportSize()!.width;
+    await page.screenshot({
+      path: join(DOCS_SCREENSHOTS, `${name}.png`),
+      clip: { x: 0, y: 0, width, height: Math.min(height, DOCS_MAX_HEIGHT) },
+    });
   }
   return path;
 }

@@ -80,7 +80,8 @@ export interface Correlation {
   imageComparison?: ImageComparison[] | null;
 }
 
-export type DeliveryState = 'sent' | 'pending' | 'failed';
+/** dry-run: no Slack token is configured, the message was kept instead of sent. */
+export type DeliveryState = 'sent' | 'pending' | 'failed' | 'dry-run';
 
 export interface Notification {
   channel: string;
@@ -89,6 +90,7 @@ export interface Notification {
   attempts: number;
   error: string | null;
   sentAt: string | null;
+  nextAttemptAt?: string | null;
 }
 
 export interface Alert {

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import { formatTime } from '../lib/format.js';
 import type { Marker } from '../lib/markers.js';
-import { positionPercent } from '../lib/markers.js';
+import { assignLanes, markerWidth, positionPercent } from '../lib/markers.js';
 import type { Aligned } from '../lib/series.js';
 
 export const COLORS = {
@@ -35,6 +35,8 @@ export interface ChartProps {
   from: number;
   to: number;
   markers?: Marker[];
+  /** false: draw the markers' lines only (small charts), their buttons are under the big charts. */
+  markerButtons?: boolean;
   height?: number;
   headingLevel?: 2 | 3;
 }
@@ -107,7 +109,7 @@ export function Chart(props: ChartProps) {
       </Heading>
       <figcaption class="chart-caption">{props.caption}</figcaption>
       <div class="chart-canvas" ref={target} role="img" aria-label={props.summary} />
-      {markers.length > 0 && plotBox && (
+      {markers.length > 0 && plotBox && props.markerButtons !== false && (
         <MarkerStrip
           markers={markers}
           from={props.from}
@@ -119,6 +121,9 @@ export function Chart(props: ChartProps) {
     </figure>
   );
 }
+
+/** Height of one row of marker buttons. */
+const LANE_REM = 1.45;
 
 function drawMarkers(u: uPlot, markers: Marker[]): void {
   const ctx = u.ctx;
@@ -148,17 +153,36 @@ function MarkerStrip(props: { markers: Marker[]; from: number; to: number; left:
   const [open, setOpen] = useState<string | null>(null);
   const [pinned, setPinned] = useState<string | null>(null);
   const shown = pinned ?? open;
+  const positions = props.markers.map((m) => positionPercent(m.at, props.from, props.to));
+  const { lanes, count } = assignLanes(
+    props.markers.map((m, i) => ({
+      center: (positions[i]! / 100) * props.width,
+      width: markerWidth(m.label),
+    })),
+  );
   return (
     <ul
       class="marker-strip"
-      style={{ marginLeft: `${props.left}px`, width: `${props.width}px` }}
+      style={{
+        marginLeft: `${props.left}px`,
+        width: `${props.width}px`,
+        height: `${count * LANE_REM + 0.3}rem`,
+      }}
       aria-label="Changes on this chart"
     >
-      {props.markers.map((marker) => {
-        const left = positionPercent(marker.at, props.from, props.to);
+      {props.markers.map((marker, i) => {
+        const left = positions[i]!;
         const detailsId = `marker-${marker.id.replace(/[^a-zA-Z0-9_-]/g, '_')}-${props.from}`;
         return (
-          <li key={marker.id} class={`marker marker-${marker.kind}`} style={{ left: `${left}%` }}>
+          <li
+            key={marker.id}
+            class={`marker marker-${marker.kind}`}
+            style={{
+              left: `${left}%`,
+              top: `${lanes[i]! * LANE_REM}rem`,
+              zIndex: shown === marker.id ? 6 : undefined,
+            }}
+          >
             <button
               type="button"
               class="marker-button"

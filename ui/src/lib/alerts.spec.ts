@@ -31,6 +31,11 @@ describe('deliverySummary', () => {
     expect(deliverySummary([note('pending', { attempts: 2, error: 'rate_limited' })]).text).toBe(
       'Pending (1 of 1, retrying after 2 attempts)',
     ));
+  it('says when Slack was not told because no token is set', () =>
+    expect(deliverySummary([note('dry-run')])).toMatchObject({
+      state: 'dry-run',
+      text: 'Dry run: not sent to #payments-oncall (no Slack token)',
+    }));
   it('tells no notification apart from a server that does not report them', () => {
     expect(deliverySummary([]).state).toBe('none');
     expect(deliverySummary(undefined).state).toBe('unknown');

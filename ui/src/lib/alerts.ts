@@ -3,7 +3,7 @@ import { formatTime, shortDigest, shortImage } from './format.js';
 
 /** The delivery of an alert's notifications, summed up: failed wins over pending, pending over sent. */
 export interface DeliverySummary {
-  state: 'sent' | 'pending' | 'failed' | 'none' | 'unknown';
+  state: 'sent' | 'pending' | 'failed' | 'dry-run' | 'none' | 'unknown';
   text: string;
   errors: string[];
 }
@@ -28,11 +28,10 @@ export function deliverySummary(notifications: Notification[] | undefined): Deli
       errors: pending.filter((n) => n.error).map((n) => `${n.channel}: ${n.error}`),
     };
   }
-  return {
-    state: 'sent',
-    text: `Sent to ${[...new Set(notifications.map((n) => n.channel))].join(', ')}`,
-    errors: [],
-  };
+  const channels = [...new Set(notifications.map((n) => n.channel))].join(', ');
+  if (notifications.every((n) => n.state === 'dry-run'))
+    return { state: 'dry-run', text: `Dry run: not sent to ${channels} (no Slack token)`, errors: [] };
+  return { state: 'sent', text: `Sent to ${channels}`, errors: [] };
 }
 
 function plural(count: number, word: string): string {

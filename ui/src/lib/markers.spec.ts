@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert, Change } from '../api/types.js';
-import { alertSegments, markersFromChanges, positionPercent } from './markers.js';
+import { alertSegments, assignLanes, markersFromChanges, positionPercent } from './markers.js';
 
 const at = (minute: number) => new Date(Date.UTC(2026, 10, 25, 12, minute)).toISOString();
 const sec = (minute: number) => Date.UTC(2026, 10, 25, 12, minute) / 1000;
@@ -103,4 +103,31 @@ describe('alertSegments', () => {
   });
   it('leaves out alerts outside the range', () =>
     expect(alertSegments([alert('old', 0, 5)], sec(10), sec(60), sec(60))).toEqual([]));
+});
+
+describe('assignLanes', () => {
+  it('keeps markers that do not touch in one lane', () =>
+    expect(
+      assignLanes([
+        { center: 50, width: 40 },
+        { center: 200, width: 40 },
+      ]),
+    ).toEqual({ lanes: [0, 0], count: 1 }));
+  it('stacks markers at the same time into lanes so that each stays clickable', () =>
+    expect(
+      assignLanes([
+        { center: 300, width: 100 },
+        { center: 302, width: 80 },
+        { center: 305, width: 60 },
+        { center: 500, width: 60 },
+      ]),
+    ).toEqual({ lanes: [0, 1, 2, 0], count: 3 }));
+  it('reuses a lane once the earlier marker has ended', () =>
+    expect(
+      assignLanes([
+        { center: 10, width: 20 },
+        { center: 15, width: 20 },
+        { center: 40, width: 20 },
+      ]).lanes,
+    ).toEqual([0, 1, 0]));
 });

@@ -157,3 +157,32 @@ export function alertSegments(alerts: Alert[], from: number, to: number, now: nu
       };
     });
 }
+
+/**
+ * Stacks markers whose buttons would overlap into lanes (rows), greedily from the left: a button centred on
+ * `center` takes `width` pixels. Returns each marker's lane, in the input's order, and how many lanes there are.
+ */
+export function assignLanes(
+  items: { center: number; width: number }[],
+  gap = 4,
+): { lanes: number[]; count: number } {
+  const order = items.map((item, index) => ({ ...item, index })).sort((a, b) => a.center - b.center);
+  const laneEnds: number[] = [];
+  const lanes: number[] = new Array(items.length).fill(0);
+  for (const item of order) {
+    const start = item.center - item.width / 2;
+    let lane = laneEnds.findIndex((end) => end + gap <= start);
+    if (lane === -1) {
+      lane = laneEnds.length;
+      laneEnds.push(0);
+    }
+    laneEnds[lane] = item.center + item.width / 2;
+    lanes[item.index] = lane;
+  }
+  return { lanes, count: Math.max(1, laneEnds.length) };
+}
+
+/** About how wide a marker's button is drawn, in pixels (icon, padding, monospace label, capped). */
+export function markerWidth(label: string): number {
+  return Math.min(144, 24 + label.length * 7);
+}

@@ -366,8 +366,10 @@ function BudgetChart(props: {
 function zeroGradient(u: uPlot, above: string, below: string): CanvasGradient | string {
   const top = u.bbox.top;
   const height = u.bbox.height;
-  if (height <= 0) return above;
-  const stop = zeroStop(top, height, u.valToPos(0, 'y', true));
+  const zeroY = u.valToPos(0, 'y', true);
+  // Before the first layout the scale is not known yet.
+  if (!(height > 0) || !Number.isFinite(top) || !Number.isFinite(zeroY)) return above;
+  const stop = zeroStop(top, height, zeroY);
   const gradient = u.ctx.createLinearGradient(0, top, 0, top + height);
   gradient.addColorStop(0, above);
   gradient.addColorStop(stop, above);
@@ -474,6 +476,7 @@ function BurnRateChart(props: {
       from={props.from}
       to={props.to}
       markers={props.markers}
+      markerButtons={false}
       height={150}
       headingLevel={3}
     />

@@ -1,0 +1,104 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { RunningBurnwatch } from '../../../src/app.js';
+import { AlertStore } from '../../../src/alerts/alert-store.js';
+import { AlertEntity } from '../../../src/alerts/alert.entity.js';
+import { DataSource } from 'typeorm';
+import { apiClient, resetDatabase, startTestApp } from '../../support/app.js';
+import { ensureUiBuilt, openBrowser, screenshot, type TestBrowser } from '../../support/browser.js';
+import { errorRateSlo, latencySlo } from '../../support/fixtures.js';
+
+const snapshot = (sliPercent: number, budgetRemainingPercent: number) => ({
+  sliPercent,
+  objective: 99,
+  budgetRemainingPercent,
+  burnRates: [],
+  exhaustionAt: null,
+});
+
+describe('the alerts page in a browser', () => {
+  let burnwatch: RunningBurnwatch;
+  let call: ReturnType<typeof apiClient>;
+  let browser: TestBrowser;
+
+  beforeAll(async () => {
+    await ensureUiBuilt();
+    burnwatch = await startTestApp();
+    call = apiClient(burnwatch.url);
+  });
+  afterAll(() => burnwatch?.close());
+  beforeEach(async () => {
+    await resetDatabase();
+    browser = await openBrowser();
+  });
+  afterEach(async () => {
+    const errors = browser.pageErrors;
+    await browser.close();
+    expect(errors).toEqual([]);
+  });
+
+  it('explains alerts when there are none yet', async () => {
+    await browser.page.goto(`${burnwatch.url}/alerts`);
+    await browser.page.getByRole('heading', { name: 'No alerts yet' }).waitFor();
+  });
+
+  it('lists firing and recent alerts with severity, duration and the correlated deploy', async () => {
+    const { page } = browser;
+    const checkout = (await call('POST', '/api/v1/slos', latencySlo({ objective: 99 }))).body;
+    const errors = (await call('POST', '/api/v1/slos', errorRateSlo())).body;
+    const store = burnwatch.app.get(AlertStore);
+    const now = Date.now();
+    const firing = await store.apply(
+      checkout,
+      { kind: 'fired', severity: 'page' },
+      snapshot(96.5, 42),
+      new Date(now - 45 * 60_000),
+    );
+    await store.apply(
+      errors,
+      { kind: 'fired', severity: 'ticket' },
+      snapshot(99.8, 70),
+      new Date(now - 26 * 3_600_000),
+    );
+    await store.apply(errors, { kind: 'resolved' }, snapshot(99.9, 72), new Date(now - 23 * 3_600_000));
+    // The correlation column is what the Kubernetes correlation fills when an alert fires.
+    await burnwatch.app.get(DataSource).manager.update(
+      AlertEntity,
+      { id: firing!.alertId },
+      {
+        correlation: {
+          suspects: [
+            {
+              kind: 'deploy',
+              at: new Date(now - 47 * 60_000).toISOString(),
+              namespace: 'shop',
+              workload: 'checkout',
+              image: 'registry.example/shop/checkout:1.4.3',
+              digest: 'sha256:9e8d7c6b5a4f3e2d1c0b',
+            },
+          ],
+          events: [],
+          imageComparison: null,
+        },
+      },
+    );
+
+    await page.goto(`${burnwatch.url}/alerts`);
+    const firingSection = page.getByRole('region', { name: /Firing/ });
+    const row = firingSection.locator(`tr[data-alert="${firing!.alertId}"]`);
+    await row.waitFor();
+    const text = (await row.textContent())!;
+    expect(text).toContain('checkout-latency');
+    expect(text).toContain('Page');
+    expect(text).toMatch(/45 m\s*so far/);
+    expect(text).toContain('Deploy of shop/checkout → 9e8d7c6b5a4f (checkout:1.4.3)');
+
+    const recent = page.getByRole('region', { name: /Recent/ });
+    const resolved = (await recent.locator('tr[data-slo="checkout-errors"]').textContent())!;
+    expect(resolved).toContain('Ticket');
+    expect(resolved).toContain('3 h');
+    await screenshot(page, 'alerts');
+
+    await row.getByRole('link', { name: 'checkout-latency' }).click();
+    await page.waitForURL('**/slos/checkout-latency');
+  });
+});
