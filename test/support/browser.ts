@@ -88,18 +88,26 @@ export async function openBrowser(): Promise<TestBrowser> {
   };
 }
 
-/** Saves a screenshot under test-artifacts/ui/ (git-ignored); UPDATE_SCREENSHOTS=1 refreshes docs/screenshots/. */
-export async function screenshot(page: Page, name: string): Promise<string> {
+/**
+ * Saves a screenshot under test-artifacts/ui/ (git-ignored). The one picture per page that the README shows is
+ * marked `docs`: UPDATE_SCREENSHOTS=1 refreshes it in docs/screenshots/.
+ */
+export async function screenshot(
+  page: Page,
+  name: string,
+  options: { docs?: boolean } = {},
+): Promise<string> {
   await mkdir(SCREENSHOT_DIR, { recursive: true });
   const path = join(SCREENSHOT_DIR, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
-  if (process.env.UPDATE_SCREENSHOTS === '1') {
+  if (options.docs && process.env.UPDATE_SCREENSHOTS === '1') {
     // The committed copy is the top of the page at laptop size, to keep the repository small.
     await mkdir(DOCS_SCREENSHOTS, { recursive: true });
     const height = await page.evaluate(() => document.documentElement.scrollHeight);
     const width = page.viewportSize()!.width;
     await page.screenshot({
       path: join(DOCS_SCREENSHOTS, `${name}.png`),
+      fullPage: true,
       clip: { x: 0, y: 0, width, height: Math.min(height, DOCS_MAX_HEIGHT) },
     });
   }

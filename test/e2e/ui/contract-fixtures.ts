@@ -194,3 +194,64 @@ export async function routeContractApis(page: Page, slo: string, s: Story): Prom
 function round(value: number): number {
   return Math.round(value * 100) / 100;
 }
+
+/** Statuses for the list: one SLO per state, with budgets far enough apart to check the order. */
+export function statuses(s: Story) {
+  const base = status(s, 'checkout-latency');
+  const calm = base.burnRates.map((r) => ({ ...r, long: 0.4, short: 0.3, firing: false }));
+  return {
+    items: [
+      base,
+      {
+        ...base,
+        slo: 'checkout-errors',
+        status: 'ticket',
+        objective: 99.9,
+        window: '30d',
+        sli: { percent: 99.93, approximate: false, total: 4_000_000, bad: 2_800 },
+        errorBudget: { ...base.errorBudget, remainingPercent: 18, consumedPercent: 82 },
+        burnRates: calm.map((r) => (r.longWindow === '1d' ? { ...r, long: 3.4, firing: true } : r)),
+        forecast: {
+          burnRate: 3.4,
+          exhaustionAt: new Date((s.now + 19 * 3600) * 1000).toISOString(),
+          secondsToExhaustion: 19 * 3600,
+        },
+      },
+      {
+        ...base,
+        slo: 'search-p95',
+        team: 'search',
+        workload: 'search',
+        status: 'ok',
+        sli: { percent: 99.6, approximate: true, total: 40_000, bad: 160 },
+        errorBudget: { ...base.errorBudget, remainingPercent: 87.5, consumedPercent: 12.5 },
+        burnRates: calm,
+        forecast: { burnRate: 0.4, exhaustionAt: null, secondsToExhaustion: null },
+      },
+      {
+        ...base,
+        slo: 'invoice-errors',
+        namespace: 'billing',
+        workload: 'invoices',
+        status: 'noData',
+        sli: { percent: null, approximate: false, total: 0, bad: 0 },
+        errorBudget: {
+          totalEvents: 0,
+          consumedEvents: 0,
+          remainingEvents: 0,
+          remainingPercent: null,
+          consumedPercent: null,
+        },
+        burnRates: calm.map((r) => ({ ...r, long: null, short: null })),
+        forecast: { burnRate: null, exhaustionAt: null, secondsToExhaustion: null },
+        dataFreshness: { lastDataAt: null, ageSeconds: null },
+      },
+    ],
+  };
+}
+
+export async function routeStatuses(page: Page, s: Story): Promise<void> {
+  await page.route('**/api/v1/slo-statuses*', (route) =>
+    route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(statuses(s)) }),
+  );
+}

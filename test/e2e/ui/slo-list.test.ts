@@ -3,6 +3,7 @@ import type { RunningBurnwatch } from '../../../src/app.js';
 import { apiClient, resetDatabase, startTestApp } from '../../support/app.js';
 import { ensureUiBuilt, openBrowser, screenshot, type TestBrowser } from '../../support/browser.js';
 import { errorRateSlo, latencySlo, timesliceSlo } from '../../support/fixtures.js';
+import { routeStatuses, story } from './contract-fixtures.js';
 
 describe('the SLO list in a browser', () => {
   let burnwatch: RunningBurnwatch;
@@ -71,6 +72,56 @@ describe('the SLO list in a browser', () => {
     await expect.poll(() => rowNames(browser)).toEqual(['invoice-errors']);
     await page.getByRole('button', { name: 'Clear filters' }).click();
     await expect.poll(() => rowNames(browser)).toHaveLength(3);
+  });
+
+  it("shows each SLO's status, SLI, budget left, fastest burn and forecast, sorted by budget left", async () => {
+    const { page } = browser;
+    await routeStatuses(page, story(Date.now()));
+    await page.goto(burnwatch.url + '/');
+    // Least budget first; an SLO without data has no budget and goes last.
+    await expect
+      .poll(() => rowNames(browser))
+      .toEqual(['checkout-latency', 'checkout-errors', 'search-p95', 'invoice-errors']);
+    const cells = async (name: string) =>
+      page.locator(`tr[data-slo="${name}"] td`).evaluateAll((tds) => tds.map((td) => td.textContent!.trim()));
+    expect(await cells('checkout-latency')).toEqual([
+      'Page',
+      '99 % / 28d',
+      '98.85 %',
+      '-15 %',
+      '2.1× over 3d',
+      'exhausted',
+    ]);
+    expect(await cells('checkout-errors')).toEqual([
+      'Ticket',
+      '99.9 % / 30d',
+      '99.93 %',
+      '18 %',
+      '3.4× over 1d',
+      'in 19 h',
+    ]);
+    expect(await cells('search-p95')).toEqual([
+      'OK',
+      '99 % / 28d',
+      '≈ 99.6 %',
+      '87.5 %',
+      '0.4× over 1h',
+      'not at this rate',
+    ]);
+    expect(await cells('invoice-errors')).toEqual(['No data', '99 % / 28d', '—', '—', '—', '—']);
+    expect(
+      await page
+        .getByRole('meter', { name: 'Error budget left for search-p95' })
+        .getAttribute('aria-valuenow'),
+    ).toBe('87.5');
+    await screenshot(page, 'slo-list', { docs: true });
+
+    await page.getByRole('button', { name: /Budget left/ }).click();
+    await expect
+      .poll(() => rowNames(browser))
+      .toEqual(['search-p95', 'checkout-errors', 'checkout-latency', 'invoice-errors']);
+    await page.getByLabel('Status').selectOption('ticket');
+    await expect.poll(() => rowNames(browser)).toEqual(['checkout-errors']);
   });
 
   it('opens an SLO from the list with the keyboard', async () => {

@@ -98,7 +98,7 @@ describe('the SLO page in a browser', () => {
     await details.waitFor();
     expect(await details.textContent()).toContain('Image registry.example/shop/checkout:1.4.3');
     expect(await details.textContent()).toContain('(was 1a2b3c4d5e6f)');
-    await screenshot(page, 'slo-page');
+    await screenshot(page, 'slo-page', { docs: true });
 
     // Kubernetes warnings of one reason are folded into one marker.
     expect(await budget.getByRole('button', { name: 'BackOff ×5' }).count()).toBe(1);

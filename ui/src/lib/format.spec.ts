@@ -75,6 +75,12 @@ describe('formatForecast', () => {
       remaining: -3,
       expected: 'exhausted',
     },
+    {
+      name: 'no budget yet (no data) has no forecast',
+      forecast: { secondsToExhaustion: null, exhaustionAt: null },
+      remaining: null,
+      expected: '—',
+    },
   ])('$name', ({ forecast, remaining, expected }) =>
     expect(formatForecast(forecast, remaining)).toBe(expected),
   );

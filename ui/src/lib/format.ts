@@ -83,8 +83,8 @@ export function formatForecast(
   forecast: { secondsToExhaustion: number | null; exhaustionAt: string | null } | null | undefined,
   remainingPercent: number | null | undefined,
 ): string {
-  if (remainingPercent !== null && remainingPercent !== undefined && remainingPercent <= 0)
-    return 'exhausted';
+  if (remainingPercent === null || remainingPercent === undefined) return NONE;
+  if (remainingPercent <= 0) return 'exhausted';
   if (!forecast || forecast.secondsToExhaustion === null) return 'not at this rate';
   return `in ${formatDuration(forecast.secondsToExhaustion)}`;
 }
