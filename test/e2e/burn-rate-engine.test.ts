@@ -3,7 +3,7 @@ import { RunningBurnwatch } from '../../src/app.js';
 import { SloEngine } from '../../src/alerts/engine/slo-engine.service.js';
 import { SensorScraperService } from '../../src/integrations/metrics/sensor-scraper.service.js';
 import { ManualClock, apiClient, resetDatabase, startTestApp } from '../support/app.js';
-import { errorRateSlo, latencySlo } from '../support/fixtures.js';
+import { errorRateSlo, latencySlo, timesliceSlo } from '../support/fixtures.js';
 import { SensorStandIn } from '../support/sensor-standin.js';
 
 const SCRAPE_SECONDS = 15;
@@ -125,6 +125,41 @@ describe('the burn-rate engine on sensor data', () => {
     // 99 %: 14.4 × 0.01 × 3600 s = 518 s of only slow requests.
     expect(detectedAfter).toBeGreaterThanOrEqual(480);
     expect(detectedAfter).toBeLessThanOrEqual(518 + SCRAPE_SECONDS + EVAL_SECONDS);
+  });
+
+  it('budgets a P95 latency SLO in 1-minute timeslices and pages when slices turn bad', async () => {
+    const slo = timesliceSlo({
+      name: 'checkout-p95',
+      service: { namespace: 'shop', workload: 'checkout' },
+      window: '30d',
+    });
+    expect((await api('POST', '/api/v1/slos', slo)).status).toBe(201);
+    // A day of traffic in every minute (5-minute steps would leave 4 minutes in 5 without a slice).
+    await run(86400, good, undefined, 60);
+    await run(3600, good);
+    const healthy = (await api('GET', '/api/v1/slos/checkout-p95/status')).body;
+    expect(healthy).toMatchObject({ status: 'ok', sli: { percent: 100, bad: 0 } });
+    // The sli counts slices, not requests: every minute of the warm-up that held requests is one good slice.
+    expect(healthy.sli.total).toBeGreaterThanOrEqual(1440 + 60 - 1);
+    expect(healthy.sli.total).toBeLessThanOrEqual(1440 + 60 + 1);
+
+    // 10 % of requests slow is a P95 of 0.5 s: every slice turns bad, though 90 % of requests stay fast.
+    const mostlyFast = (step: number) => {
+      sensor.record(RPS * step * 0.9, 200, 0.02);
+      sensor.record(RPS * step * 0.1, 200, 0.5);
+    };
+    const detectedAfter = await run(1800, mostlyFast, hasFiring('checkout-p95', 'page'));
+    // 99 % of slices good, 1 h window at 14.4×: 14.4 % of 60 slices = 8.64 bad minutes.
+    expect(detectedAfter).toBeGreaterThanOrEqual(8 * 60);
+    expect(detectedAfter).toBeLessThanOrEqual(10 * 60 + SCRAPE_SECONDS + EVAL_SECONDS);
+    const series = (
+      await api(
+        'GET',
+        '/api/v1/slos/checkout-p95/timeseries?step=60&from=' + (clock.now().getTime() / 1000 - 1800),
+      )
+    ).body;
+    expect(series.requests.slice(-5)).toEqual([1, 1, 1, 1, 1]);
+    expect(series.bad.slice(-5)).toEqual([1, 1, 1, 1, 1]);
   });
 
   it('raises no alert for a sensor restart (counter reset) or a sensor that disappears', async () => {

@@ -15,7 +15,12 @@ beforeAll(async () => {
   sensor = await new SensorStandIn({ namespace: 'shop', workload: 'checkout' }).start();
   traffic = setInterval(() => sensor.record(50, 502, 0.01), 100);
   burnwatch = await startTestApp({
-    engine: { scrapeTargets: [sensor.url, DEAD_TARGET], scrapeIntervalSeconds: 1, evalIntervalSeconds: 1, schedule: true },
+    engine: {
+      scrapeTargets: [sensor.url, DEAD_TARGET],
+      scrapeIntervalSeconds: 1,
+      evalIntervalSeconds: 1,
+      schedule: true,
+    },
   });
 });
 afterAll(async () => {
@@ -48,6 +53,8 @@ describe('the scheduled scrape and evaluation', () => {
     expect(metrics).toMatch(/burnwatch_slos_evaluated_total [1-9]/);
     expect(metrics).toMatch(/burnwatch_samples_ingested_total [1-9]/);
     // The dead target is counted, and did not stop the live one from paging.
-    expect(metrics).toMatch(/burnwatch_scrape_errors_total\{target="http:\/\/127\.0\.0\.1:9\/metrics"\} [1-9]/);
+    expect(metrics).toMatch(
+      /burnwatch_scrape_errors_total\{target="http:\/\/127\.0\.0\.1:9\/metrics"\} [1-9]/,
+    );
   });
 });

@@ -15,6 +15,13 @@ import {
 import { MetricsService } from '../../observability/metrics.service.js';
 import { badEventsOf, seriesMatches } from '../../slo/domain/series-match.js';
 import { SloSpec, effectiveBurnRateWindows, windowSeconds } from '../../slo/domain/slo.js';
+import {
+  SliceData,
+  addToSlice,
+  classifySlices,
+  sliceStartOf,
+  timesliceMinutes,
+} from '../../slo/domain/timeslice.js';
 import { AlertStore } from '../alert-store.js';
 import { Lease } from './lease.js';
 import { MapMinuteCounts, MinuteCountsStore } from './minute-counts.js';
@@ -28,6 +35,8 @@ interface SloRuntime {
   counts: MinuteCountsStore;
   approximate: boolean;
   needsBackfill: boolean;
+  /** Timeslices budgeting: recent per-minute data, to classify slices as their minutes arrive. */
+  minuteData?: Map<number, SliceData>;
   evaluation?: SloEvaluation & { evaluatedAt: Date; approximate: boolean };
 }
 
@@ -159,7 +168,10 @@ export class SloEngine implements OnApplicationBootstrap {
   }
 
   private evaluate(runtime: SloRuntime, nowMinute: number): SloEvaluation {
-    const minEvents = runtime.spec.alerting?.minEvents ?? this.config.engine.minEvents;
+    // With timeslices a window counts slices, each already a judgement on its own requests: one is enough.
+    const minEvents = runtime.minuteData
+      ? 1
+      : (runtime.spec.alerting?.minEvents ?? this.config.engine.minEvents);
     return evaluateSlo(
       runtime.spec,
       effectiveBurnRateWindows(runtime.spec),
@@ -188,6 +200,7 @@ export class SloEngine implements OnApplicationBootstrap {
         counts: new MapMinuteCounts(),
         approximate: false,
         needsBackfill: true,
+        minuteData: row.spec.budgetingMethod === 'timeslices' ? new Map() : undefined,
       };
       for (const series of this.series.values()) this.subscribeIfMatching(runtime, series);
       this.runtimes.set(row.name, runtime);
@@ -216,6 +229,7 @@ export class SloEngine implements OnApplicationBootstrap {
     for (const runtime of this.runtimes.values()) {
       if (!runtime.needsBackfill) continue;
       runtime.counts.clear();
+      runtime.minuteData?.clear();
       runtime.needsBackfill = false;
       if (runtime.seriesIds.size === 0) continue;
       const from = nowMinute - windowSeconds(runtime.spec) / 60 - 1;
@@ -231,7 +245,7 @@ export class SloEngine implements OnApplicationBootstrap {
 
   /** Adds rows to the runtimes subscribed to their series; every minute present is replaced as a whole. */
   private apply(rows: MinuteRow[], only: SloRuntime[] | undefined): void {
-    const perRuntime = new Map<SloRuntime, Map<number, { total: number; bad: number }>>();
+    const perRuntime = new Map<SloRuntime, Map<number, SliceData>>();
     for (const row of rows) {
       const series = this.series.get(row.seriesId);
       const runtimes = only ?? this.subscribers.get(row.seriesId);
@@ -240,17 +254,35 @@ export class SloEngine implements OnApplicationBootstrap {
         if (!runtime.seriesIds.has(row.seriesId)) continue;
         const { bad, approximate } = badEventsOf(runtime.spec.indicator, series, row.requests, row.buckets);
         if (approximate) runtime.approximate = true;
-        const minutes = perRuntime.get(runtime) ?? new Map<number, { total: number; bad: number }>();
-        const counts = minutes.get(row.minute) ?? { total: 0, bad: 0 };
-        counts.total += row.requests;
-        counts.bad += bad;
-        minutes.set(row.minute, counts);
+        const minutes = perRuntime.get(runtime) ?? new Map<number, SliceData>();
+        const data = minutes.get(row.minute) ?? { total: 0, bad: 0 };
+        addToSlice(data, row.requests, bad, series.bounds, row.buckets, runtime.minuteData !== undefined);
+        minutes.set(row.minute, data);
         perRuntime.set(runtime, minutes);
       }
     }
     for (const [runtime, minutes] of perRuntime) {
-      for (const [minute, counts] of minutes) runtime.counts.set(minute, counts.total, counts.bad);
+      if (runtime.minuteData) this.applySlices(runtime, minutes);
+      else for (const [minute, data] of minutes) runtime.counts.set(minute, data.total, data.bad);
     }
+  }
+
+  /** Timeslices: keep the minutes, re-classify every slice they touch, store one count per slice. */
+  private applySlices(runtime: SloRuntime, minutes: Map<number, SliceData>): void {
+    const minuteData = runtime.minuteData!;
+    const size = timesliceMinutes(runtime.spec);
+    const touched = new Set<number>();
+    let latest = -Infinity;
+    for (const [minute, data] of minutes) {
+      minuteData.set(minute, data);
+      touched.add(sliceStartOf(minute, size));
+      latest = Math.max(latest, minute);
+    }
+    for (const [start, counts] of classifySlices(runtime.spec, minuteData, touched))
+      runtime.counts.set(start, counts.total, counts.bad);
+    // Only the minutes of slices that late data can still change are kept.
+    const keepFrom = sliceStartOf(latest - LATE_MINUTES, size);
+    for (const minute of minuteData.keys()) if (minute < keepFrom) minuteData.delete(minute);
   }
 
   private subscribeIfMatching(runtime: SloRuntime, series: StoredSeries): boolean {

@@ -4,7 +4,14 @@ import { BurnwatchError } from '../../common/errors.js';
 import { FieldError } from '../../common/field-error.js';
 import { SliRepository } from '../../integrations/metrics/sli-repository.js';
 import { badEventsOf, seriesMatches } from '../../slo/domain/series-match.js';
-import { effectiveBurnRateWindows, windowSeconds } from '../../slo/domain/slo.js';
+import { SloSpec, effectiveBurnRateWindows, windowSeconds } from '../../slo/domain/slo.js';
+import {
+  SliceData,
+  addToSlice,
+  classifySlices,
+  sliceStartOf,
+  timesliceMinutes,
+} from '../../slo/domain/timeslice.js';
 import { SloService } from '../../slo/slo.service.js';
 import { AlertView, AlertsService } from '../alerts.service.js';
 import { SloEngine } from './slo-engine.service.js';
@@ -126,16 +133,27 @@ export class SloStatusService {
       series.length === 0
         ? []
         : await this.storage.minutesFrom(fromMinute - windowMinutes, toMinute, [...byId.keys()]);
-    const minutes = new Map<number, { total: number; bad: number }>();
+    const timeslices = spec.budgetingMethod === 'timeslices';
+    const minutes = new Map<number, SliceData>();
     for (const row of rows) {
-      const { bad } = badEventsOf(spec.indicator, byId.get(row.seriesId)!, row.requests, row.buckets);
-      const counts = minutes.get(row.minute) ?? { total: 0, bad: 0 };
-      counts.total += row.requests;
-      counts.bad += bad;
-      minutes.set(row.minute, counts);
+      const series = byId.get(row.seriesId)!;
+      const { bad } = badEventsOf(spec.indicator, series, row.requests, row.buckets);
+      const data = minutes.get(row.minute) ?? { total: 0, bad: 0 };
+      addToSlice(data, row.requests, bad, series.bounds, row.buckets, timeslices);
+      minutes.set(row.minute, data);
     }
-    return buildTimeseries(spec, effectiveBurnRateWindows(spec), minutes, fromMinute, toMinute, stepMinutes);
+    const counts = timeslices ? slicesOf(spec, minutes) : minutes;
+    return buildTimeseries(spec, effectiveBurnRateWindows(spec), counts, fromMinute, toMinute, stepMinutes);
   }
+}
+
+function slicesOf(
+  spec: SloSpec,
+  minutes: Map<number, SliceData>,
+): Map<number, { total: number; bad: number }> {
+  const size = timesliceMinutes(spec);
+  const starts = new Set([...minutes.keys()].map((minute) => sliceStartOf(minute, size)));
+  return classifySlices(spec, minutes, starts);
 }
 
 function parseTime(field: string, raw: string | undefined, fallback: Date, errors: FieldError[]): Date {
