@@ -165,6 +165,17 @@ describe('validateSloSpec', () => {
       message: /is required/,
     },
     {
+      name: 'a timesliceTarget on a latency SLO, whose slices are judged by their percentile',
+      patch: {
+        budgetingMethod: 'timeslices',
+        timeslice: '1m',
+        timesliceTarget: 95,
+        indicator: { type: 'latency', thresholdMs: 300, percentile: 95 },
+      },
+      field: 'timesliceTarget',
+      message: /applies only to error-rate and ratio indicators/,
+    },
+    {
       name: 'a percentile with occurrences',
       patch: { indicator: { type: 'latency', thresholdMs: 300, percentile: 95 } },
       field: 'indicator.percentile',

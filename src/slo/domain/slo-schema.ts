@@ -173,6 +173,14 @@ export const sloInputSchema = z
             'is required for a latency SLO with timeslices budgeting: a slice is good when this percentile is within thresholdMs',
         });
       }
+      if (slo.indicator.type === 'latency' && slo.timesliceTarget !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['timesliceTarget'],
+          message:
+            'applies only to error-rate and ratio indicators: a latency slice is good when its indicator.percentile is within thresholdMs',
+        });
+      }
       if (slo.indicator.type !== 'latency' && slo.timesliceTarget === undefined) {
         ctx.addIssue({
           code: 'custom',
