@@ -78,7 +78,7 @@ export function parseOpenSlo(text: string): OpenSloParse {
     if (doc.apiVersion !== API_VERSION) {
       errors.push({
         field: `${at}.apiVersion`,
-        message: `must be "${API_VERSION}", got ${JSON.stringify(doc.apiVersion)}`,
+        message: `must be "${API_VERSION}", got ${show(doc.apiVersion)}`,
       });
       continue;
     }
@@ -106,7 +106,7 @@ export function parseOpenSlo(text: string): OpenSloParse {
       default:
         errors.push({
           field: `${at}.kind`,
-          message: `must be "SLO" or "SLI" (Burnwatch does not support ${JSON.stringify(doc.kind)}, e.g. DataSource)`,
+          message: `must be "SLO" or "SLI" (Burnwatch does not support ${show(doc.kind)}, e.g. DataSource)`,
         });
     }
   }
@@ -256,7 +256,7 @@ function fromOpenSloDocument(
       `${at}.spec.budgetingMethod`,
       method === 'RatioTimeslices'
         ? 'RatioTimeslices is not supported: use Occurrences, or Timeslices with a timeSliceTarget'
-        : `must be "Occurrences" or "Timeslices", got ${JSON.stringify(method)}`,
+        : `must be "Occurrences" or "Timeslices", got ${show(method)}`,
     );
 
   // Objective: exactly one.
@@ -328,7 +328,7 @@ function fromOpenSloDocument(
     if (!sli)
       reader.fail(
         `${at}.spec.indicatorRef`,
-        `names no SLI document in this request: ${JSON.stringify(spec.indicatorRef)}`,
+        `names no SLI document in this request: ${show(spec.indicatorRef)}`,
       );
     else {
       indicator = sli.doc;
@@ -355,7 +355,7 @@ function fromOpenSloDocument(
       if (sourceAnnotation === SOURCE_PROMETHEUS && out.source === undefined)
         out.source = { type: 'prometheus' };
       else if (sourceAnnotation !== SOURCE_PROMETHEUS && sourceAnnotation !== 'sensor')
-        reader.fail(path, `must be "prometheus" or "sensor", got ${JSON.stringify(sourceAnnotation)}`);
+        reader.fail(path, `must be "prometheus" or "sensor", got ${show(sourceAnnotation)}`);
       origins.set('source', path);
     }
     const indicatorType = isPlainObject(out.indicator) ? out.indicator.type : undefined;
@@ -437,7 +437,7 @@ function indicatorFrom(sli: Doc, context: IndicatorContext): Doc {
     if (objective.op !== 'lte')
       reader.fail(
         `${objectiveAt}.op`,
-        `must be "lte" for a latency threshold (good when the latency is at most value), got ${JSON.stringify(objective.op)}`,
+        `must be "lte" for a latency threshold (good when the latency is at most value), got ${show(objective.op)}`,
       );
     if (objective.timeSliceTarget !== undefined)
       reader.fail(
@@ -517,7 +517,7 @@ function indicatorFrom(sli: Doc, context: IndicatorContext): Doc {
     if (numerator.spec[key] !== total.spec[key])
       reader.fail(
         `${numerator.at}.${key}`,
-        `must select the same requests as total (${key} ${JSON.stringify(total.spec[key])}), got ${JSON.stringify(numerator.spec[key])}`,
+        `must select the same requests as total (${key} ${show(total.spec[key])}), got ${show(numerator.spec[key])}`,
       );
   }
   return out;
@@ -539,7 +539,7 @@ function serviceFrom(metric: MetricSource, context: IndicatorContext): Doc {
   } else if (context.service !== undefined && context.service !== service.workload) {
     context.ignored.push({
       field: context.serviceAt,
-      message: `is not kept: the metric source selects the workload ${JSON.stringify(service.workload)}`,
+      message: `is not kept: the metric source selects the workload ${show(service.workload)}`,
     });
   }
   return service;
@@ -600,7 +600,7 @@ class Reader {
     if (type !== SOURCE_BURNWATCH && type !== SOURCE_PROMETHEUS) {
       this.fail(
         `${at}.metricSource.type`,
-        `must be "burnwatch" (the eBPF sensor) or "Prometheus", got ${JSON.stringify(source.type)}`,
+        `must be "burnwatch" (the eBPF sensor) or "Prometheus", got ${show(source.type)}`,
       );
       return undefined;
     }
@@ -619,6 +619,14 @@ class Reader {
     }
     return { type, spec, at: specAt };
   }
+}
+
+/** A value for an error message; YAML anchors can make values cyclic or deep, so never stringify objects. */
+function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object' && value !== null) return 'an object';
+  return String(value);
 }
 
 function nameOf(doc: Doc): string | undefined {
