@@ -1,28 +1,35 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningBurnwatch } from '../../../src/app.js';
 import { apiClient, resetDatabase, startTestApp } from '../../support/app.js';
 import { ensureUiBuilt, openBrowser, screenshot, type TestBrowser } from '../../support/browser.js';
 import { errorRateSlo, latencySlo, timesliceSlo } from '../../support/fixtures.js';
-import { routeStatuses, story } from './contract-fixtures.js';
+import {
+  checkoutStory,
+  evaluateNow,
+  expectedBudgetLeft,
+  minuteOf,
+  searchStory,
+  seedTraffic,
+  type Seeded,
+} from './seed-sli.js';
 
 describe('the SLO list in a browser', () => {
   let burnwatch: RunningBurnwatch;
   let call: ReturnType<typeof apiClient>;
   let browser: TestBrowser;
 
-  beforeAll(async () => {
-    await ensureUiBuilt();
-    burnwatch = await startTestApp();
-    call = apiClient(burnwatch.url);
-  });
-  afterAll(() => burnwatch?.close());
+  beforeAll(() => ensureUiBuilt());
+  // A fresh service per test: the engine keeps the series it has seen in memory.
   beforeEach(async () => {
     await resetDatabase();
+    burnwatch = await startTestApp();
+    call = apiClient(burnwatch.url);
     browser = await openBrowser();
   });
   afterEach(async () => {
     const errors = browser.pageErrors;
     await browser.close();
+    await burnwatch.close();
     expect(errors).toEqual([]);
   });
 
@@ -74,53 +81,60 @@ describe('the SLO list in a browser', () => {
     await expect.poll(() => rowNames(browser)).toHaveLength(3);
   });
 
-  it("shows each SLO's status, SLI, budget left, fastest burn and forecast, sorted by budget left", async () => {
+  it('shows the budget left, SLI and status the engine computed from the stored history, sorted by budget left', async () => {
     const { page } = browser;
-    await routeStatuses(page, story(Date.now()));
+    const nowMinute = minuteOf(Date.now());
+    const week = 7 * 1_440;
+    for (const body of [
+      errorRateSlo({ objective: 99, window: '7d' }),
+      errorRateSlo({
+        name: 'search-errors',
+        team: 'search',
+        objective: 99.9,
+        window: '7d',
+        service: { namespace: 'shop', workload: 'search' },
+      }),
+      errorRateSlo({
+        name: 'invoice-errors',
+        window: '7d',
+        service: { namespace: 'billing', workload: 'invoices' },
+      }),
+    ])
+      expect((await call('POST', '/api/v1/slos', body)).status).toBe(201);
+    const checkout = await seedTraffic(burnwatch, checkoutStory(nowMinute), nowMinute - week + 10, nowMinute);
+    const search = await seedTraffic(burnwatch, searchStory(), nowMinute - week + 10, nowMinute);
+    await evaluateNow(burnwatch);
+
     await page.goto(burnwatch.url + '/');
     // Least budget first; an SLO without data has no budget and goes last.
     await expect
       .poll(() => rowNames(browser))
-      .toEqual(['checkout-latency', 'checkout-errors', 'search-p95', 'invoice-errors']);
-    const cells = async (name: string) =>
-      page.locator(`tr[data-slo="${name}"] td`).evaluateAll((tds) => tds.map((td) => td.textContent!.trim()));
-    expect(await cells('checkout-latency')).toEqual([
-      'Page',
-      '99 % / 28d',
-      '98.85 %',
-      '-15 %',
-      '2.1× over 3d',
-      'exhausted',
-    ]);
-    expect(await cells('checkout-errors')).toEqual([
-      'Ticket',
-      '99.9 % / 30d',
-      '99.93 %',
-      '18 %',
-      '3.4× over 1d',
-      'in 19 h',
-    ]);
-    expect(await cells('search-p95')).toEqual([
-      'OK',
-      '99 % / 28d',
-      '≈ 99.6 %',
-      '87.5 %',
-      '0.4× over 1h',
-      'not at this rate',
-    ]);
-    expect(await cells('invoice-errors')).toEqual(['No data', '99 % / 28d', '—', '—', '—', '—']);
+      .toEqual(['checkout-errors', 'search-errors', 'invoice-errors']);
+    const row = (name: string) => page.locator(`tr[data-slo="${name}"]`);
+    const shownBudget = async (name: string) =>
+      Number((await row(name).locator('.budget-value').textContent())!.replace(' %', ''));
+    const shownSli = async (name: string) => (await row(name).locator('td').nth(2).textContent())!.trim();
+
     expect(
-      await page
-        .getByRole('meter', { name: 'Error budget left for search-p95' })
-        .getAttribute('aria-valuenow'),
-    ).toBe('87.5');
+      Math.abs((await shownBudget('checkout-errors')) - expectedBudgetLeft(checkout, 99)),
+    ).toBeLessThanOrEqual(0.051);
+    expect(
+      Math.abs((await shownBudget('search-errors')) - expectedBudgetLeft(search, 99.9)),
+    ).toBeLessThanOrEqual(0.051);
+    expect(await shownBudget('checkout-errors')).toBeLessThan(0);
+    expect(await shownSli('checkout-errors')).toBe(formatSli(checkout));
+    expect(await shownSli('search-errors')).toBe(formatSli(search));
+    expect(await row('checkout-errors').locator('.badge').textContent()).toBe('Page');
+    expect(await row('search-errors').locator('.badge').textContent()).toBe('OK');
+    expect(await row('invoice-errors').locator('.badge').textContent()).toBe('No data');
+    expect(await row('checkout-errors').locator('td').last().textContent()).toBe('exhausted');
     await screenshot(page, 'slo-list', { docs: true });
 
     await page.getByRole('button', { name: /Budget left/ }).click();
     await expect
       .poll(() => rowNames(browser))
-      .toEqual(['search-p95', 'checkout-errors', 'checkout-latency', 'invoice-errors']);
-    await page.getByLabel('Status').selectOption('ticket');
+      .toEqual(['search-errors', 'checkout-errors', 'invoice-errors']);
+    await page.getByLabel('Status').selectOption('page');
     await expect.poll(() => rowNames(browser)).toEqual(['checkout-errors']);
   });
 
@@ -140,4 +154,10 @@ async function rowNames(browser: TestBrowser): Promise<string[]> {
   return browser.page
     .locator('tbody tr[data-slo]')
     .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-slo')!));
+}
+
+/** The SLI as the list prints it (three decimals, trailing zeros dropped). */
+function formatSli(seeded: Seeded): string {
+  const percent = ((seeded.total - seeded.bad) / seeded.total) * 100;
+  return `${Number(percent.toFixed(3))} %`;
 }

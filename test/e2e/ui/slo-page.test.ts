@@ -1,10 +1,11 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningBurnwatch } from '../../../src/app.js';
 import { AlertStore } from '../../../src/alerts/alert-store.js';
 import { apiClient, resetDatabase, startTestApp } from '../../support/app.js';
 import { ensureUiBuilt, openBrowser, screenshot, type TestBrowser } from '../../support/browser.js';
-import { latencySlo } from '../../support/fixtures.js';
-import { routeContractApis, story } from './contract-fixtures.js';
+import { errorRateSlo, latencySlo } from '../../support/fixtures.js';
+import { routeKubernetesApis } from './contract-fixtures.js';
+import { checkoutStory, evaluateNow, expectedBudgetLeft, minuteOf, seedTraffic } from './seed-sli.js';
 
 const SNAPSHOT = {
   sliPercent: 96.5,
@@ -19,19 +20,18 @@ describe('the SLO page in a browser', () => {
   let call: ReturnType<typeof apiClient>;
   let browser: TestBrowser;
 
-  beforeAll(async () => {
-    await ensureUiBuilt();
-    burnwatch = await startTestApp();
-    call = apiClient(burnwatch.url);
-  });
-  afterAll(() => burnwatch?.close());
+  beforeAll(() => ensureUiBuilt());
+  // A fresh service per test: the engine keeps the series it has seen in memory.
   beforeEach(async () => {
     await resetDatabase();
+    burnwatch = await startTestApp();
+    call = apiClient(burnwatch.url);
     browser = await openBrowser();
   });
   afterEach(async () => {
     const errors = browser.pageErrors;
     await browser.close();
+    await burnwatch.close();
     expect(errors).toEqual([]);
   });
 
@@ -63,33 +63,44 @@ describe('the SLO page in a browser', () => {
     await page.waitForURL(`${burnwatch.url}/`);
   });
 
-  it('draws the burn-down, SLI and burn-rate charts with deploy markers, folded warnings and the alert timeline', async () => {
+  it('draws the burn-down, SLI and burn-rate charts from the stored history, with deploy markers and the alert timeline', async () => {
     const { page } = browser;
-    const created = await call('POST', '/api/v1/slos', latencySlo({ objective: 99 }));
-    const s = story(Date.now());
+    const created = await call('POST', '/api/v1/slos', errorRateSlo({ objective: 99, window: '7d' }));
+    const nowMinute = minuteOf(Date.now());
+    const story = checkoutStory(nowMinute);
+    const seeded = await seedTraffic(burnwatch, story, nowMinute - 7 * 1_440 + 10, nowMinute);
+    const deployAt = story.deployMinute * 60;
+    // The alert of the bad deploy, two days ago, as the engine would have recorded it.
     const store = burnwatch.app.get(AlertStore);
-    await store.apply(
-      created.body,
-      { kind: 'fired', severity: 'page' },
-      SNAPSHOT,
-      new Date((s.deployAt + 1800) * 1000),
-    );
-    await store.apply(created.body, { kind: 'resolved' }, SNAPSHOT, new Date((s.deployAt + 9 * 3600) * 1000));
-    const requests = await routeContractApis(page, 'checkout-latency', s);
+    const slo = created.body;
+    await store.apply(slo, { kind: 'fired', severity: 'page' }, SNAPSHOT, new Date((deployAt + 600) * 1000));
+    await store.apply(slo, { kind: 'resolved' }, SNAPSHOT, new Date((deployAt + 7 * 3600) * 1000));
+    // Then the engine evaluates the history: the burn of the last minutes pages.
+    await evaluateNow(burnwatch);
+    await routeKubernetesApis(page, deployAt);
+    const requests: URL[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/timeseries?')) requests.push(new URL(r.url()));
+    });
 
-    await page.goto(`${burnwatch.url}/slos/checkout-latency`);
+    await page.goto(`${burnwatch.url}/slos/checkout-errors`);
     const budget = page.getByTestId('chart-budget');
     await budget.locator('canvas').waitFor();
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('Page');
-    expect(await page.getByRole('region', { name: 'Current state' }).textContent()).toContain('-15 %');
+    const state = (await page.getByRole('region', { name: 'Current state' }).textContent())!;
+    expect(state).toContain(`${Number(expectedBudgetLeft(seeded, 99).toFixed(1))} %`);
     expect(await budget.locator('figcaption').textContent()).toMatch(/error budget is left/);
     await page.getByTestId('chart-sli').locator('canvas').waitFor();
-    expect(await page.locator('.small-multiples canvas').count()).toBe(4);
+    // One burn-rate chart per alert window of a 7-day SLO's default policy.
+    expect(await page.locator('.small-multiples canvas').count()).toBe(slo.effectiveAlerting.windows.length);
 
-    // The whole 28-day window at a two-hour step is what the page asked for.
-    expect(Number(requests[0]!.searchParams.get('to')) - Number(requests[0]!.searchParams.get('from'))).toBe(
-      28 * 86_400,
-    );
+    // The whole 7-day window is what the page asked for, and the server's series have the seeded incident in them.
+    const first = requests[0]!;
+    expect(Number(first.searchParams.get('to')) - Number(first.searchParams.get('from'))).toBe(7 * 86_400);
+    const series = await call('GET', `/api/v1/slos/checkout-errors/timeseries${first.search}`);
+    expect(
+      Math.min(...series.body.budgetRemainingPercent.filter((v: number | null) => v !== null)),
+    ).toBeLessThan(0);
 
     // The deploy is marked with its short digest; its details show on hover.
     const deploy = budget.getByRole('button', { name: /9e8d7c6b5a4f/ });
@@ -104,16 +115,17 @@ describe('the SLO page in a browser', () => {
     expect(await budget.getByRole('button', { name: 'BackOff ×5' }).count()).toBe(1);
     expect(await budget.getByRole('button', { name: 'Unhealthy ×4' }).count()).toBe(1);
 
-    // The alert from the real alert store is on the timeline.
+    // The alert of the bad deploy is on the timeline, and so is the page the engine raised for the burn now.
     const timeline = page.getByRole('region', { name: 'Alert timeline' });
-    expect(await timeline.locator('.timeline-bar.severity-page').count()).toBe(1);
+    expect(await timeline.locator('.timeline-bar.severity-page').count()).toBe(2);
 
     // A shorter range asks for that range and keeps it in the address.
     await page.getByRole('button', { name: '24 hours' }).click();
-    await page.waitForURL('**/slos/checkout-latency?range=1d');
+    await page.waitForURL('**/slos/checkout-errors?range=1d');
     await expect.poll(() => requests.length).toBeGreaterThan(1);
     const last = requests[requests.length - 1]!;
     expect(Number(last.searchParams.get('to')) - Number(last.searchParams.get('from'))).toBe(86_400);
     expect(await page.getByRole('button', { name: '24 hours' }).getAttribute('aria-pressed')).toBe('true');
+    await page.getByTestId('chart-budget').locator('canvas').waitFor();
   });
 });

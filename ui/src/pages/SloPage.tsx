@@ -134,7 +134,7 @@ export function SloPage({ name, search }: { name: string; search: string }) {
         </p>
       </div>
       <Summary slo={slo} status={status} statusMissing={page.status !== null && !page.status.ok} />
-      <RangePicker name={slo.name} current={ranged?.range.key ?? rangeKey} />
+      <RangePicker name={slo.name} current={RANGES.some((r) => r.key === rangeKey) ? rangeKey : 'window'} />
       {ranged ? (
         <Charts slo={slo} ranged={ranged} alerts={page.alerts} kubernetes={page.kubernetes} />
       ) : (
@@ -403,7 +403,7 @@ function SliChart(props: {
     <Chart
       id="sli"
       title="SLI and objective"
-      caption="Is the service meeting its objective, and since when not? (the share of good requests per step)"
+      caption="Is the service meeting its objective, and since when not? (the SLI over the SLO window ending at each point)"
       summary={`SLI against the objective of ${pct(props.objective)}`}
       data={data}
       series={series}
