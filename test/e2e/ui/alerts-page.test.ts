@@ -74,9 +74,27 @@ describe('the alerts page in a browser', () => {
               workload: 'checkout',
               image: 'registry.example/shop/checkout:1.4.3',
               digest: 'sha256:9e8d7c6b5a4f3e2d1c0b',
+              previousDigest: 'sha256:1a2b3c4d5e6f7a8b9c0d',
+              workloadKind: 'Deployment',
+              container: 'checkout',
+              minutesBeforeBurn: 2,
+              score: 92,
+              reason: 'new image 2 min before the burn began',
             },
           ],
-          events: [],
+          events: [
+            {
+              reason: 'BackOff',
+              objectKind: 'Pod',
+              objectName: 'checkout-7f9c5d-x2x8q',
+              namespace: 'shop',
+              count: 5,
+              firstSeen: new Date(now - 46 * 60_000).toISOString(),
+              lastSeen: new Date(now - 40 * 60_000).toISOString(),
+              message: 'Back-off restarting failed container checkout',
+              score: 80,
+            },
+          ],
           imageComparison: null,
         },
       },
@@ -91,7 +109,9 @@ describe('the alerts page in a browser', () => {
     expect(text).toContain('Page');
     // Started 45 minutes ago; the test itself takes a few seconds.
     expect(text).toMatch(/4[56] m( \d+ s)?\s*so far/);
-    expect(text).toContain('Deploy of shop/checkout → 9e8d7c6b5a4f (checkout:1.4.3)');
+    expect(text).toContain('Deploy of shop/checkout → 9e8d7c6b5a4f (checkout:1.4.3) at');
+    expect(text).toContain('— new image 2 min before the burn began');
+    expect(text).toContain('5× warning BackOff on checkout-7f9c5d-x2x8q');
 
     const recent = page.getByRole('region', { name: /Recent/ });
     const resolved = (await recent.locator('tr[data-slo="checkout-errors"]').textContent())!;

@@ -4,7 +4,9 @@ import { AlertStore } from '../../../src/alerts/alert-store.js';
 import { apiClient, resetDatabase, startTestApp } from '../../support/app.js';
 import { ensureUiBuilt, openBrowser, screenshot, type TestBrowser } from '../../support/browser.js';
 import { errorRateSlo, latencySlo } from '../../support/fixtures.js';
-import { routeKubernetesApis } from './contract-fixtures.js';
+import { DEPLOY_DIGEST, OLD_DIGEST, routeKubernetesApis } from './contract-fixtures.js';
+import { DataSource } from 'typeorm';
+import { AlertEntity } from '../../../src/alerts/alert.entity.js';
 import { checkoutStory, evaluateNow, expectedBudgetLeft, minuteOf, seedTraffic } from './seed-sli.js';
 
 const SNAPSHOT = {
@@ -73,7 +75,39 @@ describe('the SLO page in a browser', () => {
     // The alert of the bad deploy, two days ago, as the engine would have recorded it.
     const store = burnwatch.app.get(AlertStore);
     const slo = created.body;
-    await store.apply(slo, { kind: 'fired', severity: 'page' }, SNAPSHOT, new Date((deployAt + 600) * 1000));
+    const past = await store.apply(
+      slo,
+      { kind: 'fired', severity: 'page' },
+      SNAPSHOT,
+      new Date((deployAt + 600) * 1000),
+    );
+    // Its correlation, as the Kubernetes correlation records it: the SLI per image digest.
+    await burnwatch.app.get(DataSource).manager.update(
+      AlertEntity,
+      { id: past!.alertId },
+      {
+        correlation: {
+          suspects: [],
+          events: [],
+          imageComparison: [
+            {
+              digest: OLD_DIGEST,
+              image: 'registry.example/shop/checkout:1.4.2',
+              total: 12_000,
+              bad: 3,
+              sliPercent: 99.975,
+            },
+            {
+              digest: DEPLOY_DIGEST,
+              image: 'registry.example/shop/checkout:1.4.3',
+              total: 9_000,
+              bad: 1_800,
+              sliPercent: 80,
+            },
+          ],
+        },
+      },
+    );
     await store.apply(slo, { kind: 'resolved' }, SNAPSHOT, new Date((deployAt + 7 * 3600) * 1000));
     // Then the engine evaluates the history: the burn of the last minutes pages.
     await evaluateNow(burnwatch);
@@ -118,6 +152,14 @@ describe('the SLO page in a browser', () => {
     // The alert of the bad deploy is on the timeline, and so is the page the engine raised for the burn now.
     const timeline = page.getByRole('region', { name: 'Alert timeline' });
     expect(await timeline.locator('.timeline-bar.severity-page').count()).toBe(2);
+
+    // The per-image comparison of the alert shows which image served badly.
+    const images = page.getByRole('region', { name: 'Per-image comparison' });
+    const imageRows = await images.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.textContent));
+    expect(imageRows).toEqual([
+      'checkout:1.4.21a2b3c4d5e6f12,000399.975 %',
+      'checkout:1.4.39e8d7c6b5a4f9,0001,80080 %',
+    ]);
 
     // A shorter range asks for that range and keeps it in the address.
     await page.getByRole('button', { name: '24 hours' }).click();

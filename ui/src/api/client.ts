@@ -1,4 +1,4 @@
-import type { Alert, Change, KubernetesStatus, Slo, SloStatus, Timeseries } from './types.js';
+import type { Alert, KubernetesStatus, RawChange, Slo, SloStatus, Timeseries } from './types.js';
 
 /** What a read gave: the value, "this server has no such thing" (404), or an error to show. */
 export type Result<T> = { ok: true; value: T } | { ok: false; notFound: boolean; message: string };
@@ -63,8 +63,9 @@ export const api = {
     params: { namespace?: string; workload: string; from: number; to: number },
     signal?: AbortSignal,
   ) =>
-    getJson<{ items: Change[] }>(
+    getJson<{ items: RawChange[] }>(
       `/api/v1/changes${query({
+        limit: 500,
         ...params,
         from: new Date(params.from * 1000).toISOString(),
         to: new Date(params.to * 1000).toISOString(),

@@ -53,6 +53,7 @@ export interface AlertSnapshot {
 
 export type ChangeKind = 'deploy' | 'configRollout' | 'scale' | 'warning';
 
+/** A change as the UI draws it (see normalizeChange() for the API's shapes). */
 export interface Change {
   kind: ChangeKind;
   at: string;
@@ -66,21 +67,67 @@ export interface Change {
   message?: string;
 }
 
+/** One item of GET /api/v1/changes as the Kubernetes part serves it (`type`), or as first drafted (`kind`). */
+export interface RawChange {
+  type?: 'deploy' | 'configRollout' | 'scale' | 'event';
+  kind?: ChangeKind;
+  at: string;
+  namespace: string;
+  workload?: string | null;
+  objectName?: string;
+  eventType?: string;
+  image?: string | null;
+  previousImage?: string | null;
+  digest?: string | null;
+  previousDigest?: string | null;
+  revision?: number;
+  failureMessage?: string | null;
+  fromReplicas?: number;
+  toReplicas?: number;
+  reason?: string;
+  count?: number;
+  message?: string;
+}
+
 export interface ImageComparison {
   digest: string;
-  image: string;
+  image: string | null;
   total: number;
   bad: number;
   sliPercent: number | null;
 }
 
+/** A change suspected of causing a burn, most suspect first; `reason` says why. */
+export interface Suspect {
+  kind: 'deploy' | 'configRollout' | 'scale';
+  namespace: string;
+  workload: string;
+  image?: string | null;
+  digest?: string | null;
+  previousDigest?: string | null;
+  at: string;
+  minutesBeforeBurn?: number;
+  score?: number;
+  reason?: string;
+}
+
+export interface CorrelatedEvent {
+  reason: string;
+  objectKind?: string;
+  objectName: string;
+  namespace: string;
+  count: number;
+  firstSeen?: string;
+  lastSeen?: string;
+  message?: string;
+}
+
 export interface Correlation {
-  suspects?: Partial<Change & { score: number; why: string }>[];
-  events?: Partial<Change>[];
+  suspects?: Suspect[];
+  events?: CorrelatedEvent[];
   imageComparison?: ImageComparison[] | null;
 }
 
-/** dry-run: no Slack token is configured, the message was kept instead of sent. */
 export type DeliveryState = 'sent' | 'pending' | 'failed' | 'dry-run';
 
 export interface Notification {
@@ -153,8 +200,10 @@ export interface Timeseries {
   bad: number[];
 }
 
+/** GET /api/v1/kubernetes/status: `state` from the Kubernetes part; `connected` as first drafted. */
 export interface KubernetesStatus {
-  connected: boolean;
+  state?: 'disabled' | 'notConfigured' | 'connecting' | 'connected' | 'error';
+  connected?: boolean;
   message?: string;
-  [key: string]: unknown;
+  lastSyncAt?: string | null;
 }

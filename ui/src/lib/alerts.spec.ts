@@ -56,7 +56,7 @@ describe('splitAlerts', () => {
 });
 
 describe('correlatedChanges', () => {
-  it('describes a suspect deploy with its short digest, time and reason', () => {
+  it('describes a suspect deploy with its short digest, time and reason, then the warnings around the burn', () => {
     const alert = {
       correlation: {
         suspects: [
@@ -67,13 +67,15 @@ describe('correlatedChanges', () => {
             workload: 'checkout',
             image: 'registry.example/shop/checkout:1.4.3',
             digest: 'sha256:9e8d7c6b5a4f3e2d1c',
-            why: '2 minutes before the burn started',
+            reason: 'deployed 2 min before the burn began',
           },
         ],
+        events: [{ reason: 'BackOff', objectName: 'checkout-7f9c-x2x', namespace: 'shop', count: 5 }],
       },
     } as unknown as Alert;
     expect(correlatedChanges(alert, 'UTC')).toEqual([
-      'Deploy of shop/checkout → 9e8d7c6b5a4f (checkout:1.4.3) at 25 Nov, 11:58 — 2 minutes before the burn started',
+      'Deploy of shop/checkout → 9e8d7c6b5a4f (checkout:1.4.3) at 25 Nov, 11:58 — deployed 2 min before the burn began',
+      '5× warning BackOff on checkout-7f9c-x2x',
     ]);
   });
   it('is empty without a correlation', () =>

@@ -1,4 +1,4 @@
-import type { Alert, Change, Notification } from '../api/types.js';
+import type { Alert, Notification, Suspect } from '../api/types.js';
 import { formatTime, shortDigest, shortImage } from './format.js';
 
 /** The delivery of an alert's notifications, summed up: failed wins over pending, pending over sent. */
@@ -47,35 +47,30 @@ export function splitAlerts(alerts: Alert[]): { firing: Alert[]; recent: Alert[]
   };
 }
 
-/** The changes the correlator ties to an alert, one line each, most suspect first. */
+/** The changes the correlator ties to an alert, one line each, most suspect first, then the warnings around it. */
 export function correlatedChanges(alert: Alert, timeZone?: string): string[] {
-  const suspects = alert.correlation?.suspects ?? [];
-  return suspects.map((s) => describeChange(s, timeZone));
+  const suspects = (alert.correlation?.suspects ?? []).map((s) => describeSuspect(s, timeZone));
+  const events = (alert.correlation?.events ?? []).map(
+    (e) => `${e.count > 1 ? `${e.count}× ` : ''}warning ${e.reason} on ${e.objectName}`,
+  );
+  return [...suspects, ...events];
 }
 
-export function describeChange(change: Partial<Change & { why: string }>, timeZone?: string): string {
-  const when = change.at ? ` at ${formatTime(change.at, timeZone)}` : '';
-  const where = change.workload
-    ? ` of ${change.namespace ? `${change.namespace}/` : ''}${change.workload}`
-    : '';
+export function describeSuspect(suspect: Suspect, timeZone?: string): string {
+  const where = `${suspect.namespace ? `${suspect.namespace}/` : ''}${suspect.workload}`;
   let text: string;
-  switch (change.kind) {
+  switch (suspect.kind) {
     case 'deploy':
-      text = `Deploy${where} → ${change.digest ? shortDigest(change.digest) : shortImage(change.image)}${
-        change.image ? ` (${shortImage(change.image)})` : ''
+      text = `Deploy of ${where} → ${suspect.digest ? shortDigest(suspect.digest) : shortImage(suspect.image)}${
+        suspect.image ? ` (${shortImage(suspect.image)})` : ''
       }`;
       break;
-    case 'warning':
-      text = `${change.count && change.count > 1 ? `${change.count}× ` : ''}warning ${change.reason ?? ''}${where}`;
-      break;
     case 'configRollout':
-      text = `Configuration rollout${where}`;
+      text = `Configuration rollout of ${where}`;
       break;
     case 'scale':
-      text = `Scale${where}`;
+      text = `Scale of ${where}`;
       break;
-    default:
-      text = change.message ?? 'Change';
   }
-  return `${text}${when}${change.why ? ` — ${change.why}` : ''}`;
+  return `${text} at ${formatTime(suspect.at, timeZone)}${suspect.reason ? ` — ${suspect.reason}` : ''}`;
 }

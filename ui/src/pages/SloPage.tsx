@@ -1,7 +1,8 @@
 import { useMemo, useState } from 'preact/hooks';
 import type uPlot from 'uplot';
 import { api, Result } from '../api/client.js';
-import type { Alert, Change, KubernetesStatus, Slo, SloStatus, Timeseries } from '../api/types.js';
+import type { Alert, KubernetesStatus, RawChange, Slo, SloStatus, Timeseries } from '../api/types.js';
+import { kubernetesConnection, normalizeChanges } from '../lib/changes.js';
 import { BudgetBar, Code, EmptyState, ErrorNote, SeverityBadge, StatusBadge } from '../components/bits.js';
 import { COLORS, Chart } from '../components/Chart.js';
 import { Link } from '../components/Link.js';
@@ -48,7 +49,7 @@ interface PageData {
 interface RangeData {
   range: { key: string; from: number; to: number; step: number };
   timeseries: Result<Timeseries>;
-  changes: Result<{ items: Change[] }>;
+  changes: Result<{ items: RawChange[] }>;
 }
 
 export function SloPage({ name, search }: { name: string; search: string }) {
@@ -236,21 +237,31 @@ function Charts(props: {
 }) {
   const { slo, ranged } = props;
   const { from, to } = ranged.range;
-  const changes = ranged.changes.ok ? ranged.changes.value.items : [];
-  const markers = useMemo(() => markersFromChanges(changes, from, to, FOLD_SECONDS), [ranged]);
-  const k8sConnected = props.kubernetes?.ok ? props.kubernetes.value.connected !== false : false;
+  const markers = useMemo(
+    () =>
+      markersFromChanges(
+        ranged.changes.ok ? normalizeChanges(ranged.changes.value.items) : [],
+        from,
+        to,
+        FOLD_SECONDS,
+      ),
+    [ranged],
+  );
+  const k8s = kubernetesConnection(props.kubernetes?.ok ? props.kubernetes.value : null);
+  const k8sConnected = k8s.connected;
 
   const k8sNote = !k8sConnected ? (
     <EmptyState title="Kubernetes not connected" headingLevel={3}>
       <p>
-        Deploys and Kubernetes warning events are drawn on these charts when Burnwatch can watch the cluster.
-        Run it in the cluster with its ServiceAccount (or give it a kubeconfig) so that it can list and watch
-        Deployments, ReplicaSets, Pods and Events in <code>{slo.service.namespace ?? 'the namespace'}</code>.
+        Deploys and Kubernetes warning events are drawn on these charts when Burnwatch watches the cluster:
+        run it in a pod with its ServiceAccount (RBAC to list and watch Deployments, ReplicaSets,
+        StatefulSets, DaemonSets, Pods and Events in <code>{slo.service.namespace ?? 'the namespace'}</code>),
+        or set <code>KUBECONFIG</code>, and leave <code>BURNWATCH_KUBERNETES</code> at <code>auto</code>.
+        {k8s.message && <> Burnwatch says: “{k8s.message}”.</>}
         {props.kubernetes &&
           !props.kubernetes.ok &&
           !props.kubernetes.notFound &&
           ` (${props.kubernetes.message})`}
-        {props.kubernetes?.ok && props.kubernetes.value.message && ` (${props.kubernetes.value.message})`}
       </p>
     </EmptyState>
   ) : null;
