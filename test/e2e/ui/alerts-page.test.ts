@@ -122,4 +122,63 @@ describe('the alerts page in a browser', () => {
     await row.getByRole('link', { name: 'checkout-latency' }).click();
     await page.waitForURL('**/slos/checkout-latency');
   });
+
+  it("shows each alert's Slack delivery: sent, pending with its retries, failed with Slack's error", async () => {
+    const { page } = browser;
+    const store = burnwatch.app.get(AlertStore);
+    const now = Date.now();
+    const ids: Record<string, string> = {};
+    for (const [name, minutesAgo] of [
+      ['sent-slo', 30],
+      ['pending-slo', 20],
+      ['failed-slo', 10],
+    ] as const) {
+      const slo = (await call('POST', '/api/v1/slos', errorRateSlo({ name }))).body;
+      const fired = await store.apply(
+        slo,
+        { kind: 'fired', severity: 'ticket' },
+        snapshot(99.5, 80),
+        new Date(now - minutesAgo * 60_000),
+      );
+      ids[name] = fired!.alertId;
+    }
+    // The Slack part adds each alert's notifications to GET /api/v1/alerts; until it is on main, this adds them
+    // to the real response in the Slack branch's shape (see docs/ui.md).
+    const delivery = (state: string, attempts: number, error: string | null) => ({
+      id: `${state}-1`,
+      kind: 'fired',
+      channel: '#payments-oncall',
+      state,
+      attempts,
+      error,
+      createdAt: new Date(now).toISOString(),
+      sentAt: state === 'sent' ? new Date(now).toISOString() : null,
+      nextAttemptAt: state === 'pending' ? new Date(now + 60_000).toISOString() : null,
+      ts: null,
+      threadTs: null,
+    });
+    const notifications: Record<string, unknown[]> = {
+      [ids['sent-slo']!]: [delivery('sent', 1, null)],
+      [ids['pending-slo']!]: [delivery('pending', 2, 'ratelimited')],
+      [ids['failed-slo']!]: [delivery('failed', 1, 'channel_not_found')],
+    };
+    await page.route('**/api/v1/alerts?*', async (route) => {
+      const response = await route.fetch();
+      const body = await response.json();
+      for (const item of body.items) item.notifications = notifications[item.id] ?? [];
+      await route.fulfill({ response, json: body });
+    });
+
+    await page.goto(`${burnwatch.url}/alerts`);
+    const cell = (name: string) => page.locator(`tr[data-slo="${name}"] td.delivery`);
+    await cell('failed-slo').waitFor();
+    expect(await cell('sent-slo').textContent()).toBe('Sent to #payments-oncall');
+    expect(await cell('pending-slo').textContent()).toBe(
+      'Pending (1 of 1, retrying after 2 attempts)#payments-oncall: ratelimited',
+    );
+    expect(await cell('failed-slo').textContent()).toBe(
+      'Failed (1 of 1)#payments-oncall: channel_not_found (1 attempt)',
+    );
+    await screenshot(page, 'alerts-delivery');
+  });
 });
