@@ -200,12 +200,14 @@ describe('escalation and resolve', () => {
     expect(channel.map((m) => m.threadTs ?? 'root')).toEqual(['root', rootTs, rootTs]);
     expect(channel[0]!.text).toMatch(/^Resolved: checkout-latency \(was page\) after 1 h 13 m/);
 
-    const alert = await api('GET', `/api/v1/alerts/${resolved!.alertId}`);
-    expect(alert.body.notifications.map((n: any) => [n.kind, n.state, n.threadTs])).toEqual([
-      ['fired', 'sent', null],
-      ['escalated', 'sent', rootTs],
-      ['resolved', 'sent', rootTs],
-    ]);
+    await eventually(async () => {
+      const alert = await api('GET', `/api/v1/alerts/${resolved!.alertId}`);
+      expect(alert.body.notifications.map((n: any) => [n.kind, n.state, n.threadTs])).toEqual([
+        ['fired', 'sent', null],
+        ['escalated', 'sent', rootTs],
+        ['resolved', 'sent', rootTs],
+      ]);
+    });
   });
 
   it('shows the suspected deploy, the image comparison and Kubernetes warnings when the alert has a correlation', async () => {
@@ -351,6 +353,43 @@ describe('delivery through Slack failures', () => {
     const dispatcher = burnwatch.app.get(NotificationDispatcher);
     for (let i = 0; i < 3; i++) await dispatcher.dispatchDue();
     expect(standIn.calls('chat.postMessage')).toHaveLength(2);
+  });
+});
+
+describe('self-metrics', () => {
+  it('count what was sent, what failed and what waits, and time the delivery', async () => {
+    const metric = async (pattern: RegExp) => {
+      const text = (await api('GET', '/metrics')).body as string;
+      return Number(pattern.exec(text)?.[1] ?? 0);
+    };
+    const sent = /^burnwatch_slack_notifications_sent_total\{kind="fired",mode="slack"\} (\d+)$/m;
+    const failed =
+      /^burnwatch_slack_notifications_failed_total\{kind="fired",error="channel_not_found"\} (\d+)$/m;
+    const timed = /^burnwatch_slack_notification_delivery_seconds_count\{kind="fired"\} (\d+)$/m;
+    const before = { sent: await metric(sent), failed: await metric(failed), timed: await metric(timed) };
+
+    standIn.inject({ status: 503 }, 1000, 'chat.postMessage');
+    await store.apply(sloSpec(), { kind: 'fired', severity: 'page' }, alertSnapshot(), T0);
+    await eventually(async () =>
+      expect(await metric(/^burnwatch_slack_notifications_pending (\d+)$/m)).toBe(1),
+    );
+    await eventually(async () =>
+      expect(
+        await metric(/^burnwatch_slack_notification_retries_total\{error="http_503"\} (\d+)$/m),
+      ).toBeGreaterThan(0),
+    );
+
+    standIn.reset();
+    await store.apply(
+      sloSpec({ name: 'lost', notify: { slackChannel: '#gone' } }),
+      { kind: 'fired', severity: 'page' },
+      alertSnapshot(),
+      T0,
+    );
+    await eventually(async () => expect(await metric(sent)).toBe(before.sent + 1));
+    await eventually(async () => expect(await metric(failed)).toBe(before.failed + 1));
+    expect(await metric(timed)).toBe(before.timed + 1);
+    expect(await metric(/^burnwatch_slack_notifications_pending (\d+)$/m)).toBe(0);
   });
 });
 
