@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -60,12 +61,13 @@ export class NotificationsService {
       ]);
     }
     const message = testMessage(channel, this.config.publicUrl, now);
+    // Stored once the outcome is known: a pending test row would be the dispatcher's to send.
     const row = this.dataSource.manager.create(NotificationEntity, {
+      id: randomUUID(),
       alertId: null,
       transitionId: null,
       kind: 'test',
       channel,
-      state: 'pending',
       transition: null,
       message,
       attempts: 1,
@@ -85,17 +87,24 @@ export class NotificationsService {
       this.metrics.delivered('test', 'dry-run');
       return toNotificationDetailView(saved);
     }
-    const saved = await this.dataSource.manager.save(NotificationEntity, row);
     try {
-      const posted = await this.api.post({ channel, message, notificationId: saved.id });
-      Object.assign(saved, { state: 'sent', channelId: posted.channelId, ts: posted.ts, sentAt: new Date() });
-      await this.dataSource.manager.save(NotificationEntity, saved);
+      const posted = await this.api.post({ channel, message, notificationId: row.id });
+      const saved = await this.dataSource.manager.save(NotificationEntity, {
+        ...row,
+        state: 'sent',
+        channelId: posted.channelId,
+        ts: posted.ts,
+        sentAt: new Date(),
+      });
       this.metrics.delivered('test', 'slack');
       return toNotificationDetailView(saved);
     } catch (error) {
       const failure = error instanceof SlackCallError ? error : undefined;
-      Object.assign(saved, { state: 'failed', error: failure?.message ?? String(error) });
-      await this.dataSource.manager.save(NotificationEntity, saved);
+      await this.dataSource.manager.save(NotificationEntity, {
+        ...row,
+        state: 'failed',
+        error: failure?.message ?? String(error),
+      });
       if (!failure) throw error;
       this.metrics.failed.inc({ kind: 'test', error: failure.slackError.split(' ')[0] });
       throw testFailure(failure);
