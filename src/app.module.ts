@@ -11,6 +11,7 @@ import { ConfigModule } from './config/config.module.js';
 import type { Config } from './config/config.js';
 import { DatabaseTarget, dataSourceOptions } from './database/data-source-options.js';
 import { HealthController } from './health/health.controller.js';
+import { SlackModule } from './integrations/slack/slack.module.js';
 import { ObservabilityModule } from './observability/observability.module.js';
 import { SloModule } from './slo/slo.module.js';
 import { UiModule } from './ui/ui.module.js';
@@ -29,6 +30,7 @@ export class AppModule {
         AlertsModule,
         EngineModule,
         UiModule,
+        SlackModule,
       ],
       controllers: [HealthController],
       providers: [
