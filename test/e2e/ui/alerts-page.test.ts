@@ -6,7 +6,13 @@ import { AlertStore } from '../../../src/alerts/alert-store.js';
 import { AlertEntity } from '../../../src/alerts/alert.entity.js';
 import { DataSource } from 'typeorm';
 import { apiClient, resetDatabase, startTestApp } from '../../support/app.js';
-import { ensureUiBuilt, openBrowser, screenshot, type TestBrowser } from '../../support/browser.js';
+import {
+  accessibilityViolations,
+  ensureUiBuilt,
+  openBrowser,
+  screenshot,
+  type TestBrowser,
+} from '../../support/browser.js';
 import { errorRateSlo, latencySlo } from '../../support/fixtures.js';
 
 const snapshot = (sliPercent: number, budgetRemainingPercent: number) => ({
@@ -120,6 +126,7 @@ describe('the alerts page in a browser', () => {
     expect(resolved).toContain('Ticket');
     expect(resolved).toContain('3 h');
     await screenshot(page, 'alerts', { docs: true });
+    expect(await accessibilityViolations(page)).toEqual([]);
 
     await row.getByRole('link', { name: 'checkout-latency' }).click();
     await page.waitForURL('**/slos/checkout-latency');
@@ -181,5 +188,6 @@ describe('Slack delivery on the alerts page', () => {
     expect(await cell('pending-slo').textContent()).toMatch(/^Pending \(1 of 1, retrying after 1 attempt\)/);
     expect(await cell('failed-slo').textContent()).toMatch(/^Failed \(1 of 1\)#not-joined: .*not_in_channel/);
     await screenshot(page, 'alerts-delivery');
+    expect(await accessibilityViolations(page)).toEqual([]);
   });
 });

@@ -1,7 +1,13 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningBurnwatch } from '../../../src/app.js';
 import { apiClient, resetDatabase, startTestApp } from '../../support/app.js';
-import { ensureUiBuilt, openBrowser, screenshot, type TestBrowser } from '../../support/browser.js';
+import {
+  accessibilityViolations,
+  ensureUiBuilt,
+  openBrowser,
+  screenshot,
+  type TestBrowser,
+} from '../../support/browser.js';
 import { errorRateSlo, latencySlo, timesliceSlo } from '../../support/fixtures.js';
 import {
   checkoutStory,
@@ -40,6 +46,7 @@ describe('the SLO list in a browser', () => {
     const curl = await page.getByLabel('curl command that creates an SLO').textContent();
     expect(curl).toContain(`curl -X POST ${burnwatch.url}/api/v1/slos`);
     await screenshot(page, 'empty-list');
+    expect(await accessibilityViolations(page)).toEqual([]);
 
     const yaml = (await page.getByLabel('OpenSLO example').textContent())!;
     const created = await call('POST', '/api/v1/openslo', yaml, 'application/yaml');
@@ -129,6 +136,7 @@ describe('the SLO list in a browser', () => {
     expect(await row('invoice-errors').locator('.badge').textContent()).toBe('No data');
     expect(await row('checkout-errors').locator('td').last().textContent()).toBe('exhausted');
     await screenshot(page, 'slo-list', { docs: true });
+    expect(await accessibilityViolations(page)).toEqual([]);
 
     await page.getByRole('button', { name: /Budget left/ }).click();
     await expect

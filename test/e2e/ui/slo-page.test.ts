@@ -2,7 +2,13 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningBurnwatch } from '../../../src/app.js';
 import { AlertStore } from '../../../src/alerts/alert-store.js';
 import { apiClient, resetDatabase, startTestApp } from '../../support/app.js';
-import { ensureUiBuilt, openBrowser, screenshot, type TestBrowser } from '../../support/browser.js';
+import {
+  accessibilityViolations,
+  ensureUiBuilt,
+  openBrowser,
+  screenshot,
+  type TestBrowser,
+} from '../../support/browser.js';
 import { errorRateSlo, latencySlo } from '../../support/fixtures.js';
 import { DEPLOY_DIGEST, OLD_DIGEST, routeKubernetesApis } from './contract-fixtures.js';
 import { DataSource } from 'typeorm';
@@ -55,6 +61,7 @@ describe('the SLO page in a browser', () => {
     await page.getByRole('heading', { name: /No data yet|No history on this server yet/ }).waitFor();
     await page.getByRole('heading', { name: 'Kubernetes not connected' }).waitFor();
     await screenshot(page, 'slo-page-no-data');
+    expect(await accessibilityViolations(page)).toEqual([]);
   });
 
   it('says so when no SLO has that name', async () => {
@@ -144,6 +151,7 @@ describe('the SLO page in a browser', () => {
     expect(await details.textContent()).toContain('Image registry.example/shop/checkout:1.4.3');
     expect(await details.textContent()).toContain('(was 1a2b3c4d5e6f)');
     await screenshot(page, 'slo-page', { docs: true });
+    expect(await accessibilityViolations(page)).toEqual([]);
 
     // Kubernetes warnings of one reason are folded into one marker.
     expect(await budget.getByRole('button', { name: 'BackOff ×5' }).count()).toBe(1);
