@@ -9,6 +9,9 @@ import {
   type TestBrowser,
 } from '../../support/browser.js';
 import { errorRateSlo, latencySlo, timesliceSlo } from '../../support/fixtures.js';
+
+/** The list page's refresh interval (ui/src/pages/SloListPage.tsx). */
+const REFRESH_SECONDS = 30;
 import {
   checkoutStory,
   evaluateNow,
@@ -144,6 +147,30 @@ describe('the SLO list in a browser', () => {
       .toEqual(['search-errors', 'checkout-errors', 'invoice-errors']);
     await page.getByLabel('Status').selectOption('page');
     await expect.poll(() => rowNames(browser)).toEqual(['checkout-errors']);
+  });
+
+  it('refreshes itself: an SLO created elsewhere shows up after the refresh interval', async () => {
+    const { page } = browser;
+    await page.clock.install();
+    await call('POST', '/api/v1/slos', latencySlo());
+    await page.goto(burnwatch.url + '/');
+    await expect.poll(() => rowNames(browser)).toEqual(['checkout-latency']);
+    await call('POST', '/api/v1/slos', errorRateSlo());
+    await page.clock.fastForward(REFRESH_SECONDS * 1000 + 1000);
+    await expect.poll(() => rowNames(browser)).toEqual(['checkout-errors', 'checkout-latency']);
+  });
+
+  it('works with BURNWATCH_API_TOKEN set: the UI only reads, and reads need no token', async () => {
+    await burnwatch.close();
+    const token = 'ui-test-token-0123456789';
+    burnwatch = await startTestApp({ apiToken: token });
+    expect((await apiClient(burnwatch.url)('POST', '/api/v1/slos', latencySlo())).status).toBe(401);
+    expect((await apiClient(burnwatch.url, token)('POST', '/api/v1/slos', latencySlo())).status).toBe(201);
+    const { page } = browser;
+    await page.goto(burnwatch.url + '/');
+    await expect.poll(() => rowNames(browser)).toEqual(['checkout-latency']);
+    await page.getByRole('link', { name: 'checkout-latency' }).click();
+    await page.getByLabel('OpenSLO YAML of this SLO').waitFor();
   });
 
   it('opens an SLO from the list with the keyboard', async () => {
