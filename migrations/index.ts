@@ -1,5 +1,10 @@
 import { CreateSlos1764086400000 } from './1764086400000-CreateSlos.js';
 import { CreateAlerts1764090000000 } from './1764090000000-CreateAlerts.js';
+import { CreateKubernetesChangeLog1764200000000 } from './1764200000000-CreateKubernetesChangeLog.js';
 
 /** Applied in this order; a new migration is appended here. */
-export const ALL_MIGRATIONS = [CreateSlos1764086400000, CreateAlerts1764090000000];
+export const ALL_MIGRATIONS = [
+  CreateSlos1764086400000,
+  CreateAlerts1764090000000,
+  CreateKubernetesChangeLog1764200000000,
+];

@@ -1,6 +1,7 @@
 import { AlertTransitionEntity } from '../alerts/alert-transition.entity.js';
 import { AlertEntity } from '../alerts/alert.entity.js';
+import { KUBERNETES_ENTITIES } from '../integrations/kubernetes/change-log.entities.js';
 import { SloEntity } from '../slo/slo.entity.js';
 
 /** Every TypeORM entity, listed once for the data source and for the schema-drift test. */
-export const ALL_ENTITIES = [SloEntity, AlertEntity, AlertTransitionEntity];
+export const ALL_ENTITIES = [SloEntity, AlertEntity, AlertTransitionEntity, ...KUBERNETES_ENTITIES];

@@ -12,6 +12,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     dataDir: '/nonexistent',
     apiToken: undefined,
     logLevel: 'warn',
+    kubernetes: { mode: 'off', kubeconfig: undefined, lookbackSeconds: 7200, retentionSeconds: 30 * 86400 },
     ...overrides,
   };
 }
