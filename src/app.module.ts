@@ -9,6 +9,7 @@ import { ConfigModule } from './config/config.module.js';
 import type { Config } from './config/config.js';
 import { DatabaseTarget, dataSourceOptions } from './database/data-source-options.js';
 import { HealthController } from './health/health.controller.js';
+import { KubernetesModule } from './integrations/kubernetes/kubernetes.module.js';
 import { ObservabilityModule } from './observability/observability.module.js';
 import { SloModule } from './slo/slo.module.js';
 
@@ -24,6 +25,7 @@ export class AppModule {
         ObservabilityModule,
         SloModule,
         AlertsModule,
+        KubernetesModule,
       ],
       controllers: [HealthController],
       providers: [
