@@ -11,6 +11,7 @@ import {
   event,
   eventually,
   minutesAgo,
+  replicaSet,
   startKubernetesTestApp,
 } from '../support/kubernetes-fixtures.js';
 
@@ -222,6 +223,73 @@ describe('the change log', () => {
     ]);
     const twice = await api('GET', '/api/v1/changes?namespace=a&namespace=b');
     expect(twice.body.errors).toEqual([{ field: 'namespace', message: 'must be given once, as text' }]);
+  });
+
+  it('resumes from a bookmark without re-listing, and re-lists after an HTTP 410 Gone', async () => {
+    // Quiet kinds learn the latest resourceVersion from a bookmark, so a reconnect after compaction needs no list.
+    await eventually('every watch open', async () => (standin.openWatches() === 6 ? true : undefined));
+    // Only events change: every other kind's last resourceVersion is now older than the newest.
+    standin.apply(
+      'events',
+      event({
+        name: 'x.1',
+        objectKind: 'Pod',
+        objectName: 'x-0',
+        reason: 'Evicted',
+        count: 1,
+        firstTimestamp: minutesAgo(1),
+        lastTimestamp: minutesAgo(1),
+      }),
+    );
+    const before = { ...standin.lists };
+    const gone = { ...standin.goneAnswers };
+    standin.bookmark();
+    standin.compact();
+    const current = standin.resourceVersion;
+    // The server ends its watches (their timeout): the bookmark came before the end of each stream.
+    standin.endWatches();
+    await eventually('the watches to resume from the bookmark', async () =>
+      standin.openWatches() === 6 && Object.values(standin.watchedFrom).every((rv) => rv === current)
+        ? true
+        : undefined,
+    );
+    expect(standin.lists).toEqual(before);
+    expect(standin.goneAnswers).toEqual(gone);
+
+    // A watch resumed from a compacted resourceVersion answered with HTTP 410: re-list, and nothing is lost.
+    standin.apply(
+      'deployments',
+      deployment({ namespace: 'gone', name: 'svc', generation: 1, revision: 1, image: 's:1' }),
+    );
+    standin.apply(
+      'replicasets',
+      replicaSet({
+        namespace: 'gone',
+        deployment: 'svc',
+        hash: 'abcde1234',
+        revision: 1,
+        image: 's:1',
+        createdAt: minutesAgo(3),
+      }),
+    );
+    await eventually('svc to be known', async () =>
+      (await changes('namespace=gone')).length === 1 ? true : undefined,
+    );
+    standin.goneAs = 'http';
+    standin.dropConnections();
+    standin.apply(
+      'deployments',
+      deployment({ namespace: 'gone', name: 'svc', generation: 2, revision: 1, image: 's:1', replicas: 6 }),
+    );
+    standin.compact();
+    const scaled = await eventually('the scale event seen through the re-list', async () => {
+      const found = await changes('namespace=gone');
+      return found.length === 2 ? found : undefined;
+    });
+    expect(scaled[0]).toMatchObject({ type: 'scale', workload: 'svc', fromReplicas: 2, toReplicas: 6 });
+    expect(standin.goneAnswers.deployments).toBeGreaterThan(gone.deployments);
+    expect(standin.lists.deployments).toBeGreaterThan(before.deployments);
+    standin.goneAs = 'event';
   });
 
   it('prunes what is older than the retention on its schedule', async () => {

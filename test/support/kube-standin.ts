@@ -65,6 +65,8 @@ export class KubeStandin {
   readonly lists: Record<KubeResource, number> = zeroCounts();
   readonly watchRequests: Record<KubeResource, number> = zeroCounts();
   readonly goneAnswers: Record<KubeResource, number> = zeroCounts();
+  /** The resourceVersion the last watch of each kind started from. */
+  readonly watchedFrom: Partial<Record<KubeResource, string>> = {};
   url = '';
 
   async start(): Promise<string> {
@@ -159,6 +161,12 @@ export class KubeStandin {
     this.watches.clear();
   }
 
+  /** Ends every open watch cleanly, as the API server does when a watch's timeout runs out. */
+  endWatches(): void {
+    for (const watch of this.watches) watch.response.end();
+    this.watches.clear();
+  }
+
   /** Ends every open watch with an ERROR event carrying 410 Gone (the server's watch cache moved on). */
   expireWatches(): void {
     for (const watch of this.watches) {
@@ -185,6 +193,11 @@ export class KubeStandin {
         },
       });
     }
+  }
+
+  /** The newest resourceVersion, as text (what a list returns). */
+  get resourceVersion(): string {
+    return String(this.rv);
   }
 
   /** Open watch connections, per kind. */
@@ -240,6 +253,7 @@ export class KubeStandin {
   private watch(route: Route, params: URLSearchParams, response: ServerResponse): void {
     this.watchRequests[route.resource]++;
     const from = params.get('resourceVersion') ?? '';
+    this.watchedFrom[route.resource] = from;
     const fromRv = from === '' || from === '0' ? undefined : Number(from);
     if (fromRv !== undefined && (!Number.isFinite(fromRv) || fromRv < this.compactedBelow)) {
       this.goneAnswers[route.resource]++;
