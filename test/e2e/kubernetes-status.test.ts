@@ -2,13 +2,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlertStore } from '../../src/alerts/alert-store.js';
 import type { RunningBurnwatch } from '../../src/app.js';
-import { apiClient, startTestApp } from '../support/app.js';
+import { apiClient, resetDatabase, startTestApp } from '../support/app.js';
 import { eventually, sloSpec, startKubernetesTestApp } from '../support/kubernetes-fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'burnwatch-kube-'));
+beforeAll(() => resetDatabase());
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function withApp<T>(
