@@ -107,17 +107,17 @@ export class KubernetesCorrelationListener implements AlertTransitionListener {
       message: e.message,
     }));
     const imageSli = changes.some((c) => c.kind === 'deploy' && c.digest && c.previousDigest)
-      ? await this.perImage(slo, from, at)
+      ? await this.perImage(slo, from, at, manager)
       : undefined;
     return correlate({ burnStartedAt, lookbackSeconds, target, changes, events: candidates, imageSli });
   }
 
-  private async perImage(slo: SloSpec, from: Date, to: Date) {
+  private async perImage(slo: SloSpec, from: Date, to: Date, manager: EntityManager) {
     if (!this.imageSli) return undefined;
     let timer: NodeJS.Timeout | undefined;
     try {
       return await Promise.race([
-        this.imageSli.sliByImage(slo, from, to),
+        this.imageSli.sliByImage(slo, from, to, manager),
         new Promise<never>((_, reject) => {
           timer = setTimeout(
             () => reject(new Error(`no answer in ${IMAGE_SLI_TIMEOUT_MS} ms`)),
