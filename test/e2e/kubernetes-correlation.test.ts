@@ -338,4 +338,41 @@ describe('Kubernetes correlation against a stand-in API server', () => {
     const status = (await api('GET', '/api/v1/kubernetes/status')).body;
     expect(status.watches.reduce((n: number, w: any) => n + w.restarts, 0)).toBeGreaterThan(0);
   });
+
+  it('refreshes the correlation when a ticket escalates to a page, with what happened since it fired', async () => {
+    const spec = sloSpec({ name: 'checkout-latency-k8s' });
+    const startedAt = new Date();
+    const fired = await burnwatch.app
+      .get(AlertStore)
+      .apply(spec, { kind: 'fired', severity: 'ticket' }, SNAPSHOT, startedAt);
+    const before = (await api('GET', `/api/v1/alerts/${fired!.alertId}`)).body.correlation;
+    expect(before.events[0]).toMatchObject({ reason: 'BackOff', count: 40 });
+
+    // The pod goes on crash-looping after the alert fired.
+    standin.apply(
+      'events',
+      event({
+        name: 'checkout-7d9f8c6b5-x2x9k.17f3',
+        objectKind: 'Pod',
+        objectName: 'checkout-7d9f8c6b5-x2x9k',
+        reason: 'BackOff',
+        count: 55,
+        firstTimestamp: minutesAgo(5, startedAt.getTime()),
+        lastTimestamp: new Date().toISOString(),
+      }),
+    );
+    await eventually('the new count in the change log', async () =>
+      (await changes()).some((c) => c.reason === 'BackOff' && c.count === 55) ? true : undefined,
+    );
+    const escalated = await burnwatch.app
+      .get(AlertStore)
+      .apply(spec, { kind: 'escalated', severity: 'page' }, SNAPSHOT, new Date());
+    expect(escalated?.alertId).toBe(fired!.alertId);
+    const after = (await api('GET', `/api/v1/alerts/${fired!.alertId}`)).body;
+    expect(after.severity).toBe('page');
+    expect(after.correlation.events[0]).toMatchObject({ reason: 'BackOff', count: 55 });
+    // The burn began when the alert fired: the deploy is still measured from then.
+    expect(after.correlation.suspects[0]).toMatchObject({ kind: 'deploy', digest: NEW });
+    expect(after.correlation.suspects[0].minutesBeforeBurn).toBe(before.suspects[0].minutesBeforeBurn);
+  });
 });
