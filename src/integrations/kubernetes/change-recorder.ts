@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { CLOCK, Clock } from '../../common/clock.js';
 import { ChangeLogStore } from './change-log.store.js';
+import { KubernetesMetrics } from './kubernetes.metrics.js';
 import type { WorkloadKind } from './change-log.entities.js';
 import {
   deploymentRollout,
@@ -73,6 +74,7 @@ export class ChangeRecorder {
   constructor(
     @Inject(ChangeLogStore) private readonly store: ChangeLogStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(KubernetesMetrics) private readonly metrics: KubernetesMetrics,
   ) {}
 
   attach(lookup: ClusterLookup): void {
@@ -88,6 +90,7 @@ export class ChangeRecorder {
       this.pending.delete(oldest);
       this.dropped++;
     }
+    this.metrics.backlog.set(this.pending.size);
     this.kick();
   }
 
@@ -127,6 +130,8 @@ export class ChangeRecorder {
           for (const [, item] of batch) await this.record(m, item, now);
         });
         this.written += batch.length;
+        for (const [, item] of batch) this.metrics.objectsRecorded.inc({ resource: item.resource });
+        this.metrics.backlog.set(this.pending.size);
         this.retryMs = RETRY_MS.first;
         this.lastError = undefined;
       } catch (error) {

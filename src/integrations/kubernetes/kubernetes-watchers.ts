@@ -15,6 +15,7 @@ import type { Config, KubernetesConfig } from '../../config/config.js';
 import { ChangeRecorder, WatchedResource } from './change-recorder.js';
 import { podWorkload, replicaSetDeployment, WorkloadObject } from './kube-objects.js';
 import { KubernetesStatus } from './kubernetes-status.js';
+import { KubernetesMetrics } from './kubernetes.metrics.js';
 
 /** Restart delays after an informer stopped on an error: doubling from the first to the last, ±20 %. */
 export const RESTART_BACKOFF_MS = { first: 500, max: 30_000 };
@@ -63,6 +64,7 @@ export class KubernetesWatchers implements OnApplicationBootstrap, OnApplication
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ChangeRecorder) private readonly recorder: ChangeRecorder,
     @Inject(KubernetesStatus) private readonly status: KubernetesStatus,
+    @Inject(KubernetesMetrics) private readonly metrics: KubernetesMetrics,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -169,6 +171,7 @@ export class KubernetesWatchers implements OnApplicationBootstrap, OnApplication
     watcher.attempt++;
     const message = describeError(error);
     this.status.failed(watcher.resource, message, this.clock.now());
+    this.metrics.watchRestarts.inc({ resource: watcher.resource });
     this.logger.warn(`Watch of ${watcher.resource} stopped (${message}); restarting in ${jittered} ms`);
     watcher.timer = setTimeout(() => {
       watcher.timer = undefined;

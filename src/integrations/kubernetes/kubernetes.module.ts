@@ -11,6 +11,7 @@ import { ChangesService } from './changes.service.js';
 import { KubernetesCorrelationListener } from './correlation.listener.js';
 import { KubernetesStatus } from './kubernetes-status.js';
 import { KubernetesWatchers } from './kubernetes-watchers.js';
+import { KubernetesMetrics } from './kubernetes.metrics.js';
 
 /**
  * Kubernetes: watches the cluster into a change log and attaches the likely cause to every alert that fires.
@@ -25,6 +26,7 @@ import { KubernetesWatchers } from './kubernetes-watchers.js';
     ChangesService,
     ChangeLogRetention,
     KubernetesStatus,
+    KubernetesMetrics,
     KubernetesWatchers,
     KubernetesCorrelationListener,
   ],
