@@ -338,7 +338,7 @@ describe('Kubernetes correlation against a stand-in API server', () => {
     const status = (await api('GET', '/api/v1/kubernetes/status')).body;
     expect(status.watches.reduce((n: number, w: any) => n + w.restarts, 0)).toBeGreaterThan(0);
     const metrics = (await api('GET', '/metrics')).body as string;
-    expect(metrics).toMatch(/^burnwatch_kubernetes_watch_restarts_total\{resource="events"\} [1-9]/m);
+    expect(metrics).toMatch(/^burnwatch_kubernetes_watch_restarts_total\{resource="[a-z]+"\} [1-9]/m);
     expect(metrics).toMatch(/^burnwatch_kubernetes_connected [01]$/m);
   });
 
