@@ -32,13 +32,15 @@ export class KubernetesCorrelationListener implements AlertTransitionListener {
 
   async onAlertTransition(manager: EntityManager, event: AlertTransitionEvent): Promise<void> {
     if (event.kind !== 'fired' && event.kind !== 'escalated') return;
-    await manager.query('SAVEPOINT kubernetes_correlation');
+    // In a transaction (always, through AlertStore.apply) a savepoint keeps a failed read from aborting it.
+    const savepoint = manager.queryRunner?.isTransactionActive === true;
+    if (savepoint) await manager.query('SAVEPOINT kubernetes_correlation');
     try {
       const correlation = await this.correlate(manager, event.slo, event.alertStartedAt, event.at);
       await manager.update(AlertEntity, { id: event.alertId }, { correlation });
-      await manager.query('RELEASE SAVEPOINT kubernetes_correlation');
+      if (savepoint) await manager.query('RELEASE SAVEPOINT kubernetes_correlation');
     } catch (error) {
-      await manager.query('ROLLBACK TO SAVEPOINT kubernetes_correlation');
+      if (savepoint) await manager.query('ROLLBACK TO SAVEPOINT kubernetes_correlation');
       this.logger.error(
         `Could not correlate alert ${event.alertId} of ${event.slo.name}: ${(error as Error).message}`,
       );
@@ -114,9 +116,12 @@ export class KubernetesCorrelationListener implements AlertTransitionListener {
 
   private async perImage(slo: SloSpec, from: Date, to: Date, manager: EntityManager) {
     if (!this.imageSli) return undefined;
+    // The port may read through the transaction: a failed read there must not abort it.
+    const savepoint = manager.queryRunner?.isTransactionActive === true;
+    if (savepoint) await manager.query('SAVEPOINT kubernetes_image_sli');
     let timer: NodeJS.Timeout | undefined;
     try {
-      return await Promise.race([
+      const rows = await Promise.race([
         this.imageSli.sliByImage(slo, from, to, manager),
         new Promise<never>((_, reject) => {
           timer = setTimeout(
@@ -125,7 +130,10 @@ export class KubernetesCorrelationListener implements AlertTransitionListener {
           );
         }),
       ]);
+      if (savepoint) await manager.query('RELEASE SAVEPOINT kubernetes_image_sli');
+      return rows;
     } catch (error) {
+      if (savepoint) await manager.query('ROLLBACK TO SAVEPOINT kubernetes_image_sli');
       this.logger.warn(`Per-image SLI of ${slo.name} unavailable: ${(error as Error).message}`);
       return undefined;
     } finally {
