@@ -1,0 +1,317 @@
+/**
+ * Per-series rolling counts of events per minute, answering "how many events, how many bad, how many minutes
+ * with data between minute a and minute b" in O(1), in a fixed amount of memory.
+ *
+ * Minutes are epoch minutes (`Math.floor(epochSeconds / 60)`), always passed in: there is no clock here.
+ *
+ * Layout (one ArrayBuffer per series, no per-minute objects):
+ * - an hour ring of cumulative sums: for each hour, every event since the series started, through the end of
+ *   that hour (through the last minute stored, for the current hour). Float64 totals (exact to 2^53 events),
+ *   Uint32 minutes with data. 20 bytes an hour.
+ * - a minute ring of sums within the hour: for each minute, the events since the start of its hour, through
+ *   that minute. Uint32 totals (so at most 4,294,967,295 events an hour, 1.19 M/s, per series), Uint8 minutes
+ *   with data. 9 bytes a minute.
+ * The events before minute x are then `hour[h(x) - 1] + minute[x - 1]` (or just the hour when x starts an
+ * hour), and a sum is the difference of two of those.
+ *
+ * Windows whose oldest edge lies within the minute ring are exact. Older edges are rounded to the next
+ * hour boundary (the window loses less than an hour at its old end, never reads data outside it), and a
+ * sum reports the range it actually covers. A ratio over a window barely notices; counts over a 30 d SLO
+ * window lose < 0.14 %.
+ *
+ * Bytes per series (see `bytesPerSeries`; plus ~200 bytes of object and typed-array headers): with the default
+ * capacity (746 hours for 31 d, 1,561 minutes for 26 h) 14,920 + 14,049 = 28,969 bytes (~28 KiB, 10k series
+ * ≈ 290 MB); sized for a 90 d window plus a day (2,186 hours) 43,720 + 14,049 = 57,769 bytes (~56 KiB, 10k
+ * series ≈ 580 MB).
+ */
+
+export const MINUTES_PER_HOUR = 60;
+const BYTES_PER_HOUR_SLOT = 8 + 8 + 4;
+const BYTES_PER_MINUTE_SLOT = 4 + 4 + 1;
+const MAX_MINUTE_IN_HOUR_COUNT = 0xffff_ffff;
+
+export interface RollingCountsCapacity {
+  /** Hours kept: the longest window that can be summed is `hourSlots - 2` hours. */
+  hourSlots: number;
+  /** Minutes kept at minute resolution: windows up to `minuteSlots - 1` minutes long (ending now) are exact. */
+  minuteSlots: number;
+}
+
+/** Capacity for windows up to `longestWindowSeconds`, exact for windows up to `exactWindowSeconds`. */
+export function rollingCountsCapacity(
+  longestWindowSeconds: number,
+  exactWindowSeconds: number,
+): RollingCountsCapacity {
+  const minuteSlots = Math.max(Math.ceil(exactWindowSeconds / 60) + 1, MINUTES_PER_HOUR + 1);
+  return {
+    hourSlots: Math.max(Math.ceil(longestWindowSeconds / 3600) + 2, minHourSlots(minuteSlots)),
+    minuteSlots,
+  };
+}
+
+/** A minute's sum needs its hour's predecessor: the hour ring must reach back past the oldest minute kept. */
+function minHourSlots(minuteSlots: number): number {
+  return Math.floor((minuteSlots - 1) / MINUTES_PER_HOUR) + 3;
+}
+
+/**
+ * Default: the default retention (the longest SLO window, 30 d, plus a day), exact for a day and two hours, so
+ * that every window of the default policies (up to 1 d long; the 3 d window rounds its oldest edge) is exact
+ * even when an evaluation lags.
+ */
+export const DEFAULT_ROLLING_COUNTS_CAPACITY = rollingCountsCapacity(31 * 86400, 26 * 3600);
+
+export function bytesPerSeries(capacity: RollingCountsCapacity): number {
+  return capacity.hourSlots * BYTES_PER_HOUR_SLOT + capacity.minuteSlots * BYTES_PER_MINUTE_SLOT;
+}
+
+export interface MinuteRangeSums {
+  total: number;
+  bad: number;
+  /** Minutes holding at least one event. */
+  minutesWithData: number;
+  /** The range summed, [fromMinute, toMinute): the one asked for, or shrunk to whole hours out of minute range. */
+  fromMinute: number;
+  toMinute: number;
+}
+
+export class RollingCounts {
+  readonly capacity: RollingCountsCapacity;
+  private readonly hourTotal: Float64Array;
+  private readonly hourBad: Float64Array;
+  private readonly hourData: Uint32Array;
+  private readonly minuteTotal: Uint32Array;
+  private readonly minuteBad: Uint32Array;
+  private readonly minuteData: Uint8Array;
+  private readonly hourSlots: number;
+  private readonly minuteSlots: number;
+
+  private empty = true;
+  private firstMinute = 0;
+  /** Minute slots hold data from this minute on (later than `firstMinute` after `addHour`). */
+  private minuteFloor = 0;
+  private lastMinuteStored = 0;
+  private lastHasData = false;
+  private cumulativeTotal = 0;
+  private cumulativeBad = 0;
+  private cumulativeData = 0;
+  private hourTotalSoFar = 0;
+  private hourBadSoFar = 0;
+  private hourDataSoFar = 0;
+
+  constructor(capacity: RollingCountsCapacity = DEFAULT_ROLLING_COUNTS_CAPACITY) {
+    if (
+      !(capacity.minuteSlots >= MINUTES_PER_HOUR + 1) ||
+      !(capacity.hourSlots >= minHourSlots(capacity.minuteSlots))
+    ) {
+      throw new RangeError(
+        `a rolling count needs at least 61 minute slots, and hour slots for every minute's hour and the one before (${capacity.minuteSlots} minutes: ${minHourSlots(capacity.minuteSlots)} hours)`,
+      );
+    }
+    this.capacity = { ...capacity };
+    this.hourSlots = capacity.hourSlots;
+    this.minuteSlots = capacity.minuteSlots;
+    const buffer = new ArrayBuffer(bytesPerSeries(capacity));
+    const h = capacity.hourSlots;
+    const m = capacity.minuteSlots;
+    this.hourTotal = new Float64Array(buffer, 0, h);
+    this.hourBad = new Float64Array(buffer, 8 * h, h);
+    this.hourData = new Uint32Array(buffer, 16 * h, h);
+    this.minuteTotal = new Uint32Array(buffer, 20 * h, m);
+    this.minuteBad = new Uint32Array(buffer, 20 * h + 4 * m, m);
+    this.minuteData = new Uint8Array(buffer, 20 * h + 8 * m, m);
+  }
+
+  /** The last minute stored; undefined before the first. */
+  get lastMinute(): number | undefined {
+    return this.empty ? undefined : this.lastMinuteStored;
+  }
+
+  /**
+   * Adds events to a minute: the last one stored (a second scrape in the same minute) or a later one (the
+   * minutes in between hold no data). An earlier minute is refused (returns false): the store only grows
+   * forward, rebuild it to rewrite the past. A minute with data is one with at least one event.
+   */
+  add(minute: number, total: number, bad: number): boolean {
+    if (!(total >= 0 && bad >= 0 && bad <= total) || !Number.isSafeInteger(minute) || minute < 0) {
+      throw new RangeError(`bad counts for minute ${minute}: total ${total}, bad ${bad}`);
+    }
+    if (this.empty) this.start(minute, minute);
+    else if (minute < this.lastMinuteStored) return false;
+    else if (minute > this.lastMinuteStored) this.advanceTo(minute);
+    if (this.hourTotalSoFar + total > MAX_MINUTE_IN_HOUR_COUNT) {
+      throw new RangeError(`more than ${MAX_MINUTE_IN_HOUR_COUNT} events in one hour of one series`);
+    }
+    this.cumulativeTotal += total;
+    this.cumulativeBad += bad;
+    this.hourTotalSoFar += total;
+    this.hourBadSoFar += bad;
+    if (total > 0 && !this.lastHasData) {
+      this.lastHasData = true;
+      this.cumulativeData += 1;
+      this.hourDataSoFar += 1;
+    }
+    this.writeMinute(minute);
+    this.writeHour(Math.floor(minute / MINUTES_PER_HOUR));
+    return true;
+  }
+
+  /**
+   * Bulk load of a whole hour at hour resolution (history older than the minute ring, e.g. from an hourly SQL
+   * aggregate): faster than 60 `add`s. The hour must come after everything stored; sums whose edges fall
+   * inside it, or before it, are rounded to hour boundaries: load the hours first, then the minutes.
+   */
+  addHour(hour: number, total: number, bad: number, minutesWithData: number): boolean {
+    if (
+      !(total >= 0 && bad >= 0 && bad <= total) ||
+      !(minutesWithData >= 0 && minutesWithData <= MINUTES_PER_HOUR) ||
+      !Number.isSafeInteger(hour) ||
+      hour < 0
+    ) {
+      throw new RangeError(
+        `bad counts for hour ${hour}: total ${total}, bad ${bad}, minutes ${minutesWithData}`,
+      );
+    }
+    const lastMinuteOfHour = (hour + 1) * MINUTES_PER_HOUR - 1;
+    if (this.empty) this.start(hour * MINUTES_PER_HOUR, lastMinuteOfHour);
+    else if (hour <= Math.floor(this.lastMinuteStored / MINUTES_PER_HOUR)) return false;
+    else this.advanceTo(lastMinuteOfHour);
+    this.cumulativeTotal += total;
+    this.cumulativeBad += bad;
+    this.cumulativeData += minutesWithData;
+    this.writeHour(hour);
+    // Minutes of this hour have no within-hour detail: the minute ring is valid from the next hour on.
+    this.minuteFloor = lastMinuteOfHour + 1;
+    this.hourTotalSoFar = 0;
+    this.hourBadSoFar = 0;
+    this.hourDataSoFar = 0;
+    this.lastHasData = true;
+    return true;
+  }
+
+  /** Events in [fromMinute, toMinute), see `MinuteRangeSums`. */
+  sum(fromMinute: number, toMinute: number): MinuteRangeSums {
+    const from = this.lowerBoundary(fromMinute);
+    const to = this.upperBoundary(toMinute);
+    if (to === undefined || !(to > from)) {
+      const at = Math.min(from, toMinute);
+      return { total: 0, bad: 0, minutesWithData: 0, fromMinute: at, toMinute: at };
+    }
+    return {
+      total:
+        this.before(to, this.hourTotal, this.minuteTotal, this.cumulativeTotal) -
+        this.before(from, this.hourTotal, this.minuteTotal, this.cumulativeTotal),
+      bad:
+        this.before(to, this.hourBad, this.minuteBad, this.cumulativeBad) -
+        this.before(from, this.hourBad, this.minuteBad, this.cumulativeBad),
+      minutesWithData:
+        this.before(to, this.hourData, this.minuteData, this.cumulativeData) -
+        this.before(from, this.hourData, this.minuteData, this.cumulativeData),
+      fromMinute: from,
+      toMinute: to,
+    };
+  }
+
+  /** Events in the `windowMinutes` minutes before `endMinute` (exclusive): a window ending now. */
+  windowSum(endMinute: number, windowMinutes: number): MinuteRangeSums {
+    return this.sum(endMinute - windowMinutes, endMinute);
+  }
+
+  private start(firstMinute: number, lastMinute: number): void {
+    this.empty = false;
+    this.firstMinute = firstMinute;
+    this.minuteFloor = firstMinute;
+    this.lastMinuteStored = lastMinute;
+    this.lastHasData = false;
+    this.writeMinute(lastMinute);
+    this.writeHour(Math.floor(lastMinute / MINUTES_PER_HOUR));
+  }
+
+  /** Moves the last minute forward; the minutes and hours skipped hold no data. O(min(gap, ring)). */
+  private advanceTo(minute: number): void {
+    const last = this.lastMinuteStored;
+    const lastHour = Math.floor(last / MINUTES_PER_HOUR);
+    const hour = Math.floor(minute / MINUTES_PER_HOUR);
+    if (hour !== lastHour) {
+      for (let h = Math.max(lastHour + 1, hour - this.hourSlots + 1); h <= hour; h++) this.writeHour(h);
+      const nextHourStart = (lastHour + 1) * MINUTES_PER_HOUR;
+      // Minutes still in the last hour carry its sums so far; later ones start from zero.
+      for (let m = Math.max(last + 1, minute - this.minuteSlots + 1); m < nextHourStart; m++)
+        this.writeMinute(m);
+      this.hourTotalSoFar = 0;
+      this.hourBadSoFar = 0;
+      this.hourDataSoFar = 0;
+      for (let m = Math.max(nextHourStart, minute - this.minuteSlots + 1); m <= minute; m++)
+        this.writeMinute(m);
+    } else {
+      for (let m = Math.max(last + 1, minute - this.minuteSlots + 1); m <= minute; m++) this.writeMinute(m);
+    }
+    this.lastMinuteStored = minute;
+    this.lastHasData = false;
+  }
+
+  private writeMinute(minute: number): void {
+    const slot = minute % this.minuteSlots;
+    this.minuteTotal[slot] = this.hourTotalSoFar;
+    this.minuteBad[slot] = this.hourBadSoFar;
+    this.minuteData[slot] = this.hourDataSoFar;
+  }
+
+  private writeHour(hour: number): void {
+    const slot = hour % this.hourSlots;
+    this.hourTotal[slot] = this.cumulativeTotal;
+    this.hourBad[slot] = this.cumulativeBad;
+    this.hourData[slot] = this.cumulativeData;
+  }
+
+  /** The oldest hour whose slot is still in the ring. */
+  private oldestHour(): number {
+    return Math.floor(this.lastMinuteStored / MINUTES_PER_HOUR) - this.hourSlots + 1;
+  }
+
+  /** Whether the hour's cumulative sums are known: stored, or before the first data (all zero). */
+  private hourKnown(hour: number): boolean {
+    return hour < Math.floor(this.firstMinute / MINUTES_PER_HOUR) || hour >= this.oldestHour();
+  }
+
+  private minuteKnown(minute: number): boolean {
+    return minute >= this.minuteFloor && minute > this.lastMinuteStored - this.minuteSlots;
+  }
+
+  private exactAt(x: number): boolean {
+    if (x <= this.firstMinute || x > this.lastMinuteStored) return true;
+    const hour = Math.floor(x / MINUTES_PER_HOUR);
+    if (!this.hourKnown(hour - 1)) return false;
+    return x === hour * MINUTES_PER_HOUR || this.minuteKnown(x - 1);
+  }
+
+  /** The range's start, moved up to an hour boundary (or the oldest one kept) when not exact. */
+  private lowerBoundary(fromMinute: number): number {
+    if (this.empty || this.exactAt(fromMinute)) return fromMinute;
+    const nextBoundary = Math.ceil(fromMinute / MINUTES_PER_HOUR) * MINUTES_PER_HOUR;
+    return Math.max(nextBoundary, (this.oldestHour() + 1) * MINUTES_PER_HOUR);
+  }
+
+  /** The range's end, moved down to an hour boundary when not exact; undefined when older than the ring. */
+  private upperBoundary(toMinute: number): number | undefined {
+    if (this.empty || this.exactAt(toMinute)) return toMinute;
+    const boundary = Math.floor(toMinute / MINUTES_PER_HOUR) * MINUTES_PER_HOUR;
+    return this.hourKnown(boundary / MINUTES_PER_HOUR - 1) ? boundary : undefined;
+  }
+
+  /** Everything before minute x (x exact, see `exactAt`). */
+  private before(
+    x: number,
+    hours: Float64Array | Uint32Array,
+    minutes: Uint32Array | Uint8Array,
+    cumulative: number,
+  ): number {
+    if (this.empty || x <= this.firstMinute) return 0;
+    if (x > this.lastMinuteStored) return cumulative;
+    const hour = Math.floor(x / MINUTES_PER_HOUR);
+    const base =
+      hour - 1 < Math.floor(this.firstMinute / MINUTES_PER_HOUR) ? 0 : hours[(hour - 1) % this.hourSlots]!;
+    if (x === hour * MINUTES_PER_HOUR) return base;
+    return base + minutes[(x - 1) % this.minuteSlots]!;
+  }
+}
