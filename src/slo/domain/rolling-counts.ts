@@ -98,6 +98,8 @@ export class RollingCounts {
   private hourTotalSoFar = 0;
   private hourBadSoFar = 0;
   private hourDataSoFar = 0;
+  private locatedHourSlot = -1;
+  private locatedMinuteSlot = -1;
 
   constructor(capacity: RollingCountsCapacity = DEFAULT_ROLLING_COUNTS_CAPACITY) {
     if (
@@ -151,8 +153,6 @@ export class RollingCounts {
       this.cumulativeData += 1;
       this.hourDataSoFar += 1;
     }
-    this.writeMinute(minute);
-    this.writeHour(Math.floor(minute / MINUTES_PER_HOUR));
     return true;
   }
 
@@ -175,11 +175,10 @@ export class RollingCounts {
     const lastMinuteOfHour = (hour + 1) * MINUTES_PER_HOUR - 1;
     if (this.empty) this.start(hour * MINUTES_PER_HOUR, lastMinuteOfHour);
     else if (hour <= Math.floor(this.lastMinuteStored / MINUTES_PER_HOUR)) return false;
-    else this.advanceTo(lastMinuteOfHour);
+    else this.advanceHoursTo(hour);
     this.cumulativeTotal += total;
     this.cumulativeBad += bad;
     this.cumulativeData += minutesWithData;
-    this.writeHour(hour);
     // Minutes of this hour have no within-hour detail: the minute ring is valid from the next hour on.
     this.minuteFloor = lastMinuteOfHour + 1;
     this.hourTotalSoFar = 0;
@@ -197,16 +196,19 @@ export class RollingCounts {
       const at = Math.min(from, toMinute);
       return { total: 0, bad: 0, minutesWithData: 0, fromMinute: at, toMinute: at };
     }
+    // Each channel is read by its own method so that every typed-array access stays monomorphic (fast).
+    const fromAll = this.locate(from);
+    const fromHour = this.locatedHourSlot;
+    const fromMinuteSlot = this.locatedMinuteSlot;
+    const toAll = this.locate(to);
+    const toHour = this.locatedHourSlot;
+    const toMinuteSlot = this.locatedMinuteSlot;
     return {
       total:
-        this.before(to, this.hourTotal, this.minuteTotal, this.cumulativeTotal) -
-        this.before(from, this.hourTotal, this.minuteTotal, this.cumulativeTotal),
-      bad:
-        this.before(to, this.hourBad, this.minuteBad, this.cumulativeBad) -
-        this.before(from, this.hourBad, this.minuteBad, this.cumulativeBad),
+        this.totalBefore(toAll, toHour, toMinuteSlot) - this.totalBefore(fromAll, fromHour, fromMinuteSlot),
+      bad: this.badBefore(toAll, toHour, toMinuteSlot) - this.badBefore(fromAll, fromHour, fromMinuteSlot),
       minutesWithData:
-        this.before(to, this.hourData, this.minuteData, this.cumulativeData) -
-        this.before(from, this.hourData, this.minuteData, this.cumulativeData),
+        this.dataBefore(toAll, toHour, toMinuteSlot) - this.dataBefore(fromAll, fromHour, fromMinuteSlot),
       fromMinute: from,
       toMinute: to,
     };
@@ -223,31 +225,56 @@ export class RollingCounts {
     this.minuteFloor = firstMinute;
     this.lastMinuteStored = lastMinute;
     this.lastHasData = false;
-    this.writeMinute(lastMinute);
-    this.writeHour(Math.floor(lastMinute / MINUTES_PER_HOUR));
   }
 
-  /** Moves the last minute forward; the minutes and hours skipped hold no data. O(min(gap, ring)). */
+  /**
+   * Moves the last minute forward: its sums (and its hour's, when the hour changes) become final in the rings,
+   * and the minutes and hours skipped hold no data. The current minute and hour live in fields only: a sum up
+   * to the last minute reads the running totals. O(1) for the next minute, O(min(gap, ring)) after a gap.
+   */
   private advanceTo(minute: number): void {
     const last = this.lastMinuteStored;
+    if (minute === last + 1 && minute % MINUTES_PER_HOUR !== 0) {
+      // The common case: the next minute of the same hour.
+      this.writeMinute(last);
+      this.lastMinuteStored = minute;
+      this.lastHasData = false;
+      return;
+    }
     const lastHour = Math.floor(last / MINUTES_PER_HOUR);
     const hour = Math.floor(minute / MINUTES_PER_HOUR);
-    if (hour !== lastHour) {
-      for (let h = Math.max(lastHour + 1, hour - this.hourSlots + 1); h <= hour; h++) this.writeHour(h);
-      const nextHourStart = (lastHour + 1) * MINUTES_PER_HOUR;
-      // Minutes still in the last hour carry its sums so far; later ones start from zero.
-      for (let m = Math.max(last + 1, minute - this.minuteSlots + 1); m < nextHourStart; m++)
+    const oldestMinuteKept = minute - this.minuteSlots + 1;
+    this.writeMinute(last);
+    if (hour === lastHour) {
+      for (let m = Math.max(last + 1, oldestMinuteKept); m < minute; m++) this.writeMinute(m);
+    } else {
+      this.writeHour(lastHour);
+      for (let h = Math.max(lastHour + 1, hour - this.hourSlots + 1); h < hour; h++) this.writeHour(h);
+      // Minutes left in the last hour carry its sums so far; minutes of later hours start from zero.
+      for (
+        let m = Math.max(last + 1, oldestMinuteKept);
+        m < Math.min((lastHour + 1) * MINUTES_PER_HOUR, minute);
+        m++
+      ) {
         this.writeMinute(m);
+      }
       this.hourTotalSoFar = 0;
       this.hourBadSoFar = 0;
       this.hourDataSoFar = 0;
-      for (let m = Math.max(nextHourStart, minute - this.minuteSlots + 1); m <= minute; m++)
+      for (let m = Math.max((lastHour + 1) * MINUTES_PER_HOUR, oldestMinuteKept); m < minute; m++) {
         this.writeMinute(m);
-    } else {
-      for (let m = Math.max(last + 1, minute - this.minuteSlots + 1); m <= minute; m++) this.writeMinute(m);
+      }
     }
     this.lastMinuteStored = minute;
     this.lastHasData = false;
+  }
+
+  /** Like `advanceTo` for `addHour`: the minute slots are left alone, since the minute ring restarts after it. */
+  private advanceHoursTo(hour: number): void {
+    const lastHour = Math.floor(this.lastMinuteStored / MINUTES_PER_HOUR);
+    this.writeHour(lastHour);
+    for (let h = Math.max(lastHour + 1, hour - this.hourSlots + 1); h < hour; h++) this.writeHour(h);
+    this.lastMinuteStored = (hour + 1) * MINUTES_PER_HOUR - 1;
   }
 
   private writeMinute(minute: number): void {
@@ -299,19 +326,39 @@ export class RollingCounts {
     return this.hourKnown(boundary / MINUTES_PER_HOUR - 1) ? boundary : undefined;
   }
 
-  /** Everything before minute x (x exact, see `exactAt`). */
-  private before(
-    x: number,
-    hours: Float64Array | Uint32Array,
-    minutes: Uint32Array | Uint8Array,
-    cumulative: number,
-  ): number {
-    if (this.empty || x <= this.firstMinute) return 0;
-    if (x > this.lastMinuteStored) return cumulative;
+  /**
+   * Where the sums of everything before minute x (x exact, see `exactAt`) are: true when they are the running
+   * totals; otherwise an hour slot (the hour before x's) plus a minute slot (x - 1 within its hour), either
+   * one -1 when it adds nothing. The slots are left in `locatedHourSlot` and `locatedMinuteSlot`.
+   */
+  private locate(x: number): boolean {
+    this.locatedHourSlot = -1;
+    this.locatedMinuteSlot = -1;
+    if (this.empty || x <= this.firstMinute) return false;
+    if (x > this.lastMinuteStored) return true;
     const hour = Math.floor(x / MINUTES_PER_HOUR);
-    const base =
-      hour - 1 < Math.floor(this.firstMinute / MINUTES_PER_HOUR) ? 0 : hours[(hour - 1) % this.hourSlots]!;
-    if (x === hour * MINUTES_PER_HOUR) return base;
-    return base + minutes[(x - 1) % this.minuteSlots]!;
+    if (hour - 1 >= Math.floor(this.firstMinute / MINUTES_PER_HOUR))
+      this.locatedHourSlot = (hour - 1) % this.hourSlots;
+    if (x !== hour * MINUTES_PER_HOUR) this.locatedMinuteSlot = (x - 1) % this.minuteSlots;
+    return false;
+  }
+
+  private totalBefore(all: boolean, hourSlot: number, minuteSlot: number): number {
+    if (all) return this.cumulativeTotal;
+    return (
+      (hourSlot < 0 ? 0 : this.hourTotal[hourSlot]!) + (minuteSlot < 0 ? 0 : this.minuteTotal[minuteSlot]!)
+    );
+  }
+
+  private badBefore(all: boolean, hourSlot: number, minuteSlot: number): number {
+    if (all) return this.cumulativeBad;
+    return (hourSlot < 0 ? 0 : this.hourBad[hourSlot]!) + (minuteSlot < 0 ? 0 : this.minuteBad[minuteSlot]!);
+  }
+
+  private dataBefore(all: boolean, hourSlot: number, minuteSlot: number): number {
+    if (all) return this.cumulativeData;
+    return (
+      (hourSlot < 0 ? 0 : this.hourData[hourSlot]!) + (minuteSlot < 0 ? 0 : this.minuteData[minuteSlot]!)
+    );
   }
 }
