@@ -5,6 +5,7 @@ import {
   histogramQuantileSeconds,
   latencyEventCounts,
   latencySliceVerdict,
+  roundCarrying,
   sumHistograms,
 } from './latency.js';
 
@@ -75,6 +76,25 @@ describe('requests within a latency threshold', () => {
     expect(counts.total).toBe(100);
     expect(counts.bad).toBeCloseTo(18, 9);
     expect(counts.approximate).toBe(true);
+  });
+
+  it.each([
+    {
+      name: '0.4 slow requests a minute add up to 2 over 5 minutes',
+      values: [0.4, 0.4, 0.4, 0.4, 0.4],
+      wholes: [0, 1, 0, 1, 0],
+    },
+    { name: 'whole counts pass unchanged', values: [3, 0, 7], wholes: [3, 0, 7] },
+    { name: '2.5 then 0.5 round to 3 in all', values: [2.5, 0.5], wholes: [3, 0] },
+  ])('rounding interpolated counts with a carry: $name', ({ values, wholes }) => {
+    let carry = 0;
+    const result = values.map((value) => {
+      const rounded = roundCarrying(value, carry);
+      carry = rounded.carry;
+      return rounded.whole;
+    });
+    expect(result).toEqual(wholes);
+    expect(result.reduce((a, b) => a + b, 0)).toBe(Math.round(values.reduce((a, b) => a + b, 0)));
   });
 
   it.each([

@@ -55,7 +55,10 @@ export function countWithinThreshold(
   return { count: lowerCount + (upperCount - lowerCount) * share, approximate: true };
 }
 
-/** Total and slow (bad) requests for a latency SLO: the histogram as event counts. */
+/**
+ * Total and slow (bad) requests for a latency SLO: the histogram as event counts. `bad` is fractional when the
+ * threshold is interpolated; round it with `roundCarrying` before storing it in whole-number rolling counts.
+ */
 export function latencyEventCounts(
   buckets: readonly HistogramBucket[],
   thresholdSeconds: number,
@@ -108,6 +111,16 @@ export function latencySliceVerdict(
   if (total <= 0) return 'noData';
   const within = countWithinThreshold(buckets, thresholdSeconds).count;
   return within >= quantile * total * (1 - RELATIVE_TOLERANCE) ? 'good' : 'bad';
+}
+
+/**
+ * Rounds a fractional count, carrying what was rounded away into the next one, so that a stream of
+ * interpolated counts (0.4 slow requests a minute) adds up to the right whole number over time instead of
+ * always rounding to 0. Pass the returned `carry` back with the next value; start with 0.
+ */
+export function roundCarrying(value: number, carry: number): { whole: number; carry: number } {
+  const whole = Math.max(0, Math.round(value + carry));
+  return { whole, carry: value + carry - whole };
 }
 
 /** Adds histograms with the same bounds (minutes into a slice, pods into a workload). */

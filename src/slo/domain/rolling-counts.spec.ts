@@ -175,6 +175,7 @@ describe('rolling counts', () => {
     { name: 'more bad than total', total: 1, bad: 2 },
     { name: 'a negative count', total: -1, bad: 0 },
     { name: 'not a number', total: NaN, bad: 0 },
+    { name: 'a fraction of an event', total: 10, bad: 0.5 },
   ])('rejects $name', ({ total, bad }) => {
     expect(() => new RollingCounts(SMALL).add(T0, total, bad)).toThrow(RangeError);
   });

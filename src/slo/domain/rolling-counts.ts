@@ -6,13 +6,13 @@
  *
  * Layout (one ArrayBuffer per series, no per-minute objects):
  * - an hour ring of cumulative sums: for each hour, every event since the series started, through the end of
- *   that hour (through the last minute stored, for the current hour). Float64 totals (exact to 2^53 events),
- *   Uint32 minutes with data. 20 bytes an hour.
+ *   that hour. Float64 totals (exact to 2^53 events), Uint32 minutes with data. 20 bytes an hour.
  * - a minute ring of sums within the hour: for each minute, the events since the start of its hour, through
  *   that minute. Uint32 totals (so at most 4,294,967,295 events an hour, 1.19 M/s, per series), Uint8 minutes
  *   with data. 9 bytes a minute.
  * The events before minute x are then `hour[h(x) - 1] + minute[x - 1]` (or just the hour when x starts an
- * hour), and a sum is the difference of two of those.
+ * hour), and a sum is the difference of two of those. The current minute and hour live in running totals and
+ * reach the rings when a later minute arrives. Counts are whole numbers (the rings hold integers).
  *
  * Windows whose oldest edge lies within the minute ring are exact. Older edges are rounded to the next
  * hour boundary (the window loses less than an hour at its old end, never reads data outside it), and a
@@ -135,8 +135,16 @@ export class RollingCounts {
    * forward, rebuild it to rewrite the past. A minute with data is one with at least one event.
    */
   add(minute: number, total: number, bad: number): boolean {
-    if (!(total >= 0 && bad >= 0 && bad <= total) || !Number.isSafeInteger(minute) || minute < 0) {
-      throw new RangeError(`bad counts for minute ${minute}: total ${total}, bad ${bad}`);
+    if (
+      !(total >= 0 && bad >= 0 && bad <= total) ||
+      !Number.isInteger(total) ||
+      !Number.isInteger(bad) ||
+      !Number.isSafeInteger(minute) ||
+      minute < 0
+    ) {
+      throw new RangeError(
+        `counts are whole numbers with bad ≤ total (round interpolated counts first): minute ${minute}, total ${total}, bad ${bad}`,
+      );
     }
     if (this.empty) this.start(minute, minute);
     else if (minute < this.lastMinuteStored) return false;
@@ -164,6 +172,9 @@ export class RollingCounts {
   addHour(hour: number, total: number, bad: number, minutesWithData: number): boolean {
     if (
       !(total >= 0 && bad >= 0 && bad <= total) ||
+      !Number.isInteger(total) ||
+      !Number.isInteger(bad) ||
+      !Number.isInteger(minutesWithData) ||
       !(minutesWithData >= 0 && minutesWithData <= MINUTES_PER_HOUR) ||
       !Number.isSafeInteger(hour) ||
       hour < 0
