@@ -82,6 +82,7 @@ function buildHoursThenMinutes(): RollingCounts[] {
 }
 
 const windows = defaultBurnRateWindows(SLO_WINDOW_SECONDS);
+const scratch: MinuteRangeSums = { total: 0, bad: 0, minutesWithData: 0, fromMinute: 0, toMinute: 0 };
 
 /** One evaluator tick: every SLO's windows, budget, forecast and transition, from the stores. */
 function tick(stores: RollingCounts[], seriesPerSlo: number, states: AlertState[]): number {
@@ -90,10 +91,11 @@ function tick(stores: RollingCounts[], seriesPerSlo: number, states: AlertState[
     if (seriesPerSlo === 1) return stores[slo]!.windowSum(NOW_MINUTE, windowSeconds / 60);
     let total = 0;
     let bad = 0;
+    const from = NOW_MINUTE - windowSeconds / 60;
     for (let k = 0; k < seriesPerSlo; k++) {
-      const sums = stores[(slo + k * 7919) % stores.length]!.windowSum(NOW_MINUTE, windowSeconds / 60);
-      total += sums.total;
-      bad += sums.bad;
+      stores[(slo + k * 7919) % stores.length]!.sumInto(from, NOW_MINUTE, scratch);
+      total += scratch.total;
+      bad += scratch.bad;
     }
     return { total, bad };
   };

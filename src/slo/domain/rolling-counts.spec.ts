@@ -180,6 +180,23 @@ describe('rolling counts', () => {
     expect(() => new RollingCounts(SMALL).add(T0, total, bad)).toThrow(RangeError);
   });
 
+  it('writes a sum into an object it is given, overwriting it', () => {
+    const store = storeOf([
+      [T0, 10, 1],
+      [T0 + 1, 20, 2],
+    ]);
+    const out = { total: 99, bad: 99, minutesWithData: 99, fromMinute: 0, toMinute: 0 };
+    expect(store.sumInto(T0, T0 + 2, out)).toBe(out);
+    expect(out).toEqual({ total: 30, bad: 3, minutesWithData: 2, fromMinute: T0, toMinute: T0 + 2 });
+    expect(store.sumInto(T0 + 5, T0 + 5, out)).toEqual({
+      total: 0,
+      bad: 0,
+      minutesWithData: 0,
+      fromMinute: T0 + 5,
+      toMinute: T0 + 5,
+    });
+  });
+
   it('sums a window ending now', () => {
     const store = storeOf(Array.from({ length: 30 }, (_, i): Op => [T0 + i, 2, 1]));
     expect(store.windowSum(T0 + 30, 5)).toMatchObject({

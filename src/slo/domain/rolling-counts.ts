@@ -201,11 +201,35 @@ export class RollingCounts {
 
   /** Events in [fromMinute, toMinute), see `MinuteRangeSums`. */
   sum(fromMinute: number, toMinute: number): MinuteRangeSums {
+    return this.sumInto(fromMinute, toMinute, {
+      total: 0,
+      bad: 0,
+      minutesWithData: 0,
+      fromMinute: 0,
+      toMinute: 0,
+    });
+  }
+
+  /** Events in the `windowMinutes` minutes before `endMinute` (exclusive): a window ending now. */
+  windowSum(endMinute: number, windowMinutes: number): MinuteRangeSums {
+    return this.sum(endMinute - windowMinutes, endMinute);
+  }
+
+  /**
+   * `sum` written into `out` (overwritten and returned) instead of a new object: for an SLO that adds up many
+   * series every tick, reuse one scratch object and add its fields up.
+   */
+  sumInto(fromMinute: number, toMinute: number, out: MinuteRangeSums): MinuteRangeSums {
     const from = this.lowerBoundary(fromMinute);
     const to = this.upperBoundary(toMinute);
     if (to === undefined || !(to > from)) {
       const at = Math.min(from, toMinute);
-      return { total: 0, bad: 0, minutesWithData: 0, fromMinute: at, toMinute: at };
+      out.total = 0;
+      out.bad = 0;
+      out.minutesWithData = 0;
+      out.fromMinute = at;
+      out.toMinute = at;
+      return out;
     }
     // Each channel is read by its own method so that every typed-array access stays monomorphic (fast).
     const fromAll = this.locate(from);
@@ -214,20 +238,14 @@ export class RollingCounts {
     const toAll = this.locate(to);
     const toHour = this.locatedHourSlot;
     const toMinuteSlot = this.locatedMinuteSlot;
-    return {
-      total:
-        this.totalBefore(toAll, toHour, toMinuteSlot) - this.totalBefore(fromAll, fromHour, fromMinuteSlot),
-      bad: this.badBefore(toAll, toHour, toMinuteSlot) - this.badBefore(fromAll, fromHour, fromMinuteSlot),
-      minutesWithData:
-        this.dataBefore(toAll, toHour, toMinuteSlot) - this.dataBefore(fromAll, fromHour, fromMinuteSlot),
-      fromMinute: from,
-      toMinute: to,
-    };
-  }
-
-  /** Events in the `windowMinutes` minutes before `endMinute` (exclusive): a window ending now. */
-  windowSum(endMinute: number, windowMinutes: number): MinuteRangeSums {
-    return this.sum(endMinute - windowMinutes, endMinute);
+    out.total =
+      this.totalBefore(toAll, toHour, toMinuteSlot) - this.totalBefore(fromAll, fromHour, fromMinuteSlot);
+    out.bad = this.badBefore(toAll, toHour, toMinuteSlot) - this.badBefore(fromAll, fromHour, fromMinuteSlot);
+    out.minutesWithData =
+      this.dataBefore(toAll, toHour, toMinuteSlot) - this.dataBefore(fromAll, fromHour, fromMinuteSlot);
+    out.fromMinute = from;
+    out.toMinute = to;
+    return out;
   }
 
   private start(firstMinute: number, lastMinute: number): void {
