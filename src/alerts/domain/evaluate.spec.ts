@@ -138,6 +138,31 @@ describe('evaluating the multi-window tiers', () => {
     expect(evaluation.windows.some((w) => w.firing)).toBe(state === 'page' || state === 'ticket');
   });
 
+  it.each([
+    {
+      name: 'timeslices: a short window of 5 slices is judged on its requests',
+      short: { total: 5, bad: 1, requests: 500 },
+      long: { total: 60, bad: 1, requests: 6000 },
+      firing: true,
+    },
+    {
+      name: 'timeslices: too few requests judge nothing, however many slices',
+      short: { total: 5, bad: 5, requests: 10 },
+      long: { total: 60, bad: 5, requests: 120 },
+      firing: false,
+    },
+    {
+      name: 'timeslices: requests without a judged slice judge nothing',
+      short: { total: 0, bad: 0, requests: 500 },
+      long: { total: 60, bad: 1, requests: 6000 },
+      firing: false,
+    },
+  ])('$name', ({ short, long, firing }) => {
+    // 1 bad one-minute slice in the last hour is 16.7× at 99.9 %, over the 1 h / 5 m tier's 14.4×.
+    const evaluation = evaluateBurnRateWindows([WINDOWS_30D[0]!], [{ long, short }], ALLOWED, MIN_EVENTS);
+    expect(evaluation.windows[0]!.firing).toBe(firing);
+  });
+
   it('judges nothing without events even when the minimum is 0', () => {
     const counts = WINDOWS_30D.map(() => ({ long: none, short: none }));
     expect(evaluateBurnRateWindows(WINDOWS_30D, counts, ALLOWED, 0).state).toBe('noData');

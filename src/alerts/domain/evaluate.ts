@@ -1,10 +1,19 @@
 import { burnRate, EventCounts, secondsToReachBurnRate } from '../../slo/domain/budget.js';
 import { BurnRateWindow, Severity } from './alert-policy.js';
 
-/** Events in a tier's long and short windows, both ending now. */
+/** What a window holds: events (occurrences) or slices (timeslices), and the bad ones among them. */
+export interface WindowCounts extends EventCounts {
+  /**
+   * Requests in the window, when `total` and `bad` count slices (timeslices budgeting): `minEvents` is then
+   * compared with the requests, not with the few slices a short window holds. Leave it out for occurrences.
+   */
+  requests?: number;
+}
+
+/** Counts of a tier's long and short windows, both ending now. */
 export interface TierCounts {
-  long: EventCounts;
-  short: EventCounts;
+  long: WindowCounts;
+  short: WindowCounts;
 }
 
 export interface WindowEvaluation {
@@ -71,10 +80,14 @@ export function evaluateWindow(
 ): WindowEvaluation {
   const longBurnRate = burnRate(counts.long, allowedBadRatio);
   const shortBurnRate = burnRate(counts.short, allowedBadRatio);
-  const judged = counts.long.total >= Math.max(minEvents, 1) && counts.short.total >= Math.max(minEvents, 1);
+  const judged = holdsEnough(counts.long, minEvents) && holdsEnough(counts.short, minEvents);
   const firing =
     judged && atOrAbove(longBurnRate!, window.burnRate) && atOrAbove(shortBurnRate!, window.burnRate);
   return { window, longBurnRate, shortBurnRate, judged, firing };
+}
+
+function holdsEnough(counts: WindowCounts, minEvents: number): boolean {
+  return counts.total > 0 && (counts.requests ?? counts.total) >= Math.max(minEvents, 1);
 }
 
 function atOrAbove(rate: number, threshold: number): boolean {

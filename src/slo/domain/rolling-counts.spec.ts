@@ -369,7 +369,7 @@ describe('rolling counts against a naive sum', () => {
       ),
       { numRuns: 300 },
     );
-  });
+  }, 60_000);
 
   it('never splits an hour loaded in bulk, and gives the naive sum over the range it reports', () => {
     fc.assert(
@@ -430,5 +430,5 @@ describe('rolling counts against a naive sum', () => {
       ),
       { numRuns: 300 },
     );
-  });
+  }, 60_000);
 });

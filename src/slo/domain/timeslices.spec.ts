@@ -169,5 +169,5 @@ describe('the incremental slice counter', () => {
       ),
       { numRuns: 300 },
     );
-  });
+  }, 60_000);
 });
