@@ -18,6 +18,7 @@ import {
   evaluateBurnRateWindows,
   nextTransition,
   TierCounts,
+  tierCounts,
 } from '../src/alerts/domain/evaluate.js';
 import { burnRate, occurrencesBudget, secondsToExhaustion } from '../src/slo/domain/budget.js';
 import {
@@ -100,10 +101,7 @@ function tick(stores: RollingCounts[], seriesPerSlo: number, states: AlertState[
     return { total, bad };
   };
   for (let slo = 0; slo < stores.length; slo++) {
-    const counts: TierCounts[] = windows.map((w) => ({
-      long: sum(slo, w.longWindowSeconds),
-      short: sum(slo, w.shortWindowSeconds),
-    }));
+    const counts: TierCounts[] = tierCounts(windows, (seconds) => sum(slo, seconds));
     const evaluation = evaluateBurnRateWindows(windows, counts, ALLOWED_BAD_RATIO, MIN_EVENTS);
     const sloWindow = sum(slo, SLO_WINDOW_SECONDS);
     const budget = occurrencesBudget(sloWindow, ALLOWED_BAD_RATIO);

@@ -10,6 +10,7 @@ import {
   secondsToDetect,
   SeverityVerdict,
   TierCounts,
+  tierCounts,
   Transition,
 } from './evaluate.js';
 
@@ -383,5 +384,26 @@ describe('window lengths to sum', () => {
       30 * MINUTE,
       5 * MINUTE,
     ]);
+  });
+});
+
+describe('gathering the counts of a policy', () => {
+  it('sums each window length once and gives every tier its long and short counts', () => {
+    const asked: number[] = [];
+    const counts = tierCounts(WINDOWS_30D, (seconds) => {
+      asked.push(seconds);
+      return { total: seconds, bad: 0 };
+    });
+    expect(asked).toHaveLength(new Set(asked).size);
+    expect(counts.map((c) => [c.long.total, c.short.total])).toEqual(
+      WINDOWS_30D.map((w) => [w.longWindowSeconds, w.shortWindowSeconds]),
+    );
+  });
+
+  it('shares a length used by two tiers (6 h long and 6 h short)', () => {
+    const asked: number[] = [];
+    tierCounts(WINDOWS_30D, (seconds) => (asked.push(seconds), { total: 1, bad: 0 }));
+    expect(asked.filter((s) => s === 6 * HOUR)).toHaveLength(1);
+    expect(asked).toHaveLength(7);
   });
 });

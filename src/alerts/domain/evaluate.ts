@@ -178,6 +178,26 @@ export function secondsToDetect(
   return Math.max(long, short);
 }
 
+/**
+ * The counts `evaluateBurnRateWindows` needs, summing each distinct window length once: `sumWindow(seconds)`
+ * returns the counts of the window of that length ending now (e.g. `store.windowSum(nowMinute, seconds / 60)`).
+ */
+export function tierCounts(
+  windows: readonly BurnRateWindow[],
+  sumWindow: (windowSeconds: number) => WindowCounts,
+): TierCounts[] {
+  const sums = new Map<number, WindowCounts>();
+  const sumOnce = (seconds: number): WindowCounts => {
+    let counts = sums.get(seconds);
+    if (counts === undefined) {
+      counts = sumWindow(seconds);
+      sums.set(seconds, counts);
+    }
+    return counts;
+  };
+  return windows.map((w) => ({ long: sumOnce(w.longWindowSeconds), short: sumOnce(w.shortWindowSeconds) }));
+}
+
 /** The distinct window lengths a policy needs, longest first: sum each once and share the sums between tiers. */
 export function distinctWindowSeconds(windows: readonly BurnRateWindow[]): number[] {
   const seconds = new Set(windows.flatMap((w) => [w.longWindowSeconds, w.shortWindowSeconds]));
