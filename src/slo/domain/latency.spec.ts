@@ -163,6 +163,10 @@ describe('latency timeslices', () => {
     expect(latencySliceVerdict(H, q, threshold)).toBe(verdict);
   });
 
+  it('a slice whose P55 is exactly its threshold is good, although 0.55 × 100 is 55.00000000000001', () => {
+    expect(latencySliceVerdict(histogram([0.1, 1], [55, 100, 100]), 0.55, 0.1)).toBe('good');
+  });
+
   it('a slice without requests has no data', () => {
     expect(latencySliceVerdict(EMPTY, 0.95, 0.3)).toBe('noData');
   });

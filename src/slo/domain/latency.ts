@@ -20,7 +20,7 @@ export interface CountWithinThreshold {
   approximate: boolean;
 }
 
-/** Relative tolerance when comparing a count with a rank: 0.9 × 100 is 90.00000000000001 in floating point. */
+/** Relative tolerance when comparing a count with a rank: 0.55 × 100 is 55.00000000000001 in floating point. */
 const RELATIVE_TOLERANCE = 1e-9;
 
 /** Every request in the histogram (the +Inf bucket's count). */

@@ -8,6 +8,7 @@ import { DEFAULT_ROLLING_COUNTS_CAPACITY, RollingCounts, RollingCountsCapacity }
  */
 export type SliceVerdict = 'good' | 'bad' | 'noData';
 
+/** Relative tolerance when comparing with a target: 0.55 × 100 is 55.00000000000001 in floating point. */
 const RELATIVE_TOLERANCE = 1e-9;
 
 /** Error-rate and ratio slices: good when at least `goodRatioTarget` (0.99 for 99 %) of its requests are good. */
