@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defaultBurnRateWindows } from './alert-policy.js';
 import {
@@ -405,5 +406,32 @@ describe('gathering the counts of a policy', () => {
     tierCounts(WINDOWS_30D, (seconds) => (asked.push(seconds), { total: 1, bad: 0 }));
     expect(asked.filter((s) => s === 6 * HOUR)).toHaveLength(1);
     expect(asked).toHaveLength(7);
+  });
+});
+
+describe('evaluation is monotonic', () => {
+  const windowArb = fc
+    .tuple(fc.integer({ min: 0, max: 100_000 }), fc.double({ min: 0, max: 1, noNaN: true }))
+    .map(([total, share]) => ({ total, bad: Math.floor(total * share) }));
+
+  it('more errors in a window never stop a tier from firing', () => {
+    fc.assert(
+      fc.property(windowArb, windowArb, fc.integer({ min: 0, max: 10_000 }), (long, short, extraBad) => {
+        const before = evaluateBurnRateWindows([WINDOWS_30D[0]!], [{ long, short }], ALLOWED, MIN_EVENTS);
+        const worse = (w: { total: number; bad: number }) => ({
+          total: w.total,
+          bad: Math.min(w.total, w.bad + extraBad),
+        });
+        const after = evaluateBurnRateWindows(
+          [WINDOWS_30D[0]!],
+          [{ long: worse(long), short: worse(short) }],
+          ALLOWED,
+          MIN_EVENTS,
+        );
+        if (before.windows[0]!.firing) expect(after.windows[0]!.firing).toBe(true);
+        expect(after.windows[0]!.judged).toBe(before.windows[0]!.judged);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

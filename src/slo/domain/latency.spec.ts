@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   countWithinThreshold,
@@ -176,4 +177,32 @@ describe('latency timeslices', () => {
     expect(sumHistograms([minute, minute, minute])).toEqual(histogram([0.1, 1], [3, 6, 9]));
     expect(() => sumHistograms([minute, H])).toThrow(RangeError);
   });
+});
+
+describe('quantiles and counts agree', () => {
+  const histogramArb = fc
+    .tuple(
+      fc.uniqueArray(fc.integer({ min: 1, max: 10_000 }), { minLength: 1, maxLength: 12 }),
+      fc.array(fc.integer({ min: 0, max: 50 }), { minLength: 13, maxLength: 13 }),
+    )
+    .map(([millis, perBucket]) => {
+      const bounds = [...millis].sort((a, b) => a - b).map((ms) => ms / 1000);
+      let cumulative = 0;
+      return [...bounds, Infinity].map((le, i) => ({ le, count: (cumulative += perBucket[i]!) }));
+    });
+
+  it('the requests within the q-quantile are q of them, while the quantile lies below the highest bound', () => {
+    fc.assert(
+      fc.property(histogramArb, fc.double({ min: 0.01, max: 0.99, noNaN: true }), (buckets, q) => {
+        const total = buckets[buckets.length - 1]!.count;
+        const seconds = histogramQuantileSeconds(q, buckets);
+        if (total === 0) return expect(seconds).toBeNull();
+        const highestBound = buckets[buckets.length - 2]!.le;
+        if (seconds! >= highestBound) return;
+        expect(countWithinThreshold(buckets, seconds!).count).toBeCloseTo(q * total, 6);
+        expect(latencySliceVerdict(buckets, q, seconds!)).toBe('good');
+      }),
+      { numRuns: 500 },
+    );
+  }, 60_000);
 });
