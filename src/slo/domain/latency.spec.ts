@@ -2,11 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   countWithinThreshold,
+  fromBucketCounts,
   HistogramBucket,
   histogramQuantileSeconds,
   latencyEventCounts,
   latencySliceVerdict,
-  roundCarrying,
   sumHistograms,
 } from './latency.js';
 
@@ -79,23 +79,9 @@ describe('requests within a latency threshold', () => {
     expect(counts.approximate).toBe(true);
   });
 
-  it.each([
-    {
-      name: '0.4 slow requests a minute add up to 2 over 5 minutes',
-      values: [0.4, 0.4, 0.4, 0.4, 0.4],
-      wholes: [0, 1, 0, 1, 0],
-    },
-    { name: 'whole counts pass unchanged', values: [3, 0, 7], wholes: [3, 0, 7] },
-    { name: '2.5 then 0.5 round to 3 in all', values: [2.5, 0.5], wholes: [3, 0] },
-  ])('rounding interpolated counts with a carry: $name', ({ values, wholes }) => {
-    let carry = 0;
-    const result = values.map((value) => {
-      const rounded = roundCarrying(value, carry);
-      carry = rounded.carry;
-      return rounded.whole;
-    });
-    expect(result).toEqual(wholes);
-    expect(result.reduce((a, b) => a + b, 0)).toBe(Math.round(values.reduce((a, b) => a + b, 0)));
+  it('reads a stored row of per-bucket counts as a cumulative histogram', () => {
+    expect(fromBucketCounts([0.1, 0.25, 0.5, 1], [50, 30, 10, 5, 5])).toEqual(H);
+    expect(() => fromBucketCounts([0.1], [1])).toThrow(RangeError);
   });
 
   it.each([

@@ -57,7 +57,7 @@ export function countWithinThreshold(
 
 /**
  * Total and slow (bad) requests for a latency SLO: the histogram as event counts. `bad` is fractional when the
- * threshold is interpolated; round it with `roundCarrying` before storing it in whole-number rolling counts.
+ * threshold is interpolated (rolling counts take fractions).
  */
 export function latencyEventCounts(
   buckets: readonly HistogramBucket[],
@@ -114,13 +114,18 @@ export function latencySliceVerdict(
 }
 
 /**
- * Rounds a fractional count, carrying what was rounded away into the next one, so that a stream of
- * interpolated counts (0.4 slow requests a minute) adds up to the right whole number over time instead of
- * always rounding to 0. Pass the returned `carry` back with the next value; start with 0.
+ * The cumulative histogram from finite bounds and per-bucket (not cumulative) counts, +Inf last: the shape of
+ * a stored minute row (`bounds`, `buckets`).
  */
-export function roundCarrying(value: number, carry: number): { whole: number; carry: number } {
-  const whole = Math.max(0, Math.round(value + carry));
-  return { whole, carry: value + carry - whole };
+export function fromBucketCounts(bounds: readonly number[], perBucket: readonly number[]): HistogramBucket[] {
+  if (perBucket.length !== bounds.length + 1) {
+    throw new RangeError(`${bounds.length} bounds need ${bounds.length + 1} bucket counts (+Inf last)`);
+  }
+  let cumulative = 0;
+  return perBucket.map((count, i) => ({
+    le: i < bounds.length ? bounds[i]! : Infinity,
+    count: (cumulative += count),
+  }));
 }
 
 /** Adds histograms with the same bounds (minutes into a slice, pods into a workload). */

@@ -164,18 +164,106 @@ describe('rolling counts', () => {
     expect(rollingCountsCapacity(3600, 3 * 3600)).toEqual({ hourSlots: 6, minuteSlots: 181 });
   });
 
-  it('refuses a minute older than the last one and keeps its sums', () => {
-    const store = storeOf([[T0 + 5, 10, 1]]);
-    expect(store.add(T0 + 4, 99, 99)).toBe(false);
-    expect(store.sum(T0, T0 + 10).total).toBe(10);
+  it.each<{ name: string; ops: [op: 'add' | 'set', ...Op][]; sums: [number, number, number]; last: number }>([
+    {
+      name: 'replaces the last minute with set (a re-read of a growing minute)',
+      ops: [
+        ['add', T0, 10, 1],
+        ['set', T0 + 1, 5, 0],
+        ['set', T0 + 1, 8, 2],
+      ],
+      sums: [18, 3, 2],
+      last: T0 + 1,
+    },
+    {
+      name: 'replaces an earlier minute in the same hour',
+      ops: [
+        ['add', T0, 10, 1],
+        ['add', T0 + 1, 5, 0],
+        ['add', T0 + 2, 7, 0],
+        ['set', T0 + 1, 1, 1],
+      ],
+      sums: [18, 2, 3],
+      last: T0 + 2,
+    },
+    {
+      name: 'replaces an earlier minute in an earlier hour',
+      ops: [
+        ['add', T0 + 59, 10, 1],
+        ['add', T0 + 61, 5, 0],
+        ['set', T0 + 59, 2, 2],
+      ],
+      sums: [7, 2, 2],
+      last: T0 + 61,
+    },
+    {
+      name: 'empties a minute with set, which then has no data',
+      ops: [
+        ['add', T0, 10, 1],
+        ['add', T0 + 1, 5, 0],
+        ['set', T0, 0, 0],
+      ],
+      sums: [5, 0, 1],
+      last: T0 + 1,
+    },
+    {
+      name: 'adds to an earlier minute, which counts once as a minute with data',
+      ops: [
+        ['add', T0, 10, 1],
+        ['add', T0 + 3, 5, 0],
+        ['add', T0, 1, 1],
+        ['add', T0 + 1, 2, 0],
+      ],
+      sums: [18, 2, 3],
+      last: T0 + 3,
+    },
+    {
+      name: 'accepts fractional (interpolated) counts',
+      ops: [
+        ['add', T0, 10, 0.25],
+        ['add', T0 + 1, 10, 0.5],
+        ['set', T0, 10, 0.75],
+      ],
+      sums: [20, 1.25, 2],
+      last: T0 + 1,
+    },
+  ])('$name', ({ ops, sums, last }) => {
+    const store = new RollingCounts(SMALL);
+    for (const [op, minute, total, bad] of ops) expect(store[op](minute, total, bad)).toBe(true);
+    const result = store.sum(T0 - 60, T0 + 120);
+    expect([result.total, result.bad, result.minutesWithData]).toEqual(sums);
+    expect(store.lastMinute).toBe(last);
+  });
+
+  it.each([
+    { name: 'older than the first minute', minute: T0 - 1 },
+    { name: 'older than the minute ring', minute: T0 + 199 - 90 },
+  ])('refuses a correction of a minute $name and keeps its sums', ({ minute }) => {
+    const store = storeOf(Array.from({ length: 200 }, (_, i): Op => [T0 + i, 1, 0]));
+    expect(store.add(minute, 99, 99)).toBe(false);
+    expect(store.set(minute, 99, 99)).toBe(false);
+    expect(store.sum(T0 - 100, T0 + 300).total).toBe(200);
+  });
+
+  it('tells the latest minute given events, and forgets everything when cleared', () => {
+    const store = storeOf([
+      [T0, 10, 1],
+      [T0 + 5, 0, 0],
+    ]);
+    expect(store.lastMinuteWithData()).toBe(T0);
     expect(store.lastMinute).toBe(T0 + 5);
+    store.clear();
+    expect(store.lastMinuteWithData()).toBeUndefined();
+    expect(store.sum(T0 - 100, T0 + 100).total).toBe(0);
+    store.add(T0 + 30, 4, 1);
+    expect(store.sum(T0 - 100, T0 + 100)).toMatchObject({ total: 4, bad: 1, minutesWithData: 1 });
   });
 
   it.each([
     { name: 'more bad than total', total: 1, bad: 2 },
     { name: 'a negative count', total: -1, bad: 0 },
     { name: 'not a number', total: NaN, bad: 0 },
-    { name: 'a fraction of an event', total: 10, bad: 0.5 },
+    { name: 'an infinite count', total: Infinity, bad: 0 },
   ])('rejects $name', ({ total, bad }) => {
     expect(() => new RollingCounts(SMALL).add(T0, total, bad)).toThrow(RangeError);
   });
@@ -274,14 +362,14 @@ describe('rolling counts', () => {
 
   it.each([
     {
-      name: 'the default capacity (31 d of hours, 26 h exact) takes about 28 KiB a series',
+      name: 'the default capacity (31 d of hours, 26 h exact) takes about 40 KiB a series',
       capacity: DEFAULT_ROLLING_COUNTS_CAPACITY,
-      bytes: 28_969,
+      bytes: 41_457,
     },
     {
-      name: 'a 90 d + 1 d capacity takes about 56 KiB a series',
+      name: 'a 90 d + 1 d capacity takes about 69 KiB a series',
       capacity: rollingCountsCapacity(91 * 86400, 26 * 3600),
-      bytes: 57_769,
+      bytes: 70_257,
     },
   ])('$name', ({ capacity, bytes }) => {
     expect(bytesPerSeries(capacity)).toBe(bytes);
@@ -295,8 +383,16 @@ describe('rolling counts against a naive sum', () => {
       minuteSlots,
       hourSlots: Math.floor((minuteSlots - 1) / 60) + 3 + spareHours,
     }));
-  // Steps forward (mostly by one minute, sometimes by a gap, sometimes the same minute again) with counts.
+  // Steps forward (mostly by one minute, sometimes by a gap, sometimes the same minute again) with counts, and
+  // now and then a correction (add or set) of a minute up to 120 back.
   const stepArb = fc.record({
+    correction: fc.oneof(
+      { weight: 5, arbitrary: fc.constant(undefined) },
+      {
+        weight: 1,
+        arbitrary: fc.record({ back: fc.integer({ min: 0, max: 120 }), replace: fc.boolean() }),
+      },
+    ),
     advance: fc.oneof(
       { weight: 6, arbitrary: fc.constant(1) },
       { weight: 2, arbitrary: fc.constant(0) },
@@ -324,14 +420,28 @@ describe('rolling counts against a naive sum', () => {
           const store = new RollingCounts(capacity);
           const naive = new Map<number, { total: number; bad: number }>();
           let minute = T0 + offset;
+          const first = T0 + offset;
           steps.forEach((step, i) => {
-            if (i > 0) minute += step.advance;
             const bad = Math.floor(step.total * step.badShare);
+            if (i > 0 && step.correction) {
+              const target = minute - step.correction.back;
+              const correctable = target >= first && target > minute - capacity.minuteSlots;
+              const accepted = step.correction.replace
+                ? store.set(target, step.total, bad)
+                : store.add(target, step.total, bad);
+              expect(accepted).toBe(correctable);
+              if (!accepted) return;
+              const seen = step.correction.replace
+                ? { total: 0, bad: 0 }
+                : (naive.get(target) ?? { total: 0, bad: 0 });
+              naive.set(target, { total: seen.total + step.total, bad: seen.bad + bad });
+              return;
+            }
+            if (i > 0) minute += step.advance;
             expect(store.add(minute, step.total, bad)).toBe(true);
             const seen = naive.get(minute) ?? { total: 0, bad: 0 };
             naive.set(minute, { total: seen.total + step.total, bad: seen.bad + bad });
           });
-          const first = T0 + offset;
           const last = minute;
           for (const [position, length] of queries) {
             const from = Math.floor(first + position * (last - first + 1)) - 5;

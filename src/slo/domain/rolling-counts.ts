@@ -8,11 +8,14 @@
  * - an hour ring of cumulative sums: for each hour, every event since the series started, through the end of
  *   that hour. Float64 totals (exact to 2^53 events), Uint32 minutes with data. 20 bytes an hour.
  * - a minute ring of sums within the hour: for each minute, the events since the start of its hour, through
- *   that minute. Uint32 totals (so at most 4,294,967,295 events an hour, 1.19 M/s, per series), Uint8 minutes
- *   with data. 9 bytes a minute.
+ *   that minute. Float64 totals, Uint8 minutes with data. 17 bytes a minute.
  * The events before minute x are then `hour[h(x) - 1] + minute[x - 1]` (or just the hour when x starts an
  * hour), and a sum is the difference of two of those. The current minute and hour live in running totals and
- * reach the rings when a later minute arrives. Counts are whole numbers (the rings hold integers).
+ * reach the rings when a later minute arrives. Counts may be fractional (interpolated latency counts).
+ *
+ * Minutes arrive in order, with corrections allowed within the minute ring: `set` replaces a minute (the engine
+ * re-reads its last few minutes every tick), `add` adds to one. A correction of minute m costs O(minutes left
+ * in m's hour + hours since m); the next minute is O(1).
  *
  * Windows whose oldest edge lies within the minute ring are exact. Older edges are rounded to the next
  * hour boundary (the window loses less than an hour at its old end, never reads data outside it), and a
@@ -20,15 +23,14 @@
  * window lose < 0.14 %.
  *
  * Bytes per series (see `bytesPerSeries`; plus ~200 bytes of object and typed-array headers): with the default
- * capacity (746 hours for 31 d, 1,561 minutes for 26 h) 14,920 + 14,049 = 28,969 bytes (~28 KiB, 10k series
- * ≈ 290 MB); sized for a 90 d window plus a day (2,186 hours) 43,720 + 14,049 = 57,769 bytes (~56 KiB, 10k
- * series ≈ 580 MB).
+ * capacity (746 hours for 31 d, 1,561 minutes for 26 h) 14,920 + 26,537 = 41,457 bytes (~40 KiB, 10k series
+ * ≈ 415 MB); sized for a 90 d window plus a day (2,186 hours) 43,720 + 26,537 = 70,257 bytes (~69 KiB, 10k
+ * series ≈ 700 MB).
  */
 
 export const MINUTES_PER_HOUR = 60;
 const BYTES_PER_HOUR_SLOT = 8 + 8 + 4;
-const BYTES_PER_MINUTE_SLOT = 4 + 4 + 1;
-const MAX_MINUTE_IN_HOUR_COUNT = 0xffff_ffff;
+const BYTES_PER_MINUTE_SLOT = 8 + 8 + 1;
 
 export interface RollingCountsCapacity {
   /** Hours kept: the longest window that can be summed is `hourSlots - 2` hours. */
@@ -80,8 +82,8 @@ export class RollingCounts {
   private readonly hourTotal: Float64Array;
   private readonly hourBad: Float64Array;
   private readonly hourData: Uint32Array;
-  private readonly minuteTotal: Uint32Array;
-  private readonly minuteBad: Uint32Array;
+  private readonly minuteTotal: Float64Array;
+  private readonly minuteBad: Float64Array;
   private readonly minuteData: Uint8Array;
   private readonly hourSlots: number;
   private readonly minuteSlots: number;
@@ -92,6 +94,7 @@ export class RollingCounts {
   private minuteFloor = 0;
   private lastMinuteStored = 0;
   private lastHasData = false;
+  private latestWithData: number | undefined;
   private cumulativeTotal = 0;
   private cumulativeBad = 0;
   private cumulativeData = 0;
@@ -118,10 +121,11 @@ export class RollingCounts {
     const m = capacity.minuteSlots;
     this.hourTotal = new Float64Array(buffer, 0, h);
     this.hourBad = new Float64Array(buffer, 8 * h, h);
-    this.hourData = new Uint32Array(buffer, 16 * h, h);
-    this.minuteTotal = new Uint32Array(buffer, 20 * h, m);
-    this.minuteBad = new Uint32Array(buffer, 20 * h + 4 * m, m);
-    this.minuteData = new Uint8Array(buffer, 20 * h + 8 * m, m);
+    // Float64 views need 8-byte offsets: the hours' Uint32 channel (4 bytes a slot) goes after the minutes'.
+    this.minuteTotal = new Float64Array(buffer, 16 * h, m);
+    this.minuteBad = new Float64Array(buffer, 16 * h + 8 * m, m);
+    this.hourData = new Uint32Array(buffer, 16 * h + 16 * m, h);
+    this.minuteData = new Uint8Array(buffer, 20 * h + 16 * m, m);
   }
 
   /** The last minute stored; undefined before the first. */
@@ -129,38 +133,59 @@ export class RollingCounts {
     return this.empty ? undefined : this.lastMinuteStored;
   }
 
+  /** The latest minute that was given events; undefined before. */
+  lastMinuteWithData(): number | undefined {
+    return this.latestWithData;
+  }
+
+  /** Forgets everything (the memory is kept). */
+  clear(): void {
+    this.empty = true;
+    this.lastHasData = false;
+    this.latestWithData = undefined;
+    this.cumulativeTotal = 0;
+    this.cumulativeBad = 0;
+    this.cumulativeData = 0;
+    this.hourTotalSoFar = 0;
+    this.hourBadSoFar = 0;
+    this.hourDataSoFar = 0;
+  }
+
   /**
-   * Adds events to a minute: the last one stored (a second scrape in the same minute) or a later one (the
-   * minutes in between hold no data). An earlier minute is refused (returns false): the store only grows
-   * forward, rebuild it to rewrite the past. A minute with data is one with at least one event.
+   * Adds events to a minute: a new one (the minutes skipped hold no data), the last one (a second scrape in the
+   * same minute), or a correction of an earlier one still in the minute ring. Refused (false) for a minute
+   * older than that, or older than the first minute stored. A minute with data is one with at least one event.
    */
   add(minute: number, total: number, bad: number): boolean {
-    if (
-      !(total >= 0 && bad >= 0 && bad <= total) ||
-      !Number.isInteger(total) ||
-      !Number.isInteger(bad) ||
-      !Number.isSafeInteger(minute) ||
-      minute < 0
-    ) {
-      throw new RangeError(
-        `counts are whole numbers with bad ≤ total (round interpolated counts first): minute ${minute}, total ${total}, bad ${bad}`,
-      );
-    }
+    checkCounts(minute, total, bad);
     if (this.empty) this.start(minute, minute);
-    else if (minute < this.lastMinuteStored) return false;
     else if (minute > this.lastMinuteStored) this.advanceTo(minute);
-    if (this.hourTotalSoFar + total > MAX_MINUTE_IN_HOUR_COUNT) {
-      throw new RangeError(`more than ${MAX_MINUTE_IN_HOUR_COUNT} events in one hour of one series`);
+    else if (minute < this.lastMinuteStored) {
+      if (!this.correctable(minute)) return false;
+      const hadData = this.minuteTotalOf(minute) > 0;
+      this.correct(minute, total, bad, !hadData && total > 0 ? 1 : 0);
+      if (total > 0) this.noteData(minute);
+      return true;
     }
-    this.cumulativeTotal += total;
-    this.cumulativeBad += bad;
-    this.hourTotalSoFar += total;
-    this.hourBadSoFar += bad;
-    if (total > 0 && !this.lastHasData) {
-      this.lastHasData = true;
-      this.cumulativeData += 1;
-      this.hourDataSoFar += 1;
-    }
+    this.addToLastMinute(total, bad, total > 0 && !this.lastHasData ? 1 : 0);
+    if (total > 0) this.noteData(minute);
+    return true;
+  }
+
+  /**
+   * Replaces a minute's counts (the engine re-reading a minute that has grown since): a new minute, the last one,
+   * or an earlier one still in the minute ring. Refused (false) like `add`.
+   */
+  set(minute: number, total: number, bad: number): boolean {
+    checkCounts(minute, total, bad);
+    if (this.empty || minute > this.lastMinuteStored) return this.add(minute, total, bad);
+    if (!this.correctable(minute)) return false;
+    const oldTotal = this.minuteTotalOf(minute);
+    const oldBad = this.minuteBadOf(minute);
+    const dataDelta = (total > 0 ? 1 : 0) - (oldTotal > 0 ? 1 : 0);
+    if (minute === this.lastMinuteStored) this.addToLastMinute(total - oldTotal, bad - oldBad, dataDelta);
+    else this.correct(minute, total - oldTotal, bad - oldBad, dataDelta);
+    if (total > 0) this.noteData(minute);
     return true;
   }
 
@@ -171,9 +196,7 @@ export class RollingCounts {
    */
   addHour(hour: number, total: number, bad: number, minutesWithData: number): boolean {
     if (
-      !(total >= 0 && bad >= 0 && bad <= total) ||
-      !Number.isInteger(total) ||
-      !Number.isInteger(bad) ||
+      !(total >= 0 && bad >= 0 && bad <= total && Number.isFinite(total)) ||
       !Number.isInteger(minutesWithData) ||
       !(minutesWithData >= 0 && minutesWithData <= MINUTES_PER_HOUR) ||
       !Number.isSafeInteger(hour) ||
@@ -238,9 +261,15 @@ export class RollingCounts {
     const toAll = this.locate(to);
     const toHour = this.locatedHourSlot;
     const toMinuteSlot = this.locatedMinuteSlot;
-    out.total =
-      this.totalBefore(toAll, toHour, toMinuteSlot) - this.totalBefore(fromAll, fromHour, fromMinuteSlot);
-    out.bad = this.badBefore(toAll, toHour, toMinuteSlot) - this.badBefore(fromAll, fromHour, fromMinuteSlot);
+    // Corrections with fractional counts can leave a -1e-17 where 0 was meant.
+    out.total = Math.max(
+      0,
+      this.totalBefore(toAll, toHour, toMinuteSlot) - this.totalBefore(fromAll, fromHour, fromMinuteSlot),
+    );
+    out.bad = Math.max(
+      0,
+      this.badBefore(toAll, toHour, toMinuteSlot) - this.badBefore(fromAll, fromHour, fromMinuteSlot),
+    );
     out.minutesWithData =
       this.dataBefore(toAll, toHour, toMinuteSlot) - this.dataBefore(fromAll, fromHour, fromMinuteSlot);
     out.fromMinute = from;
@@ -248,8 +277,81 @@ export class RollingCounts {
     return out;
   }
 
+  private noteData(minute: number): void {
+    if (this.latestWithData === undefined || minute > this.latestWithData) this.latestWithData = minute;
+  }
+
+  private addToLastMinute(total: number, bad: number, dataDelta: number): void {
+    this.cumulativeTotal += total;
+    this.cumulativeBad += bad;
+    this.cumulativeData += dataDelta;
+    this.hourTotalSoFar += total;
+    this.hourBadSoFar += bad;
+    this.hourDataSoFar += dataDelta;
+    this.lastHasData = this.lastHasData ? dataDelta >= 0 : dataDelta > 0;
+  }
+
+  /** A stored minute whose own counts are still known: in the minute ring, at or after the first minute. */
+  private correctable(minute: number): boolean {
+    return (
+      minute >= this.firstMinute &&
+      minute >= this.minuteFloor &&
+      minute > this.lastMinuteStored - this.minuteSlots &&
+      minute <= this.lastMinuteStored
+    );
+  }
+
+  /** A correctable minute's own total (its within-hour sum less the previous minute's). */
+  private minuteTotalOf(minute: number): number {
+    const through =
+      minute === this.lastMinuteStored ? this.hourTotalSoFar : this.minuteTotal[minute % this.minuteSlots]!;
+    return through - (this.startsItsSums(minute) ? 0 : this.minuteTotal[(minute - 1) % this.minuteSlots]!);
+  }
+
+  private minuteBadOf(minute: number): number {
+    const through =
+      minute === this.lastMinuteStored ? this.hourBadSoFar : this.minuteBad[minute % this.minuteSlots]!;
+    return through - (this.startsItsSums(minute) ? 0 : this.minuteBad[(minute - 1) % this.minuteSlots]!);
+  }
+
+  /** Whether the within-hour sums start at this minute: an hour's first, or the first stored. */
+  private startsItsSums(minute: number): boolean {
+    return minute % MINUTES_PER_HOUR === 0 || minute === this.firstMinute || minute === this.minuteFloor;
+  }
+
+  /** Applies a change to an earlier minute: to its hour's later minutes, to later hours, and to the totals. */
+  private correct(minute: number, total: number, bad: number, dataDelta: number): void {
+    const hour = Math.floor(minute / MINUTES_PER_HOUR);
+    const lastHour = Math.floor(this.lastMinuteStored / MINUTES_PER_HOUR);
+    const endOfHour = Math.min((hour + 1) * MINUTES_PER_HOUR, this.lastMinuteStored);
+    for (let m = minute; m < endOfHour; m++) {
+      const slot = m % this.minuteSlots;
+      this.minuteTotal[slot] = this.minuteTotal[slot]! + total;
+      this.minuteBad[slot] = this.minuteBad[slot]! + bad;
+      this.minuteData[slot] = this.minuteData[slot]! + dataDelta;
+    }
+    if (hour === lastHour) {
+      this.hourTotalSoFar += total;
+      this.hourBadSoFar += bad;
+      this.hourDataSoFar += dataDelta;
+    } else {
+      for (let h = hour; h < lastHour; h++) {
+        const slot = h % this.hourSlots;
+        this.hourTotal[slot] = this.hourTotal[slot]! + total;
+        this.hourBad[slot] = this.hourBad[slot]! + bad;
+        this.hourData[slot] = this.hourData[slot]! + dataDelta;
+      }
+    }
+    this.cumulativeTotal += total;
+    this.cumulativeBad += bad;
+    this.cumulativeData += dataDelta;
+  }
+
   private start(firstMinute: number, lastMinute: number): void {
     this.empty = false;
+    this.hourTotalSoFar = 0;
+    this.hourBadSoFar = 0;
+    this.hourDataSoFar = 0;
     this.firstMinute = firstMinute;
     this.minuteFloor = firstMinute;
     this.lastMinuteStored = lastMinute;
@@ -389,5 +491,15 @@ export class RollingCounts {
     return (
       (hourSlot < 0 ? 0 : this.hourData[hourSlot]!) + (minuteSlot < 0 ? 0 : this.minuteData[minuteSlot]!)
     );
+  }
+}
+
+function checkCounts(minute: number, total: number, bad: number): void {
+  if (
+    !(total >= 0 && bad >= 0 && bad <= total && Number.isFinite(total)) ||
+    !Number.isSafeInteger(minute) ||
+    minute < 0
+  ) {
+    throw new RangeError(`counts need 0 ≤ bad ≤ total: minute ${minute}, total ${total}, bad ${bad}`);
   }
 }

@@ -121,13 +121,24 @@ describe('the incremental slice counter', () => {
     expect(counter.recordSlice(T0, 'good')).toBe(true);
     expect(counter.recordSlice(T0 + 1, 'noData')).toBe(true);
     expect(counter.recordSlice(T0 + 2, 'bad')).toBe(true);
-    expect(counter.recordSlice(T0 + 2, 'good')).toBe(false);
     expect(counter.sum(T0, T0 + 3)).toEqual({
       goodSlices: 1,
       badSlices: 1,
       fromMinute: T0,
       toMinute: T0 + 3,
     });
+  });
+
+  it('re-judges a recent slice when late data changes its verdict', () => {
+    const counter = new TimesliceCounter(1);
+    counter.recordSlice(T0, 'good');
+    counter.recordSlice(T0 + 1, 'noData');
+    counter.recordSlice(T0 + 2, 'good');
+    counter.recordSlice(T0, 'bad');
+    counter.recordSlice(T0 + 1, 'good');
+    expect(counter.sum(T0, T0 + 3)).toMatchObject({ goodSlices: 2, badSlices: 1 });
+    counter.recordSlice(T0 + 2, 'noData');
+    expect(counter.sum(T0, T0 + 3)).toMatchObject({ goodSlices: 1, badSlices: 1 });
   });
 
   it('refuses a slice start off the slice grid', () => {

@@ -89,15 +89,16 @@ export class TimesliceCounter {
     this.slices = new RollingCounts(capacity);
   }
 
-  /** Records a judged slice. Refused (false) when it is not after the last slice recorded. */
+  /**
+   * Records a judged slice, replacing the verdict recorded for it before (late data re-judging a recent slice).
+   * Refused (false) for a slice older than the store can still correct (see `RollingCounts.set`).
+   */
   recordSlice(startMinute: number, verdict: SliceVerdict): boolean {
     if (startMinute % this.sliceMinutes !== 0) {
       throw new RangeError(`slice start ${startMinute} is not a multiple of ${this.sliceMinutes} minutes`);
     }
-    const last = this.slices.lastMinute;
-    if (last !== undefined && startMinute <= last) return false;
-    if (verdict === 'noData') return this.slices.add(startMinute, 0, 0);
-    return this.slices.add(startMinute, 1, verdict === 'bad' ? 1 : 0);
+    if (verdict === 'noData') return this.slices.set(startMinute, 0, 0);
+    return this.slices.set(startMinute, 1, verdict === 'bad' ? 1 : 0);
   }
 
   /** Adds a minute's requests to its slice (error-rate slices). Refused (false) for a slice already judged. */
