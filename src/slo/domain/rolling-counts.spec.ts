@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   bytesPerSeries,
+  capacityForSlo,
   DEFAULT_ROLLING_COUNTS_CAPACITY,
   RollingCounts,
   RollingCountsCapacity,
@@ -157,6 +158,24 @@ describe('rolling counts', () => {
     const result = storeOf(ops).sum(from, to);
     expect([result.total, result.bad, result.minutesWithData]).toEqual(sums);
     expect([result.fromMinute, result.toMinute]).toEqual([from, to]);
+  });
+
+  it.each([
+    {
+      name: 'a 30 d SLO keeps 30 d of hours and 26 h of minutes',
+      days: 30,
+      alertDays: 3,
+      hours: 722,
+      minutes: 1561,
+    },
+    { name: 'a 90 d SLO keeps 90 d of hours', days: 90, alertDays: 3, hours: 2162, minutes: 1561 },
+    { name: 'a 1 d SLO keeps its 3 d alert window', days: 1, alertDays: 3, hours: 74, minutes: 1561 },
+    { name: 'a 1 h SLO keeps minutes for 3 h only', days: 1 / 24, alertDays: 1 / 24, hours: 6, minutes: 181 },
+  ])('$name', ({ days, alertDays, hours, minutes }) => {
+    expect(capacityForSlo(days * 86400, alertDays * 86400)).toEqual({
+      hourSlots: hours,
+      minuteSlots: minutes,
+    });
   });
 
   it('refuses a capacity whose hours do not reach back past its minutes', () => {

@@ -63,6 +63,20 @@ function minHourSlots(minuteSlots: number): number {
  */
 export const DEFAULT_ROLLING_COUNTS_CAPACITY = rollingCountsCapacity(31 * 86400, 26 * 3600);
 
+const EXACT_SECONDS = 26 * 3600;
+
+/**
+ * Capacity for one SLO's store: its window and its longest alert window summable, exact up to 26 h (every
+ * window of the default policies but the 3 d one), and no more minutes than the longest window needs.
+ */
+export function capacityForSlo(
+  sloWindowSeconds: number,
+  longestAlertWindowSeconds: number,
+): RollingCountsCapacity {
+  const longestSeconds = Math.max(sloWindowSeconds, longestAlertWindowSeconds);
+  return rollingCountsCapacity(longestSeconds, Math.min(EXACT_SECONDS, longestSeconds + 2 * 3600));
+}
+
 export function bytesPerSeries(capacity: RollingCountsCapacity): number {
   return capacity.hourSlots * BYTES_PER_HOUR_SLOT + capacity.minuteSlots * BYTES_PER_MINUTE_SLOT;
 }
