@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Maps of the sensor and their sizes, in one place. Kernel side only. */
+#ifndef BURNWATCH_MAPS_H
+#define BURNWATCH_MAPS_H
+
+#include "events.h"
+
+/* Connections tracked at once; the loader may change it (--max-conns) before load. */
+#define BW_MAX_CONNS 8192
+/* Requests waiting for their response on one connection (pipelining depth). Power of 2. */
+#define BW_QUEUE_DEPTH 8
+/* Bytes of one request read searched for pipelined requests behind the first. */
+#define BW_SCAN_MAX 1024
+/* Ring buffer: 4 MiB, about 30,000 transactions between two polls. */
+#define BW_RINGBUF_BYTES (4 << 20)
+
+struct bw_conn_key {
+	__u32 tgid;
+	__u32 fd;
+};
+
+struct bw_pending {
+	__u64 start_ns;
+	__u8 prefix_len;
+	__u8 flags;
+	__u8 _pad0[6];
+	char prefix[BW_REQ_PREFIX_LEN];
+};
+
+struct bw_conn {
+	__u32 head; /* next request to answer */
+	__u32 tail; /* next free slot */
+	__u16 local_port;
+	__u8 _pad0[6];
+	struct bw_pending queue[BW_QUEUE_DEPTH];
+};
+
+/* Per (tgid, fd) of an accepted socket. LRU: forgotten connections age out. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, BW_MAX_CONNS);
+	__type(key, struct bw_conn_key);
+	__type(value, struct bw_conn);
+} conns SEC(".maps");
+
+/* Finished transactions, one struct bw_http_event each. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, BW_RINGBUF_BYTES);
+} events SEC(".maps");
+
+/* enum bw_stat counters. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, BW_STAT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} stats SEC(".maps");
+
+/* Copy of one request read, searched for pipelined requests. The tail slack lets
+ * a prefix be copied from any offset below BW_SCAN_MAX without a bounds check. */
+struct bw_scratch {
+	char buf[BW_SCAN_MAX + BW_REQ_PREFIX_LEN + 8];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct bw_scratch);
+} scratch SEC(".maps");
+
+#endif /* BURNWATCH_MAPS_H */
