@@ -1,0 +1,4 @@
+import { CreateSlos1764086400000 } from './1764086400000-CreateSlos.js';
+
+/** Applied in this order; a new migration is appended here. */
+export const ALL_MIGRATIONS = [CreateSlos1764086400000];

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('uses the documented defaults when nothing is set', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(8080);
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.apiToken).toBeUndefined();
+    expect(config.dataDir).toMatch(/\.data$/);
+  });
+
+  it('reads every variable it knows', () => {
+    const config = loadConfig({
+      PORT: '9000',
+      DATABASE_URL: 'postgres://u:p@db:5432/burnwatch',
+      BURNWATCH_API_TOKEN: 'a-long-enough-token',
+      BURNWATCH_DATA_DIR: '/var/lib/burnwatch',
+      BURNWATCH_LOG_LEVEL: 'WARN',
+    });
+    expect(config).toMatchObject({
+      port: 9000,
+      databaseUrl: 'postgres://u:p@db:5432/burnwatch',
+      apiToken: 'a-long-enough-token',
+      dataDir: '/var/lib/burnwatch',
+      logLevel: 'warn',
+    });
+  });
+
+  it('lists every bad variable with its reason in one error', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', BURNWATCH_API_TOKEN: 'short' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.map((p) => p.variable);
+    expect(problems).toEqual(['PORT', 'DATABASE_URL', 'BURNWATCH_API_TOKEN']);
+    expect((error as ConfigError).message).toContain('PORT: must be a whole number from 0 to 65535, got "eighty"');
+  });
+});

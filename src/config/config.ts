@@ -1,0 +1,98 @@
+import { resolve } from 'node:path';
+
+/** Everything Burnwatch reads from its environment, parsed once at start-up. */
+export interface Config {
+  port: number;
+  host: string;
+  /** Unset: run on the embedded PostgreSQL (PGlite) under `dataDir`. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  /** When set, every write to the API needs `Authorization: Bearer <token>`. */
+  apiToken: string | undefined;
+  logLevel: LogLevel;
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+
+export interface ConfigProblem {
+  variable: string;
+  message: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: ConfigProblem[]) {
+    super(
+      'Burnwatch cannot start, its configuration is invalid:\n' +
+        problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads every variable and reports all bad ones at once, so a user fixes them in one go. */
+export function loadConfig(env: Env = process.env): Config {
+  const problems: ConfigProblem[] = [];
+  const read = <T>(variable: string, parse: (raw: string) => T, fallback: T): T => {
+    const raw = env[variable];
+    if (raw === undefined || raw.trim() === '') return fallback;
+    try {
+      return parse(raw.trim());
+    } catch (error) {
+      problems.push({ variable, message: (error as Error).message });
+      return fallback;
+    }
+  };
+
+  const config: Config = {
+    port: read('PORT', parsePort, 8080),
+    host: read('HOST', (raw) => raw, '0.0.0.0'),
+    databaseUrl: read('DATABASE_URL', parseDatabaseUrl, undefined),
+    dataDir: read('BURNWATCH_DATA_DIR', (raw) => resolve(raw), resolve('.data')),
+    apiToken: read('BURNWATCH_API_TOKEN', parseToken, undefined),
+    logLevel: read('BURNWATCH_LOG_LEVEL', parseLogLevel, 'info'),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+export function parsePort(raw: string): number {
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port < 0 || port > 65535) {
+    throw new Error(`must be a whole number from 0 to 65535, got "${raw}"`);
+  }
+  return port;
+}
+
+function parseDatabaseUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error('must be a URL like postgres://user:password@host:5432/database');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new Error(`must start with postgres:// or postgresql://, got "${url.protocol}//"`);
+  }
+  return raw;
+}
+
+function parseToken(raw: string): string {
+  if (raw.length < 16) throw new Error('must be at least 16 characters long');
+  return raw;
+}
+
+function parseLogLevel(raw: string): LogLevel {
+  const level = raw.toLowerCase() as LogLevel;
+  if (!LOG_LEVELS.includes(level)) throw new Error(`must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
+  return level;
+}
+
+/** Parses a positive number of seconds (used by the engine's intervals). */
+export function parsePositiveSeconds(raw: string): number {
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`must be a positive number of seconds, got "${raw}"`);
+  return value;
+}

@@ -1,0 +1,23 @@
+import type { DataSourceOptions } from 'typeorm';
+import { ALL_ENTITIES } from './entities.js';
+import { ALL_MIGRATIONS } from '../../migrations/index.js';
+
+export interface DatabaseTarget {
+  url: string;
+  /** 1 on the embedded database: PGlite is a single session. */
+  poolSize: number;
+}
+
+export function dataSourceOptions(target: DatabaseTarget): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: target.url,
+    entities: ALL_ENTITIES,
+    migrations: ALL_MIGRATIONS,
+    migrationsTableName: 'burnwatch_migrations',
+    migrationsTransactionMode: 'each',
+    // The schema changes only through reviewed migrations.
+    synchronize: false,
+    extra: { max: target.poolSize, connectionTimeoutMillis: 10_000 },
+  };
+}

@@ -1,0 +1,44 @@
+import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Response } from 'express';
+import { DataSource } from 'typeorm';
+import { CONFIG } from '../config/config.module.js';
+import type { Config } from '../config/config.js';
+
+type Check = 'ok' | string;
+
+@ApiTags('Operations')
+@Controller()
+export class HealthController {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
+  @Get('healthz')
+  @ApiOperation({ summary: 'Liveness: the process answers' })
+  healthz(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('readyz')
+  @ApiOperation({ summary: 'Readiness: the database answers and every migration is applied' })
+  async readyz(@Res({ passthrough: true }) response: Response): Promise<Record<string, unknown>> {
+    const checks: Record<string, Check> = { database: 'ok', migrations: 'ok' };
+    try {
+      await this.dataSource.query('SELECT 1');
+      if (await this.dataSource.showMigrations()) checks.migrations = 'pending migrations; run npm run migration:run';
+    } catch (error) {
+      checks.database = `unreachable: ${(error as Error).message}`;
+      checks.migrations = 'unknown';
+    }
+    const ready = Object.values(checks).every((c) => c === 'ok');
+    if (!ready) response.status(503);
+    return {
+      status: ready ? 'ready' : 'not ready',
+      checks,
+      details: { database: this.config.databaseUrl === undefined ? 'embedded (PGlite)' : 'postgres' },
+    };
+  }
+}

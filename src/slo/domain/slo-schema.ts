@@ -1,0 +1,234 @@
+import { z } from 'zod';
+import { FieldError } from '../../common/field-error.js';
+import { parseDurationSeconds } from './duration.js';
+import { HTTP_METHODS, SloSpec } from './slo.js';
+
+const HOUR = 3600;
+const DAY = 86400;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const ERROR_STATUS_TOKEN = /^([1-5]xx|[1-5]\d\d)$/;
+const SLACK_CHANNEL = /^(#[a-z0-9][a-z0-9._-]{0,79}|[CGD][A-Z0-9]{6,})$/;
+
+const dnsLabel = (what: string) =>
+  z
+    .string()
+    .regex(DNS_LABEL, `must be ${what} in DNS-label form: lower-case letters, digits and '-', at most 63 characters`);
+
+const duration = (min: number, max: number, hint: string) =>
+  z.string().superRefine((text, ctx) => {
+    const seconds = parseDurationSeconds(text, ['m', 'h', 'd']);
+    if (seconds === undefined) {
+      ctx.addIssue({ code: 'custom', message: `must be a duration like "5m", "1h" or "28d", got "${text}"` });
+    } else if (seconds < min || seconds > max) {
+      ctx.addIssue({ code: 'custom', message: `must be ${hint}, got "${text}"` });
+    }
+  });
+
+const percent = (field: string) =>
+  z.number().superRefine((value, ctx) => {
+    if (value > 0 && value < 1) {
+      const asPercent = +(value * 100).toFixed(3);
+      ctx.addIssue({
+        code: 'custom',
+        message: `is a percentage, not a ratio: for ${asPercent} % write ${asPercent}, not ${value}`,
+      });
+    } else if (!Number.isFinite(value) || value <= 0 || value >= 100) {
+      ctx.addIssue({ code: 'custom', message: 'must be a percentage greater than 0 and less than 100, such as 99.9' });
+    } else if (Math.abs(value * 1000 - Math.round(value * 1000)) > 1e-6) {
+      ctx.addIssue({ code: 'custom', message: `${field} has at most 3 decimals, got ${value}` });
+    }
+  });
+
+const errorStatus = z
+  .string()
+  .transform((text) => text.replace(/\s+/g, '').toLowerCase())
+  .refine((text) => text.split(',').every((token) => ERROR_STATUS_TOKEN.test(token)), {
+    message: 'must be status classes or codes separated by commas, such as "5xx", "4xx,5xx" or "500,503,429"',
+  });
+
+const indicatorSchema = z.discriminatedUnion(
+  'type',
+  [
+    z.strictObject({ type: z.literal('errorRate'), errorStatus: errorStatus.default('5xx') }),
+    z.strictObject({
+      type: z.literal('latency'),
+      thresholdMs: z
+        .number()
+        .positive('must be a positive number of milliseconds')
+        .max(3_600_000, 'must be at most 3600000 ms (one hour)'),
+      percentile: z
+        .number()
+        .gt(0, 'must be greater than 0 and less than 100, such as 95')
+        .lt(100, 'must be greater than 0 and less than 100, such as 95')
+        .optional(),
+    }),
+    z.strictObject({
+      type: z.literal('ratio'),
+      goodQuery: z.string().trim().min(1, 'must be a PromQL query counting good events').optional(),
+      badQuery: z.string().trim().min(1, 'must be a PromQL query counting bad events').optional(),
+      totalQuery: z.string().trim().min(1, 'must be a PromQL query counting all events'),
+    }),
+  ],
+  { error: 'must have a "type" of "errorRate", "latency" or "ratio"' },
+);
+
+const burnRateWindowSchema = z.strictObject({
+  severity: z.enum(['page', 'ticket'], { error: 'must be "page" or "ticket"' }),
+  longWindow: duration(5 * 60, 90 * DAY, 'from 5m to 90d'),
+  shortWindow: duration(60, 90 * DAY, 'from 1m to 90d'),
+  burnRate: z.number().positive('must be a positive factor, such as 14.4').max(10_000, 'must be at most 10000'),
+});
+
+export const sloInputSchema = z
+  .strictObject({
+    name: dnsLabel('a name'),
+    displayName: z.string().trim().min(1, 'must not be empty').max(253, 'must be at most 253 characters').optional(),
+    description: z.string().max(1024, 'must be at most 1024 characters').default(''),
+    team: z.string().trim().min(1, 'must not be empty').max(63, 'must be at most 63 characters').optional(),
+    service: z.strictObject({
+      namespace: dnsLabel('a Kubernetes namespace').optional(),
+      workload: z.string().trim().min(1, 'must name the workload').max(253, 'must be at most 253 characters'),
+      route: z
+        .string()
+        .startsWith('/', 'must be an HTTP route starting with "/", such as "/api/checkout"')
+        .max(256, 'must be at most 256 characters')
+        .optional(),
+      method: z.enum(HTTP_METHODS, { error: `must be one of ${HTTP_METHODS.join(', ')} (upper case)` }).optional(),
+    }),
+    indicator: indicatorSchema,
+    objective: percent('objective'),
+    window: duration(HOUR, 90 * DAY, 'a rolling window from 1h to 90d'),
+    budgetingMethod: z
+      .enum(['occurrences', 'timeslices'], { error: 'must be "occurrences" or "timeslices"' })
+      .default('occurrences'),
+    timeslice: duration(60, DAY, 'from 1m to 1d').optional(),
+    timesliceTarget: percent('timesliceTarget').optional(),
+    alerting: z
+      .strictObject({
+        windows: z.array(burnRateWindowSchema).max(8, 'may hold at most 8 windows').optional(),
+        minEvents: z.int('must be a whole number').min(0, 'must be 0 or more').max(1_000_000).optional(),
+      })
+      .optional(),
+    notify: z
+      .strictObject({
+        slackChannel: z
+          .string()
+          .regex(SLACK_CHANNEL, 'must be a channel name such as "#payments-oncall" or a channel ID such as "C0123ABCD"')
+          .optional(),
+      })
+      .optional(),
+    source: z
+      .discriminatedUnion('type', [z.strictObject({ type: z.literal('sensor') }), z.strictObject({ type: z.literal('prometheus') })], {
+        error: 'must have a "type" of "sensor" or "prometheus"',
+      })
+      .default({ type: 'sensor' }),
+  })
+  .superRefine((slo, ctx) => {
+    const windowSeconds = parseDurationSeconds(slo.window, ['m', 'h', 'd']);
+    if (slo.budgetingMethod === 'timeslices') {
+      if (slo.timeslice === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['timeslice'], message: 'is required with timeslices budgeting, such as "1m"' });
+      } else {
+        const sliceSeconds = parseDurationSeconds(slo.timeslice, ['m', 'h', 'd']);
+        if (windowSeconds && sliceSeconds && windowSeconds % sliceSeconds !== 0) {
+          ctx.addIssue({ code: 'custom', path: ['timeslice'], message: `must divide the window (${slo.window}) evenly` });
+        }
+      }
+      if (slo.indicator.type === 'latency' && slo.indicator.percentile === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['indicator', 'percentile'],
+          message: 'is required for a latency SLO with timeslices budgeting: a slice is good when this percentile is within thresholdMs',
+        });
+      }
+      if (slo.indicator.type !== 'latency' && slo.timesliceTarget === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['timesliceTarget'],
+          message: 'is required with timeslices budgeting of an error rate: the percent of good requests that makes a slice good',
+        });
+      }
+    } else {
+      if (slo.timeslice !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['timeslice'], message: 'applies only with budgetingMethod "timeslices"' });
+      }
+      if (slo.timesliceTarget !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['timesliceTarget'], message: 'applies only with budgetingMethod "timeslices"' });
+      }
+      if (slo.indicator.type === 'latency' && slo.indicator.percentile !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['indicator', 'percentile'],
+          message: 'applies only with budgetingMethod "timeslices"; with occurrences the objective is the percentile (P95 ≤ 300 ms is objective 95)',
+        });
+      }
+    }
+    if (slo.indicator.type === 'ratio' && (slo.indicator.goodQuery === undefined) === (slo.indicator.badQuery === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['indicator', 'goodQuery'], message: 'give exactly one of goodQuery and badQuery' });
+    }
+    if (slo.indicator.type === 'ratio' && slo.source.type !== 'prometheus') {
+      ctx.addIssue({ code: 'custom', path: ['indicator', 'type'], message: '"ratio" needs PromQL queries, so source.type must be "prometheus"' });
+    }
+    slo.alerting?.windows?.forEach((window, i) => {
+      const long = parseDurationSeconds(window.longWindow, ['m', 'h', 'd']);
+      const short = parseDurationSeconds(window.shortWindow, ['m', 'h', 'd']);
+      if (long && short && short >= long) {
+        ctx.addIssue({ code: 'custom', path: ['alerting', 'windows', i, 'shortWindow'], message: 'must be shorter than longWindow' });
+      }
+      if (long && windowSeconds && long > windowSeconds) {
+        ctx.addIssue({ code: 'custom', path: ['alerting', 'windows', i, 'longWindow'], message: `must not be longer than the SLO window (${slo.window})` });
+      }
+    });
+  });
+
+export type SloValidation = { ok: true; spec: SloSpec } | { ok: false; errors: FieldError[] };
+
+/** Validates a whole SLO as the API receives it; lists every problem, never throws. */
+export function validateSloSpec(input: unknown): SloValidation {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return { ok: false, errors: [{ field: '(body)', message: 'must be a JSON object describing one SLO' }] };
+  }
+  const result = sloInputSchema.safeParse(input, { reportInput: true });
+  if (result.success) return { ok: true, spec: pruneUndefined(result.data) as SloSpec };
+  return { ok: false, errors: toFieldErrors(result.error) };
+}
+
+export function toFieldErrors(error: z.ZodError): FieldError[] {
+  const errors: FieldError[] = [];
+  for (const issue of error.issues) {
+    const field = issue.path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        errors.push({ field: field ? `${field}.${key}` : key, message: 'is not a known field' });
+      }
+      continue;
+    }
+    errors.push({ field: field || '(body)', message: describeIssue(issue) });
+  }
+  return errors;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type') {
+    const input = (issue as { input?: unknown }).input;
+    if (input === undefined) return 'is required';
+    return `must be ${article(issue.expected)}, got ${describeValue(input)}`;
+  }
+  return issue.message;
+}
+
+function article(expected: string): string {
+  const name = expected === 'int' ? 'whole number' : expected;
+  return /^[aeiou]/.test(name) ? `an ${name}` : `a ${name}`;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return `a string`;
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
+}
+
+function pruneUndefined<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}

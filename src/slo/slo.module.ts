@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { OpenSloController } from './openslo/openslo.controller.js';
+import { SloController } from './slo.controller.js';
+import { SloEntity } from './slo.entity.js';
+import { SloService } from './slo.service.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([SloEntity])],
+  controllers: [SloController, OpenSloController],
+  providers: [SloService],
+  exports: [SloService],
+})
+export class SloModule {}

@@ -1,0 +1,44 @@
+import { toWindowView, BurnRateWindowView } from '../alerts/domain/alert-policy.js';
+import {
+  DEFAULT_MIN_EVENTS,
+  SloSpec,
+  allowedBadRatio,
+  describeErrorBudget,
+  effectiveBurnRateWindows,
+} from './domain/slo.js';
+import { validateSloSpec } from './domain/slo-schema.js';
+import type { SloEntity } from './slo.entity.js';
+
+/** jsonb stores keys in its own order; give them back in the documented order. */
+function canonicalSpec(stored: SloSpec): SloSpec {
+  const result = validateSloSpec(stored);
+  return result.ok ? result.spec : stored;
+}
+
+/** What the API returns for an SLO: the spec as written plus read-only fields. */
+export interface SloView extends SloSpec {
+  id: string;
+  createdAt: string;
+  updatedAt: string;
+  errorBudget: { percent: number; description: string };
+  effectiveAlerting: { windows: BurnRateWindowView[]; minEvents: number; policy: 'default' | 'custom' };
+}
+
+/** Fields a client may send back from a GET unchanged; they are ignored on write. */
+export const READ_ONLY_FIELDS = ['id', 'createdAt', 'updatedAt', 'errorBudget', 'effectiveAlerting'] as const;
+
+export function toSloView(entity: SloEntity): SloView {
+  const spec = canonicalSpec(entity.spec);
+  return {
+    id: entity.id,
+    ...spec,
+    createdAt: entity.createdAt.toISOString(),
+    updatedAt: entity.updatedAt.toISOString(),
+    errorBudget: { percent: +(allowedBadRatio(spec) * 100).toFixed(6), description: describeErrorBudget(spec) },
+    effectiveAlerting: {
+      policy: spec.alerting?.windows === undefined ? 'default' : 'custom',
+      windows: effectiveBurnRateWindows(spec).map(toWindowView),
+      minEvents: spec.alerting?.minEvents ?? DEFAULT_MIN_EVENTS,
+    },
+  };
+}

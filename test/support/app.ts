@@ -1,0 +1,57 @@
+import { inject } from 'vitest';
+import pg from 'pg';
+import { startBurnwatch, RunningBurnwatch } from '../../src/app.js';
+import { Config } from '../../src/config/config.js';
+import { JsonLogger } from '../../src/observability/json-logger.js';
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    port: 0,
+    host: '127.0.0.1',
+    databaseUrl: inject('databaseUrl'),
+    dataDir: '/nonexistent',
+    apiToken: undefined,
+    logLevel: 'warn',
+    ...overrides,
+  };
+}
+
+/** The real service on a free port against this run's Postgres database. */
+export async function startTestApp(overrides: Partial<Config> = {}): Promise<RunningBurnwatch> {
+  const config = testConfig(overrides);
+  return startBurnwatch(config, new JsonLogger('error'));
+}
+
+/** Empties every table but the migrations', so each test file starts from nothing. */
+export async function resetDatabase(): Promise<void> {
+  const client = new pg.Client({ connectionString: inject('databaseUrl') });
+  await client.connect();
+  const { rows } = await client.query<{ tablename: string }>(
+    `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'burnwatch_migrations'`,
+  );
+  if (rows.length > 0) await client.query(`TRUNCATE ${rows.map((r) => `"${r.tablename}"`).join(', ')} CASCADE`);
+  await client.end();
+}
+
+export interface ApiResponse<T = unknown> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** A tiny HTTP client for tests: JSON in, JSON (or text) out. */
+export function apiClient(baseUrl: string, token?: string) {
+  return async function call<T = any>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = {};
+    if (token) headers.authorization = `Bearer ${token}`;
+    let payload: string | undefined;
+    if (body !== undefined) {
+      headers['content-type'] = contentType;
+      payload = typeof body === 'string' ? body : JSON.stringify(body);
+    }
+    const response = await fetch(baseUrl + path, { method, headers, body: payload });
+    const text = await response.text();
+    const isJson = response.headers.get('content-type')?.includes('json');
+    return { status: response.status, body: (isJson && text ? JSON.parse(text) : text) as T, headers: response.headers };
+  };
+}
