@@ -82,7 +82,9 @@ export function loadSensorConfig(env: NodeJS.ProcessEnv = process.env): SensorCo
     const values = list(raw).map(Number);
     const increasing = values.every((v, i) => i === 0 || v > values[i - 1]!);
     if (values.length === 0 || values.some((v) => !Number.isFinite(v) || v <= 0) || !increasing) {
-      problems.push(`BURNWATCH_SENSOR_BUCKETS=${raw}: want positive seconds in increasing order, e.g. 0.05,0.1,0.5,1`);
+      problems.push(
+        `BURNWATCH_SENSOR_BUCKETS=${raw}: want positive seconds in increasing order, e.g. 0.05,0.1,0.5,1`,
+      );
     } else {
       bucketsSeconds = values;
     }
@@ -91,7 +93,8 @@ export function loadSensorConfig(env: NodeJS.ProcessEnv = process.env): SensorCo
   const excludedPorts: number[] = [];
   for (const p of list(env.BURNWATCH_SENSOR_EXCLUDE_PORTS)) {
     const n = Number(p);
-    if (!Number.isInteger(n) || n < 1 || n > 65535) problems.push(`BURNWATCH_SENSOR_EXCLUDE_PORTS: '${p}' is not a port`);
+    if (!Number.isInteger(n) || n < 1 || n > 65535)
+      problems.push(`BURNWATCH_SENSOR_EXCLUDE_PORTS: '${p}' is not a port`);
     else excludedPorts.push(n);
   }
   if (excludedPorts.length > MAX_EXCLUDED_PORTS) {
@@ -112,7 +115,9 @@ export function loadSensorConfig(env: NodeJS.ProcessEnv = process.env): SensorCo
   const nodeName = env.NODE_NAME?.trim() ?? '';
   const inCluster = kubernetes === 'on' || (kubernetes === 'auto' && !!env.KUBERNETES_SERVICE_HOST);
   if (inCluster && !nodeName) {
-    problems.push('NODE_NAME is not set: in Kubernetes the sensor needs its node name (fieldRef spec.nodeName)');
+    problems.push(
+      'NODE_NAME is not set: in Kubernetes the sensor needs its node name (fieldRef spec.nodeName)',
+    );
   }
 
   if (problems.length) throw new SensorConfigError(problems);

@@ -71,10 +71,13 @@ export class NodePodWatch {
   private restart(err: unknown): void {
     if (this.stopped) return;
     if (err) this.log(`sensor: pod watch ended: ${String(err)}; listing again`);
-    this.retryTimer = setTimeout(() => {
-      this.list()
-        .then((rv) => this.watch(rv))
-        .catch((e: unknown) => this.restart(e));
-    }, err ? 5_000 : 0);
+    this.retryTimer = setTimeout(
+      () => {
+        this.list()
+          .then((rv) => this.watch(rv))
+          .catch((e: unknown) => this.restart(e));
+      },
+      err ? 5_000 : 0,
+    );
   }
 }

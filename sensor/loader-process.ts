@@ -55,7 +55,12 @@ export class LoaderProcess {
       const child = spawn(o.loaderPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
       this.child = child;
       child.on('error', (err) => {
-        if (!ready) reject(new LoaderStartError(`cannot run the loader ${o.loaderPath}: ${err.message} (build it with: make -C bpf)`));
+        if (!ready)
+          reject(
+            new LoaderStartError(
+              `cannot run the loader ${o.loaderPath}: ${err.message} (build it with: make -C bpf)`,
+            ),
+          );
       });
       child.stdout!.on('data', (chunk: Buffer) => {
         const records = splitter.push(chunk);

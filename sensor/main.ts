@@ -17,7 +17,9 @@ function preflight(): string[] {
   const priv = missingPrivileges(capEff, process.getuid?.() ?? 0);
   if (priv) problems.push(priv);
   if (!existsSync('/sys/kernel/btf/vmlinux')) {
-    problems.push('no kernel BTF: /sys/kernel/btf/vmlinux is missing; the kernel needs CONFIG_DEBUG_INFO_BTF=y');
+    problems.push(
+      'no kernel BTF: /sys/kernel/btf/vmlinux is missing; the kernel needs CONFIG_DEBUG_INFO_BTF=y',
+    );
   }
   return problems;
 }
@@ -37,7 +39,9 @@ async function main(): Promise<void> {
   try {
     accessSync(config.loaderPath, constants.X_OK);
   } catch {
-    problems.push(`the loader ${config.loaderPath} is not built: run make -C bpf (after scripts/install-bpf-deps.sh)`);
+    problems.push(
+      `the loader ${config.loaderPath} is not built: run make -C bpf (after scripts/install-bpf-deps.sh)`,
+    );
   }
   if (problems.length) {
     log(`sensor: cannot start:\n  ${problems.join('\n  ')}`);

@@ -52,7 +52,10 @@ export class SensorMetrics {
   private readonly lastKernel = new Map<string, number>();
   private readonly lastBpf = { timeNs: 0, count: 0 };
 
-  constructor(bucketsSeconds: readonly number[], cpu: { agentSeconds: () => number; loaderSeconds: () => number }) {
+  constructor(
+    bucketsSeconds: readonly number[],
+    cpu: { agentSeconds: () => number; loaderSeconds: () => number },
+  ) {
     const registers = [this.registry];
     this.duration = new Histogram({
       name: HTTP_SERVER_DURATION,

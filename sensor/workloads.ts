@@ -109,7 +109,9 @@ export class PodIndex {
   }
 
   lookup(containerId: string | null, podUid: string | null): PodLike | undefined {
-    return (containerId && this.byContainer.get(containerId)) || (podUid ? this.byUid.get(podUid) : undefined);
+    return (
+      (containerId && this.byContainer.get(containerId)) || (podUid ? this.byUid.get(podUid) : undefined)
+    );
   }
 
   get size(): number {
@@ -119,7 +121,11 @@ export class PodIndex {
 
 function containerIds(pod: PodLike): string[] {
   const s = pod.status ?? {};
-  return [...(s.containerStatuses ?? []), ...(s.initContainerStatuses ?? []), ...(s.ephemeralContainerStatuses ?? [])]
+  return [
+    ...(s.containerStatuses ?? []),
+    ...(s.initContainerStatuses ?? []),
+    ...(s.ephemeralContainerStatuses ?? []),
+  ]
     .map((c) => (c.containerID ? bareContainerId(c.containerID) : ''))
     .filter((id) => id.length > 0);
 }
