@@ -126,10 +126,33 @@ static void parse_args(int argc, char **argv, struct options *o)
 	}
 }
 
+static __u64 effective_caps(void)
+{
+	char line[256];
+	unsigned long long caps = 0;
+	FILE *f = fopen("/proc/self/status", "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &caps) == 1)
+			break;
+	fclose(f);
+	return caps;
+}
+
 /* Everything that can be checked before asking the kernel, each with what to do. */
 static int preflight(void)
 {
 	struct stat st;
+	__u64 caps = effective_caps();
+	bool sys_admin = caps & (1ULL << 21), perfmon = caps & (1ULL << 38), bpf = caps & (1ULL << 39);
+
+	if (!sys_admin && !(bpf && perfmon)) {
+		fprintf(stderr, "burnwatch-loader: not permitted: missing %s%s%s. Run as root, or grant CAP_BPF, "
+				"CAP_PERFMON and CAP_SYS_RESOURCE.\n",
+			bpf ? "" : "CAP_BPF", !bpf && !perfmon ? " and " : "", perfmon ? "" : "CAP_PERFMON");
+		return -1;
+	}
 
 	if (access(BTF_PATH, R_OK) != 0) {
 		fprintf(stderr, "burnwatch-loader: no kernel BTF: %s is %s. The sensor needs a kernel built "
@@ -138,6 +161,10 @@ static int preflight(void)
 		return -1;
 	}
 	if (stat(TRACEFS "/events/syscalls", &st) != 0) {
+		if (errno == EACCES) {
+			fprintf(stderr, "burnwatch-loader: cannot read %s (%s): run as root.\n", TRACEFS, strerror(errno));
+			return -1;
+		}
 		if (mount("tracefs", TRACEFS, "tracefs", 0, NULL) != 0 ||
 		    stat(TRACEFS "/events/syscalls", &st) != 0) {
 			fprintf(stderr, "burnwatch-loader: tracefs is not mounted at %s and mounting it failed (%s). "
