@@ -108,6 +108,20 @@ describe('a Node http server', () => {
     expect(fast!.buckets.get('0.1')).toBe(4);
   });
 
+  it('times a request on an idle keep-alive connection from its own first byte', async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    await request(server.port, '/idle/first', { agent });
+    await new Promise((r) => setTimeout(r, 400)); // the connection sits idle
+    const second = await request(server.port, '/idle/second', { agent });
+    agent.destroy();
+    expect(second.reusedSocket).toBe(true);
+    await settle();
+
+    const [s] = await sensor.series({ service_name: service, http_route: '/idle/second' });
+    expect(s!.count).toBe(1);
+    expect(s!.buckets.get('0.1')).toBe(1);
+  });
+
   it('counts large request and response bodies once each', async () => {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const body = Buffer.alloc(2 << 20, 0x62);
