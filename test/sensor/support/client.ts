@@ -51,6 +51,7 @@ export function rawExchange(
   bytes: Buffer,
   responses: number,
   timeoutMs = 10_000,
+  halfClose = false,
 ): Promise<string> {
   return new Promise((resolve) => {
     const socket = net.connect(port, '127.0.0.1');
@@ -61,7 +62,7 @@ export function rawExchange(
       resolve(received);
     };
     const timer = setTimeout(finish, timeoutMs);
-    socket.on('connect', () => socket.write(bytes));
+    socket.on('connect', () => (halfClose ? socket.end(bytes) : socket.write(bytes)));
     socket.on('data', (chunk: Buffer) => {
       received += chunk.toString('latin1');
       if ((received.match(/HTTP\/1\.[01] \d{3}/g) ?? []).length >= responses) finish();
