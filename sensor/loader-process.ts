@@ -55,6 +55,7 @@ export class LoaderProcess {
       const child = spawn(o.loaderPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
       this.child = child;
       child.on('error', (err) => {
+        this.child = null; // never started, or already gone
         if (!ready)
           reject(
             new LoaderStartError(
@@ -110,7 +111,7 @@ export class LoaderProcess {
 
   async stop(): Promise<void> {
     const child = this.child;
-    if (!child) return;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
       child.once('exit', () => {
