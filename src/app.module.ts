@@ -1,6 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AlertsModule } from './alerts/alerts.module.js';
 import { ApiTokenGuard } from './common/auth.guard.js';
 import { HttpErrorFilter } from './common/http-error.filter.js';
 import { ConfigModule } from './config/config.module.js';
@@ -17,9 +19,11 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        ScheduleModule.forRoot(),
         TypeOrmModule.forRoot({ ...dataSourceOptions(database), migrationsRun: true }),
         ObservabilityModule,
         SloModule,
+        AlertsModule,
       ],
       controllers: [HealthController],
       providers: [

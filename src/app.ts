@@ -18,10 +18,17 @@ export interface RunningBurnwatch {
 const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'];
 
 /** Starts the whole service: database (embedded when DATABASE_URL is unset), migrations, HTTP. */
-export async function startBurnwatch(config: Config, logger: LoggerService = new JsonLogger(config.logLevel)): Promise<RunningBurnwatch> {
+export async function startBurnwatch(
+  config: Config,
+  logger: LoggerService = new JsonLogger(config.logLevel),
+): Promise<RunningBurnwatch> {
   const embedded = config.databaseUrl === undefined ? await startEmbeddedPostgres(config.dataDir) : undefined;
   const database = embedded ? { url: embedded.url, poolSize: 1 } : { url: config.databaseUrl!, poolSize: 10 };
-  if (embedded) logger.log(`Using the embedded PostgreSQL in ${config.dataDir} (set DATABASE_URL for a server)`, 'Burnwatch');
+  if (embedded)
+    logger.log(
+      `Using the embedded PostgreSQL in ${config.dataDir} (set DATABASE_URL for a server)`,
+      'Burnwatch',
+    );
   let app: NestExpressApplication;
   try {
     app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, database), {

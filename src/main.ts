@@ -15,7 +15,10 @@ async function main(): Promise<void> {
   }
   const logger = new JsonLogger(config.logLevel);
   const burnwatch = await startBurnwatch(config, logger);
-  logger.log(`Burnwatch is listening on ${burnwatch.url} (API docs at ${burnwatch.url}/api/docs)`, 'Burnwatch');
+  logger.log(
+    `Burnwatch is listening on ${burnwatch.url} (API docs at ${burnwatch.url}/api/docs)`,
+    'Burnwatch',
+  );
   const stop = async (signal: string) => {
     logger.log(`Received ${signal}, shutting down`, 'Burnwatch');
     await burnwatch.close();
@@ -26,6 +29,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`Burnwatch failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `Burnwatch failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

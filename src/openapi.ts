@@ -15,7 +15,11 @@ export function setupOpenApi(app: INestApplication): void {
     .addBearerAuth()
     .build();
   const document = SwaggerModule.createDocument(app, config);
-  const sloInput = z.toJSONSchema(sloInputSchema, { io: 'input', target: 'openapi-3.0', unrepresentable: 'any' });
+  const sloInput = z.toJSONSchema(sloInputSchema, {
+    io: 'input',
+    target: 'openapi-3.0',
+    unrepresentable: 'any',
+  });
   delete (sloInput as Record<string, unknown>).$schema;
   document.components ??= {};
   document.components.schemas = {

@@ -12,12 +12,16 @@ async function main(direction: string | undefined): Promise<void> {
   }
   const config = loadConfig();
   const embedded = config.databaseUrl === undefined ? await startEmbeddedPostgres(config.dataDir) : undefined;
-  const dataSource = new DataSource(dataSourceOptions({ url: embedded?.url ?? config.databaseUrl!, poolSize: 1 }));
+  const dataSource = new DataSource(
+    dataSourceOptions({ url: embedded?.url ?? config.databaseUrl!, poolSize: 1 }),
+  );
   await dataSource.initialize();
   try {
     if (direction === 'up') {
       const applied = await dataSource.runMigrations();
-      process.stdout.write(applied.length ? `applied: ${applied.map((m) => m.name).join(', ')}\n` : 'nothing to apply\n');
+      process.stdout.write(
+        applied.length ? `applied: ${applied.map((m) => m.name).join(', ')}\n` : 'nothing to apply\n',
+      );
     } else {
       await dataSource.undoLastMigration();
       process.stdout.write('reverted the last migration\n');

@@ -23,13 +23,18 @@ export class ApiTokenGuard implements CanActivate {
     const header = request.headers.authorization;
     if (header === undefined) {
       throw new BurnwatchError('unauthorized', [
-        { field: 'Authorization', message: 'this write needs the header "Authorization: Bearer <BURNWATCH_API_TOKEN>"' },
+        {
+          field: 'Authorization',
+          message: 'this write needs the header "Authorization: Bearer <BURNWATCH_API_TOKEN>"',
+        },
       ]);
     }
     const match = /^Bearer\s+(.+)$/i.exec(header);
     const given = Buffer.from(match?.[1]?.trim() ?? '');
     if (given.length !== this.expected.length || !timingSafeEqual(given, this.expected)) {
-      throw new BurnwatchError('unauthorized', [{ field: 'Authorization', message: 'the bearer token is not valid' }]);
+      throw new BurnwatchError('unauthorized', [
+        { field: 'Authorization', message: 'the bearer token is not valid' },
+      ]);
     }
     return true;
   }

@@ -23,7 +23,10 @@ export class HttpErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const { status, errors } = this.describe(exception);
-    if (status >= 500) this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    if (status >= 500)
+      this.logger.error(
+        exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
+      );
     if (status === 401) response.setHeader('WWW-Authenticate', 'Bearer realm="burnwatch"');
     // A handler may have set another Content-Type (YAML export) before failing.
     response.setHeader('Content-Type', 'application/json; charset=utf-8');
@@ -51,7 +54,10 @@ export class HttpErrorFilter implements ExceptionFilter {
             : (bodyError.message ?? 'could not be read');
       return { status: bodyError.status, errors: [{ field: '(body)', message }] };
     }
-    return { status: 500, errors: [{ field: '(server)', message: 'an unexpected error occurred; it has been logged' }] };
+    return {
+      status: 500,
+      errors: [{ field: '(server)', message: 'an unexpected error occurred; it has been logged' }],
+    };
   }
 }
 

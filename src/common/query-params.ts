@@ -6,13 +6,16 @@ export function intParam(field: string, raw: unknown, fallback: number, min: num
   const text = String(raw);
   const value = Number(text);
   if (!/^\d+$/.test(text) || value < min || value > max) {
-    throw BurnwatchError.invalid([{ field, message: `must be a whole number from ${min} to ${max}, got "${text}"` }]);
+    throw BurnwatchError.invalid([
+      { field, message: `must be a whole number from ${min} to ${max}, got "${text}"` },
+    ]);
   }
   return value;
 }
 
 export function optionalString(field: string, raw: unknown): string | undefined {
   if (raw === undefined) return undefined;
-  if (typeof raw !== 'string') throw BurnwatchError.invalid([{ field, message: 'must be given once, as text' }]);
+  if (typeof raw !== 'string')
+    throw BurnwatchError.invalid([{ field, message: 'must be given once, as text' }]);
   return raw;
 }

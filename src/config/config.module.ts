@@ -1,4 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
+import { CLOCK, Clock, systemClock } from '../common/clock.js';
 import type { Config } from './config.js';
 
 export const CONFIG = Symbol('CONFIG');
@@ -7,7 +8,14 @@ export const CONFIG = Symbol('CONFIG');
 @Global()
 @Module({})
 export class ConfigModule {
-  static forRoot(config: Config): DynamicModule {
-    return { module: ConfigModule, providers: [{ provide: CONFIG, useValue: config }], exports: [CONFIG] };
+  static forRoot(config: Config, clock: Clock = systemClock): DynamicModule {
+    return {
+      module: ConfigModule,
+      providers: [
+        { provide: CONFIG, useValue: config },
+        { provide: CLOCK, useValue: clock },
+      ],
+      exports: [CONFIG, CLOCK],
+    };
   }
 }

@@ -37,6 +37,8 @@ describe('loadConfig', () => {
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems.map((p) => p.variable);
     expect(problems).toEqual(['PORT', 'DATABASE_URL', 'BURNWATCH_API_TOKEN']);
-    expect((error as ConfigError).message).toContain('PORT: must be a whole number from 0 to 65535, got "eighty"');
+    expect((error as ConfigError).message).toContain(
+      'PORT: must be a whole number from 0 to 65535, got "eighty"',
+    );
   });
 });

@@ -93,6 +93,7 @@ function parseLogLevel(raw: string): LogLevel {
 /** Parses a positive number of seconds (used by the engine's intervals). */
 export function parsePositiveSeconds(raw: string): number {
   const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`must be a positive number of seconds, got "${raw}"`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new Error(`must be a positive number of seconds, got "${raw}"`);
   return value;
 }

@@ -1,4 +1,6 @@
+import { AlertTransitionEntity } from '../alerts/alert-transition.entity.js';
+import { AlertEntity } from '../alerts/alert.entity.js';
 import { SloEntity } from '../slo/slo.entity.js';
 
 /** Every TypeORM entity, listed once for the data source and for the schema-drift test. */
-export const ALL_ENTITIES = [SloEntity];
+export const ALL_ENTITIES = [SloEntity, AlertEntity, AlertTransitionEntity];

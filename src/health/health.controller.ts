@@ -28,7 +28,8 @@ export class HealthController {
     const checks: Record<string, Check> = { database: 'ok', migrations: 'ok' };
     try {
       await this.dataSource.query('SELECT 1');
-      if (await this.dataSource.showMigrations()) checks.migrations = 'pending migrations; run npm run migration:run';
+      if (await this.dataSource.showMigrations())
+        checks.migrations = 'pending migrations; run npm run migration:run';
     } catch (error) {
       checks.database = `unreachable: ${(error as Error).message}`;
       checks.migrations = 'unknown';

@@ -32,7 +32,8 @@ export class JsonLogger implements LoggerService {
     const context = typeof rest[rest.length - 1] === 'string' ? (rest.pop() as string) : undefined;
     const entry: Record<string, unknown> = { time: new Date().toISOString(), level };
     if (context) entry.context = context;
-    if (typeof message === 'object' && message !== null && !(message instanceof Error)) Object.assign(entry, message);
+    if (typeof message === 'object' && message !== null && !(message instanceof Error))
+      Object.assign(entry, message);
     else entry.msg = message instanceof Error ? message.message : String(message);
     if (rest.length > 0 && typeof rest[0] === 'string') entry.stack = rest[0];
     this.write(JSON.stringify(entry));

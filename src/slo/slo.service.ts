@@ -41,8 +41,10 @@ export class SloService {
 
   async list(query: SloListQuery): Promise<SloPage> {
     const builder = this.slos.createQueryBuilder('slo').orderBy('slo.name', 'ASC');
-    if (query.namespace !== undefined) builder.andWhere('slo.namespace = :namespace', { namespace: query.namespace });
-    if (query.workload !== undefined) builder.andWhere('slo.workload = :workload', { workload: query.workload });
+    if (query.namespace !== undefined)
+      builder.andWhere('slo.namespace = :namespace', { namespace: query.namespace });
+    if (query.workload !== undefined)
+      builder.andWhere('slo.workload = :workload', { workload: query.workload });
     if (query.team !== undefined) builder.andWhere('slo.team = :team', { team: query.team });
     const total = await builder.getCount();
     if (query.cursor !== undefined) builder.andWhere('slo.name > :cursor', { cursor: query.cursor });
@@ -65,7 +67,9 @@ export class SloService {
     const withName = isPlainObject(body) && body.name === undefined ? { ...body, name } : body;
     const spec = this.validate(withName);
     if (spec.name !== name) {
-      throw BurnwatchError.invalid([{ field: 'name', message: `must be "${name}" as in the path; an SLO cannot be renamed` }]);
+      throw BurnwatchError.invalid([
+        { field: 'name', message: `must be "${name}" as in the path; an SLO cannot be renamed` },
+      ]);
     }
     const entity = await this.find(name);
     Object.assign(entity, columnsOf(spec), { spec });
@@ -75,7 +79,9 @@ export class SloService {
   /** PATCH: a JSON merge patch (RFC 7386) on the SLO as written. */
   async patch(name: string, patch: unknown): Promise<SloView> {
     if (!isPlainObject(patch)) {
-      throw BurnwatchError.invalid([{ field: '(body)', message: 'must be a JSON object (a JSON merge patch)' }]);
+      throw BurnwatchError.invalid([
+        { field: '(body)', message: 'must be a JSON object (a JSON merge patch)' },
+      ]);
     }
     const entity = await this.find(name);
     return this.replace(name, applyMergePatch(entity.spec, patch));
@@ -135,8 +141,14 @@ function notFound(name: string): BurnwatchError {
 }
 
 function duplicateNameOr(error: unknown, name: string): unknown {
-  if (error instanceof QueryFailedError && (error.driverError as { code?: string })?.code === UNIQUE_VIOLATION) {
-    return BurnwatchError.conflict('name', `an SLO named "${name}" already exists; use PUT /api/v1/slos/${name} to change it`);
+  if (
+    error instanceof QueryFailedError &&
+    (error.driverError as { code?: string })?.code === UNIQUE_VIOLATION
+  ) {
+    return BurnwatchError.conflict(
+      'name',
+      `an SLO named "${name}" already exists; use PUT /api/v1/slos/${name} to change it`,
+    );
   }
   return error;
 }

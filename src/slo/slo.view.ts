@@ -34,7 +34,10 @@ export function toSloView(entity: SloEntity): SloView {
     ...spec,
     createdAt: entity.createdAt.toISOString(),
     updatedAt: entity.updatedAt.toISOString(),
-    errorBudget: { percent: +(allowedBadRatio(spec) * 100).toFixed(6), description: describeErrorBudget(spec) },
+    errorBudget: {
+      percent: +(allowedBadRatio(spec) * 100).toFixed(6),
+      description: describeErrorBudget(spec),
+    },
     effectiveAlerting: {
       policy: spec.alerting?.windows === undefined ? 'default' : 'custom',
       windows: effectiveBurnRateWindows(spec).map(toWindowView),

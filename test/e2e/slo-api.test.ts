@@ -34,7 +34,12 @@ describe('the SLO resource', () => {
     const created = await api('POST', '/api/v1/slos', errorRateSlo({ window: '28d' }));
     expect(created.body.errorBudget.description).toBe('0.1 % of requests over 28 d may fail');
     expect(created.body.effectiveAlerting.policy).toBe('default');
-    expect(created.body.effectiveAlerting.windows[0]).toEqual({ severity: 'page', longWindow: '1h', shortWindow: '5m', burnRate: 13.44 });
+    expect(created.body.effectiveAlerting.windows[0]).toEqual({
+      severity: 'page',
+      longWindow: '1h',
+      shortWindow: '5m',
+      burnRate: 13.44,
+    });
   });
 
   it('describes a timeslices budget in bad slices', async () => {
@@ -50,7 +55,11 @@ describe('the SLO resource', () => {
     const duplicate = await api('POST', '/api/v1/slos', latencySlo({ objective: 90 }));
     expect(duplicate.status).toBe(409);
     expect(duplicate.body.errors).toEqual([
-      { field: 'name', message: 'an SLO named "checkout-latency" already exists; use PUT /api/v1/slos/checkout-latency to change it' },
+      {
+        field: 'name',
+        message:
+          'an SLO named "checkout-latency" already exists; use PUT /api/v1/slos/checkout-latency to change it',
+      },
     ]);
     expect((await api('GET', '/api/v1/slos/checkout-latency')).body.objective).toBe(95);
   });
@@ -71,9 +80,17 @@ describe('the SLO resource', () => {
 
   it('replaces an SLO with PUT, keeping its id and creation time', async () => {
     const created = await api('POST', '/api/v1/slos', latencySlo());
-    const replaced = await api('PUT', '/api/v1/slos/checkout-latency', errorRateSlo({ name: 'checkout-latency' }));
+    const replaced = await api(
+      'PUT',
+      '/api/v1/slos/checkout-latency',
+      errorRateSlo({ name: 'checkout-latency' }),
+    );
     expect(replaced.status).toBe(200);
-    expect(replaced.body).toMatchObject({ id: created.body.id, createdAt: created.body.createdAt, indicator: { type: 'errorRate' } });
+    expect(replaced.body).toMatchObject({
+      id: created.body.id,
+      createdAt: created.body.createdAt,
+      indicator: { type: 'errorRate' },
+    });
     expect(replaced.body.notify).toBeUndefined();
     expect(Date.parse(replaced.body.updatedAt)).toBeGreaterThanOrEqual(Date.parse(created.body.updatedAt));
   });
@@ -96,15 +113,31 @@ describe('the SLO resource', () => {
 
   it('patches with a JSON merge patch, null removing a field, and validates the result', async () => {
     await api('POST', '/api/v1/slos', latencySlo());
-    const patched = await api('PATCH', '/api/v1/slos/checkout-latency', { objective: 99, notify: null, service: { route: '/api/pay' } });
+    const patched = await api('PATCH', '/api/v1/slos/checkout-latency', {
+      objective: 99,
+      notify: null,
+      service: { route: '/api/pay' },
+    });
     expect(patched.status).toBe(200);
     expect(patched.body.objective).toBe(99);
     expect(patched.body.notify).toBeUndefined();
-    expect(patched.body.service).toEqual({ namespace: 'shop', workload: 'checkout', route: '/api/pay', method: 'POST' });
+    expect(patched.body.service).toEqual({
+      namespace: 'shop',
+      workload: 'checkout',
+      route: '/api/pay',
+      method: 'POST',
+    });
 
-    const merged = await api('PATCH', '/api/v1/slos/checkout-latency', { indicator: { thresholdMs: -1 } }, 'application/merge-patch+json');
+    const merged = await api(
+      'PATCH',
+      '/api/v1/slos/checkout-latency',
+      { indicator: { thresholdMs: -1 } },
+      'application/merge-patch+json',
+    );
     expect(merged.status).toBe(400);
-    expect(merged.body.errors).toEqual([{ field: 'indicator.thresholdMs', message: 'must be a positive number of milliseconds' }]);
+    expect(merged.body.errors).toEqual([
+      { field: 'indicator.thresholdMs', message: 'must be a positive number of milliseconds' },
+    ]);
     expect((await api('GET', '/api/v1/slos/checkout-latency')).body.indicator.thresholdMs).toBe(300);
   });
 
@@ -119,11 +152,23 @@ describe('the SLO resource', () => {
 describe('listing SLOs', () => {
   beforeEach(async () => {
     const bodies = [
-      latencySlo({ name: 'a-checkout', team: 'payments', service: { namespace: 'shop', workload: 'checkout' } }),
+      latencySlo({
+        name: 'a-checkout',
+        team: 'payments',
+        service: { namespace: 'shop', workload: 'checkout' },
+      }),
       errorRateSlo({ name: 'b-cart', team: 'payments', service: { namespace: 'shop', workload: 'cart' } }),
-      errorRateSlo({ name: 'c-search', team: 'discovery', service: { namespace: 'search', workload: 'search' } }),
+      errorRateSlo({
+        name: 'c-search',
+        team: 'discovery',
+        service: { namespace: 'search', workload: 'search' },
+      }),
       errorRateSlo({ name: 'd-local', team: 'discovery', service: { workload: 'nginx' } }),
-      latencySlo({ name: 'e-checkout-p99', team: 'payments', service: { namespace: 'shop', workload: 'checkout' } }),
+      latencySlo({
+        name: 'e-checkout-p99',
+        team: 'payments',
+        service: { namespace: 'shop', workload: 'checkout' },
+      }),
     ];
     for (const body of bodies) expect((await api('POST', '/api/v1/slos', body)).status).toBe(201);
   });
@@ -147,10 +192,8 @@ describe('listing SLOs', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const page: { body: { items: { name: string }[]; nextCursor: string | null; total: number } } = await api(
-        'GET',
-        `/api/v1/slos?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
-      );
+      const page: { body: { items: { name: string }[]; nextCursor: string | null; total: number } } =
+        await api('GET', `/api/v1/slos?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
       expect(page.body.items.length).toBeLessThanOrEqual(2);
       expect(page.body.total).toBe(5);
       seen.push(...page.body.items.map((s) => s.name));
@@ -164,13 +207,19 @@ describe('listing SLOs', () => {
   it.each(['0', '501', 'ten', '2.5'])('rejects limit=%s naming the parameter', async (limit) => {
     const response = await api('GET', `/api/v1/slos?limit=${limit}`);
     expect(response.status).toBe(400);
-    expect(response.body.errors).toEqual([{ field: 'limit', message: `must be a whole number from 1 to 500, got "${limit}"` }]);
+    expect(response.body.errors).toEqual([
+      { field: 'limit', message: `must be a whole number from 1 to 500, got "${limit}"` },
+    ]);
   });
 });
 
 describe('bad requests', () => {
   it('lists every problem by field, with 400', async () => {
-    const response = await api('POST', '/api/v1/slos', latencySlo({ objective: 0.999, window: '2y', extra: true }));
+    const response = await api(
+      'POST',
+      '/api/v1/slos',
+      latencySlo({ objective: 0.999, window: '2y', extra: true }),
+    );
     expect(response.status).toBe(400);
     expect(response.body.errors).toEqual([
       { field: 'objective', message: 'is a percentage, not a ratio: for 99.9 % write 99.9, not 0.999' },
@@ -188,7 +237,10 @@ describe('bad requests', () => {
   it('answers 400 to a missing body', async () => {
     const response = await api('POST', '/api/v1/slos');
     expect(response.status).toBe(400);
-    expect(response.body.errors[0]).toEqual({ field: '(body)', message: 'must be a JSON object describing one SLO' });
+    expect(response.body.errors[0]).toEqual({
+      field: '(body)',
+      message: 'must be a JSON object describing one SLO',
+    });
   });
 
   it('answers 404 with the error shape for an unknown route', async () => {
@@ -210,7 +262,12 @@ describe('operations endpoints', () => {
     const docs = await api('GET', '/api/docs-json');
     expect(docs.status).toBe(200);
     expect(Object.keys(docs.body.paths)).toEqual(
-      expect.arrayContaining(['/api/v1/slos', '/api/v1/slos/{name}', '/api/v1/openslo', '/api/v1/slos/{name}/openslo']),
+      expect.arrayContaining([
+        '/api/v1/slos',
+        '/api/v1/slos/{name}',
+        '/api/v1/openslo',
+        '/api/v1/slos/{name}/openslo',
+      ]),
     );
     expect(docs.body.components.schemas.SloInput.properties.objective).toBeDefined();
     expect((await fetch(`${burnwatch.url}/api/docs`)).status).toBe(200);
@@ -219,7 +276,9 @@ describe('operations endpoints', () => {
   it('exports API request durations by matched route in /metrics', async () => {
     await api('GET', '/api/v1/slos/whatever');
     const metrics = await api('GET', '/metrics');
-    expect(metrics.body).toMatch(/burnwatch_http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/slos\/:name",status_code="404"\} [1-9]/);
+    expect(metrics.body).toMatch(
+      /burnwatch_http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/slos\/:name",status_code="404"\} [1-9]/,
+    );
     expect(metrics.body).toContain('process_cpu_user_seconds_total');
   });
 });
@@ -238,7 +297,9 @@ describe('with BURNWATCH_API_TOKEN set', () => {
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toContain('Bearer');
     expect(response.body.errors[0].field).toBe('Authorization');
-    expect((await apiClient(secured.url, 'wrong-token-000000000')('DELETE', '/api/v1/slos/x')).status).toBe(401);
+    expect((await apiClient(secured.url, 'wrong-token-000000000')('DELETE', '/api/v1/slos/x')).status).toBe(
+      401,
+    );
   });
 
   it('accepts writes with the token and keeps reads open', async () => {

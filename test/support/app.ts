@@ -29,7 +29,8 @@ export async function resetDatabase(): Promise<void> {
   const { rows } = await client.query<{ tablename: string }>(
     `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'burnwatch_migrations'`,
   );
-  if (rows.length > 0) await client.query(`TRUNCATE ${rows.map((r) => `"${r.tablename}"`).join(', ')} CASCADE`);
+  if (rows.length > 0)
+    await client.query(`TRUNCATE ${rows.map((r) => `"${r.tablename}"`).join(', ')} CASCADE`);
   await client.end();
 }
 
@@ -41,7 +42,12 @@ export interface ApiResponse<T = unknown> {
 
 /** A tiny HTTP client for tests: JSON in, JSON (or text) out. */
 export function apiClient(baseUrl: string, token?: string) {
-  return async function call<T = any>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<ApiResponse<T>> {
+  return async function call<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    contentType = 'application/json',
+  ): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = {};
     if (token) headers.authorization = `Bearer ${token}`;
     let payload: string | undefined;
@@ -52,6 +58,10 @@ export function apiClient(baseUrl: string, token?: string) {
     const response = await fetch(baseUrl + path, { method, headers, body: payload });
     const text = await response.text();
     const isJson = response.headers.get('content-type')?.includes('json');
-    return { status: response.status, body: (isJson && text ? JSON.parse(text) : text) as T, headers: response.headers };
+    return {
+      status: response.status,
+      body: (isJson && text ? JSON.parse(text) : text) as T,
+      headers: response.headers,
+    };
   };
 }

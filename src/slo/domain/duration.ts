@@ -4,7 +4,10 @@ type Unit = keyof typeof UNIT_SECONDS;
 const DURATION_PATTERN = /^(\d+)([smhdw])$/;
 
 /** Parses "90s", "5m", "1h", "28d", "2w" into seconds; undefined when the text is not a duration. */
-export function parseDurationSeconds(text: string, units: readonly Unit[] = ['s', 'm', 'h', 'd', 'w']): number | undefined {
+export function parseDurationSeconds(
+  text: string,
+  units: readonly Unit[] = ['s', 'm', 'h', 'd', 'w'],
+): number | undefined {
   const match = DURATION_PATTERN.exec(text);
   if (!match) return undefined;
   const unit = match[2] as Unit;

@@ -41,29 +41,149 @@ describe('validateSloSpec', () => {
   });
 
   it.each([
-    { name: 'a ratio given as objective suggests the percentage', patch: { objective: 0.999 }, field: 'objective', message: /for 99\.9 % write 99\.9/ },
-    { name: 'an objective of 100 is refused', patch: { objective: 100 }, field: 'objective', message: /less than 100/ },
-    { name: 'an objective with 4 decimals is refused', patch: { objective: 99.9999 }, field: 'objective', message: /at most 3 decimals/ },
-    { name: 'a text objective names the type', patch: { objective: '99.9' }, field: 'objective', message: /must be a number, got a string/ },
-    { name: 'a name that is not a DNS label', patch: { name: 'Checkout_Latency' }, field: 'name', message: /DNS-label/ },
-    { name: 'a window shorter than an hour', patch: { window: '30m' }, field: 'window', message: /from 1h to 90d/ },
-    { name: 'a window longer than 90 days', patch: { window: '91d' }, field: 'window', message: /from 1h to 90d/ },
-    { name: 'a window that is not a duration', patch: { window: 'a month' }, field: 'window', message: /duration like/ },
-    { name: 'an unknown budgeting method', patch: { budgetingMethod: 'events' }, field: 'budgetingMethod', message: /"occurrences" or "timeslices"/ },
-    { name: 'an unknown field at the top', patch: { owner: 'me' }, field: 'owner', message: /not a known field/ },
-    { name: 'an unknown indicator type', patch: { indicator: { type: 'saturation' } }, field: 'indicator.type', message: /"errorRate", "latency" or "ratio"/ },
-    { name: 'a latency without threshold', patch: { indicator: { type: 'latency' } }, field: 'indicator.thresholdMs', message: /is required/ },
-    { name: 'a negative threshold', patch: { indicator: { type: 'latency', thresholdMs: -5 } }, field: 'indicator.thresholdMs', message: /positive/ },
-    { name: 'a malformed error status', patch: { indicator: { type: 'errorRate', errorStatus: '5XX;4xx' } }, field: 'indicator.errorStatus', message: /separated by commas/ },
-    { name: 'a lower-case method', patch: { service: { workload: 'checkout', method: 'post' } }, field: 'service.method', message: /upper case/ },
-    { name: 'a missing workload', patch: { service: { namespace: 'shop' } }, field: 'service.workload', message: /is required/ },
-    { name: 'a route without leading slash', patch: { service: { workload: 'w', route: 'api' } }, field: 'service.route', message: /starting with "\/"/ },
-    { name: 'a bad Slack channel', patch: { notify: { slackChannel: 'payments oncall' } }, field: 'notify.slackChannel', message: /channel name/ },
-    { name: 'timeslices without a timeslice', patch: { budgetingMethod: 'timeslices', indicator: { type: 'latency', thresholdMs: 300, percentile: 95 } }, field: 'timeslice', message: /is required/ },
-    { name: 'timeslices latency without a percentile', patch: { budgetingMethod: 'timeslices', timeslice: '1m' }, field: 'indicator.percentile', message: /is required/ },
-    { name: 'a percentile with occurrences', patch: { indicator: { type: 'latency', thresholdMs: 300, percentile: 95 } }, field: 'indicator.percentile', message: /only with budgetingMethod "timeslices"/ },
-    { name: 'a ratio indicator on the sensor source', patch: { indicator: { type: 'ratio', goodQuery: 'a', totalQuery: 'b' } }, field: 'indicator.type', message: /source.type must be "prometheus"/ },
-    { name: 'an alert short window longer than its long window', patch: { alerting: { windows: [{ severity: 'page', longWindow: '1h', shortWindow: '2h', burnRate: 14.4 }] } }, field: 'alerting.windows.0.shortWindow', message: /shorter than longWindow/ },
+    {
+      name: 'a ratio given as objective suggests the percentage',
+      patch: { objective: 0.999 },
+      field: 'objective',
+      message: /for 99\.9 % write 99\.9/,
+    },
+    {
+      name: 'an objective of 100 is refused',
+      patch: { objective: 100 },
+      field: 'objective',
+      message: /less than 100/,
+    },
+    {
+      name: 'an objective with 4 decimals is refused',
+      patch: { objective: 99.9999 },
+      field: 'objective',
+      message: /at most 3 decimals/,
+    },
+    {
+      name: 'a text objective names the type',
+      patch: { objective: '99.9' },
+      field: 'objective',
+      message: /must be a number, got a string/,
+    },
+    {
+      name: 'a name that is not a DNS label',
+      patch: { name: 'Checkout_Latency' },
+      field: 'name',
+      message: /DNS-label/,
+    },
+    {
+      name: 'a window shorter than an hour',
+      patch: { window: '30m' },
+      field: 'window',
+      message: /from 1h to 90d/,
+    },
+    {
+      name: 'a window longer than 90 days',
+      patch: { window: '91d' },
+      field: 'window',
+      message: /from 1h to 90d/,
+    },
+    {
+      name: 'a window that is not a duration',
+      patch: { window: 'a month' },
+      field: 'window',
+      message: /duration like/,
+    },
+    {
+      name: 'an unknown budgeting method',
+      patch: { budgetingMethod: 'events' },
+      field: 'budgetingMethod',
+      message: /"occurrences" or "timeslices"/,
+    },
+    {
+      name: 'an unknown field at the top',
+      patch: { owner: 'me' },
+      field: 'owner',
+      message: /not a known field/,
+    },
+    {
+      name: 'an unknown indicator type',
+      patch: { indicator: { type: 'saturation' } },
+      field: 'indicator.type',
+      message: /"errorRate", "latency" or "ratio"/,
+    },
+    {
+      name: 'a latency without threshold',
+      patch: { indicator: { type: 'latency' } },
+      field: 'indicator.thresholdMs',
+      message: /is required/,
+    },
+    {
+      name: 'a negative threshold',
+      patch: { indicator: { type: 'latency', thresholdMs: -5 } },
+      field: 'indicator.thresholdMs',
+      message: /positive/,
+    },
+    {
+      name: 'a malformed error status',
+      patch: { indicator: { type: 'errorRate', errorStatus: '5XX;4xx' } },
+      field: 'indicator.errorStatus',
+      message: /separated by commas/,
+    },
+    {
+      name: 'a lower-case method',
+      patch: { service: { workload: 'checkout', method: 'post' } },
+      field: 'service.method',
+      message: /upper case/,
+    },
+    {
+      name: 'a missing workload',
+      patch: { service: { namespace: 'shop' } },
+      field: 'service.workload',
+      message: /is required/,
+    },
+    {
+      name: 'a route without leading slash',
+      patch: { service: { workload: 'w', route: 'api' } },
+      field: 'service.route',
+      message: /starting with "\/"/,
+    },
+    {
+      name: 'a bad Slack channel',
+      patch: { notify: { slackChannel: 'payments oncall' } },
+      field: 'notify.slackChannel',
+      message: /channel name/,
+    },
+    {
+      name: 'timeslices without a timeslice',
+      patch: {
+        budgetingMethod: 'timeslices',
+        indicator: { type: 'latency', thresholdMs: 300, percentile: 95 },
+      },
+      field: 'timeslice',
+      message: /is required/,
+    },
+    {
+      name: 'timeslices latency without a percentile',
+      patch: { budgetingMethod: 'timeslices', timeslice: '1m' },
+      field: 'indicator.percentile',
+      message: /is required/,
+    },
+    {
+      name: 'a percentile with occurrences',
+      patch: { indicator: { type: 'latency', thresholdMs: 300, percentile: 95 } },
+      field: 'indicator.percentile',
+      message: /only with budgetingMethod "timeslices"/,
+    },
+    {
+      name: 'a ratio indicator on the sensor source',
+      patch: { indicator: { type: 'ratio', goodQuery: 'a', totalQuery: 'b' } },
+      field: 'indicator.type',
+      message: /source.type must be "prometheus"/,
+    },
+    {
+      name: 'an alert short window longer than its long window',
+      patch: {
+        alerting: { windows: [{ severity: 'page', longWindow: '1h', shortWindow: '2h', burnRate: 14.4 }] },
+      },
+      field: 'alerting.windows.0.shortWindow',
+      message: /shorter than longWindow/,
+    },
   ])('rejects $name', ({ patch, field, message }) => {
     const errors = errorsOf({ ...checkoutLatency(), ...patch });
     const error = errors.find((e) => e.field === field);
@@ -77,6 +197,8 @@ describe('validateSloSpec', () => {
   });
 
   it.each([null, [], 'slo', 42])('rejects a body that is not an object (%s)', (body) => {
-    expect(errorsOf(body)).toEqual([{ field: '(body)', message: 'must be a JSON object describing one SLO' }]);
+    expect(errorsOf(body)).toEqual([
+      { field: '(body)', message: 'must be a JSON object describing one SLO' },
+    ]);
   });
 });

@@ -12,7 +12,10 @@ const SLACK_CHANNEL = /^(#[a-z0-9][a-z0-9._-]{0,79}|[CGD][A-Z0-9]{6,})$/;
 const dnsLabel = (what: string) =>
   z
     .string()
-    .regex(DNS_LABEL, `must be ${what} in DNS-label form: lower-case letters, digits and '-', at most 63 characters`);
+    .regex(
+      DNS_LABEL,
+      `must be ${what} in DNS-label form: lower-case letters, digits and '-', at most 63 characters`,
+    );
 
 const duration = (min: number, max: number, hint: string) =>
   z.string().superRefine((text, ctx) => {
@@ -33,7 +36,10 @@ const percent = (field: string) =>
         message: `is a percentage, not a ratio: for ${asPercent} % write ${asPercent}, not ${value}`,
       });
     } else if (!Number.isFinite(value) || value <= 0 || value >= 100) {
-      ctx.addIssue({ code: 'custom', message: 'must be a percentage greater than 0 and less than 100, such as 99.9' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be a percentage greater than 0 and less than 100, such as 99.9',
+      });
     } else if (Math.abs(value * 1000 - Math.round(value * 1000)) > 1e-6) {
       ctx.addIssue({ code: 'custom', message: `${field} has at most 3 decimals, got ${value}` });
     }
@@ -76,13 +82,21 @@ const burnRateWindowSchema = z.strictObject({
   severity: z.enum(['page', 'ticket'], { error: 'must be "page" or "ticket"' }),
   longWindow: duration(5 * 60, 90 * DAY, 'from 5m to 90d'),
   shortWindow: duration(60, 90 * DAY, 'from 1m to 90d'),
-  burnRate: z.number().positive('must be a positive factor, such as 14.4').max(10_000, 'must be at most 10000'),
+  burnRate: z
+    .number()
+    .positive('must be a positive factor, such as 14.4')
+    .max(10_000, 'must be at most 10000'),
 });
 
 export const sloInputSchema = z
   .strictObject({
     name: dnsLabel('a name'),
-    displayName: z.string().trim().min(1, 'must not be empty').max(253, 'must be at most 253 characters').optional(),
+    displayName: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(253, 'must be at most 253 characters')
+      .optional(),
     description: z.string().max(1024, 'must be at most 1024 characters').default(''),
     team: z.string().trim().min(1, 'must not be empty').max(63, 'must be at most 63 characters').optional(),
     service: z.strictObject({
@@ -93,7 +107,9 @@ export const sloInputSchema = z
         .startsWith('/', 'must be an HTTP route starting with "/", such as "/api/checkout"')
         .max(256, 'must be at most 256 characters')
         .optional(),
-      method: z.enum(HTTP_METHODS, { error: `must be one of ${HTTP_METHODS.join(', ')} (upper case)` }).optional(),
+      method: z
+        .enum(HTTP_METHODS, { error: `must be one of ${HTTP_METHODS.join(', ')} (upper case)` })
+        .optional(),
     }),
     indicator: indicatorSchema,
     objective: percent('objective'),
@@ -113,70 +129,115 @@ export const sloInputSchema = z
       .strictObject({
         slackChannel: z
           .string()
-          .regex(SLACK_CHANNEL, 'must be a channel name such as "#payments-oncall" or a channel ID such as "C0123ABCD"')
+          .regex(
+            SLACK_CHANNEL,
+            'must be a channel name such as "#payments-oncall" or a channel ID such as "C0123ABCD"',
+          )
           .optional(),
       })
       .optional(),
     source: z
-      .discriminatedUnion('type', [z.strictObject({ type: z.literal('sensor') }), z.strictObject({ type: z.literal('prometheus') })], {
-        error: 'must have a "type" of "sensor" or "prometheus"',
-      })
+      .discriminatedUnion(
+        'type',
+        [z.strictObject({ type: z.literal('sensor') }), z.strictObject({ type: z.literal('prometheus') })],
+        {
+          error: 'must have a "type" of "sensor" or "prometheus"',
+        },
+      )
       .default({ type: 'sensor' }),
   })
   .superRefine((slo, ctx) => {
     const windowSeconds = parseDurationSeconds(slo.window, ['m', 'h', 'd']);
     if (slo.budgetingMethod === 'timeslices') {
       if (slo.timeslice === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['timeslice'], message: 'is required with timeslices budgeting, such as "1m"' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['timeslice'],
+          message: 'is required with timeslices budgeting, such as "1m"',
+        });
       } else {
         const sliceSeconds = parseDurationSeconds(slo.timeslice, ['m', 'h', 'd']);
         if (windowSeconds && sliceSeconds && windowSeconds % sliceSeconds !== 0) {
-          ctx.addIssue({ code: 'custom', path: ['timeslice'], message: `must divide the window (${slo.window}) evenly` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['timeslice'],
+            message: `must divide the window (${slo.window}) evenly`,
+          });
         }
       }
       if (slo.indicator.type === 'latency' && slo.indicator.percentile === undefined) {
         ctx.addIssue({
           code: 'custom',
           path: ['indicator', 'percentile'],
-          message: 'is required for a latency SLO with timeslices budgeting: a slice is good when this percentile is within thresholdMs',
+          message:
+            'is required for a latency SLO with timeslices budgeting: a slice is good when this percentile is within thresholdMs',
         });
       }
       if (slo.indicator.type !== 'latency' && slo.timesliceTarget === undefined) {
         ctx.addIssue({
           code: 'custom',
           path: ['timesliceTarget'],
-          message: 'is required with timeslices budgeting of an error rate: the percent of good requests that makes a slice good',
+          message:
+            'is required with timeslices budgeting of an error rate: the percent of good requests that makes a slice good',
         });
       }
     } else {
       if (slo.timeslice !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['timeslice'], message: 'applies only with budgetingMethod "timeslices"' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['timeslice'],
+          message: 'applies only with budgetingMethod "timeslices"',
+        });
       }
       if (slo.timesliceTarget !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['timesliceTarget'], message: 'applies only with budgetingMethod "timeslices"' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['timesliceTarget'],
+          message: 'applies only with budgetingMethod "timeslices"',
+        });
       }
       if (slo.indicator.type === 'latency' && slo.indicator.percentile !== undefined) {
         ctx.addIssue({
           code: 'custom',
           path: ['indicator', 'percentile'],
-          message: 'applies only with budgetingMethod "timeslices"; with occurrences the objective is the percentile (P95 ≤ 300 ms is objective 95)',
+          message:
+            'applies only with budgetingMethod "timeslices"; with occurrences the objective is the percentile (P95 ≤ 300 ms is objective 95)',
         });
       }
     }
-    if (slo.indicator.type === 'ratio' && (slo.indicator.goodQuery === undefined) === (slo.indicator.badQuery === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['indicator', 'goodQuery'], message: 'give exactly one of goodQuery and badQuery' });
+    if (
+      slo.indicator.type === 'ratio' &&
+      (slo.indicator.goodQuery === undefined) === (slo.indicator.badQuery === undefined)
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['indicator', 'goodQuery'],
+        message: 'give exactly one of goodQuery and badQuery',
+      });
     }
     if (slo.indicator.type === 'ratio' && slo.source.type !== 'prometheus') {
-      ctx.addIssue({ code: 'custom', path: ['indicator', 'type'], message: '"ratio" needs PromQL queries, so source.type must be "prometheus"' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['indicator', 'type'],
+        message: '"ratio" needs PromQL queries, so source.type must be "prometheus"',
+      });
     }
     slo.alerting?.windows?.forEach((window, i) => {
       const long = parseDurationSeconds(window.longWindow, ['m', 'h', 'd']);
       const short = parseDurationSeconds(window.shortWindow, ['m', 'h', 'd']);
       if (long && short && short >= long) {
-        ctx.addIssue({ code: 'custom', path: ['alerting', 'windows', i, 'shortWindow'], message: 'must be shorter than longWindow' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['alerting', 'windows', i, 'shortWindow'],
+          message: 'must be shorter than longWindow',
+        });
       }
       if (long && windowSeconds && long > windowSeconds) {
-        ctx.addIssue({ code: 'custom', path: ['alerting', 'windows', i, 'longWindow'], message: `must not be longer than the SLO window (${slo.window})` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['alerting', 'windows', i, 'longWindow'],
+          message: `must not be longer than the SLO window (${slo.window})`,
+        });
       }
     });
   });

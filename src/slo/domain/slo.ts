@@ -1,4 +1,8 @@
-import { BurnRateWindow, BurnRateWindowView, defaultBurnRateWindows } from '../../alerts/domain/alert-policy.js';
+import {
+  BurnRateWindow,
+  BurnRateWindowView,
+  defaultBurnRateWindows,
+} from '../../alerts/domain/alert-policy.js';
 import { describeDuration, parseDurationSeconds } from './duration.js';
 
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;

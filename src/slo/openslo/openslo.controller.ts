@@ -32,7 +32,8 @@ export class OpenSloController {
   @ApiResponse({ status: 200, description: 'Names created and updated, and the SLOs as stored' })
   @ApiResponse({ status: 400, schema: { $ref: '#/components/schemas/Errors' } })
   async import(@Body() body: unknown): Promise<OpenSloImportResult> {
-    const text = typeof body === 'string' ? body : body && typeof body === 'object' ? JSON.stringify(body) : '';
+    const text =
+      typeof body === 'string' ? body : body && typeof body === 'object' ? JSON.stringify(body) : '';
     if (text.trim() === '') {
       throw BurnwatchError.invalid([
         { field: '(body)', message: 'must hold OpenSLO YAML; send it with Content-Type: application/yaml' },

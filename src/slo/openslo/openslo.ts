@@ -47,7 +47,10 @@ export function parseOpenSlo(text: string): OpenSloParse {
     const value: unknown = document.toJS();
     if (value === null || value === undefined) return;
     if (!isPlainObject(value)) {
-      errors.push({ field: at, message: 'must be an OpenSLO object with apiVersion, kind, metadata and spec' });
+      errors.push({
+        field: at,
+        message: 'must be an OpenSLO object with apiVersion, kind, metadata and spec',
+      });
       return;
     }
     docs.push({ doc: value, at });
@@ -61,7 +64,10 @@ export function parseOpenSlo(text: string): OpenSloParse {
   for (const entry of docs) {
     const { doc, at } = entry;
     if (doc.apiVersion !== API_VERSION) {
-      errors.push({ field: `${at}.apiVersion`, message: `must be "${API_VERSION}", got ${JSON.stringify(doc.apiVersion)}` });
+      errors.push({
+        field: `${at}.apiVersion`,
+        message: `must be "${API_VERSION}", got ${JSON.stringify(doc.apiVersion)}`,
+      });
       continue;
     }
     switch (doc.kind) {
@@ -102,7 +108,8 @@ export function parseOpenSlo(text: string): OpenSloParse {
   }
   const names = new Set<string>();
   for (const spec of result) {
-    if (names.has(spec.name)) errors.push({ field: 'documents', message: `define the SLO "${spec.name}" twice` });
+    if (names.has(spec.name))
+      errors.push({ field: 'documents', message: `define the SLO "${spec.name}" twice` });
     names.add(spec.name);
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, slos: result, ignored };
@@ -110,14 +117,30 @@ export function parseOpenSlo(text: string): OpenSloParse {
 
 type Converted = { ok: true; spec: SloSpec } | { ok: false; errors: FieldError[] };
 
-function fromOpenSloDocument(doc: Doc, at: string, slis: Map<string, { doc: Doc; at: string }>, ignored: FieldError[]): Converted {
+function fromOpenSloDocument(
+  doc: Doc,
+  at: string,
+  slis: Map<string, { doc: Doc; at: string }>,
+  ignored: FieldError[],
+): Converted {
   const errors: FieldError[] = [];
   const reader = new Reader(errors);
   const metadata = reader.object(doc, 'metadata', at);
   const spec = reader.object(doc, 'spec', at);
   reader.only(doc, at, 'apiVersion', 'kind', 'metadata', 'spec');
   reader.only(metadata, `${at}.metadata`, 'name', 'displayName', 'labels', 'annotations');
-  reader.only(spec, `${at}.spec`, 'description', 'service', 'indicator', 'indicatorRef', 'timeWindow', 'budgetingMethod', 'objectives', 'alertPolicies');
+  reader.only(
+    spec,
+    `${at}.spec`,
+    'description',
+    'service',
+    'indicator',
+    'indicatorRef',
+    'timeWindow',
+    'budgetingMethod',
+    'objectives',
+    'alertPolicies',
+  );
 
   const out: Record<string, unknown> = { name: metadata.name };
   if (metadata.displayName !== undefined) out.displayName = metadata.displayName;
@@ -127,20 +150,28 @@ function fromOpenSloDocument(doc: Doc, at: string, slis: Map<string, { doc: Doc;
   const annotations = isPlainObject(metadata.annotations) ? metadata.annotations : {};
   for (const key of Object.keys(annotations)) {
     if (!Object.values(ANNOTATIONS).includes(key as never)) {
-      ignored.push({ field: `${at}.metadata.annotations.${key}`, message: 'is not a Burnwatch annotation and is not kept' });
+      ignored.push({
+        field: `${at}.metadata.annotations.${key}`,
+        message: 'is not a Burnwatch annotation and is not kept',
+      });
     }
   }
   if (isPlainObject(metadata.labels)) {
     for (const key of Object.keys(metadata.labels)) {
-      if (key !== 'team') ignored.push({ field: `${at}.metadata.labels.${key}`, message: 'only the "team" label is kept' });
+      if (key !== 'team')
+        ignored.push({ field: `${at}.metadata.labels.${key}`, message: 'only the "team" label is kept' });
     }
   }
-  if (annotations[ANNOTATIONS.slackChannel] !== undefined) out.notify = { slackChannel: annotations[ANNOTATIONS.slackChannel] };
+  if (annotations[ANNOTATIONS.slackChannel] !== undefined)
+    out.notify = { slackChannel: annotations[ANNOTATIONS.slackChannel] };
   if (annotations[ANNOTATIONS.alerting] !== undefined) {
     try {
       out.alerting = JSON.parse(String(annotations[ANNOTATIONS.alerting]));
     } catch {
-      errors.push({ field: `${at}.metadata.annotations.${ANNOTATIONS.alerting}`, message: 'must be JSON such as {"windows":[…]}' });
+      errors.push({
+        field: `${at}.metadata.annotations.${ANNOTATIONS.alerting}`,
+        message: 'must be JSON such as {"windows":[…]}',
+      });
     }
   }
   if (spec.alertPolicies !== undefined) {
@@ -153,12 +184,18 @@ function fromOpenSloDocument(doc: Doc, at: string, slis: Map<string, { doc: Doc;
   // Window: exactly one rolling window.
   const windows = spec.timeWindow;
   if (!Array.isArray(windows) || windows.length !== 1 || !isPlainObject(windows[0])) {
-    errors.push({ field: `${at}.spec.timeWindow`, message: 'must hold exactly one window, such as [{ duration: 28d, isRolling: true }]' });
+    errors.push({
+      field: `${at}.spec.timeWindow`,
+      message: 'must hold exactly one window, such as [{ duration: 28d, isRolling: true }]',
+    });
   } else {
     const window = windows[0];
     reader.only(window, `${at}.spec.timeWindow[0]`, 'duration', 'isRolling', 'calendar');
     if (window.isRolling !== true || window.calendar !== undefined) {
-      errors.push({ field: `${at}.spec.timeWindow[0].isRolling`, message: 'must be true: Burnwatch supports rolling windows, not calendar-aligned ones' });
+      errors.push({
+        field: `${at}.spec.timeWindow[0].isRolling`,
+        message: 'must be true: Burnwatch supports rolling windows, not calendar-aligned ones',
+      });
     }
     out.window = window.duration;
   }
@@ -166,23 +203,44 @@ function fromOpenSloDocument(doc: Doc, at: string, slis: Map<string, { doc: Doc;
   const method = spec.budgetingMethod;
   if (method === 'Occurrences') out.budgetingMethod = 'occurrences';
   else if (method === 'Timeslices') out.budgetingMethod = 'timeslices';
-  else errors.push({ field: `${at}.spec.budgetingMethod`, message: `must be "Occurrences" or "Timeslices" (Burnwatch does not support ${JSON.stringify(method)})` });
+  else
+    errors.push({
+      field: `${at}.spec.budgetingMethod`,
+      message: `must be "Occurrences" or "Timeslices" (Burnwatch does not support ${JSON.stringify(method)})`,
+    });
 
   // Objective: exactly one.
   const objectives = spec.objectives;
   let objective: Doc = {};
   if (!Array.isArray(objectives) || objectives.length !== 1 || !isPlainObject(objectives[0])) {
-    errors.push({ field: `${at}.spec.objectives`, message: 'must hold exactly one objective (Burnwatch has one objective per SLO)' });
+    errors.push({
+      field: `${at}.spec.objectives`,
+      message: 'must hold exactly one objective (Burnwatch has one objective per SLO)',
+    });
   } else {
     objective = objectives[0];
     const path = `${at}.spec.objectives[0]`;
-    reader.only(objective, path, 'displayName', 'target', 'targetPercent', 'timeSliceTarget', 'timeSliceWindow', 'op', 'value');
-    if (objective.displayName !== undefined) ignored.push({ field: `${path}.displayName`, message: 'is not kept (use metadata.displayName)' });
+    reader.only(
+      objective,
+      path,
+      'displayName',
+      'target',
+      'targetPercent',
+      'timeSliceTarget',
+      'timeSliceWindow',
+      'op',
+      'value',
+    );
+    if (objective.displayName !== undefined)
+      ignored.push({ field: `${path}.displayName`, message: 'is not kept (use metadata.displayName)' });
     if (typeof objective.targetPercent === 'number') out.objective = objective.targetPercent;
     else if (typeof objective.target === 'number') out.objective = ratioToPercent(objective.target);
     else errors.push({ field: `${path}.target`, message: 'is required: a ratio such as 0.999' });
     if (objective.timeSliceWindow !== undefined) {
-      out.timeslice = typeof objective.timeSliceWindow === 'number' ? `${objective.timeSliceWindow / 60}m` : objective.timeSliceWindow;
+      out.timeslice =
+        typeof objective.timeSliceWindow === 'number'
+          ? `${objective.timeSliceWindow / 60}m`
+          : objective.timeSliceWindow;
     }
     if (typeof objective.timeSliceTarget === 'number' && objective.op === undefined) {
       out.timesliceTarget = ratioToPercent(objective.timeSliceTarget);
@@ -193,47 +251,84 @@ function fromOpenSloDocument(doc: Doc, at: string, slis: Map<string, { doc: Doc;
   let indicator: Doc | undefined;
   let indicatorAt = `${at}.spec.indicator`;
   if (spec.indicator !== undefined && spec.indicatorRef !== undefined) {
-    errors.push({ field: `${at}.spec.indicatorRef`, message: 'give either indicator or indicatorRef, not both' });
+    errors.push({
+      field: `${at}.spec.indicatorRef`,
+      message: 'give either indicator or indicatorRef, not both',
+    });
   } else if (spec.indicator !== undefined) {
     indicator = reader.object(spec, 'indicator', `${at}.spec`);
   } else if (typeof spec.indicatorRef === 'string') {
     const sli = slis.get(spec.indicatorRef);
-    if (!sli) errors.push({ field: `${at}.spec.indicatorRef`, message: `names no SLI document in this request: "${spec.indicatorRef}"` });
+    if (!sli)
+      errors.push({
+        field: `${at}.spec.indicatorRef`,
+        message: `names no SLI document in this request: "${spec.indicatorRef}"`,
+      });
     else {
       indicator = sli.doc;
       indicatorAt = sli.at;
     }
   } else {
-    errors.push({ field: `${at}.spec.indicator`, message: 'is required (inline, or indicatorRef naming an SLI document)' });
+    errors.push({
+      field: `${at}.spec.indicator`,
+      message: 'is required (inline, or indicatorRef naming an SLI document)',
+    });
   }
   const sourceAnnotation = annotations[ANNOTATIONS.source];
-  if (indicator) Object.assign(out, indicatorFrom(indicator, indicatorAt, objective, spec.service, sourceAnnotation, reader, ignored));
+  if (indicator)
+    Object.assign(
+      out,
+      indicatorFrom(indicator, indicatorAt, objective, spec.service, sourceAnnotation, reader, ignored),
+    );
 
   if (errors.length > 0) return { ok: false, errors };
   const validated = validateSloSpec(out);
   if (!validated.ok) {
-    return { ok: false, errors: validated.errors.map((e) => ({ field: `${at} (Burnwatch field ${e.field})`, message: e.message })) };
+    return {
+      ok: false,
+      errors: validated.errors.map((e) => ({
+        field: `${at} (Burnwatch field ${e.field})`,
+        message: e.message,
+      })),
+    };
   }
   return validated;
 }
 
-function indicatorFrom(sli: Doc, at: string, objective: Doc, serviceName: unknown, sourceAnnotation: unknown, reader: Reader, ignored: FieldError[]): Doc {
+function indicatorFrom(
+  sli: Doc,
+  at: string,
+  objective: Doc,
+  serviceName: unknown,
+  sourceAnnotation: unknown,
+  reader: Reader,
+  ignored: FieldError[],
+): Doc {
   reader.only(sli, at, 'apiVersion', 'kind', 'metadata', 'spec');
   const metadata = isPlainObject(sli.metadata) ? sli.metadata : {};
-  if (metadata.displayName !== undefined) ignored.push({ field: `${at}.metadata.displayName`, message: 'is not kept' });
+  if (metadata.displayName !== undefined)
+    ignored.push({ field: `${at}.metadata.displayName`, message: 'is not kept' });
   const spec = reader.object(sli, 'spec', at);
   reader.only(spec, `${at}.spec`, 'description', 'thresholdMetric', 'ratioMetric');
-  if (spec.description !== undefined) ignored.push({ field: `${at}.spec.description`, message: 'is not kept (the SLO description is)' });
+  if (spec.description !== undefined)
+    ignored.push({ field: `${at}.spec.description`, message: 'is not kept (the SLO description is)' });
   const out: Doc = {};
   const source = sourceAnnotation === SOURCE_PROMETHEUS ? { type: 'prometheus' } : undefined;
 
   if (isPlainObject(spec.thresholdMetric)) {
     const metric = reader.metricSource(spec.thresholdMetric, `${at}.spec.thresholdMetric`);
     if (metric && metric.type !== SOURCE_BURNWATCH) {
-      reader.fail(`${at}.spec.thresholdMetric.metricSource.type`, 'must be "burnwatch" for a threshold metric: percentile SLIs come from the sensor');
+      reader.fail(
+        `${at}.spec.thresholdMetric.metricSource.type`,
+        'must be "burnwatch" for a threshold metric: percentile SLIs come from the sensor',
+      );
       return out;
     }
-    if (objective.op !== 'lte') reader.fail(`${at.replace(/\.spec\.indicator$/, '')}.spec.objectives[0].op`, 'must be "lte": the percentile must stay at or below the value');
+    if (objective.op !== 'lte')
+      reader.fail(
+        `${at.replace(/\.spec\.indicator$/, '')}.spec.objectives[0].op`,
+        'must be "lte": the percentile must stay at or below the value',
+      );
     const selector = metric?.spec ?? {};
     out.service = serviceFrom(selector, serviceName);
     out.indicator = { type: 'latency', thresholdMs: objective.value, percentile: selector.percentile };
@@ -247,12 +342,14 @@ function indicatorFrom(sli: Doc, at: string, objective: Doc, serviceName: unknow
   const ratio = spec.ratioMetric;
   const ratioAt = `${at}.spec.ratioMetric`;
   reader.only(ratio, ratioAt, 'counter', 'good', 'bad', 'total');
-  if (ratio.counter !== undefined && ratio.counter !== true) reader.fail(`${ratioAt}.counter`, 'must be true: Burnwatch reads counters');
+  if (ratio.counter !== undefined && ratio.counter !== true)
+    reader.fail(`${ratioAt}.counter`, 'must be true: Burnwatch reads counters');
   const good = isPlainObject(ratio.good) ? reader.metricSource(ratio.good, `${ratioAt}.good`) : undefined;
   const bad = isPlainObject(ratio.bad) ? reader.metricSource(ratio.bad, `${ratioAt}.bad`) : undefined;
   const total = isPlainObject(ratio.total) ? reader.metricSource(ratio.total, `${ratioAt}.total`) : undefined;
   if (!total) reader.fail(`${ratioAt}.total`, 'is required');
-  if ((good === undefined) === (bad === undefined)) reader.fail(`${ratioAt}.good`, 'give exactly one of good and bad');
+  if ((good === undefined) === (bad === undefined))
+    reader.fail(`${ratioAt}.good`, 'give exactly one of good and bad');
   const numerator = good ?? bad;
   if (!numerator || !total) return out;
   if (numerator.type !== total.type) {
@@ -262,14 +359,24 @@ function indicatorFrom(sli: Doc, at: string, objective: Doc, serviceName: unknow
   if (total.type === SOURCE_PROMETHEUS) {
     out.source = { type: 'prometheus' };
     out.service = { workload: typeof serviceName === 'string' ? serviceName : undefined };
-    out.indicator = { type: 'ratio', ...(good ? { goodQuery: good.spec.query } : { badQuery: bad!.spec.query }), totalQuery: total.spec.query };
+    out.indicator = {
+      type: 'ratio',
+      ...(good ? { goodQuery: good.spec.query } : { badQuery: bad!.spec.query }),
+      totalQuery: total.spec.query,
+    };
     return out;
   }
   out.service = serviceFrom(total.spec, serviceName);
   if (source) out.source = source;
-  if (bad && bad.spec.errorStatus !== undefined) out.indicator = { type: 'errorRate', errorStatus: bad.spec.errorStatus };
-  else if (good && good.spec.thresholdMs !== undefined) out.indicator = { type: 'latency', thresholdMs: good.spec.thresholdMs };
-  else reader.fail(`${ratioAt}`, 'a "burnwatch" ratio counts bad events with errorStatus, or good events with thresholdMs');
+  if (bad && bad.spec.errorStatus !== undefined)
+    out.indicator = { type: 'errorRate', errorStatus: bad.spec.errorStatus };
+  else if (good && good.spec.thresholdMs !== undefined)
+    out.indicator = { type: 'latency', thresholdMs: good.spec.thresholdMs };
+  else
+    reader.fail(
+      `${ratioAt}`,
+      'a "burnwatch" ratio counts bad events with errorStatus, or good events with thresholdMs',
+    );
   return out;
 }
 
@@ -293,14 +400,21 @@ class Reader {
   object(parent: Doc, key: string, path: string): Doc {
     const value = parent[key];
     if (isPlainObject(value)) return value;
-    this.errors.push({ field: `${path}.${key}`, message: value === undefined ? 'is required' : 'must be an object' });
+    this.errors.push({
+      field: `${path}.${key}`,
+      message: value === undefined ? 'is required' : 'must be an object',
+    });
     return {};
   }
 
   /** Rejects any key Burnwatch would otherwise drop, naming it. */
   only(object: Doc, path: string, ...known: string[]): void {
     for (const key of Object.keys(object)) {
-      if (!known.includes(key)) this.errors.push({ field: `${path}.${key}`, message: `is not supported by Burnwatch (known here: ${known.join(', ')})` });
+      if (!known.includes(key))
+        this.errors.push({
+          field: `${path}.${key}`,
+          message: `is not supported by Burnwatch (known here: ${known.join(', ')})`,
+        });
     }
   }
 
@@ -316,7 +430,10 @@ class Reader {
     }
     const type = String(source.type ?? '').toLowerCase();
     if (type !== SOURCE_BURNWATCH && type !== SOURCE_PROMETHEUS) {
-      this.fail(`${at}.metricSource.type`, `must be "burnwatch" (the eBPF sensor) or "Prometheus", got ${JSON.stringify(source.type)}`);
+      this.fail(
+        `${at}.metricSource.type`,
+        `must be "burnwatch" (the eBPF sensor) or "Prometheus", got ${JSON.stringify(source.type)}`,
+      );
       return undefined;
     }
     const spec = isPlainObject(source.spec) ? source.spec : {};
@@ -352,9 +469,11 @@ export function toOpenSlo(spec: SloSpec): Doc {
   if (spec.displayName !== undefined) metadata.displayName = spec.displayName;
   if (spec.team !== undefined) metadata.labels = { team: spec.team };
   const annotations: Doc = {};
-  if (spec.notify?.slackChannel !== undefined) annotations[ANNOTATIONS.slackChannel] = spec.notify.slackChannel;
+  if (spec.notify?.slackChannel !== undefined)
+    annotations[ANNOTATIONS.slackChannel] = spec.notify.slackChannel;
   if (spec.alerting !== undefined) annotations[ANNOTATIONS.alerting] = JSON.stringify(spec.alerting);
-  if (spec.source.type === 'prometheus' && spec.indicator.type !== 'ratio') annotations[ANNOTATIONS.source] = SOURCE_PROMETHEUS;
+  if (spec.source.type === 'prometheus' && spec.indicator.type !== 'ratio')
+    annotations[ANNOTATIONS.source] = SOURCE_PROMETHEUS;
   if (Object.keys(annotations).length > 0) metadata.annotations = annotations;
 
   const objective: Doc = { target: percentToRatio(spec.objective) };
@@ -362,26 +481,34 @@ export function toOpenSlo(spec: SloSpec): Doc {
   const selector = selectorOf(spec.service);
   const indicator = spec.indicator;
   if (indicator.type === 'latency' && indicator.percentile !== undefined) {
-    sliSpec.thresholdMetric = { metricSource: { type: SOURCE_BURNWATCH, spec: { ...selector, percentile: indicator.percentile } } };
+    sliSpec.thresholdMetric = {
+      metricSource: { type: SOURCE_BURNWATCH, spec: { ...selector, percentile: indicator.percentile } },
+    };
     objective.op = 'lte';
     objective.value = indicator.thresholdMs;
   } else if (indicator.type === 'latency') {
     sliSpec.ratioMetric = {
       counter: true,
-      good: { metricSource: { type: SOURCE_BURNWATCH, spec: { ...selector, thresholdMs: indicator.thresholdMs } } },
+      good: {
+        metricSource: { type: SOURCE_BURNWATCH, spec: { ...selector, thresholdMs: indicator.thresholdMs } },
+      },
       total: { metricSource: { type: SOURCE_BURNWATCH, spec: selector } },
     };
   } else if (indicator.type === 'errorRate') {
     sliSpec.ratioMetric = {
       counter: true,
-      bad: { metricSource: { type: SOURCE_BURNWATCH, spec: { ...selector, errorStatus: indicator.errorStatus } } },
+      bad: {
+        metricSource: { type: SOURCE_BURNWATCH, spec: { ...selector, errorStatus: indicator.errorStatus } },
+      },
       total: { metricSource: { type: SOURCE_BURNWATCH, spec: selector } },
     };
   } else {
     const prometheus = (query: string) => ({ metricSource: { type: 'Prometheus', spec: { query } } });
     sliSpec.ratioMetric = {
       counter: true,
-      ...(indicator.goodQuery !== undefined ? { good: prometheus(indicator.goodQuery) } : { bad: prometheus(indicator.badQuery!) }),
+      ...(indicator.goodQuery !== undefined
+        ? { good: prometheus(indicator.goodQuery) }
+        : { bad: prometheus(indicator.badQuery!) }),
       total: prometheus(indicator.totalQuery),
     };
   }

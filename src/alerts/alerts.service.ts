@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { BurnwatchError } from '../common/errors.js';
+import { AlertTransitionEntity } from './alert-transition.entity.js';
+import { AlertEntity } from './alert.entity.js';
+import type { AlertSnapshot, AlertState } from './domain/alert-transition.js';
+
+export interface AlertView {
+  id: string;
+  slo: string;
+  severity: string;
+  state: AlertState;
+  startedAt: string;
+  resolvedAt: string | null;
+  durationSeconds: number;
+  snapshot: AlertSnapshot;
+  correlation: unknown;
+}
+
+export interface AlertDetailView extends AlertView {
+  transitions: { id: string; kind: string; severity: string; at: string; snapshot: AlertSnapshot }[];
+}
+
+export interface AlertQuery {
+  state?: AlertState;
+  slo?: string;
+  limit: number;
+}
+
+@Injectable()
+export class AlertsService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async list(query: AlertQuery, now: Date): Promise<{ items: AlertView[] }> {
+    const builder = this.dataSource.manager
+      .createQueryBuilder(AlertEntity, 'alert')
+      .orderBy('alert.startedAt', 'DESC')
+      .take(query.limit);
+    if (query.state) builder.andWhere('alert.state = :state', { state: query.state });
+    if (query.slo) builder.andWhere('alert.sloName = :slo', { slo: query.slo });
+    return { items: (await builder.getMany()).map((a) => toAlertView(a, now)) };
+  }
+
+  async get(id: string, now: Date): Promise<AlertDetailView> {
+    const alert = /^[0-9a-f-]{36}$/i.test(id)
+      ? await this.dataSource.manager.findOneBy(AlertEntity, { id })
+      : null;
+    if (!alert) throw BurnwatchError.notFound('id', `no alert has the id "${id}"`);
+    const transitions = await this.dataSource.manager.find(AlertTransitionEntity, {
+      where: { alertId: id },
+      order: { at: 'ASC' },
+    });
+    return {
+      ...toAlertView(alert, now),
+      transitions: transitions.map((t) => ({
+        id: t.id,
+        kind: t.kind,
+        severity: t.severity,
+        at: t.at.toISOString(),
+        snapshot: t.snapshot,
+      })),
+    };
+  }
+}
+
+export function toAlertView(alert: AlertEntity, now: Date): AlertView {
+  const end = alert.resolvedAt ?? now;
+  return {
+    id: alert.id,
+    slo: alert.sloName,
+    severity: alert.severity,
+    state: alert.state,
+    startedAt: alert.startedAt.toISOString(),
+    resolvedAt: alert.resolvedAt?.toISOString() ?? null,
+    durationSeconds: Math.max(0, Math.round((end.getTime() - alert.startedAt.getTime()) / 1000)),
+    snapshot: alert.lastSnapshot,
+    correlation: alert.correlation,
+  };
+}
