@@ -22,7 +22,8 @@
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /* Filters, set by the loader through the skeleton's rodata before load. */
-const volatile __u64 wakeup_bytes = 64 * BW_RECORD_SIZE;
+/* Wake the loader once per this many queued records (it also drains on a timer). */
+const volatile __u64 wakeup_records = 64;
 const volatile __u32 excluded_tgids[BW_MAX_EXCLUDED_TGIDS] = {};
 const volatile __u16 excluded_ports[BW_MAX_EXCLUDED_PORTS] = {};
 
@@ -134,6 +135,9 @@ static __always_inline void enqueue(struct bw_conn *conn, struct bw_scratch *sc,
 	stat_inc(BW_STAT_REQUESTS);
 }
 
+/* The end of headers cannot come before this offset: "GET / HTTP/1.0" is 14 bytes. */
+#define BW_SCAN_FROM 14
+
 /* bpf_loop callback: finds requests pipelined behind the first one in sc->buf:
  * an end of headers ("\r\n\r\n") directly followed by a method. */
 struct scan_ctx {
@@ -144,8 +148,9 @@ struct scan_ctx {
 	__u32 offs[BW_QUEUE_DEPTH];
 };
 
-static long scan_step(__u32 i, struct scan_ctx *c)
+static long scan_step(__u32 k, struct scan_ctx *c)
 {
+	__u32 i = k + BW_SCAN_FROM;
 	if (i < c->next)
 		return 0;
 	if (i + 12 > c->n)
@@ -209,8 +214,8 @@ static __always_inline int on_read(long ret, enum buf_kind kind)
 	 * cannot hold a second one behind it. */
 	if (n < 18 + 12)
 		return 0;
-	struct scan_ctx c = { .sc = sc, .n = n, .next = 14 };
-	bpf_loop(n, scan_step, &c, 0);
+	struct scan_ctx c = { .sc = sc, .n = n, .next = BW_SCAN_FROM };
+	bpf_loop(n - BW_SCAN_FROM, scan_step, &c, 0);
 	for (int k = 0; k < BW_QUEUE_DEPTH - 1; k++) {
 		if (k >= c.found)
 			break;
@@ -275,9 +280,11 @@ static __always_inline int on_write(__u32 fd, enum buf_kind kind, unsigned long 
 	__builtin_memcpy(e->prefix, p->prefix, BW_REQ_PREFIX_LEN);
 	stat_inc(BW_STAT_RESPONSES);
 
-	/* Batched wake-ups: the loader also drains on a short timer. */
-	__u64 queued = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
-	bpf_ringbuf_submit(e, queued >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
+	/* Batched wake-ups: one per wakeup_records records queued, never one per record
+	 * (a wake-up costs microseconds); the loader also drains on a short timer. */
+	__u64 queued = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) / BW_RINGBUF_STRIDE;
+	bool wake = wakeup_records && queued >= wakeup_records && queued % wakeup_records == 0;
+	bpf_ringbuf_submit(e, wake ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
 	return 0;
 }
 

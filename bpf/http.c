@@ -273,7 +273,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "burnwatch-loader: cannot open the BPF object: %s\n", strerror(errno));
 		goto out;
 	}
-	skel->rodata->wakeup_bytes = (__u64)opt.wakeup_records * BW_RECORD_SIZE;
+	skel->rodata->wakeup_records = opt.wakeup_records;
 	memcpy((void *)skel->rodata->excluded_tgids, opt.excluded_tgids, sizeof(opt.excluded_tgids));
 	memcpy((void *)skel->rodata->excluded_ports, opt.excluded_ports, sizeof(opt.excluded_ports));
 	if (opt.max_conns)

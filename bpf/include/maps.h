@@ -13,6 +13,8 @@
 #define BW_SCAN_MAX 1024
 /* Ring buffer: 4 MiB, about 30,000 transactions between two polls. */
 #define BW_RINGBUF_BYTES (4 << 20)
+/* Bytes one record takes in the ring buffer: the record and its 8-byte header. */
+#define BW_RINGBUF_STRIDE (BW_RECORD_SIZE + 8)
 
 struct bw_conn_key {
 	__u32 tgid;
