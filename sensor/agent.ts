@@ -7,10 +7,37 @@ import type { SensorConfig } from './config.js';
 import { parseRequestLine } from './http-request.js';
 import { HostProcFs, IdentityResolver, type ProcFs } from './identity.js';
 import { LoaderProcess } from './loader-process.js';
-import { SensorMetrics, type HttpLabels } from './metrics.js';
+import { SensorMetrics, type HttpLabels, type IgnoredReason } from './metrics.js';
 import type { HttpRecord, SensorRecord } from './records.js';
 import { RouteCardinalityLimiter, templatePath } from './routes.js';
 import type { PodIndex } from './workloads.js';
+
+/** How long what was worked out for a (process, request) pair is reused. */
+const IDENTITY_TTL_MS = 30_000;
+const UNRESOLVED_TTL_MS = 2_000;
+const MAX_CACHED_SERIES = 20_000;
+
+interface CachedSeries {
+  readonly expiresAtMs: number;
+  readonly observe: ((seconds: number) => void) | null;
+  readonly ignored: IgnoredReason | null;
+}
+
+const SP = 0x20;
+const QUERY = 0x3f; // '?'
+const HASH = 0x23; // '#'
+
+/**
+ * What decides a record's series: process (and its cgroup), status, method and path
+ * without the query — not the query, so `/search?q=…` stays one cache entry.
+ */
+export function seriesKey(r: HttpRecord): string {
+  const p = r.prefix;
+  const sp = p.indexOf(SP);
+  let end = sp + 1;
+  while (end < p.length && p[end] !== SP && p[end] !== QUERY && p[end] !== HASH) end++;
+  return `${r.tgid}/${r.cgroupId}/${r.status}/${p.toString('latin1', 0, end)}`;
+}
 
 export interface SensorDeps {
   readonly procFs?: ProcFs;
@@ -31,6 +58,8 @@ export class Sensor {
   private queue: Promise<void> = Promise.resolve();
   private stopping = false;
   private exitHandler: (message: string) => void = () => {};
+  private readonly seriesCache = new Map<string, CachedSeries>();
+  private readonly pods: PodIndex | null;
 
   constructor(
     private readonly config: SensorConfig,
@@ -38,7 +67,8 @@ export class Sensor {
   ) {
     this.log = deps.log ?? ((line) => process.stderr.write(`${line}\n`));
     this.nowMs = deps.nowMs ?? Date.now;
-    this.resolver = new IdentityResolver(deps.procFs ?? new HostProcFs(config.procRoot), deps.pods ?? null);
+    this.pods = deps.pods ?? null;
+    this.resolver = new IdentityResolver(deps.procFs ?? new HostProcFs(config.procRoot), this.pods);
     this.routes = new RouteCardinalityLimiter(config.maxRoutesPerService);
     this.loader = new LoaderProcess({
       loaderPath: config.loaderPath,
@@ -100,29 +130,54 @@ export class Sensor {
 
   private async handle(records: SensorRecord[]): Promise<void> {
     for (const r of records) {
-      if (r.type === 'http') await this.handleHttp(r);
-      else if (r.type === 'stats') this.metrics.applyStats(r);
+      if (r.type === 'http') {
+        if (!this.observeKnown(r)) await this.observeNew(r);
+      } else if (r.type === 'stats') {
+        this.metrics.applyStats(r);
+      }
     }
   }
 
-  private async handleHttp(r: HttpRecord): Promise<void> {
+  /**
+   * Hot path: a record like one seen before (same process, status, method and path)
+   * goes straight to its histogram series. Returns false when it must be worked out.
+   */
+  private observeKnown(r: HttpRecord): boolean {
+    const known = this.seriesCache.get(seriesKey(r));
+    if (!known || known.expiresAtMs <= this.nowMs()) return false;
     this.metrics.countTransaction();
+    if (known.observe) known.observe(Number(r.durationNs) / 1e9);
+    else this.metrics.countIgnored(known.ignored!);
+    return true;
+  }
+
+  private async observeNew(r: HttpRecord): Promise<void> {
+    this.metrics.countTransaction();
+    const remember = (entry: CachedSeries) => {
+      if (this.seriesCache.size >= MAX_CACHED_SERIES) this.seriesCache.clear();
+      this.seriesCache.set(seriesKey(r), entry);
+    };
     const line = parseRequestLine(r.prefix);
     if (!line) {
       this.metrics.countIgnored('malformed_request');
+      remember({ expiresAtMs: this.nowMs() + IDENTITY_TTL_MS, observe: null, ignored: 'malformed_request' });
       return;
     }
-    const who = await this.resolver.resolve(r.tgid, r.cgroupId, r.comm, this.nowMs());
+    const now = this.nowMs();
+    const who = await this.resolver.resolve(r.tgid, r.cgroupId, r.comm, now);
+    // Labels from an incomplete pod view are worked out again soon.
+    const expiresAtMs = now + (this.pods && !who.workloadName ? UNRESOLVED_TTL_MS : IDENTITY_TTL_MS);
     if (this.config.excludedProcesses.has(who.processName)) {
       this.metrics.countIgnored('excluded_process');
+      remember({ expiresAtMs, observe: null, ignored: 'excluded_process' });
       return;
     }
     if (who.namespace && this.config.excludedNamespaces.has(who.namespace)) {
       this.metrics.countIgnored('excluded_namespace');
+      remember({ expiresAtMs, observe: null, ignored: 'excluded_namespace' });
       return;
     }
     const admitted = this.routes.admit(who.serviceName, templatePath(line.path, line.truncated));
-    if (admitted.overflowed) this.metrics.countRouteOverflow();
     const labels: HttpLabels = {
       k8s_namespace_name: who.namespace,
       k8s_workload_name: who.workloadName,
@@ -134,7 +189,14 @@ export class Sensor {
       http_route: admitted.route,
       http_response_status_code: String(r.status),
     };
-    this.metrics.observe(labels, Number(r.durationNs) / 1e9);
+    const series = this.metrics.series(labels);
+    series.observe(Number(r.durationNs) / 1e9);
+    if (admitted.overflowed) {
+      // Not cached: each overflowed request is counted as such.
+      this.metrics.countRouteOverflow();
+      return;
+    }
+    remember({ expiresAtMs, observe: (v) => series.observe(v), ignored: null });
   }
 
   private async serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

@@ -155,6 +155,11 @@ export class SensorMetrics {
     this.duration.observe(labels, seconds);
   }
 
+  /** The series for these labels, to observe into without looking it up again. */
+  series(labels: HttpLabels): { observe(seconds: number): void } {
+    return this.duration.labels(labels);
+  }
+
   countTransaction(): void {
     this.transactions.inc();
   }

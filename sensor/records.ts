@@ -91,7 +91,8 @@ export function decodeRecord(buf: Buffer, offset = 0): SensorRecord {
         durationNs: buf.readBigUInt64LE(offset + 24),
         cgroupId: buf.readBigUInt64LE(offset + 32),
         comm: cString(buf, offset + 40, COMM_LEN),
-        prefix: Buffer.from(buf.subarray(offset + 56, offset + 56 + prefixLen)),
+        // A view, not a copy: records are handled while their chunk is alive anyway.
+        prefix: buf.subarray(offset + 56, offset + 56 + prefixLen),
       };
     }
     case RecordType.Stats: {
