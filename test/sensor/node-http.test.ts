@@ -100,12 +100,12 @@ describe('a Node http server', () => {
     await settle();
 
     const [slow] = await sensor.series({ service_name: service, http_route: '/slow' });
-    // It cannot be faster than its 120 ms delay; 130 ms of slack above it for a busy machine.
+    // It cannot be faster than its 120 ms delay; up to 380 ms of slack above it for a busy machine.
     expect(slow!.count).toBe(4);
     expect(slow!.buckets.get('0.1')).toBe(0);
-    expect(slow!.buckets.get('0.25')).toBe(4);
+    expect(slow!.buckets.get('0.5')).toBe(4);
     const [fast] = await sensor.series({ service_name: service, http_route: '/fast' });
-    expect(fast!.buckets.get('0.1')).toBe(4);
+    expect(fast!.buckets.get('0.1')).toBe(4); // no delay: far below 100 ms even on a busy machine
   });
 
   it('times a request on an idle keep-alive connection from its own first byte', async () => {
@@ -119,7 +119,7 @@ describe('a Node http server', () => {
 
     const [s] = await sensor.series({ service_name: service, http_route: '/idle/second' });
     expect(s!.count).toBe(1);
-    expect(s!.buckets.get('0.1')).toBe(1);
+    expect(s!.buckets.get('0.25')).toBe(1); // not the 400 ms the connection sat idle
   });
 
   it('counts large request and response bodies once each', async () => {
