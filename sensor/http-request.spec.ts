@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseRequestLine } from './http-request.js';
+import { HTTP_METHODS, parseRequestLine } from './http-request.js';
 
 const b = (s: string) => Buffer.from(s, 'latin1');
 
@@ -91,5 +92,39 @@ describe('parseRequestLine', () => {
     { name: 'nothing', raw: '' },
   ])('rejects $name', ({ raw }) => {
     expect(parseRequestLine(b(raw))).toBeNull();
+  });
+});
+
+describe('parseRequestLine on arbitrary bytes', () => {
+  it('never throws, and whatever it accepts has a known method and a path of visible ASCII', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 80 }), (bytes) => {
+        const line = parseRequestLine(bytes);
+        if (line === null) return;
+        expect(HTTP_METHODS).toContain(line.method);
+        expect(line.path).toMatch(/^(\*|\/[\x21-\x7e]*)$/);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('recovers method and path from any well-formed request line cut at any length', () => {
+    const segment = fc.stringMatching(/^[a-z0-9._~-]{1,12}$/);
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...HTTP_METHODS),
+        fc.array(segment, { maxLength: 6 }),
+        (method, segments) => {
+          const path = '/' + segments.join('/');
+          const line = parseRequestLine(b(`${method} ${path} HTTP/1.1\r\nHost: x\r\n\r\n`).subarray(0, 80));
+          const cut = method.length + 1 + path.length >= 80;
+          expect(line).not.toBeNull();
+          expect(line!.method).toBe(method);
+          if (!cut) expect(line).toEqual({ method, path, truncated: false });
+          else expect(path.startsWith(line!.path)).toBe(true);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { OVERFLOW_ROUTE, RouteCardinalityLimiter, templatePath } from './routes.js';
 
@@ -38,5 +39,19 @@ describe('RouteCardinalityLimiter', () => {
 
   it('rejects a cap that is not a positive integer', () => {
     expect(() => new RouteCardinalityLimiter(0)).toThrow(RangeError);
+  });
+});
+
+describe('templatePath on arbitrary paths', () => {
+  it('keeps the number of segments and leaves no all-digit segment behind', () => {
+    fc.assert(
+      fc.property(fc.array(fc.stringMatching(/^[A-Za-z0-9_-]{0,40}$/), { maxLength: 8 }), (segments) => {
+        const route = templatePath('/' + segments.join('/'));
+        const out = route.split('/').slice(1);
+        expect(out).toHaveLength(Math.max(segments.length, 1));
+        expect(out.some((s) => /^\d+$/.test(s))).toBe(false);
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
