@@ -22,6 +22,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "events.h"
+#include "existing_conns.h"
 #include "http.skel.h"
 
 #define TRACEFS "/sys/kernel/tracing"
@@ -314,14 +315,21 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
+	int seeded = seed_existing_connections(bpf_map__fd(skel->maps.conns), bpf_map__max_entries(skel->maps.conns),
+					       opt.excluded_tgids, opt.n_tgids, opt.excluded_ports, opt.n_ports);
+	if (seeded < 0)
+		fprintf(stderr, "burnwatch-loader: cannot read /proc: connections accepted before start are not followed\n");
+
 	struct bw_ready_record ready;
 	memset(&ready, 0, sizeof(ready));
 	ready.type = BW_REC_READY;
 	ready.loader_pid = (__u32)getpid();
 	ready.programs_attached = attached;
+	ready.conns_seeded = seeded > 0 ? (__u32)seeded : 0;
 	if (write_record(&ready) || fflush(stdout))
 		goto out;
-	fprintf(stderr, "burnwatch-loader: %u programs attached; streaming records\n", attached);
+	fprintf(stderr, "burnwatch-loader: %u programs attached; following %d connections accepted before start; streaming records\n",
+		attached, seeded > 0 ? seeded : 0);
 
 	int ncpus = libbpf_num_possible_cpus();
 	__u64 next_stats = now_ms() + opt.stats_ms;

@@ -57,6 +57,8 @@ export interface ReadyRecord {
   readonly type: 'ready';
   readonly loaderPid: number;
   readonly programsAttached: number;
+  /** Connections accepted before start, found in /proc and followed from now on. */
+  readonly connsSeeded: number;
 }
 
 export interface UnknownRecord {
@@ -115,6 +117,7 @@ export function decodeRecord(buf: Buffer, offset = 0): SensorRecord {
         type: 'ready',
         loaderPid: buf.readUInt32LE(offset + 4),
         programsAttached: buf.readUInt32LE(offset + 8),
+        connsSeeded: buf.readUInt32LE(offset + 12),
       };
     default:
       return { type: 'unknown', tag };

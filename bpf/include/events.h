@@ -86,7 +86,33 @@ struct bw_ready_record {
 	__u8 _pad0[3];
 	__u32 loader_pid;
 	__u32 programs_attached;
-	__u8 _pad1[BW_RECORD_SIZE - 12];
+	__u32 conns_seeded; /* connections accepted before start, found in /proc */
+	__u8 _pad1[BW_RECORD_SIZE - 16];
+};
+
+/* Connection map (`conns` in maps.h): the BPF programs keep it, and the loader also
+ * writes it once at start, for connections accepted before the sensor ran. */
+#define BW_QUEUE_DEPTH 8 /* requests waiting for their response on one connection; power of 2 */
+
+struct bw_conn_key {
+	__u32 tgid;
+	__u32 fd;
+};
+
+struct bw_pending {
+	__u64 start_ns;
+	__u8 prefix_len;
+	__u8 flags;
+	__u8 _pad0[6];
+	char prefix[BW_REQ_PREFIX_LEN];
+};
+
+struct bw_conn {
+	__u32 head; /* next request to answer */
+	__u32 tail; /* next free slot */
+	__u16 local_port;
+	__u8 _pad0[6];
+	struct bw_pending queue[BW_QUEUE_DEPTH];
 };
 
 #if !defined(__bpf__)
@@ -94,6 +120,7 @@ _Static_assert(sizeof(struct bw_http_event) == BW_RECORD_SIZE, "http event size"
 _Static_assert(sizeof(struct bw_stats_record) == BW_RECORD_SIZE, "stats record size");
 _Static_assert(sizeof(struct bw_ready_record) == BW_RECORD_SIZE, "ready record size");
 _Static_assert(BW_STAT_MAX <= BW_STATS_KERNEL_SLOTS, "stats slots");
+_Static_assert(sizeof(struct bw_conn) == 16 + BW_QUEUE_DEPTH * 96, "conn layout");
 #endif
 
 #endif /* BURNWATCH_EVENTS_H */

@@ -7,35 +7,12 @@
 
 /* Connections tracked at once; the loader may change it (--max-conns) before load. */
 #define BW_MAX_CONNS 8192
-/* Requests waiting for their response on one connection (pipelining depth). Power of 2. */
-#define BW_QUEUE_DEPTH 8
 /* Bytes of one request read searched for pipelined requests behind the first. */
 #define BW_SCAN_MAX 1024
 /* Ring buffer: 4 MiB, about 30,000 transactions between two polls. */
 #define BW_RINGBUF_BYTES (4 << 20)
 /* Bytes one record takes in the ring buffer: the record and its 8-byte header. */
 #define BW_RINGBUF_STRIDE (BW_RECORD_SIZE + 8)
-
-struct bw_conn_key {
-	__u32 tgid;
-	__u32 fd;
-};
-
-struct bw_pending {
-	__u64 start_ns;
-	__u8 prefix_len;
-	__u8 flags;
-	__u8 _pad0[6];
-	char prefix[BW_REQ_PREFIX_LEN];
-};
-
-struct bw_conn {
-	__u32 head; /* next request to answer */
-	__u32 tail; /* next free slot */
-	__u16 local_port;
-	__u8 _pad0[6];
-	struct bw_pending queue[BW_QUEUE_DEPTH];
-};
 
 /* Per (tgid, fd) of an accepted socket. LRU: forgotten connections age out. */
 struct {

@@ -39,7 +39,7 @@ describe('records captured from the real programs', () => {
   });
 
   it('decodes the ready record', () => {
-    expect(records[0]).toMatchObject({ type: 'ready', programsAttached: 11 });
+    expect(records[0]).toMatchObject({ type: 'ready', programsAttached: 11, connsSeeded: 0 });
     expect((records[0] as { loaderPid: number }).loaderPid).toBeGreaterThan(1);
   });
 
