@@ -7,7 +7,7 @@ import type { SensorConfig } from './config.js';
 import { parseRequestLine } from './http-request.js';
 import { HostProcFs, IdentityResolver, type ProcFs } from './identity.js';
 import { LoaderProcess } from './loader-process.js';
-import { SensorMetrics, type HttpLabels, type IgnoredReason } from './metrics.js';
+import { SensorMetrics, type HttpLabels, type IgnoredReason, type SeriesHandle } from './metrics.js';
 import type { HttpRecord, SensorRecord } from './records.js';
 import { RouteCardinalityLimiter, templatePath } from './routes.js';
 import type { PodIndex } from './workloads.js';
@@ -19,7 +19,7 @@ const MAX_CACHED_SERIES = 20_000;
 
 interface CachedSeries {
   readonly expiresAtMs: number;
-  readonly observe: ((seconds: number) => void) | null;
+  readonly series: SeriesHandle | null;
   readonly ignored: IgnoredReason | null;
 }
 
@@ -55,6 +55,7 @@ export class Sensor {
   private readonly log: (line: string) => void;
   private readonly nowMs: () => number;
   private server: http.Server | null = null;
+  private sweepTimer: NodeJS.Timeout | null = null;
   private queue: Promise<void> = Promise.resolve();
   private stopping = false;
   private exitHandler: (message: string) => void = () => {};
@@ -101,6 +102,9 @@ export class Sensor {
   async start(): Promise<number> {
     await this.loader.start();
     this.metrics.up.set(1);
+    const idleMs = this.config.seriesIdleSeconds * 1000;
+    this.sweepTimer = setInterval(() => void this.removeIdleSeries(idleMs), Math.min(idleMs, 60_000));
+    this.sweepTimer.unref();
     this.server = http.createServer((req, res) => void this.serve(req, res));
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
@@ -111,6 +115,7 @@ export class Sensor {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
     await this.loader.stop();
     await this.queue;
     if (this.server) {
@@ -119,6 +124,20 @@ export class Sensor {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+  }
+
+  /** Drops series idle for `idleMs`; in the record queue, so no handle of a removed series is used. */
+  removeIdleSeries(idleMs: number): Promise<number> {
+    const done = this.queue.then(() => {
+      const removed = this.metrics.removeIdleSeries(this.nowMs(), idleMs);
+      if (removed) this.seriesCache.clear();
+      return removed;
+    });
+    this.queue = done.then(
+      () => undefined,
+      () => undefined,
+    );
+    return done;
   }
 
   /** Records are handled one batch after another, in the order the kernel produced them. */
@@ -144,9 +163,10 @@ export class Sensor {
    */
   private observeKnown(r: HttpRecord): boolean {
     const known = this.seriesCache.get(seriesKey(r));
-    if (!known || known.expiresAtMs <= this.nowMs()) return false;
+    const now = this.nowMs();
+    if (!known || known.expiresAtMs <= now) return false;
     this.metrics.countTransaction();
-    if (known.observe) known.observe(Number(r.durationNs) / 1e9);
+    if (known.series) known.series.observe(Number(r.durationNs) / 1e9, now);
     else this.metrics.countIgnored(known.ignored!);
     return true;
   }
@@ -160,7 +180,7 @@ export class Sensor {
     const line = parseRequestLine(r.prefix);
     if (!line) {
       this.metrics.countIgnored('malformed_request');
-      remember({ expiresAtMs: this.nowMs() + IDENTITY_TTL_MS, observe: null, ignored: 'malformed_request' });
+      remember({ expiresAtMs: this.nowMs() + IDENTITY_TTL_MS, series: null, ignored: 'malformed_request' });
       return;
     }
     const now = this.nowMs();
@@ -169,12 +189,12 @@ export class Sensor {
     const expiresAtMs = now + (this.pods && !who.workloadName ? UNRESOLVED_TTL_MS : IDENTITY_TTL_MS);
     if (this.config.excludedProcesses.has(who.processName)) {
       this.metrics.countIgnored('excluded_process');
-      remember({ expiresAtMs, observe: null, ignored: 'excluded_process' });
+      remember({ expiresAtMs, series: null, ignored: 'excluded_process' });
       return;
     }
     if (who.namespace && this.config.excludedNamespaces.has(who.namespace)) {
       this.metrics.countIgnored('excluded_namespace');
-      remember({ expiresAtMs, observe: null, ignored: 'excluded_namespace' });
+      remember({ expiresAtMs, series: null, ignored: 'excluded_namespace' });
       return;
     }
     const admitted = this.routes.admit(who.serviceName, templatePath(line.path, line.truncated));
@@ -190,13 +210,13 @@ export class Sensor {
       http_response_status_code: String(r.status),
     };
     const series = this.metrics.series(labels);
-    series.observe(Number(r.durationNs) / 1e9);
+    series.observe(Number(r.durationNs) / 1e9, now);
     if (admitted.overflowed) {
       // Not cached: each overflowed request is counted as such.
       this.metrics.countRouteOverflow();
       return;
     }
-    remember({ expiresAtMs, observe: (v) => series.observe(v), ignored: null });
+    remember({ expiresAtMs, series, ignored: null });
   }
 
   private async serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

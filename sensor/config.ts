@@ -24,6 +24,8 @@ export interface SensorConfig {
   readonly excludedPorts: readonly number[];
   readonly maxRoutesPerService: number;
   readonly maxConnections: number;
+  /** A series with no request for this long is removed from /metrics. */
+  readonly seriesIdleSeconds: number;
   readonly loaderPath: string;
   /** Extra pids whose traffic is ignored, besides the sensor's own. */
   readonly excludedPids: readonly number[];
@@ -75,6 +77,7 @@ export function loadSensorConfig(env: NodeJS.ProcessEnv = process.env): SensorCo
   const port = int('BURNWATCH_SENSOR_PORT', 9464, 0, 65535);
   const maxRoutesPerService = int('BURNWATCH_SENSOR_MAX_ROUTES_PER_SERVICE', 200, 1, 100_000);
   const maxConnections = int('BURNWATCH_SENSOR_MAX_CONNECTIONS', 8192, 64, 1 << 20);
+  const seriesIdleSeconds = int('BURNWATCH_SENSOR_SERIES_IDLE_SECONDS', 3600, 1, 30 * 86_400);
 
   let bucketsSeconds: number[] = [...DEFAULT_BUCKETS_SECONDS];
   if (env.BURNWATCH_SENSOR_BUCKETS?.trim()) {
@@ -130,6 +133,7 @@ export function loadSensorConfig(env: NodeJS.ProcessEnv = process.env): SensorCo
     excludedPorts,
     maxRoutesPerService,
     maxConnections,
+    seriesIdleSeconds,
     loaderPath: env.BURNWATCH_SENSOR_LOADER?.trim() || DEFAULT_LOADER_PATH,
     excludedPids,
     kubernetes: inCluster ? 'on' : 'off',

@@ -34,14 +34,20 @@ export const SELF = {
   agentCpu: 'burnwatch_sensor_agent_cpu_seconds_total',
   loaderCpu: 'burnwatch_sensor_loader_cpu_seconds_total',
   routesOverflowed: 'burnwatch_sensor_routes_overflowed_total',
+  series: 'burnwatch_sensor_http_series',
   up: 'burnwatch_sensor_up',
 } as const;
 
 /** Why a transaction seen in the kernel was not exported. */
 export type IgnoredReason = 'malformed_request' | 'excluded_process' | 'excluded_namespace';
 
+export interface SeriesHandle {
+  observe(seconds: number, nowMs: number): void;
+}
+
 export class SensorMetrics {
   readonly registry = new Registry();
+  private readonly live = new Map<string, { readonly labels: HttpLabels; lastMs: number }>();
   private readonly duration: Histogram<HttpLabel>;
   private readonly transactions: Counter;
   private readonly ignored: Counter<'reason'>;
@@ -140,6 +146,15 @@ export class SensorMetrics {
         this.set(cpu.loaderSeconds());
       },
     });
+    const live = this.live;
+    new Gauge({
+      name: SELF.series,
+      help: `Series of ${HTTP_SERVER_DURATION} exported now (idle ones are removed).`,
+      registers,
+      collect() {
+        this.set(live.size);
+      },
+    });
     this.up = new Gauge({
       name: SELF.up,
       help: '1 once the BPF programs are attached.',
@@ -156,8 +171,42 @@ export class SensorMetrics {
   }
 
   /** The series for these labels, to observe into without looking it up again. */
-  series(labels: HttpLabels): { observe(seconds: number): void } {
-    return this.duration.labels(labels);
+  series(labels: HttpLabels): SeriesHandle {
+    const key = HTTP_LABELS.map((l) => labels[l]).join('\u0000');
+    let live = this.live.get(key);
+    if (!live) {
+      live = { labels, lastMs: 0 };
+      this.live.set(key, live);
+    }
+    const child = this.duration.labels(labels);
+    const entry = live;
+    return {
+      observe(seconds, nowMs) {
+        child.observe(seconds);
+        entry.lastMs = nowMs;
+      },
+    };
+  }
+
+  /**
+   * Removes the series that saw no request for `idleMs` (pods that went away, old image
+   * digests), so the sensor's memory and the scrape stay bounded over days of deploys.
+   * Handles from series() for removed series must not be used afterwards.
+   */
+  removeIdleSeries(nowMs: number, idleMs: number): number {
+    let removed = 0;
+    for (const [key, s] of this.live) {
+      if (nowMs - s.lastMs < idleMs) continue;
+      this.duration.remove(s.labels);
+      this.live.delete(key);
+      removed++;
+    }
+    return removed;
+  }
+
+  /** Series of the HTTP histogram now exported. */
+  get seriesCount(): number {
+    return this.live.size;
   }
 
   countTransaction(): void {
