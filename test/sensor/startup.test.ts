@@ -2,7 +2,7 @@
  * Starting without what the sensor needs: it stops and says exactly what is missing.
  * And with only the capabilities the DaemonSet grants, it loads.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -55,5 +55,33 @@ describe('starting the sensor', () => {
       /cannot run the loader \/nonexistent\/burnwatch-loader.*make -C bpf/,
     );
     await sensor.stop();
+  });
+
+  it('npm run sensor exits 1 and says so when its loader dies', async () => {
+    const agent = spawn(process.execPath, ['--import', 'tsx', 'sensor/main.ts'], {
+      cwd: root,
+      env: { ...process.env, BURNWATCH_SENSOR_PORT: '0', BURNWATCH_SENSOR_HOST: '127.0.0.1' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    agent.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => agent.once('exit', (code) => resolve(code)));
+    try {
+      const deadline = Date.now() + 30_000;
+      while (!stderr.includes('serving http') && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 100));
+      expect(stderr).toContain('serving http');
+
+      const loaderPid = Number(
+        spawnSync('pgrep', ['-P', String(agent.pid), 'burnwatch-load'], { encoding: 'utf8' }).stdout.trim(),
+      );
+      expect(loaderPid).toBeGreaterThan(1);
+      process.kill(loaderPid, 'SIGKILL');
+
+      expect(await exited).toBe(1);
+      expect(stderr).toContain('the loader stopped unexpectedly (SIGKILL)');
+    } finally {
+      agent.kill('SIGKILL');
+    }
   });
 });
