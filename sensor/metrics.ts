@@ -2,7 +2,8 @@
  * Metric names and the registry. The histogram is the contract shared with the
  * burn-rate engine (docs/metrics.md); the rest are the sensor's self-metrics.
  */
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Registry, type Metric } from 'prom-client';
+import { LabelledHistogram, type HistogramSeries } from './histogram.js';
 import { KERNEL_STATS, type KernelStat, type StatsRecord } from './records.js';
 
 export const HTTP_SERVER_DURATION = 'http_server_request_duration_seconds';
@@ -41,14 +42,11 @@ export const SELF = {
 /** Why a transaction seen in the kernel was not exported. */
 export type IgnoredReason = 'malformed_request' | 'excluded_process' | 'excluded_namespace';
 
-export interface SeriesHandle {
-  observe(seconds: number, nowMs: number): void;
-}
+export type SeriesHandle = Pick<HistogramSeries, 'observe'>;
 
 export class SensorMetrics {
   readonly registry = new Registry();
-  private readonly live = new Map<string, { readonly labels: HttpLabels; lastMs: number }>();
-  private readonly duration: Histogram<HttpLabel>;
+  private readonly duration: LabelledHistogram;
   private readonly transactions: Counter;
   private readonly ignored: Counter<'reason'>;
   private readonly kernelEvents: Counter<'event'>;
@@ -63,13 +61,13 @@ export class SensorMetrics {
     cpu: { agentSeconds: () => number; loaderSeconds: () => number },
   ) {
     const registers = [this.registry];
-    this.duration = new Histogram({
-      name: HTTP_SERVER_DURATION,
-      help: 'Duration of HTTP server requests, from the first byte of the request read to the first byte of the response written, seen by the eBPF sensor.',
-      labelNames: HTTP_LABELS,
-      buckets: [...bucketsSeconds],
-      registers,
-    });
+    this.duration = new LabelledHistogram(
+      HTTP_SERVER_DURATION,
+      'Duration of HTTP server requests, from the first byte of the request read to the first byte of the response written, seen by the eBPF sensor.',
+      HTTP_LABELS,
+      bucketsSeconds,
+    );
+    this.registry.registerMetric(this.duration as unknown as Metric);
     this.transactions = new Counter({
       name: SELF.transactions,
       help: 'HTTP transactions received from the kernel.',
@@ -146,13 +144,13 @@ export class SensorMetrics {
         this.set(cpu.loaderSeconds());
       },
     });
-    const live = this.live;
+    const duration = this.duration;
     new Gauge({
       name: SELF.series,
       help: `Series of ${HTTP_SERVER_DURATION} exported now (idle ones are removed).`,
       registers,
       collect() {
-        this.set(live.size);
+        this.set(duration.size);
       },
     });
     this.up = new Gauge({
@@ -166,26 +164,9 @@ export class SensorMetrics {
   private readonly addBpf: (seconds: number, runs: number) => void;
   readonly up: Gauge;
 
-  observe(labels: HttpLabels, seconds: number): void {
-    this.duration.observe(labels, seconds);
-  }
-
   /** The series for these labels, to observe into without looking it up again. */
   series(labels: HttpLabels): SeriesHandle {
-    const key = HTTP_LABELS.map((l) => labels[l]).join('\u0000');
-    let live = this.live.get(key);
-    if (!live) {
-      live = { labels, lastMs: 0 };
-      this.live.set(key, live);
-    }
-    const child = this.duration.labels(labels);
-    const entry = live;
-    return {
-      observe(seconds, nowMs) {
-        child.observe(seconds);
-        entry.lastMs = nowMs;
-      },
-    };
+    return this.duration.seriesFor(labels);
   }
 
   /**
@@ -194,19 +175,7 @@ export class SensorMetrics {
    * Handles from series() for removed series must not be used afterwards.
    */
   removeIdleSeries(nowMs: number, idleMs: number): number {
-    let removed = 0;
-    for (const [key, s] of this.live) {
-      if (nowMs - s.lastMs < idleMs) continue;
-      this.duration.remove(s.labels);
-      this.live.delete(key);
-      removed++;
-    }
-    return removed;
-  }
-
-  /** Series of the HTTP histogram now exported. */
-  get seriesCount(): number {
-    return this.live.size;
+    return this.duration.removeObservedBefore(nowMs - idleMs);
   }
 
   countTransaction(): void {
