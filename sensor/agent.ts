@@ -179,8 +179,9 @@ export class Sensor {
     };
     const line = parseRequestLine(r.prefix);
     if (!line) {
+      // Not cached: the key covers method and path only, and a well-formed request with
+      // the same ones must not be dropped with it.
       this.metrics.countIgnored('malformed_request');
-      remember({ expiresAtMs: this.nowMs() + IDENTITY_TTL_MS, series: null, ignored: 'malformed_request' });
       return;
     }
     const now = this.nowMs();

@@ -123,4 +123,28 @@ describe('malformed and binary traffic', () => {
     expect(after!.count).toBe(3);
     expect(after!.buckets.get('0.25')).toBe(3); // not the 450 ms the abandoned request waited
   });
+
+  it('still counts a well-formed request whose method and path a malformed one used before', async () => {
+    const node = servers[0]!;
+    // Node answers "GET /same HTTP/9.9" with 400: dropped as malformed (not HTTP/1.x).
+    const answer = await rawExchange(
+      node.port,
+      Buffer.from('GET /same HTTP/9.9\r\nHost: x\r\n\r\n'),
+      1,
+      2_000,
+      true,
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 400/);
+    // Same process, method, path and status, well formed this time.
+    expect((await freshRequests(node.port, '/same?status=400', 2)).map((a) => a.status)).toEqual([400, 400]);
+    await request(node.port, '/sync');
+    await waitFor(
+      'sync after /same',
+      async () => (await sensor.count({ service_name: NODE, http_route: '/sync' })) >= 3,
+    );
+
+    expect(
+      await sensor.count({ service_name: NODE, http_route: '/same', http_response_status_code: '400' }),
+    ).toBe(2);
+  });
 });
