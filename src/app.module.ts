@@ -11,6 +11,7 @@ import { ConfigModule } from './config/config.module.js';
 import type { Config } from './config/config.js';
 import { DatabaseTarget, dataSourceOptions } from './database/data-source-options.js';
 import { HealthController } from './health/health.controller.js';
+import { SlackModule } from './integrations/slack/slack.module.js';
 import { ObservabilityModule } from './observability/observability.module.js';
 import { SloModule } from './slo/slo.module.js';
 
@@ -27,6 +28,7 @@ export class AppModule {
         SloModule,
         AlertsModule,
         EngineModule,
+        SlackModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -9,7 +9,8 @@ let burnwatch: RunningBurnwatch;
 let api: ReturnType<typeof apiClient>;
 
 beforeAll(async () => {
-  burnwatch = await startTestApp();
+  // Prometheus-sourced SLOs need a Prometheus URL configured; nothing is queried here (no evaluation runs).
+  burnwatch = await startTestApp({ engine: { prometheusUrl: 'http://127.0.0.1:9' } });
   api = apiClient(burnwatch.url);
 });
 afterAll(() => burnwatch.close());
@@ -622,16 +623,29 @@ describe("the OpenSLO specification's own examples", () => {
     ]);
   });
 
-  it('takes the low-traffic timeslices example once rolling and on Prometheus, ignoring its "op"', async () => {
+  it('takes the low-traffic timeslices example once rolling, on Prometheus and budgeted by occurrences', async () => {
     const original = fixture('spec-low-traffic-timeslices.yaml');
     expect(rejected((await importYaml(original)).body.errors)).toContain(
       'documents[0].spec.timeWindow[0].calendar',
     );
-    const adapted = original
+    const rolling = original
       .replace(/isRolling: false\n\s+calendar:\n.*\n.*\n/, 'isRolling: true\n')
       .replaceAll('type: Any', 'type: Prometheus')
       .replace('query: Any', 'query: sum(rate(up_probes_ok[1m]))')
       .replace('query: Any', 'query: sum(rate(up_probes[1m]))');
+    // Timeslices need the sensor's per-minute histograms; on a PromQL source they are refused, by name.
+    const refused = await importYaml(rolling);
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toEqual([
+      {
+        field: 'documents[0].spec.budgetingMethod',
+        message: expect.stringContaining('must be "occurrences" with a Prometheus source'),
+      },
+    ]);
+    const adapted = rolling
+      .replace('budgetingMethod: Timeslices', 'budgetingMethod: Occurrences')
+      .replace(/\n\s+timeSliceTarget: [^\n]+/, '')
+      .replace(/\n\s+timeSliceWindow: [^\n]+/, '');
     const accepted = await importYaml(adapted);
     expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
     expect(await storedSpec('service-availability')).toEqual({
@@ -646,9 +660,7 @@ describe("the OpenSLO specification's own examples", () => {
       },
       objective: 99.95,
       window: '7d',
-      budgetingMethod: 'timeslices',
-      timeslice: '1m',
-      timesliceTarget: 95,
+      budgetingMethod: 'occurrences',
       source: { type: 'prometheus' },
     });
     expect(accepted.body.ignored).toContainEqual({
