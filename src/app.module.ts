@@ -12,6 +12,7 @@ import type { Config } from './config/config.js';
 import { DatabaseTarget, dataSourceOptions } from './database/data-source-options.js';
 import { HealthController } from './health/health.controller.js';
 import { SlackModule } from './integrations/slack/slack.module.js';
+import { KubernetesModule } from './integrations/kubernetes/kubernetes.module.js';
 import { ObservabilityModule } from './observability/observability.module.js';
 import { SloModule } from './slo/slo.module.js';
 import { UiModule } from './ui/ui.module.js';
@@ -28,6 +29,7 @@ export class AppModule {
         ObservabilityModule,
         SloModule,
         AlertsModule,
+        KubernetesModule,
         EngineModule,
         UiModule,
         SlackModule,
