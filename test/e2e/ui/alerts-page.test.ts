@@ -108,6 +108,15 @@ describe('the alerts page in a browser', () => {
       },
     );
 
+    // Without a Slack token every notification ends in dry-run; wait for the dispatcher so the page is settled.
+    await eventually(async () => {
+      const { items } = (await call('GET', '/api/v1/alerts')).body;
+      expect(items.flatMap((a: any) => a.notifications.map((n: any) => n.state))).toEqual([
+        'dry-run',
+        'dry-run',
+        'dry-run',
+      ]);
+    });
     await page.goto(`${burnwatch.url}/alerts`);
     const firingSection = page.getByRole('region', { name: /Firing/ });
     const row = firingSection.locator(`tr[data-alert="${firing!.alertId}"]`);
@@ -120,6 +129,9 @@ describe('the alerts page in a browser', () => {
     expect(text).toContain('Deploy of shop/checkout → 9e8d7c6b5a4f (checkout:1.4.3) at');
     expect(text).toContain('— new image 2 min before the burn began');
     expect(text).toContain('5× warning BackOff on checkout-7f9c5d-x2x8q');
+    expect(await row.locator('td.delivery').textContent()).toBe(
+      'Dry run: not sent to #payments-oncall (no Slack token)',
+    );
 
     const recent = page.getByRole('region', { name: /Recent/ });
     const resolved = (await recent.locator('tr[data-slo="checkout-errors"]').textContent())!;
