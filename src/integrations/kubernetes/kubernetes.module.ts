@@ -12,6 +12,8 @@ import { ChangesService } from './changes.service.js';
 import { KubernetesCorrelationListener } from './correlation.listener.js';
 import { KubernetesStatus } from './kubernetes-status.js';
 import { KubernetesWatchers } from './kubernetes-watchers.js';
+import { sensorTargets } from './sensor-discovery.js';
+import { SensorScraperService } from '../metrics/sensor-scraper.service.js';
 import { KubernetesMetrics } from './kubernetes.metrics.js';
 
 /**
@@ -38,9 +40,16 @@ export class KubernetesModule implements OnModuleInit {
     @Inject(AlertTransitionHooks) private readonly hooks: AlertTransitionHooks,
     @Inject(KubernetesCorrelationListener) private readonly listener: KubernetesCorrelationListener,
     @Inject(CONFIG) private readonly config: Config,
+    @Inject(SensorScraperService) private readonly scraper: SensorScraperService,
+    @Inject(KubernetesWatchers) private readonly watchers: KubernetesWatchers,
   ) {}
 
   onModuleInit(): void {
-    if (this.config.kubernetes.mode !== 'off') this.hooks.register(this.listener);
+    if (this.config.kubernetes.mode === 'off') return;
+    this.hooks.register(this.listener);
+    // The sensor DaemonSet's pods are scraped without being listed in BURNWATCH_SCRAPE_TARGETS.
+    this.scraper.addTargetSource(() =>
+      sensorTargets(this.watchers.pods(), this.config.engine.sensorDiscovery),
+    );
   }
 }
