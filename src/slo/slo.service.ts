@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { CONFIG } from '../config/config.module.js';
+import type { Config } from '../config/config.js';
 import { InjectRepository } from '@nestjs/typeorm';
 import { QueryFailedError, Repository } from 'typeorm';
 import { BurnwatchError } from '../common/errors.js';
@@ -29,7 +31,10 @@ const MAX_PATCH_DEPTH = 32;
 
 @Injectable()
 export class SloService {
-  constructor(@InjectRepository(SloEntity) private readonly slos: Repository<SloEntity>) {}
+  constructor(
+    @InjectRepository(SloEntity) private readonly slos: Repository<SloEntity>,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
 
   async create(body: unknown): Promise<SloView> {
     const spec = this.validate(body);
@@ -103,6 +108,7 @@ export class SloService {
 
   /** Creates or replaces several SLOs in one transaction, for imports: all of them land or none. */
   async upsertAll(specs: SloSpec[]): Promise<{ view: SloView; created: boolean }[]> {
+    specs.forEach((spec) => this.assertSupported(spec));
     return this.slos.manager.transaction(async (manager) => {
       const repository = manager.getRepository(SloEntity);
       const results: { view: SloView; created: boolean }[] = [];
@@ -119,7 +125,20 @@ export class SloService {
   validate(body: unknown): SloSpec {
     const result = validateSloSpec(withoutReadOnlyFields(body));
     if (!result.ok) throw BurnwatchError.invalid(result.errors);
+    this.assertSupported(result.spec);
     return result.spec;
+  }
+
+  /** What this deployment can evaluate (beyond what the schema checks). */
+  private assertSupported(spec: SloSpec): void {
+    if (spec.source.type === 'prometheus' && this.config.engine.prometheusUrl === undefined) {
+      throw BurnwatchError.invalid([
+        {
+          field: 'source.type',
+          message: '"prometheus" needs BURNWATCH_PROMETHEUS_URL to be set on the Burnwatch service',
+        },
+      ]);
+    }
   }
 
   private async find(name: string): Promise<SloEntity> {

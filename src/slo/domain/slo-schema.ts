@@ -224,6 +224,13 @@ export const sloInputSchema = z
         message: 'give exactly one of goodQuery and badQuery',
       });
     }
+    if (slo.source.type === 'prometheus' && slo.budgetingMethod === 'timeslices') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['budgetingMethod'],
+        message: 'must be "occurrences" with a Prometheus source (timeslices need the sensor data)',
+      });
+    }
     if (slo.indicator.type === 'ratio' && slo.source.type !== 'prometheus') {
       ctx.addIssue({
         code: 'custom',
