@@ -9,7 +9,8 @@ let burnwatch: RunningBurnwatch;
 let api: ReturnType<typeof apiClient>;
 
 beforeAll(async () => {
-  burnwatch = await startTestApp();
+  // SLOs on Prometheus need a Prometheus configured; none is queried here (the schedule is off in tests).
+  burnwatch = await startTestApp({ engine: { prometheusUrl: 'http://127.0.0.1:9' } });
   api = apiClient(burnwatch.url);
 });
 afterAll(() => burnwatch.close());
@@ -622,34 +623,45 @@ describe("the OpenSLO specification's own examples", () => {
     ]);
   });
 
-  it('takes the low-traffic timeslices example once rolling and on Prometheus, ignoring its "op"', async () => {
+  it('takes the low-traffic timeslices example once rolling and on the sensor, ignoring its "op"', async () => {
     const original = fixture('spec-low-traffic-timeslices.yaml');
     expect(rejected((await importYaml(original)).body.errors)).toContain(
       'documents[0].spec.timeWindow[0].calendar',
     );
-    const adapted = original
-      .replace(/isRolling: false\n\s+calendar:\n.*\n.*\n/, 'isRolling: true\n')
-      .replaceAll('type: Any', 'type: Prometheus')
-      .replace('query: Any', 'query: sum(rate(up_probes_ok[1m]))')
-      .replace('query: Any', 'query: sum(rate(up_probes[1m]))');
-    const accepted = await importYaml(adapted);
+    // On Prometheus queries it is refused too: Burnwatch cuts time slices from the sensor's per-minute data.
+    const rolling = parse(original) as Doc;
+    rolling.spec.timeWindow = [{ duration: '1w', isRolling: true }];
+    const ratio = rolling.spec.indicator.spec.ratioMetric;
+    ratio.good.metricSource = { type: 'Prometheus', spec: { query: 'sum(rate(probes_ok[1m]))' } };
+    ratio.total.metricSource = { type: 'Prometheus', spec: { query: 'sum(rate(probes[1m]))' } };
+    expect((await importYaml(stringify(rolling))).body.errors).toEqual([
+      {
+        field: 'documents[0].spec.budgetingMethod',
+        message:
+          'must be "occurrences" with a Prometheus source (timeslices need the sensor data) (Burnwatch\'s budgetingMethod)',
+      },
+    ]);
+    // Slices of the sensor's requests, good when 95 % of their requests are not server errors.
+    rolling.spec.indicator.spec.ratioMetric = {
+      bad: {
+        metricSource: { type: 'burnwatch', spec: { workload: 'web-availability', errorStatus: '5xx' } },
+      },
+      total: { metricSource: { type: 'burnwatch', spec: { workload: 'web-availability' } } },
+    };
+    const accepted = await importYaml(stringify(rolling));
     expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
     expect(await storedSpec('service-availability')).toEqual({
       name: 'service-availability',
       displayName: 'SLO for this important service',
       description: '',
       service: { workload: 'web-availability' },
-      indicator: {
-        type: 'ratio',
-        goodQuery: 'sum(rate(up_probes_ok[1m]))',
-        totalQuery: 'sum(rate(up_probes[1m]))',
-      },
+      indicator: { type: 'errorRate', errorStatus: '5xx' },
       objective: 99.95,
       window: '7d',
       budgetingMethod: 'timeslices',
       timeslice: '1m',
       timesliceTarget: 95,
-      source: { type: 'prometheus' },
+      source: { type: 'sensor' },
     });
     expect(accepted.body.ignored).toContainEqual({
       field: 'documents[0].spec.objectives[0].op',
@@ -687,6 +699,29 @@ describe("the OpenSLO specification's own examples", () => {
       objective: 99.95,
       source: { type: 'prometheus' },
     });
+  });
+
+  it('refuses an SLO on Prometheus when this Burnwatch has no Prometheus, naming the document', async () => {
+    const withoutPrometheus = await startTestApp();
+    try {
+      const original = fixture('spec-ratio-metric-prometheus.yaml');
+      const response = await apiClient(withoutPrometheus.url)(
+        'POST',
+        '/api/v1/openslo',
+        original.replace(/\n\s+metricSourceRef: prometheus-datasource/g, ''),
+        'application/yaml',
+      );
+      expect(response.status).toBe(400);
+      expect(response.body.errors).toEqual([
+        {
+          field: 'documents[1]',
+          message:
+            '"prometheus" needs BURNWATCH_PROMETHEUS_URL to be set on the Burnwatch service (Burnwatch\'s source.type)',
+        },
+      ]);
+    } finally {
+      await withoutPrometheus.close();
+    }
   });
 
   it('reads the general-schema labels: a list of two teams is refused, the other labels reported', async () => {

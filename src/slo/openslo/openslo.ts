@@ -30,6 +30,8 @@ type Doc = Record<string, unknown>;
 
 export interface OpenSloImport {
   slos: SloSpec[];
+  /** The document each SLO came from, e.g. "documents[2]", to name it in later errors. */
+  documents: string[];
   /** Parts of the input Burnwatch has no use for, each said out loud rather than silently dropped. */
   ignored: FieldError[];
 }
@@ -112,6 +114,7 @@ export function parseOpenSlo(text: string): OpenSloParse {
   }
 
   const result: SloSpec[] = [];
+  const documents: string[] = [];
   for (const { doc, at } of slos) {
     const converted = fromOpenSloDocument(doc, at, slis, ignored);
     if (!converted.ok) {
@@ -119,6 +122,7 @@ export function parseOpenSlo(text: string): OpenSloParse {
       continue;
     }
     result.push(converted.spec);
+    documents.push(at);
   }
   const referenced = new Set(
     slos.map(({ doc }) => (isPlainObject(doc.spec) ? doc.spec.indicatorRef : undefined)),
@@ -136,7 +140,7 @@ export function parseOpenSlo(text: string): OpenSloParse {
       errors.push({ field: 'documents', message: `define the SLO "${spec.name}" twice` });
     names.add(spec.name);
   }
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, slos: result, ignored };
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, slos: result, documents, ignored };
 }
 
 type Converted = { ok: true; spec: SloSpec } | { ok: false; errors: FieldError[] };
