@@ -1,4 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
@@ -47,6 +49,36 @@ describe('the service on the embedded database', () => {
     } finally {
       await second.close();
     }
+  });
+});
+
+describe('one data directory, one process', () => {
+  it('refuses a second start on a data directory in use, naming the process, and starts once it is free', async () => {
+    const running = await startEmbedded(dataDir);
+    try {
+      await expect(startEmbedded(dataDir)).rejects.toThrow(
+        `The embedded database in ${dataDir} is in use by process ${process.pid}`,
+      );
+      // The refused start left the running one alone.
+      expect((await apiClient(running.url)('GET', '/readyz')).status).toBe(200);
+    } finally {
+      await running.close();
+    }
+    const again = await startEmbedded(dataDir);
+    await again.close();
+  });
+
+  it('takes over a lock left by a process that no longer runs', async () => {
+    const child = spawn(process.execPath, ['-e', '']);
+    await once(child, 'exit');
+    await writeFile(join(dataDir, 'burnwatch.lock'), `${child.pid}\n`);
+    const burnwatch = await startEmbedded(dataDir);
+    try {
+      expect(await readFile(join(dataDir, 'burnwatch.lock'), 'utf8')).toBe(`${process.pid}\n`);
+    } finally {
+      await burnwatch.close();
+    }
+    await expect(readFile(join(dataDir, 'burnwatch.lock'))).rejects.toThrow(/ENOENT/);
   });
 });
 
