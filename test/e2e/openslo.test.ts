@@ -882,6 +882,13 @@ describe('exporting OpenSLO', () => {
     expect(await storedSpec(name)).toEqual(before);
   });
 
+  it('names the inline SLI within the 63 characters OpenSLO allows, also for the longest SLO name', async () => {
+    const name = `a${'b'.repeat(61)}c`;
+    expect((await api('POST', '/api/v1/slos', errorRateSlo({ name }))).status).toBe(201);
+    const exported = parse((await api('GET', `/api/v1/slos/${name}/openslo`)).body as string) as Doc;
+    expect(exported.spec.indicator.metadata.name).toBe(name);
+  });
+
   it('exports every stored SLO as documents that import back together', async () => {
     const bodies = [latencySlo(), timesliceSlo(), errorRateSlo()];
     for (const body of bodies) expect((await api('POST', '/api/v1/slos', body)).status).toBe(201);

@@ -750,7 +750,9 @@ export function toOpenSlo(spec: SloSpec): Doc {
   const sloSpec: Doc = {};
   if (spec.description !== '') sloSpec.description = spec.description;
   sloSpec.service = spec.service.workload;
-  sloSpec.indicator = { metadata: { name: `${spec.name}-sli` }, spec: sliSpec };
+  // OpenSLO names are DNS labels too (at most 63 characters): a long SLO name lends its SLI its own name.
+  const sliName = spec.name.length <= 59 ? `${spec.name}-sli` : spec.name;
+  sloSpec.indicator = { metadata: { name: sliName }, spec: sliSpec };
   sloSpec.timeWindow = [{ duration: spec.window, isRolling: true }];
   sloSpec.budgetingMethod = spec.budgetingMethod === 'timeslices' ? 'Timeslices' : 'Occurrences';
   sloSpec.objectives = [objective];
