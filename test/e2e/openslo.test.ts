@@ -448,7 +448,13 @@ describe('importing OpenSLO', () => {
       name: 'a kind Burnwatch does not store',
       doc: cartErrors((d) => (d.kind = 'DataSource')),
       field: 'documents[0].kind',
-      message: /must be "SLO" or "SLI"/,
+      message: 'DataSource is not supported: give each metric source inline, of type burnwatch or Prometheus',
+    },
+    {
+      name: 'a kind OpenSLO does not have',
+      doc: cartErrors((d) => (d.kind = 'Slo')),
+      field: 'documents[0].kind',
+      message: 'must be "SLO" or "SLI", got "Slo"',
     },
     {
       name: 'an indicatorRef to an SLI that is not in the request',

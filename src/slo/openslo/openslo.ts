@@ -97,18 +97,31 @@ export function parseOpenSlo(text: string): OpenSloParse {
         break;
       }
       case 'Service':
+        ignored.push({
+          field: at,
+          message:
+            'kind Service is not stored: an SLO names its workload in its metric source or spec.service',
+        });
+        break;
       case 'AlertPolicy':
       case 'AlertCondition':
       case 'AlertNotificationTarget':
         ignored.push({
-          field: `${at}`,
+          field: at,
           message: `kind ${doc.kind} is not stored: Burnwatch alerts with its own burn-rate policy and notifies through Slack`,
+        });
+        break;
+      case 'DataSource':
+        errors.push({
+          field: `${at}.kind`,
+          message:
+            'DataSource is not supported: give each metric source inline, of type burnwatch or Prometheus',
         });
         break;
       default:
         errors.push({
           field: `${at}.kind`,
-          message: `must be "SLO" or "SLI" (Burnwatch does not support ${show(doc.kind)}, e.g. DataSource)`,
+          message: `must be "SLO" or "SLI", got ${show(doc.kind)}`,
         });
     }
   }
