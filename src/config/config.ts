@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { parseDurationSeconds } from '../slo/domain/duration.js';
 
 /** Everything Burnwatch reads from its environment, parsed once at start-up. */
 export interface Config {
@@ -10,7 +11,23 @@ export interface Config {
   /** When set, every write to the API needs `Authorization: Bearer <token>`. */
   apiToken: string | undefined;
   logLevel: LogLevel;
+  kubernetes: KubernetesConfig;
   engine: EngineConfig;
+  /** Base URL of Burnwatch's UI as users reach it, for links in messages (no trailing slash). */
+  publicUrl: string;
+  slack: SlackConfig;
+}
+
+/** The change log and correlation (docs/kubernetes.md). */
+export interface KubernetesConfig {
+  /** auto: watch the cluster when a kubeconfig or the in-cluster service account is there; off: never. */
+  mode: 'auto' | 'off';
+  /** KUBECONFIG: a kubeconfig file (its current context). Unset: the in-cluster service account. */
+  kubeconfig: string | undefined;
+  /** How far before a burn began the correlation looks for deploys and events. */
+  lookbackSeconds: number;
+  /** How long the change log keeps deploys, scale events and folded events. */
+  retentionSeconds: number;
 }
 
 export interface EngineConfig {
@@ -25,6 +42,25 @@ export interface EngineConfig {
   prometheusUrl: string | undefined;
   /** Turns the scheduled scrape and evaluation off (tests drive them by hand). */
   schedule: boolean;
+}
+
+/** Slack delivery: the Web API client and the notification outbox's timing. */
+export interface SlackConfig {
+  /** Unset: dry-run, messages are logged and kept instead of sent. */
+  botToken: string | undefined;
+  /** Base URL of the Web API, ending in a slash. */
+  apiUrl: string;
+  /** Channel for SLOs without `notify.slackChannel`. */
+  defaultChannel: string | undefined;
+  /** One Web API call's time limit; an alert's lease is derived from it. */
+  requestTimeoutMs: number;
+  /** How often the dispatcher looks for pending notifications. */
+  dispatchIntervalMs: number;
+  /** First retry delay after a transient failure; doubles per attempt up to retryMaxMs. */
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** A notification still undelivered this long after its transition is marked failed. */
+  giveUpAfterMs: number;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -68,6 +104,12 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: read('BURNWATCH_DATA_DIR', (raw) => resolve(raw), resolve('.data')),
     apiToken: read('BURNWATCH_API_TOKEN', parseToken, undefined),
     logLevel: read('BURNWATCH_LOG_LEVEL', parseLogLevel, 'info'),
+    kubernetes: {
+      mode: read('BURNWATCH_KUBERNETES', parseKubernetesMode, 'auto'),
+      kubeconfig: read('KUBECONFIG', (raw) => resolve(raw.split(':')[0]!), undefined),
+      lookbackSeconds: read('BURNWATCH_KUBERNETES_LOOKBACK', parseDuration, 2 * 3600),
+      retentionSeconds: read('BURNWATCH_KUBERNETES_RETENTION', parseDuration, 30 * 86400),
+    },
     engine: {
       scrapeTargets: read('BURNWATCH_SCRAPE_TARGETS', parseUrlList, []),
       scrapeIntervalSeconds: read('BURNWATCH_SCRAPE_INTERVAL_SECONDS', parsePositiveSeconds, 15),
@@ -76,6 +118,25 @@ export function loadConfig(env: Env = process.env): Config {
       retentionDays: read('BURNWATCH_RETENTION_DAYS', parseRetentionDays, 31),
       prometheusUrl: read('BURNWATCH_PROMETHEUS_URL', (raw) => parseUrlList(raw)[0], undefined),
       schedule: true,
+    },
+    publicUrl: read(
+      'BURNWATCH_PUBLIC_URL',
+      (raw) => parseHttpUrl(raw).replace(/\/+$/, ''),
+      'http://localhost:8080',
+    ),
+    slack: {
+      botToken: read('SLACK_BOT_TOKEN', parseSlackToken, undefined),
+      apiUrl: read(
+        'SLACK_API_URL',
+        (raw) => parseHttpUrl(raw).replace(/\/*$/, '/'),
+        'https://slack.com/api/',
+      ),
+      defaultChannel: read('SLACK_DEFAULT_CHANNEL', parseSlackChannel, undefined),
+      requestTimeoutMs: read('SLACK_TIMEOUT_SECONDS', secondsToMs, 10_000),
+      dispatchIntervalMs: read('SLACK_DISPATCH_INTERVAL_SECONDS', secondsToMs, 2_000),
+      retryBaseMs: read('SLACK_RETRY_BASE_SECONDS', secondsToMs, 5_000),
+      retryMaxMs: read('SLACK_RETRY_MAX_SECONDS', secondsToMs, 300_000),
+      giveUpAfterMs: read('SLACK_GIVE_UP_AFTER_SECONDS', secondsToMs, 86_400_000),
     },
   };
   if (problems.length > 0) throw new ConfigError(problems);
@@ -114,6 +175,19 @@ function parseLogLevel(raw: string): LogLevel {
   return level;
 }
 
+function parseKubernetesMode(raw: string): KubernetesConfig['mode'] {
+  const mode = raw.toLowerCase();
+  if (mode !== 'auto' && mode !== 'off') throw new Error(`must be "auto" or "off", got "${raw}"`);
+  return mode;
+}
+
+/** "2h", "30d": a positive duration with a unit (s, m, h, d, w). */
+function parseDuration(raw: string): number {
+  const seconds = parseDurationSeconds(raw);
+  if (seconds === undefined) throw new Error(`must be a duration such as "90m", "2h" or "30d", got "${raw}"`);
+  return seconds;
+}
+
 /** Parses a positive number of seconds (used by the engine's intervals). */
 export function parsePositiveSeconds(raw: string): number {
   const value = Number(raw);
@@ -149,4 +223,38 @@ function parseRetentionDays(raw: string): number {
   const days = parseWholeNumber(raw);
   if (days < 1 || days > 400) throw new Error(`must be from 1 to 400 days, got "${raw}"`);
   return days;
+}
+
+function secondsToMs(raw: string): number {
+  return Math.round(parsePositiveSeconds(raw) * 1000);
+}
+
+function parseHttpUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`must be a URL like https://burnwatch.example.com, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new Error(`must start with http:// or https://, got "${url.protocol}//"`);
+  }
+  return raw;
+}
+
+function parseSlackToken(raw: string): string {
+  if (!/^xox[a-z]-\S+$/.test(raw)) throw new Error('must be a Slack bot token (it starts with "xoxb-")');
+  return raw;
+}
+
+/** A Slack channel as the SLO schema accepts it: "#name" or an ID such as "C0123ABCD". */
+export const SLACK_CHANNEL_PATTERN = /^(#[a-z0-9][a-z0-9._-]{0,79}|[CGD][A-Z0-9]{6,})$/;
+
+export function parseSlackChannel(raw: string): string {
+  if (!SLACK_CHANNEL_PATTERN.test(raw)) {
+    throw new Error(
+      `must be a channel name such as "#payments-oncall" or an ID such as "C0123ABCD", got "${raw}"`,
+    );
+  }
+  return raw;
 }

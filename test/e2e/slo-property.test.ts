@@ -20,7 +20,7 @@ const STORED = [latencySlo(), errorRateSlo(), timesliceSlo()];
 type Body = Record<string, unknown>;
 
 beforeAll(async () => {
-  burnwatch = await startTestApp();
+  burnwatch = await startTestApp({ engine: { prometheusUrl: 'http://127.0.0.1:9' } });
   api = apiClient(burnwatch.url);
   await resetDatabase();
   for (const body of STORED) expect((await api('POST', '/api/v1/slos', body)).status).toBe(201);

@@ -15,6 +15,18 @@ export function testConfig(
     dataDir: '/nonexistent',
     apiToken: undefined,
     logLevel: 'warn',
+    publicUrl: 'http://burnwatch.test',
+    slack: {
+      botToken: undefined,
+      apiUrl: 'http://127.0.0.1:9/api/',
+      defaultChannel: undefined,
+      requestTimeoutMs: 2_000,
+      dispatchIntervalMs: 50,
+      retryBaseMs: 50,
+      retryMaxMs: 400,
+      giveUpAfterMs: 3_600_000,
+    },
+    kubernetes: { mode: 'off', kubeconfig: undefined, lookbackSeconds: 7200, retentionSeconds: 30 * 86400 },
     ...overrides,
     engine: {
       scrapeTargets: [],
