@@ -7,7 +7,7 @@ import { BurnwatchError } from '../common/errors.js';
 import { applyMergePatch, isPlainObject, nestsDeeperThan } from '../common/merge-patch.js';
 import { isStorableText } from '../common/storable-text.js';
 import { SloSpec } from './domain/slo.js';
-import { validateSloSpec } from './domain/slo-schema.js';
+import { sloInputSchema, validateSloSpec } from './domain/slo-schema.js';
 import { SloEntity } from './slo.entity.js';
 import { READ_ONLY_FIELDS, SloView, toSloView } from './slo.view.js';
 
@@ -27,6 +27,7 @@ export interface SloPage {
 }
 
 const UNIQUE_VIOLATION = '23505';
+const KNOWN_FIELDS = new Set(Object.keys(sloInputSchema.shape));
 const MAX_PATCH_DEPTH = 32;
 
 @Injectable()
@@ -95,6 +96,15 @@ export class SloService {
       throw BurnwatchError.invalid([
         { field: '(body)', message: `nests deeper than ${MAX_PATCH_DEPTH} levels, which no SLO field does` },
       ]);
+    }
+    const unknown = Object.keys(patch).filter(
+      (key) => !KNOWN_FIELDS.has(key) && !(READ_ONLY_FIELDS as readonly string[]).includes(key),
+    );
+    if (unknown.length > 0) {
+      // A null for an unknown field would be a silent no-op: say it instead.
+      throw BurnwatchError.invalid(
+        unknown.map((field) => ({ field: field === '' ? '""' : field, message: 'is not a known field' })),
+      );
     }
     const entity = await this.find(name);
     return this.replace(name, applyMergePatch(entity.spec, patch));

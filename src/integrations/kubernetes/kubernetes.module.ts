@@ -1,5 +1,6 @@
 import { Inject, Module, OnModuleInit } from '@nestjs/common';
 import { AlertsModule } from '../../alerts/alerts.module.js';
+import { EngineModule } from '../../alerts/engine/engine.module.js';
 import { AlertTransitionHooks } from '../../alerts/alert-transition-hooks.js';
 import { CONFIG } from '../../config/config.module.js';
 import type { Config } from '../../config/config.js';
@@ -15,10 +16,10 @@ import { KubernetesMetrics } from './kubernetes.metrics.js';
 
 /**
  * Kubernetes: watches the cluster into a change log and attaches the likely cause to every alert that fires.
- * The per-image comparison needs an IMAGE_SLI_SOURCE provider (the engine's); without one it is left out.
+ * The per-image comparison reads the engine's per-minute sensor data through IMAGE_SLI_SOURCE.
  */
 @Module({
-  imports: [AlertsModule],
+  imports: [AlertsModule, EngineModule],
   controllers: [ChangesController],
   providers: [
     ChangeLogStore,
