@@ -117,8 +117,23 @@ export class SloService {
   }
 
   /** Creates or replaces several SLOs in one transaction, for imports: all of them land or none. */
-  async upsertAll(specs: SloSpec[]): Promise<{ view: SloView; created: boolean }[]> {
-    specs.forEach((spec) => this.assertSupported(spec));
+  async upsertAll(
+    specs: SloSpec[],
+    /** Where each spec came from (an import's "documents[i]"), to name it in errors. */
+    origins: string[] = [],
+  ): Promise<{ view: SloView; created: boolean }[]> {
+    specs.forEach((spec, i) => {
+      try {
+        this.assertSupported(spec);
+      } catch (error) {
+        const origin = origins[i];
+        if (!(error instanceof BurnwatchError) || origin === undefined) throw error;
+        throw new BurnwatchError(
+          error.code,
+          error.errors.map((e) => ({ field: origin, message: `${e.message} (Burnwatch's ${e.field})` })),
+        );
+      }
+    });
     return this.slos.manager.transaction(async (manager) => {
       const repository = manager.getRepository(SloEntity);
       const results: { view: SloView; created: boolean }[] = [];
