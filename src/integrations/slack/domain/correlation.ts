@@ -64,7 +64,8 @@ export function readCorrelation(raw: unknown): Correlation | null {
     return [
       {
         reason,
-        object: text(e.object),
+        // The correlation names the object by kind and name (Pod checkout-7d9f8c6b5-x2x9k).
+        object: text(e.object) ?? joinObject(text(e.objectKind), text(e.objectName)),
         count: number(e.count),
         firstSeen: text(e.firstSeen),
         lastSeen: text(e.lastSeen),
@@ -92,4 +93,9 @@ export function readCorrelation(raw: unknown): Correlation | null {
 export function shortDigest(digest: string): string {
   const hex = digest.includes(':') ? digest.slice(digest.indexOf(':') + 1) : digest;
   return hex.slice(0, 12);
+}
+
+function joinObject(kind: string | undefined, name: string | undefined): string | undefined {
+  if (name === undefined) return undefined;
+  return kind === undefined ? name : `${kind}/${name}`;
 }
