@@ -13,6 +13,8 @@ export interface Traffic {
   workload: string;
   /** Requests per minute at `minute` (epoch minutes): good and failed; null for a minute without data. */
   at(minute: number): { good: number; failed: number } | null;
+  /** The container image (as the sensor reports it, `repo@sha256:…`) serving at `minute`; '' when unknown. */
+  imageAt?(minute: number): string;
 }
 
 export interface Seeded {
@@ -27,41 +29,53 @@ export async function seedTraffic(
   toMinute: number,
 ): Promise<Seeded> {
   const db = burnwatch.app.get(DataSource);
-  const minutes: number[] = [];
-  const good: number[] = [];
-  const failed: number[] = [];
+  // One series per status code and image, as the scraper stores them.
+  const series = new Map<
+    string,
+    { statusCode: number; imageId: string; minutes: number[]; requests: number[] }
+  >();
+  let total = 0;
+  let bad = 0;
   for (let minute = fromMinute; minute < toMinute; minute++) {
     const counts = traffic.at(minute);
     if (counts === null) continue;
-    minutes.push(minute);
-    good.push(counts.good);
-    failed.push(counts.failed);
+    const imageId = traffic.imageAt?.(minute) ?? '';
+    for (const [statusCode, requests] of [
+      [200, counts.good],
+      [503, counts.failed],
+    ] as const) {
+      if (requests === 0) continue;
+      const key = `${statusCode} ${imageId}`;
+      const entry = series.get(key) ?? { statusCode, imageId, minutes: [], requests: [] };
+      entry.minutes.push(minute);
+      entry.requests.push(requests);
+      series.set(key, entry);
+    }
+    total += counts.good + counts.failed;
+    bad += counts.failed;
   }
-  for (const [statusCode, requests] of [
-    [200, good],
-    [503, failed],
-  ] as const) {
+  for (const { statusCode, imageId, minutes, requests } of series.values()) {
     const [{ id }] = await db.query(
       `INSERT INTO sli_series (series_key, namespace, workload, workload_kind, service_name, image_name, image_id,
                                method, route, status_code, bounds)
-       VALUES ($1, $2, $3, 'Deployment', $3, 'registry.example/shop/checkout', '', 'POST', '/api/checkout', $4,
-               ARRAY[0.3]::double precision[])
+       VALUES ($1, $2, $3, 'Deployment', $3, $4, $5, 'POST', '/api/checkout', $6, ARRAY[0.3]::double precision[])
        RETURNING id`,
       [
-        `${traffic.namespace}/${traffic.workload}/${statusCode}`,
+        `${traffic.namespace}/${traffic.workload}/${statusCode}/${imageId}`,
         traffic.namespace,
         traffic.workload,
+        imageId.split('@')[0] || `registry.example/${traffic.namespace}/${traffic.workload}`,
+        imageId,
         statusCode,
       ],
     );
     await db.query(
       `INSERT INTO sli_minutes (series_id, minute, requests, buckets)
-       SELECT $1, m, r, ARRAY[r, 0] FROM unnest($2::int[], $3::int[]) AS t(m, r) WHERE r > 0`,
+       SELECT $1, m, r, ARRAY[r, 0] FROM unnest($2::int[], $3::int[]) AS t(m, r)`,
       [id, minutes, requests],
     );
   }
-  const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
-  return { total: sum(good) + sum(failed), bad: sum(failed) };
+  return { total, bad };
 }
 
 /** One evaluation now, as the schedule would run it, so that the status API reflects the seeded history. */
@@ -83,9 +97,12 @@ const DAY_MINUTES = 1_440;
 /**
  * shop/checkout over a week: 100 requests a minute; a bad deploy two days ago fails 25 a minute for 6 hours, a
  * second incident a day ago for 2 hours, the sensor was down for 12 hours five days ago, and the last 10 minutes
- * fail 30 a minute (a fast burn now).
+ * fail 30 a minute (a fast burn now). With `images`, the old image serves until the deploy and the new one after.
  */
-export function checkoutStory(nowMinute: number): Traffic & { deployMinute: number } {
+export function checkoutStory(
+  nowMinute: number,
+  images?: { before: string; after: string },
+): Traffic & { deployMinute: number } {
   const deployMinute = nowMinute - 2 * DAY_MINUTES;
   const secondIncident = nowMinute - DAY_MINUTES;
   const gapFrom = nowMinute - 5 * DAY_MINUTES;
@@ -93,6 +110,7 @@ export function checkoutStory(nowMinute: number): Traffic & { deployMinute: numb
     namespace: 'shop',
     workload: 'checkout',
     deployMinute,
+    imageAt: images ? (minute) => (minute < deployMinute ? images.before : images.after) : undefined,
     at(minute) {
       if (minute >= gapFrom && minute < gapFrom + 12 * HOUR_MINUTES) return null;
       if (minute >= deployMinute && minute < deployMinute + 6 * HOUR_MINUTES)

@@ -11,8 +11,6 @@ import {
 } from '../../support/browser.js';
 import { errorRateSlo, latencySlo } from '../../support/fixtures.js';
 import { DEPLOY_DIGEST, OLD_DIGEST, badDeploy, startWithCluster, type Cluster } from './cluster-story.js';
-import { DataSource } from 'typeorm';
-import { AlertEntity } from '../../../src/alerts/alert.entity.js';
 import { checkoutStory, evaluateNow, expectedBudgetLeft, minuteOf, seedTraffic } from './seed-sli.js';
 
 const SNAPSHOT = {
@@ -78,7 +76,10 @@ describe('the SLO page in a browser', () => {
   it('draws the burn-down, SLI and burn-rate charts from the stored history, with deploy markers and the alert timeline', async () => {
     const { page } = browser;
     const nowMinute = minuteOf(Date.now());
-    const story = checkoutStory(nowMinute);
+    const story = checkoutStory(nowMinute, {
+      before: `docker.io/shop/checkout@${OLD_DIGEST}`,
+      after: `docker.io/shop/checkout@${DEPLOY_DIGEST}`,
+    });
     // This test's service watches a Kubernetes stand-in, where the bad deploy happens.
     await burnwatch.close();
     cluster = await startWithCluster(story.deployMinute * 60);
@@ -91,39 +92,7 @@ describe('the SLO page in a browser', () => {
     // The alert of the bad deploy, two days ago, as the engine would have recorded it.
     const store = burnwatch.app.get(AlertStore);
     const slo = created.body;
-    const past = await store.apply(
-      slo,
-      { kind: 'fired', severity: 'page' },
-      SNAPSHOT,
-      new Date((deployAt + 600) * 1000),
-    );
-    // Its correlation, as the Kubernetes correlation records it: the SLI per image digest.
-    await burnwatch.app.get(DataSource).manager.update(
-      AlertEntity,
-      { id: past!.alertId },
-      {
-        correlation: {
-          suspects: [],
-          events: [],
-          imageComparison: [
-            {
-              digest: OLD_DIGEST,
-              image: 'registry.example/shop/checkout:1.4.2',
-              total: 12_000,
-              bad: 3,
-              sliPercent: 99.975,
-            },
-            {
-              digest: DEPLOY_DIGEST,
-              image: 'registry.example/shop/checkout:1.4.3',
-              total: 9_000,
-              bad: 1_800,
-              sliPercent: 80,
-            },
-          ],
-        },
-      },
-    );
+    await store.apply(slo, { kind: 'fired', severity: 'page' }, SNAPSHOT, new Date((deployAt + 600) * 1000));
     await store.apply(slo, { kind: 'resolved' }, SNAPSHOT, new Date((deployAt + 7 * 3600) * 1000));
     // Then the engine evaluates the history: the burn of the last minutes pages.
     await evaluateNow(burnwatch);
@@ -169,13 +138,19 @@ describe('the SLO page in a browser', () => {
     const timeline = page.getByRole('region', { name: 'Alert timeline' });
     expect(await timeline.locator('.timeline-bar.severity-page').count()).toBe(2);
 
-    // The per-image comparison of the alert shows which image served badly.
+    // The correlation compared the images when that alert fired (over the lookback and the burn, from the
+    // engine's per-image storage): the new image served 80 % good, the old one all good.
     const images = page.getByRole('region', { name: 'Per-image comparison' });
-    const imageRows = await images.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.textContent));
-    expect(imageRows).toEqual([
-      'checkout:1.4.21a2b3c4d5e6f12,000399.975 %',
-      'checkout:1.4.39e8d7c6b5a4f9,0001,80080 %',
+    const imageRows = await images
+      .locator('tbody tr')
+      .evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent)));
+    expect(imageRows.map((r) => [r[0], r[1], r[4]])).toEqual([
+      ['checkout:1.4.2', '1a2b3c4d5e6f', '100 %'],
+      ['checkout:1.4.3', '9e8d7c6b5a4f', '80 %'],
     ]);
+    // And it names the deploy as the suspect, confirmed by the images.
+    const alerts = (await call('GET', '/api/v1/alerts?slo=checkout-errors&state=resolved')).body.items;
+    expect(alerts[0].correlation.suspects[0]).toMatchObject({ kind: 'deploy', digest: DEPLOY_DIGEST });
 
     // A shorter range asks for that range and keeps it in the address.
     await page.getByRole('button', { name: '24 hours' }).click();
