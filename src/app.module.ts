@@ -3,8 +3,10 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AlertsModule } from './alerts/alerts.module.js';
+import { EngineModule } from './alerts/engine/engine.module.js';
 import { ApiTokenGuard } from './common/auth.guard.js';
 import { HttpErrorFilter } from './common/http-error.filter.js';
+import { Clock, systemClock } from './common/clock.js';
 import { ConfigModule } from './config/config.module.js';
 import type { Config } from './config/config.js';
 import { DatabaseTarget, dataSourceOptions } from './database/data-source-options.js';
@@ -15,17 +17,18 @@ import { SloModule } from './slo/slo.module.js';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: Config, database: DatabaseTarget): DynamicModule {
+  static forRoot(config: Config, database: DatabaseTarget, clock: Clock = systemClock): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot(config),
+        ConfigModule.forRoot(config, clock),
         ScheduleModule.forRoot(),
         TypeOrmModule.forRoot({ ...dataSourceOptions(database), migrationsRun: true }),
         ObservabilityModule,
         SloModule,
         AlertsModule,
         SlackModule,
+        EngineModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -3,6 +3,7 @@ import { LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
+import { Clock, systemClock } from './common/clock.js';
 import type { Config } from './config/config.js';
 import { startEmbeddedPostgres } from './database/embedded-postgres.js';
 import { JsonLogger } from './observability/json-logger.js';
@@ -21,6 +22,7 @@ const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text
 export async function startBurnwatch(
   config: Config,
   logger: LoggerService = new JsonLogger(config.logLevel),
+  clock: Clock = systemClock,
 ): Promise<RunningBurnwatch> {
   const embedded = config.databaseUrl === undefined ? await startEmbeddedPostgres(config.dataDir) : undefined;
   const database = embedded ? { url: embedded.url, poolSize: 1 } : { url: config.databaseUrl!, poolSize: 10 };
@@ -31,7 +33,7 @@ export async function startBurnwatch(
     );
   let app: NestExpressApplication;
   try {
-    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, database), {
+    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, database, clock), {
       logger,
       bodyParser: false,
     });

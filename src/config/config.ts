@@ -10,6 +10,7 @@ export interface Config {
   /** When set, every write to the API needs `Authorization: Bearer <token>`. */
   apiToken: string | undefined;
   logLevel: LogLevel;
+  engine: EngineConfig;
   /** Base URL of Burnwatch's UI as users reach it, for links in messages (no trailing slash). */
   publicUrl: string;
   slack: SlackConfig;
@@ -32,6 +33,20 @@ export interface SlackConfig {
   retryMaxMs: number;
   /** A notification still undelivered this long after its transition is marked failed. */
   giveUpAfterMs: number;
+}
+
+export interface EngineConfig {
+  /** Sensor /metrics URLs to scrape (BURNWATCH_SCRAPE_TARGETS). */
+  scrapeTargets: string[];
+  scrapeIntervalSeconds: number;
+  evalIntervalSeconds: number;
+  /** Fewer events than this in a window and the window is not judged, unless an SLO says otherwise. */
+  minEvents: number;
+  /** Per-minute SLI data older than this is pruned. */
+  retentionDays: number;
+  prometheusUrl: string | undefined;
+  /** Turns the scheduled scrape and evaluation off (tests drive them by hand). */
+  schedule: boolean;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -93,6 +108,15 @@ export function loadConfig(env: Env = process.env): Config {
       retryBaseMs: read('SLACK_RETRY_BASE_SECONDS', secondsToMs, 5_000),
       retryMaxMs: read('SLACK_RETRY_MAX_SECONDS', secondsToMs, 300_000),
       giveUpAfterMs: read('SLACK_GIVE_UP_AFTER_SECONDS', secondsToMs, 86_400_000),
+    },
+    engine: {
+      scrapeTargets: read('BURNWATCH_SCRAPE_TARGETS', parseUrlList, []),
+      scrapeIntervalSeconds: read('BURNWATCH_SCRAPE_INTERVAL_SECONDS', parsePositiveSeconds, 15),
+      evalIntervalSeconds: read('BURNWATCH_EVAL_INTERVAL_SECONDS', parsePositiveSeconds, 30),
+      minEvents: read('BURNWATCH_MIN_EVENTS', parseWholeNumber, 20),
+      retentionDays: read('BURNWATCH_RETENTION_DAYS', parseRetentionDays, 31),
+      prometheusUrl: read('BURNWATCH_PROMETHEUS_URL', (raw) => parseUrlList(raw)[0], undefined),
+      schedule: true,
     },
   };
   if (problems.length > 0) throw new ConfigError(problems);
@@ -171,4 +195,33 @@ export function parseSlackChannel(raw: string): string {
     );
   }
   return raw;
+}
+
+function parseUrlList(raw: string): string[] {
+  return raw
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '')
+    .map((part) => {
+      let url: URL;
+      try {
+        url = new URL(part);
+      } catch {
+        throw new Error(`"${part}" is not a URL such as http://10.0.0.5:9464/metrics`);
+      }
+      if (url.protocol !== 'http:' && url.protocol !== 'https:')
+        throw new Error(`"${part}" must be an http(s) URL`);
+      return part;
+    });
+}
+
+function parseWholeNumber(raw: string): number {
+  if (!/^\d+$/.test(raw)) throw new Error(`must be a whole number, got "${raw}"`);
+  return Number(raw);
+}
+
+function parseRetentionDays(raw: string): number {
+  const days = parseWholeNumber(raw);
+  if (days < 1 || days > 400) throw new Error(`must be from 1 to 400 days, got "${raw}"`);
+  return days;
 }

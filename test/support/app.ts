@@ -2,9 +2,12 @@ import { inject } from 'vitest';
 import pg from 'pg';
 import { startBurnwatch, RunningBurnwatch } from '../../src/app.js';
 import { Config } from '../../src/config/config.js';
+import { Clock, systemClock } from '../../src/common/clock.js';
 import { JsonLogger } from '../../src/observability/json-logger.js';
 
-export function testConfig(overrides: Partial<Config> = {}): Config {
+export function testConfig(
+  overrides: Omit<Partial<Config>, 'engine'> & { engine?: Partial<Config['engine']> } = {},
+): Config {
   return {
     port: 0,
     host: '127.0.0.1',
@@ -24,13 +27,42 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
       giveUpAfterMs: 3_600_000,
     },
     ...overrides,
+    engine: {
+      scrapeTargets: [],
+      scrapeIntervalSeconds: 15,
+      evalIntervalSeconds: 30,
+      minEvents: 20,
+      retentionDays: 31,
+      prometheusUrl: undefined,
+      // Tests drive scrapes and evaluations with their own clock unless they ask for the schedule.
+      schedule: false,
+      ...overrides.engine,
+    },
   };
 }
 
 /** The real service on a free port against this run's Postgres database. */
-export async function startTestApp(overrides: Partial<Config> = {}): Promise<RunningBurnwatch> {
+export async function startTestApp(
+  overrides: Parameters<typeof testConfig>[0] = {},
+  clock: Clock = systemClock,
+): Promise<RunningBurnwatch> {
   const config = testConfig(overrides);
-  return startBurnwatch(config, new JsonLogger('error'));
+  return startBurnwatch(config, new JsonLogger('error'), clock);
+}
+
+/** A clock the test moves by hand. */
+export class ManualClock implements Clock {
+  constructor(private current: Date) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  set(at: Date): void {
+    this.current = new Date(at);
+  }
+  advance(seconds: number): Date {
+    this.current = new Date(this.current.getTime() + seconds * 1000);
+    return this.now();
+  }
 }
 
 /** Empties every table but the migrations', so each test file starts from nothing. */

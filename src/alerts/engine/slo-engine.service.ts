@@ -1,0 +1,303 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Counter, Gauge, Histogram } from 'prom-client';
+import { DataSource } from 'typeorm';
+import { CLOCK, Clock } from '../../common/clock.js';
+import { JobScheduler } from '../../common/job-scheduler.js';
+import { CONFIG } from '../../config/config.module.js';
+import type { Config } from '../../config/config.js';
+import {
+  MinuteRow,
+  SliRepository,
+  StoredSeries,
+  minuteOf,
+} from '../../integrations/metrics/sli-repository.js';
+import { MetricsService } from '../../observability/metrics.service.js';
+import { badEventsOf, seriesMatches } from '../../slo/domain/series-match.js';
+import { SloSpec, effectiveBurnRateWindows, windowSeconds } from '../../slo/domain/slo.js';
+import {
+  SliceData,
+  addToSlice,
+  classifySlices,
+  sliceStartOf,
+  timesliceMinutes,
+} from '../../slo/domain/timeslice.js';
+import { AlertStore } from '../alert-store.js';
+import { Lease } from './lease.js';
+import { MapMinuteCounts, MinuteCountsStore } from './minute-counts.js';
+import { SloEvaluation, evaluateSlo, nextChange, snapshotOf } from './slo-evaluation.js';
+
+/** What the engine keeps in memory for one SLO. */
+interface SloRuntime {
+  spec: SloSpec;
+  version: string;
+  seriesIds: Set<number>;
+  counts: MinuteCountsStore;
+  approximate: boolean;
+  needsBackfill: boolean;
+  /** Timeslices budgeting: recent per-minute data, to classify slices as their minutes arrive. */
+  minuteData?: Map<number, SliceData>;
+  evaluation?: SloEvaluation & { evaluatedAt: Date; approximate: boolean };
+}
+
+const LEASE = 'alert-evaluator';
+/** Minutes re-read at every tick: a scrape may still add to the minute that just ended. */
+const LATE_MINUTES = 2;
+
+/**
+ * The burn-rate engine. Every replica keeps every SLO's per-minute good/bad counts in memory, fed incrementally
+ * from Postgres, and evaluates them (so the status API answers on any replica); only the lease holder turns
+ * evaluations into alert transitions. One SLO's failure never stops the others.
+ */
+@Injectable()
+export class SloEngine implements OnApplicationBootstrap {
+  private readonly logger = new Logger('SloEngine');
+  private readonly runtimes = new Map<string, SloRuntime>();
+  private readonly series = new Map<number, StoredSeries>();
+  private readonly subscribers = new Map<number, SloRuntime[]>();
+  private maxSeriesId = 0;
+  private watermark: number | undefined;
+  private readonly tickDuration: Histogram;
+  private readonly slosEvaluated: Counter;
+  private readonly evaluationErrors: Counter;
+  private readonly slosGauge: Gauge;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: Config,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(SliRepository) private readonly storage: SliRepository,
+    @Inject(AlertStore) private readonly alerts: AlertStore,
+    @Inject(Lease) private readonly lease: Lease,
+    @Inject(JobScheduler) private readonly scheduler: JobScheduler,
+    @Inject(MetricsService) metrics: MetricsService,
+  ) {
+    const registers = [metrics.registry];
+    this.tickDuration = new Histogram({
+      name: 'burnwatch_evaluator_tick_duration_seconds',
+      help: 'Duration of one evaluation of every SLO.',
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
+    this.slosEvaluated = new Counter({
+      name: 'burnwatch_slos_evaluated_total',
+      help: 'SLO evaluations.',
+      registers,
+    });
+    this.evaluationErrors = new Counter({
+      name: 'burnwatch_slo_evaluation_errors_total',
+      help: 'SLO evaluations that failed.',
+      registers,
+    });
+    this.slosGauge = new Gauge({ name: 'burnwatch_slos', help: 'SLOs known to the engine.', registers });
+  }
+
+  onApplicationBootstrap(): void {
+    const { schedule, evalIntervalSeconds, retentionDays } = this.config.engine;
+    if (!schedule) return;
+    this.scheduler.every('evaluate-slos', evalIntervalSeconds, () => this.tick(this.clock.now()));
+    this.scheduler.every('prune-sli-data', 3600, () => this.prune(this.clock.now(), retentionDays));
+  }
+
+  /** One evaluation of every SLO at `now`; returns the transitions applied (empty on replicas without the lease). */
+  async tick(now: Date): Promise<{ evaluated: number; transitions: number; leader: boolean }> {
+    const stopTimer = this.tickDuration.startTimer();
+    try {
+      const nowMinute = minuteOf(now);
+      await this.refreshSlos();
+      await this.refreshSeries();
+      await this.loadData(nowMinute);
+      const leader = await this.lease.acquire(LEASE, now, this.config.engine.evalIntervalSeconds * 3);
+      const firing = leader ? new Map((await this.alerts.allFiring()).map((a) => [a.sloName, a])) : new Map();
+      let transitions = 0;
+      for (const runtime of this.runtimes.values()) {
+        try {
+          const evaluation = this.evaluate(runtime, nowMinute);
+          runtime.evaluation = { ...evaluation, evaluatedAt: now, approximate: runtime.approximate };
+          this.slosEvaluated.inc();
+          if (!leader) continue;
+          const current = firing.get(runtime.spec.name) ?? null;
+          const change = nextChange(current, evaluation);
+          const snapshot = snapshotOf(runtime.spec, evaluation);
+          if (change) {
+            if (await this.alerts.apply(runtime.spec, change, snapshot, now)) transitions++;
+          } else if (current) {
+            await this.alerts.updateSnapshot(current.id, snapshot);
+          }
+        } catch (error) {
+          this.evaluationErrors.inc();
+          this.logger.error(
+            `Evaluating SLO ${runtime.spec.name} failed: ${error instanceof Error ? error.message : String(error)}`,
+          );
+        }
+      }
+      return { evaluated: this.runtimes.size, transitions, leader };
+    } finally {
+      stopTimer();
+    }
+  }
+
+  /** The latest evaluation of an SLO, computing one if the SLO is newer than the last tick. */
+  async statusOf(
+    name: string,
+    now: Date,
+  ): Promise<(SloEvaluation & { evaluatedAt: Date; approximate: boolean }) | undefined> {
+    let runtime = this.runtimes.get(name);
+    if (!runtime?.evaluation) {
+      await this.refreshSlos();
+      await this.refreshSeries();
+      await this.loadData(minuteOf(now));
+      runtime = this.runtimes.get(name);
+      if (!runtime) return undefined;
+      runtime.evaluation = {
+        ...this.evaluate(runtime, minuteOf(now)),
+        evaluatedAt: now,
+        approximate: runtime.approximate,
+      };
+    }
+    return runtime.evaluation;
+  }
+
+  async prune(now: Date, retentionDays: number): Promise<number> {
+    const longestWindowMinutes = Math.max(
+      0,
+      ...[...this.runtimes.values()].map((r) => windowSeconds(r.spec) / 60),
+    );
+    const keepMinutes = Math.max(retentionDays * 1440, longestWindowMinutes + 1440);
+    return this.storage.pruneBefore(minuteOf(now) - keepMinutes);
+  }
+
+  private evaluate(runtime: SloRuntime, nowMinute: number): SloEvaluation {
+    // With timeslices a window counts slices, each already a judgement on its own requests: one is enough.
+    const minEvents = runtime.minuteData
+      ? 1
+      : (runtime.spec.alerting?.minEvents ?? this.config.engine.minEvents);
+    return evaluateSlo(
+      runtime.spec,
+      effectiveBurnRateWindows(runtime.spec),
+      (from, to) => runtime.counts.sum(from, to),
+      nowMinute,
+      minEvents,
+      runtime.counts.lastMinuteWithData() ?? null,
+    );
+  }
+
+  private async refreshSlos(): Promise<void> {
+    const rows: { name: string; spec: SloSpec; updated_at: Date }[] = await this.dataSource.query(
+      `SELECT name, spec, updated_at FROM slos`,
+    );
+    const seen = new Set<string>();
+    for (const row of rows) {
+      seen.add(row.name);
+      const version = row.updated_at.toISOString();
+      const existing = this.runtimes.get(row.name);
+      if (existing?.version === version) continue;
+      if (existing) this.unsubscribe(existing);
+      const runtime: SloRuntime = {
+        spec: row.spec,
+        version,
+        seriesIds: new Set(),
+        counts: new MapMinuteCounts(),
+        approximate: false,
+        needsBackfill: true,
+        minuteData: row.spec.budgetingMethod === 'timeslices' ? new Map() : undefined,
+      };
+      for (const series of this.series.values()) this.subscribeIfMatching(runtime, series);
+      this.runtimes.set(row.name, runtime);
+    }
+    for (const [name, runtime] of this.runtimes) {
+      if (!seen.has(name)) {
+        this.unsubscribe(runtime);
+        this.runtimes.delete(name);
+      }
+    }
+    this.slosGauge.set(this.runtimes.size);
+  }
+
+  private async refreshSeries(): Promise<void> {
+    for (const series of await this.storage.seriesAfter(this.maxSeriesId)) {
+      this.series.set(series.id, series);
+      this.maxSeriesId = Math.max(this.maxSeriesId, series.id);
+      for (const runtime of this.runtimes.values()) {
+        // History of a series new to a known SLO is loaded with a backfill.
+        if (this.subscribeIfMatching(runtime, series)) runtime.needsBackfill = true;
+      }
+    }
+  }
+
+  private async loadData(nowMinute: number): Promise<void> {
+    for (const runtime of this.runtimes.values()) {
+      if (!runtime.needsBackfill) continue;
+      runtime.counts.clear();
+      runtime.minuteData?.clear();
+      runtime.needsBackfill = false;
+      if (runtime.seriesIds.size === 0) continue;
+      const from = nowMinute - windowSeconds(runtime.spec) / 60 - 1;
+      this.apply(await this.storage.minutesFrom(from, nowMinute + 1, [...runtime.seriesIds]), [runtime]);
+    }
+    const from =
+      this.watermark === undefined
+        ? nowMinute - LATE_MINUTES
+        : Math.min(this.watermark, nowMinute) - LATE_MINUTES;
+    this.apply(await this.storage.minutesFrom(from, nowMinute + 1), undefined);
+    this.watermark = nowMinute;
+  }
+
+  /** Adds rows to the runtimes subscribed to their series; every minute present is replaced as a whole. */
+  private apply(rows: MinuteRow[], only: SloRuntime[] | undefined): void {
+    const perRuntime = new Map<SloRuntime, Map<number, SliceData>>();
+    for (const row of rows) {
+      const series = this.series.get(row.seriesId);
+      const runtimes = only ?? this.subscribers.get(row.seriesId);
+      if (!series || !runtimes) continue;
+      for (const runtime of runtimes) {
+        if (!runtime.seriesIds.has(row.seriesId)) continue;
+        const { bad, approximate } = badEventsOf(runtime.spec.indicator, series, row.requests, row.buckets);
+        if (approximate) runtime.approximate = true;
+        const minutes = perRuntime.get(runtime) ?? new Map<number, SliceData>();
+        const data = minutes.get(row.minute) ?? { total: 0, bad: 0 };
+        addToSlice(data, row.requests, bad, series.bounds, row.buckets, runtime.minuteData !== undefined);
+        minutes.set(row.minute, data);
+        perRuntime.set(runtime, minutes);
+      }
+    }
+    for (const [runtime, minutes] of perRuntime) {
+      if (runtime.minuteData) this.applySlices(runtime, minutes);
+      else for (const [minute, data] of minutes) runtime.counts.set(minute, data.total, data.bad);
+    }
+  }
+
+  /** Timeslices: keep the minutes, re-classify every slice they touch, store one count per slice. */
+  private applySlices(runtime: SloRuntime, minutes: Map<number, SliceData>): void {
+    const minuteData = runtime.minuteData!;
+    const size = timesliceMinutes(runtime.spec);
+    const touched = new Set<number>();
+    let latest = -Infinity;
+    for (const [minute, data] of minutes) {
+      minuteData.set(minute, data);
+      touched.add(sliceStartOf(minute, size));
+      latest = Math.max(latest, minute);
+    }
+    for (const [start, counts] of classifySlices(runtime.spec, minuteData, touched))
+      runtime.counts.set(start, counts.total, counts.bad);
+    // Only the minutes of slices that late data can still change are kept.
+    const keepFrom = sliceStartOf(latest - LATE_MINUTES, size);
+    for (const minute of minuteData.keys()) if (minute < keepFrom) minuteData.delete(minute);
+  }
+
+  private subscribeIfMatching(runtime: SloRuntime, series: StoredSeries): boolean {
+    if (runtime.spec.source.type !== 'sensor' || !seriesMatches(runtime.spec.service, series)) return false;
+    runtime.seriesIds.add(series.id);
+    const list = this.subscribers.get(series.id) ?? [];
+    list.push(runtime);
+    this.subscribers.set(series.id, list);
+    return true;
+  }
+
+  private unsubscribe(runtime: SloRuntime): void {
+    for (const id of runtime.seriesIds) {
+      const list = this.subscribers.get(id)?.filter((r) => r !== runtime) ?? [];
+      this.subscribers.set(id, list);
+    }
+  }
+}

@@ -1,0 +1,167 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, Clock } from '../../common/clock.js';
+import { BurnwatchError } from '../../common/errors.js';
+import { FieldError } from '../../common/field-error.js';
+import { SliRepository } from '../../integrations/metrics/sli-repository.js';
+import { badEventsOf, seriesMatches } from '../../slo/domain/series-match.js';
+import { SloSpec, effectiveBurnRateWindows, windowSeconds } from '../../slo/domain/slo.js';
+import {
+  SliceData,
+  addToSlice,
+  classifySlices,
+  sliceStartOf,
+  timesliceMinutes,
+} from '../../slo/domain/timeslice.js';
+import { SloService } from '../../slo/slo.service.js';
+import { AlertView, AlertsService } from '../alerts.service.js';
+import { SloEngine } from './slo-engine.service.js';
+import type { SloEvaluation } from './slo-evaluation.js';
+import { SloTimeseries, buildTimeseries } from './timeseries.js';
+
+export interface SloStatusView extends Omit<SloEvaluation, 'sli' | 'lastDataMinute'> {
+  slo: string;
+  team: string | null;
+  namespace: string | null;
+  workload: string;
+  objective: number;
+  window: string;
+  sli: SloEvaluation['sli'] & { approximate: boolean };
+  alerts: AlertView[];
+  dataFreshness: { lastDataAt: string | null; ageSeconds: number | null };
+  evaluatedAt: string;
+}
+
+const MAX_POINTS = 2000;
+
+@Injectable()
+export class SloStatusService {
+  constructor(
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(SloEngine) private readonly engine: SloEngine,
+    @Inject(SloService) private readonly slos: SloService,
+    @Inject(AlertsService) private readonly alerts: AlertsService,
+    @Inject(SliRepository) private readonly storage: SliRepository,
+  ) {}
+
+  async status(name: string): Promise<SloStatusView> {
+    const now = this.clock.now();
+    const spec = await this.slos.getSpec(name);
+    const evaluation = await this.engine.statusOf(name, now);
+    if (!evaluation) throw BurnwatchError.notFound('name', `no SLO is named "${name}"`);
+    const firing = (await this.alerts.list({ slo: name, state: 'firing', limit: 10 }, now)).items;
+    const { lastDataMinute, sli, evaluatedAt, approximate, ...rest } = evaluation;
+    const lastDataAt = lastDataMinute === null ? null : new Date((lastDataMinute + 1) * 60_000);
+    return {
+      slo: spec.name,
+      team: spec.team ?? null,
+      namespace: spec.service.namespace ?? null,
+      workload: spec.service.workload,
+      objective: spec.objective,
+      window: spec.window,
+      ...rest,
+      sli: { ...sli, approximate },
+      alerts: firing,
+      dataFreshness: {
+        lastDataAt: lastDataAt?.toISOString() ?? null,
+        ageSeconds:
+          lastDataAt === null ? null : Math.max(0, Math.round((now.getTime() - lastDataAt.getTime()) / 1000)),
+      },
+      evaluatedAt: evaluatedAt.toISOString(),
+    };
+  }
+
+  async all(filter: {
+    team?: string;
+    namespace?: string;
+    status?: string;
+  }): Promise<{ items: SloStatusView[] }> {
+    const items: SloStatusView[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.slos.list({
+        team: filter.team,
+        namespace: filter.namespace,
+        limit: 500,
+        cursor,
+      });
+      for (const slo of page.items) {
+        const status = await this.status(slo.name);
+        if (filter.status === undefined || status.status === filter.status) items.push(status);
+      }
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return { items };
+  }
+
+  async timeseries(
+    name: string,
+    query: { from?: string; to?: string; step?: string },
+  ): Promise<SloTimeseries> {
+    const spec = await this.slos.getSpec(name);
+    const now = this.clock.now();
+    const errors: FieldError[] = [];
+    const to = parseTime('to', query.to, now, errors);
+    const from = parseTime('from', query.from, new Date(to.getTime() - windowSeconds(spec) * 1000), errors);
+    const toMinute = Math.ceil(to.getTime() / 60_000);
+    const fromMinute = Math.floor(from.getTime() / 60_000);
+    const span = toMinute - fromMinute;
+    let stepMinutes = Math.max(1, Math.ceil(span / 500));
+    if (query.step !== undefined) {
+      const step = Number(query.step);
+      if (!/^\d+$/.test(query.step) || step < 60 || step % 60 !== 0) {
+        errors.push({
+          field: 'step',
+          message: `must be a whole number of seconds, a multiple of 60, got "${query.step}"`,
+        });
+      } else stepMinutes = step / 60;
+    }
+    if (errors.length === 0 && span <= 0) errors.push({ field: 'from', message: 'must be before "to"' });
+    if (errors.length === 0 && span / stepMinutes > MAX_POINTS) {
+      errors.push({
+        field: 'step',
+        message: `gives more than ${MAX_POINTS} points; use a step of at least ${Math.ceil(span / MAX_POINTS) * 60} s`,
+      });
+    }
+    if (errors.length > 0) throw BurnwatchError.invalid(errors);
+
+    const windowMinutes = windowSeconds(spec) / 60;
+    const series = (await this.storage.seriesAfter(0)).filter(
+      (s) => spec.source.type === 'sensor' && seriesMatches(spec.service, s),
+    );
+    const byId = new Map(series.map((s) => [s.id, s]));
+    const rows =
+      series.length === 0
+        ? []
+        : await this.storage.minutesFrom(fromMinute - windowMinutes, toMinute, [...byId.keys()]);
+    const timeslices = spec.budgetingMethod === 'timeslices';
+    const minutes = new Map<number, SliceData>();
+    for (const row of rows) {
+      const series = byId.get(row.seriesId)!;
+      const { bad } = badEventsOf(spec.indicator, series, row.requests, row.buckets);
+      const data = minutes.get(row.minute) ?? { total: 0, bad: 0 };
+      addToSlice(data, row.requests, bad, series.bounds, row.buckets, timeslices);
+      minutes.set(row.minute, data);
+    }
+    const counts = timeslices ? slicesOf(spec, minutes) : minutes;
+    return buildTimeseries(spec, effectiveBurnRateWindows(spec), counts, fromMinute, toMinute, stepMinutes);
+  }
+}
+
+function slicesOf(
+  spec: SloSpec,
+  minutes: Map<number, SliceData>,
+): Map<number, { total: number; bad: number }> {
+  const size = timesliceMinutes(spec);
+  const starts = new Set([...minutes.keys()].map((minute) => sliceStartOf(minute, size)));
+  return classifySlices(spec, minutes, starts);
+}
+
+function parseTime(field: string, raw: string | undefined, fallback: Date, errors: FieldError[]): Date {
+  if (raw === undefined || raw === '') return fallback;
+  const date = /^\d+$/.test(raw) ? new Date(Number(raw) * 1000) : new Date(raw);
+  if (Number.isNaN(date.getTime())) {
+    errors.push({ field, message: `must be an ISO 8601 time or epoch seconds, got "${raw}"` });
+    return fallback;
+  }
+  return date;
+}

@@ -1,0 +1,59 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { BurnwatchError } from '../../common/errors.js';
+import { optionalString } from '../../common/query-params.js';
+import { SloStatusService, SloStatusView } from './slo-status.service.js';
+import type { SloTimeseries } from './timeseries.js';
+
+const STATUSES = ['ok', 'ticket', 'page', 'noData'];
+
+@ApiTags('Error budgets')
+@Controller('api/v1')
+export class StatusController {
+  constructor(@Inject(SloStatusService) private readonly statuses: SloStatusService) {}
+
+  @Get('slos/:name/status')
+  @ApiOperation({
+    summary:
+      "An SLO's SLI, error budget, burn rate per alert window, forecast, firing alerts and data freshness",
+  })
+  status(@Param('name') name: string): Promise<SloStatusView> {
+    return this.statuses.status(name);
+  }
+
+  @Get('slo-statuses')
+  @ApiOperation({ summary: 'The status of every SLO (for overviews), filterable' })
+  @ApiQuery({ name: 'team', required: false })
+  @ApiQuery({ name: 'namespace', required: false })
+  @ApiQuery({ name: 'status', required: false, enum: STATUSES })
+  async all(@Query() query: Record<string, unknown>): Promise<{ items: SloStatusView[] }> {
+    const status = optionalString('status', query.status);
+    if (status !== undefined && !STATUSES.includes(status)) {
+      throw BurnwatchError.invalid([
+        { field: 'status', message: `must be one of ${STATUSES.join(', ')}, got "${status}"` },
+      ]);
+    }
+    return this.statuses.all({
+      team: optionalString('team', query.team),
+      namespace: optionalString('namespace', query.namespace),
+      status,
+    });
+  }
+
+  @Get('slos/:name/timeseries')
+  @ApiOperation({
+    summary: 'SLI, budget remaining and burn rates over time, columnar (for charts)',
+    description:
+      'from/to: ISO 8601 or epoch seconds (default: the SLO window up to now); step: seconds, a multiple of 60.',
+  })
+  @ApiQuery({ name: 'from', required: false })
+  @ApiQuery({ name: 'to', required: false })
+  @ApiQuery({ name: 'step', required: false })
+  timeseries(@Param('name') name: string, @Query() query: Record<string, unknown>): Promise<SloTimeseries> {
+    return this.statuses.timeseries(name, {
+      from: optionalString('from', query.from),
+      to: optionalString('to', query.to),
+      step: optionalString('step', query.step),
+    });
+  }
+}

@@ -1,0 +1,86 @@
+import { formatDuration } from '../../slo/domain/duration.js';
+import { SloSpec, allowedBadRatio, windowSeconds } from '../../slo/domain/slo.js';
+import type { BurnRateWindow, Severity } from '../domain/alert-policy.js';
+
+export interface SloTimeseries {
+  from: string;
+  to: string;
+  stepSeconds: number;
+  /** Epoch seconds of each point: the end of its step. */
+  timestamps: number[];
+  /** SLI over the SLO window ending at each point; null without events. */
+  sliPercent: (number | null)[];
+  budgetRemainingPercent: (number | null)[];
+  burnRates: { severity: Severity; window: string; threshold: number; values: (number | null)[] }[];
+  /** Events within each step. */
+  requests: number[];
+  bad: number[];
+}
+
+/**
+ * Series for the UI, from per-minute counts (`minutes` maps minute → counts, holding at least
+ * [fromMinute − SLO window, toMinute)). Prefix sums make every window sum O(1).
+ */
+export function buildTimeseries(
+  spec: SloSpec,
+  windows: BurnRateWindow[],
+  minutes: Map<number, { total: number; bad: number }>,
+  fromMinute: number,
+  toMinute: number,
+  stepMinutes: number,
+): SloTimeseries {
+  const windowMinutes = windowSeconds(spec) / 60;
+  const base = fromMinute - windowMinutes;
+  const length = toMinute - base;
+  const totalPrefix = new Float64Array(length + 1);
+  const badPrefix = new Float64Array(length + 1);
+  for (let i = 0; i < length; i++) {
+    const counts = minutes.get(base + i);
+    totalPrefix[i + 1] = totalPrefix[i]! + (counts?.total ?? 0);
+    badPrefix[i + 1] = badPrefix[i]! + (counts?.bad ?? 0);
+  }
+  const sum = (from: number, to: number) => {
+    const a = Math.max(0, from - base);
+    const b = Math.max(0, to - base);
+    return { total: totalPrefix[b]! - totalPrefix[a]!, bad: badPrefix[b]! - badPrefix[a]! };
+  };
+  const allowedBad = allowedBadRatio(spec);
+  const longWindows = [...new Map(windows.map((w) => [w.longWindowSeconds, w])).values()];
+  const result: SloTimeseries = {
+    from: new Date(fromMinute * 60_000).toISOString(),
+    to: new Date(toMinute * 60_000).toISOString(),
+    stepSeconds: stepMinutes * 60,
+    timestamps: [],
+    sliPercent: [],
+    budgetRemainingPercent: [],
+    burnRates: longWindows.map((w) => ({
+      severity: w.severity,
+      window: formatDuration(w.longWindowSeconds),
+      threshold: w.burnRate,
+      values: [],
+    })),
+    requests: [],
+    bad: [],
+  };
+  for (let end = fromMinute + stepMinutes; end <= toMinute; end += stepMinutes) {
+    const whole = sum(end - windowMinutes, end);
+    const step = sum(end - stepMinutes, end);
+    result.timestamps.push(end * 60);
+    result.sliPercent.push(whole.total > 0 ? round((1 - whole.bad / whole.total) * 100) : null);
+    const budget = whole.total * allowedBad;
+    result.budgetRemainingPercent.push(budget > 0 ? round(((budget - whole.bad) / budget) * 100) : null);
+    longWindows.forEach((w, i) => {
+      const counts = sum(end - w.longWindowSeconds / 60, end);
+      result.burnRates[i]!.values.push(
+        counts.total > 0 ? round(counts.bad / counts.total / allowedBad) : null,
+      );
+    });
+    result.requests.push(step.total);
+    result.bad.push(step.bad);
+  }
+  return result;
+}
+
+function round(value: number): number {
+  return Math.round(value * 1e4) / 1e4;
+}

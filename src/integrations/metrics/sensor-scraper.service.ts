@@ -1,0 +1,103 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Counter, Histogram } from 'prom-client';
+import { CLOCK, Clock } from '../../common/clock.js';
+import { JobScheduler } from '../../common/job-scheduler.js';
+import { CONFIG } from '../../config/config.module.js';
+import type { Config } from '../../config/config.js';
+import { MetricsService } from '../../observability/metrics.service.js';
+import { parsePrometheusText } from './prometheus-text.js';
+import { SENSOR_HISTOGRAM, TargetCounters, countDeltas, histogramsFrom } from './sensor-histograms.js';
+import { SliRepository } from './sli-repository.js';
+
+export interface ScrapeResult {
+  target: string;
+  ok: boolean;
+  error?: string;
+  series: number;
+  requests: number;
+}
+
+/** Reads the eBPF sensors' /metrics and stores the new requests per workload series and minute. */
+@Injectable()
+export class SensorScraperService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('SensorScraper');
+  private readonly counters = new Map<string, TargetCounters>();
+  private readonly scrapeErrors: Counter<'target'>;
+  private readonly samplesIngested: Counter;
+  private readonly scrapeDuration: Histogram<'target'>;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: Config,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(SliRepository) private readonly storage: SliRepository,
+    @Inject(JobScheduler) private readonly scheduler: JobScheduler,
+    @Inject(MetricsService) metrics: MetricsService,
+  ) {
+    const registers = [metrics.registry];
+    this.scrapeErrors = new Counter({
+      name: 'burnwatch_scrape_errors_total',
+      help: 'Failed scrapes of sensor targets.',
+      labelNames: ['target'],
+      registers,
+    });
+    this.samplesIngested = new Counter({
+      name: 'burnwatch_samples_ingested_total',
+      help: 'Histogram series samples read from sensors.',
+      registers,
+    });
+    this.scrapeDuration = new Histogram({
+      name: 'burnwatch_scrape_duration_seconds',
+      help: 'Duration of one scrape of one sensor target.',
+      labelNames: ['target'],
+      registers,
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    const { scrapeTargets, scrapeIntervalSeconds, schedule } = this.config.engine;
+    if (!schedule || scrapeTargets.length === 0) return;
+    this.logger.log(`Scraping ${scrapeTargets.length} sensor target(s) every ${scrapeIntervalSeconds} s`);
+    this.scheduler.every('scrape-sensors', scrapeIntervalSeconds, () => this.scrapeAll(this.clock.now()));
+  }
+
+  /** One scrape of every target; a failing target never stops the others. */
+  async scrapeAll(now: Date, targets: string[] = this.config.engine.scrapeTargets): Promise<ScrapeResult[]> {
+    return Promise.all(targets.map((target) => this.scrape(target, now)));
+  }
+
+  async scrape(target: string, now: Date): Promise<ScrapeResult> {
+    const stopTimer = this.scrapeDuration.startTimer({ target });
+    try {
+      const timeoutMs = Math.min(10_000, this.config.engine.scrapeIntervalSeconds * 1000);
+      const response = await fetch(target, {
+        signal: AbortSignal.timeout(timeoutMs),
+        headers: { accept: 'text/plain' },
+      });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const { samples } = parsePrometheusText(
+        await response.text(),
+        (name) => name === `${SENSOR_HISTOGRAM}_bucket` || name === 'process_start_time_seconds',
+      );
+      const startTime = samples.find((s) => s.name === 'process_start_time_seconds')?.value;
+      const histograms = histogramsFrom(samples);
+      this.samplesIngested.inc(histograms.length);
+      const { deltas, next } = countDeltas(this.counters.get(target), histograms, startTime);
+      // Store before remembering the counters: if the database is down, the next scrape carries the same increase.
+      await this.storage.addDeltas(deltas, now);
+      this.counters.set(target, next);
+      return {
+        target,
+        ok: true,
+        series: histograms.length,
+        requests: deltas.reduce((sum, d) => sum + d.requests, 0),
+      };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.scrapeErrors.inc({ target });
+      this.logger.warn(`Scrape of ${target} failed: ${message}`);
+      return { target, ok: false, error: message, series: 0, requests: 0 };
+    } finally {
+      stopTimer();
+    }
+  }
+}

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { badEventsOf, countAtOrBelow, isErrorStatus, seriesMatches } from './series-match.js';
+
+const series = {
+  namespace: 'shop',
+  workload: 'checkout',
+  serviceName: 'node',
+  route: '/api/pay',
+  method: 'POST',
+  statusCode: 200,
+};
+
+describe('seriesMatches', () => {
+  it.each([
+    {
+      name: 'namespace and workload select in Kubernetes',
+      service: { namespace: 'shop', workload: 'checkout' },
+      matches: true,
+    },
+    {
+      name: 'another namespace does not match',
+      service: { namespace: 'other', workload: 'checkout' },
+      matches: false,
+    },
+    {
+      name: 'without a namespace the workload is the process name',
+      service: { workload: 'node' },
+      matches: true,
+    },
+    {
+      name: 'without a namespace the k8s workload name is not used',
+      service: { workload: 'checkout' },
+      matches: false,
+    },
+    {
+      name: 'a route narrows the selection',
+      service: { namespace: 'shop', workload: 'checkout', route: '/api/cart' },
+      matches: false,
+    },
+    {
+      name: 'a method narrows the selection',
+      service: { namespace: 'shop', workload: 'checkout', method: 'POST' as const },
+      matches: true,
+    },
+  ])('$name', ({ service, matches }) => {
+    expect(seriesMatches(service, series)).toBe(matches);
+  });
+});
+
+describe('isErrorStatus', () => {
+  it.each([
+    { status: 503, rule: '5xx', error: true },
+    { status: 404, rule: '5xx', error: false },
+    { status: 404, rule: '4xx,5xx', error: true },
+    { status: 429, rule: '500,503,429', error: true },
+    { status: 502, rule: '500,503,429', error: false },
+    { status: 200, rule: '4xx,5xx', error: false },
+  ])('status $status with rule "$rule" is an error: $error', ({ status, rule, error }) => {
+    expect(isErrorStatus(status, rule)).toBe(error);
+  });
+});
+
+describe('countAtOrBelow', () => {
+  const bounds = [0.1, 0.3, 1];
+  const buckets = [10, 20, 30, 40]; // (0,0.1] (0.1,0.3] (0.3,1] (1,+Inf)
+
+  it.each([
+    { name: 'is exact at a bucket bound', threshold: 0.3, count: 30, approximate: false },
+    { name: 'is exact at the first bound', threshold: 0.1, count: 10, approximate: false },
+    { name: 'interpolates inside a bucket and says so', threshold: 0.2, count: 20, approximate: true },
+    { name: 'interpolates from zero in the first bucket', threshold: 0.05, count: 5, approximate: true },
+    { name: 'cannot split the +Inf bucket', threshold: 5, count: 60, approximate: true },
+  ])('$name', ({ threshold, count, approximate }) => {
+    const result = countAtOrBelow(bounds, buckets, threshold);
+    expect(result.count).toBeCloseTo(count, 9);
+    expect(result.approximate).toBe(approximate);
+  });
+});
+
+describe('badEventsOf', () => {
+  it('counts a whole series as bad when its status is an error', () => {
+    expect(
+      badEventsOf({ type: 'errorRate', errorStatus: '5xx' }, { statusCode: 500, bounds: [] }, 7, [7]),
+    ).toEqual({ bad: 7, approximate: false });
+  });
+  it('counts requests slower than the threshold as bad', () => {
+    expect(
+      badEventsOf(
+        { type: 'latency', thresholdMs: 300 },
+        { statusCode: 200, bounds: [0.1, 0.3, 1] },
+        100,
+        [10, 20, 30, 40],
+      ),
+    ).toEqual({
+      bad: 70,
+      approximate: false,
+    });
+  });
+});

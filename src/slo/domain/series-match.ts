@@ -1,0 +1,84 @@
+import type { Indicator, SloService } from './slo.js';
+
+/** The labels of a sensor series that an SLO selects on. */
+export interface SeriesIdentity {
+  namespace: string;
+  workload: string;
+  serviceName: string;
+  route: string;
+  method: string;
+  statusCode: number;
+}
+
+/**
+ * An SLO selects the series of its workload: by namespace and workload in Kubernetes, by the process name
+ * (`service_name`) outside it; route and method narrow it when given.
+ */
+export function seriesMatches(service: SloService, series: SeriesIdentity): boolean {
+  if (service.namespace !== undefined) {
+    if (series.namespace !== service.namespace || series.workload !== service.workload) return false;
+  } else if (series.serviceName !== service.workload) {
+    return false;
+  }
+  if (service.route !== undefined && series.route !== service.route) return false;
+  if (service.method !== undefined && series.method !== service.method) return false;
+  return true;
+}
+
+/** "5xx", "4xx,5xx", "500,503,429": does this status count as an error? */
+export function isErrorStatus(statusCode: number, errorStatus: string): boolean {
+  return errorStatus.split(',').some((token) => {
+    const rule = token.trim().toLowerCase();
+    if (rule.endsWith('xx')) return Math.floor(statusCode / 100) === Number(rule[0]);
+    return statusCode === Number(rule);
+  });
+}
+
+/** Bad events of one series in one minute, for an occurrences SLI. */
+export function badEventsOf(
+  indicator: Indicator,
+  series: { statusCode: number; bounds: readonly number[] },
+  requests: number,
+  buckets: readonly number[],
+): { bad: number; approximate: boolean } {
+  switch (indicator.type) {
+    case 'errorRate':
+      return {
+        bad: isErrorStatus(series.statusCode, indicator.errorStatus) ? requests : 0,
+        approximate: false,
+      };
+    case 'latency': {
+      const { count, approximate } = countAtOrBelow(series.bounds, buckets, indicator.thresholdMs / 1000);
+      return { bad: requests - count, approximate };
+    }
+    case 'ratio':
+      return { bad: 0, approximate: false };
+  }
+}
+
+/**
+ * Requests answered within `thresholdSeconds`, from per-bucket counts: exact at a bucket bound, linearly
+ * interpolated inside a bucket (then approximate), as histogram_quantile does in reverse.
+ */
+export function countAtOrBelow(
+  bounds: readonly number[],
+  buckets: readonly number[],
+  thresholdSeconds: number,
+): { count: number; approximate: boolean } {
+  let count = 0;
+  let lower = 0;
+  for (let i = 0; i < bounds.length; i++) {
+    const upper = bounds[i]!;
+    const inBucket = buckets[i] ?? 0;
+    if (thresholdSeconds >= upper) {
+      count += inBucket;
+      lower = upper;
+      if (thresholdSeconds === upper) return { count, approximate: false };
+      continue;
+    }
+    const share = (thresholdSeconds - lower) / (upper - lower);
+    return { count: count + inBucket * share, approximate: inBucket > 0 };
+  }
+  // Beyond the last finite bound: the +Inf bucket cannot be split.
+  return { count, approximate: (buckets[bounds.length] ?? 0) > 0 };
+}

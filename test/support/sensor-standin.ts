@@ -1,0 +1,98 @@
+import { createServer, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export const DEFAULT_BOUNDS = [
+  0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10,
+];
+
+export interface SeriesSelector {
+  namespace?: string;
+  workload?: string;
+  serviceName?: string;
+  method?: string;
+  route?: string;
+  imageId?: string;
+}
+
+/**
+ * A stand-in for the eBPF sensor: a plain HTTP server printing the metric contract's histogram in Prometheus text,
+ * whose cumulative counters the test drives.
+ */
+export class SensorStandIn {
+  private server?: Server;
+  private readonly series = new Map<string, { labels: Record<string, string>; buckets: number[] }>();
+  startTime = 1_700_000_000;
+  url = '';
+
+  constructor(private readonly defaults: SeriesSelector = {}) {}
+
+  async start(port = 0): Promise<this> {
+    this.server = createServer((_request, response) => {
+      response.setHeader('content-type', 'text/plain; version=0.0.4');
+      response.end(this.exposition());
+    });
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/metrics`;
+    return this;
+  }
+
+  get port(): number {
+    return Number(new URL(this.url).port);
+  }
+
+  async stop(): Promise<void> {
+    if (!this.server) return;
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    this.server = undefined;
+  }
+
+  /** Records `count` requests with this status and duration. */
+  record(count: number, statusCode: number, seconds: number, selector: SeriesSelector = {}): void {
+    const s = { ...this.defaults, ...selector };
+    const labels = {
+      k8s_namespace_name: s.namespace ?? '',
+      k8s_workload_name: s.workload ?? '',
+      k8s_workload_kind: s.workload ? 'Deployment' : '',
+      service_name: s.serviceName ?? s.workload ?? '',
+      container_image_name: '',
+      container_image_id: s.imageId ?? '',
+      http_request_method: s.method ?? 'GET',
+      http_route: s.route ?? '/',
+      http_response_status_code: String(statusCode),
+    };
+    const key = JSON.stringify(labels);
+    const entry = this.series.get(key) ?? { labels, buckets: new Array(DEFAULT_BOUNDS.length + 1).fill(0) };
+    const index = DEFAULT_BOUNDS.findIndex((bound) => seconds <= bound);
+    entry.buckets[index === -1 ? DEFAULT_BOUNDS.length : index] += count;
+    this.series.set(key, entry);
+  }
+
+  /** What a restarted sensor shows: every counter from zero, a new start time. */
+  restart(): void {
+    this.series.clear();
+    this.startTime += 3600;
+  }
+
+  exposition(): string {
+    const lines = [
+      '# HELP http_server_request_duration_seconds Duration of HTTP server requests.',
+      '# TYPE http_server_request_duration_seconds histogram',
+    ];
+    for (const { labels, buckets } of this.series.values()) {
+      const text = Object.entries(labels)
+        .map(([k, v]) => `${k}="${v}"`)
+        .join(',');
+      let cumulative = 0;
+      DEFAULT_BOUNDS.forEach((bound, i) => {
+        cumulative += buckets[i]!;
+        lines.push(`http_server_request_duration_seconds_bucket{${text},le="${bound}"} ${cumulative}`);
+      });
+      cumulative += buckets[DEFAULT_BOUNDS.length]!;
+      lines.push(`http_server_request_duration_seconds_bucket{${text},le="+Inf"} ${cumulative}`);
+      lines.push(`http_server_request_duration_seconds_count{${text}} ${cumulative}`);
+    }
+    lines.push('# TYPE process_start_time_seconds gauge', `process_start_time_seconds ${this.startTime}`);
+    return lines.join('\n') + '\n';
+  }
+}
