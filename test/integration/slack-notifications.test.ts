@@ -268,6 +268,40 @@ describe('escalation and resolve', () => {
   });
 });
 
+describe('a correlation found after the firing message went out', () => {
+  it('is added to the root message by an edit, not a new message', async () => {
+    const event = await store.apply(sloSpec(), { kind: 'fired', severity: 'page' }, alertSnapshot(), T0);
+    await eventually(async () => {
+      const alert = await api('GET', `/api/v1/alerts/${event!.alertId}`);
+      expect(alert.body.notifications[0].state).toBe('sent');
+    });
+    const rootTs = standIn.okCalls('chat.postMessage')[0]!.response!.ts;
+
+    const dataSource = burnwatch.app.get(AlertStore)['dataSource'];
+    await dataSource.query(`UPDATE alerts SET correlation = $1 WHERE id = $2`, [
+      JSON.stringify({
+        suspects: [
+          { kind: 'deploy', namespace: 'shop', workload: 'checkout', digest: 'sha256:0123456789abcdef' },
+        ],
+      }),
+      event!.alertId,
+    ]);
+
+    await eventually(() => expect(standIn.okCalls('chat.update')).toHaveLength(1));
+    const update = standIn.okCalls('chat.update')[0]!;
+    expect(update.args).toMatchObject({ channel: 'C0PAYMENTS', ts: rootTs });
+    const texts = (update.args.blocks as any[]).filter((b) => b.text).map((b) => b.text.text);
+    expect(texts).toContain('*Suspected change*\n• Deploy of `shop/checkout` image `0123456789ab`');
+    expect(texts[0]).toBe('🔴 Page: checkout-latency is burning its error budget');
+
+    // Shown once: later rounds leave the message alone, and nothing new is posted.
+    const dispatcher = burnwatch.app.get(NotificationDispatcher);
+    expect(await dispatcher.refreshCorrelations()).toBe(0);
+    expect(standIn.okCalls('chat.update')).toHaveLength(1);
+    expect(standIn.okCalls('chat.postMessage')).toHaveLength(1);
+  });
+});
+
 describe('delivery through Slack failures', () => {
   it('retries 500s and 429s (waiting as long as Retry-After says), then delivers every transition once, in order', async () => {
     standIn.inject({ status: 500 }, 3, 'chat.postMessage');
