@@ -93,7 +93,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
         if (error instanceof SlackCallError) await this.recordFailure(row, error);
         // Anything else (the database went away mid-way) leaves the claim to expire: the row is tried again,
         // and an intent recorded before a post makes that attempt look before posting twice.
-        else this.logger.warn(`Notification ${row.id} interrupted: ${(error as Error).message}`);
+        else await this.interrupted(row, error as Error);
       }
     }
     return rows.length;
@@ -239,6 +239,16 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     }
   }
 
+  private async interrupted(row: NotificationEntity, error: Error): Promise<void> {
+    this.logger.warn(`Notification ${row.id} interrupted: ${error.message}`);
+    // Not forever, though: an error that keeps coming back ends like any other after the give-up time.
+    if (this.clock.now().getTime() - row.createdAt.getTime() > this.config.slack.giveUpAfterMs) {
+      await this.fail(row, `gave up after ${row.attempts} attempts; last error: ${error.message}`).catch(
+        () => undefined,
+      );
+    }
+  }
+
   /** Gives claimed rows back untried (their attempt did not happen). */
   private async release(rows: NotificationEntity[]): Promise<void> {
     await this.dataSource.query(
@@ -271,7 +281,10 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
       `Slack notification ${row.id} (${row.kind} to ${row.channel || '(none)'}) failed: ${error}`,
     );
     await this.save(row, { state: 'failed', error, leaseUntil: null, ...(message ? { message } : {}) });
-    this.metrics.failed.inc({ kind: row.kind, error: error.split(':')[0]!.split(' ')[0]! });
+    this.metrics.failed.inc({
+      kind: row.kind,
+      error: error.startsWith('gave up') ? 'gave_up' : error.split(/[: ]/)[0]!,
+    });
   }
 
   private async succeed(row: NotificationEntity, patch: Partial<NotificationEntity>): Promise<void> {
