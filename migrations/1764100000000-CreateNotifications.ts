@@ -19,7 +19,6 @@ export class CreateNotifications1764100000000 implements MigrationInterface {
         "ts" character varying(32),
         "thread_ts" character varying(32),
         "root_updated_at" TIMESTAMP WITH TIME ZONE,
-        "correlation_hash" character varying(32),
         "attempts" integer NOT NULL DEFAULT 0,
         "next_attempt_at" TIMESTAMP WITH TIME ZONE NOT NULL,
         "lease_until" TIMESTAMP WITH TIME ZONE,

@@ -27,8 +27,8 @@ export class AppModule {
         ObservabilityModule,
         SloModule,
         AlertsModule,
-        SlackModule,
         EngineModule,
+        SlackModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -16,6 +16,20 @@ export interface Config {
   slack: SlackConfig;
 }
 
+export interface EngineConfig {
+  /** Sensor /metrics URLs to scrape (BURNWATCH_SCRAPE_TARGETS). */
+  scrapeTargets: string[];
+  scrapeIntervalSeconds: number;
+  evalIntervalSeconds: number;
+  /** Fewer events than this in a window and the window is not judged, unless an SLO says otherwise. */
+  minEvents: number;
+  /** Per-minute SLI data older than this is pruned. */
+  retentionDays: number;
+  prometheusUrl: string | undefined;
+  /** Turns the scheduled scrape and evaluation off (tests drive them by hand). */
+  schedule: boolean;
+}
+
 /** Slack delivery: the Web API client and the notification outbox's timing. */
 export interface SlackConfig {
   /** Unset: dry-run, messages are logged and kept instead of sent. */
@@ -33,20 +47,6 @@ export interface SlackConfig {
   retryMaxMs: number;
   /** A notification still undelivered this long after its transition is marked failed. */
   giveUpAfterMs: number;
-}
-
-export interface EngineConfig {
-  /** Sensor /metrics URLs to scrape (BURNWATCH_SCRAPE_TARGETS). */
-  scrapeTargets: string[];
-  scrapeIntervalSeconds: number;
-  evalIntervalSeconds: number;
-  /** Fewer events than this in a window and the window is not judged, unless an SLO says otherwise. */
-  minEvents: number;
-  /** Per-minute SLI data older than this is pruned. */
-  retentionDays: number;
-  prometheusUrl: string | undefined;
-  /** Turns the scheduled scrape and evaluation off (tests drive them by hand). */
-  schedule: boolean;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -90,6 +90,15 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: read('BURNWATCH_DATA_DIR', (raw) => resolve(raw), resolve('.data')),
     apiToken: read('BURNWATCH_API_TOKEN', parseToken, undefined),
     logLevel: read('BURNWATCH_LOG_LEVEL', parseLogLevel, 'info'),
+    engine: {
+      scrapeTargets: read('BURNWATCH_SCRAPE_TARGETS', parseUrlList, []),
+      scrapeIntervalSeconds: read('BURNWATCH_SCRAPE_INTERVAL_SECONDS', parsePositiveSeconds, 15),
+      evalIntervalSeconds: read('BURNWATCH_EVAL_INTERVAL_SECONDS', parsePositiveSeconds, 30),
+      minEvents: read('BURNWATCH_MIN_EVENTS', parseWholeNumber, 20),
+      retentionDays: read('BURNWATCH_RETENTION_DAYS', parseRetentionDays, 31),
+      prometheusUrl: read('BURNWATCH_PROMETHEUS_URL', (raw) => parseUrlList(raw)[0], undefined),
+      schedule: true,
+    },
     publicUrl: read(
       'BURNWATCH_PUBLIC_URL',
       (raw) => parseHttpUrl(raw).replace(/\/+$/, ''),
@@ -108,15 +117,6 @@ export function loadConfig(env: Env = process.env): Config {
       retryBaseMs: read('SLACK_RETRY_BASE_SECONDS', secondsToMs, 5_000),
       retryMaxMs: read('SLACK_RETRY_MAX_SECONDS', secondsToMs, 300_000),
       giveUpAfterMs: read('SLACK_GIVE_UP_AFTER_SECONDS', secondsToMs, 86_400_000),
-    },
-    engine: {
-      scrapeTargets: read('BURNWATCH_SCRAPE_TARGETS', parseUrlList, []),
-      scrapeIntervalSeconds: read('BURNWATCH_SCRAPE_INTERVAL_SECONDS', parsePositiveSeconds, 15),
-      evalIntervalSeconds: read('BURNWATCH_EVAL_INTERVAL_SECONDS', parsePositiveSeconds, 30),
-      minEvents: read('BURNWATCH_MIN_EVENTS', parseWholeNumber, 20),
-      retentionDays: read('BURNWATCH_RETENTION_DAYS', parseRetentionDays, 31),
-      prometheusUrl: read('BURNWATCH_PROMETHEUS_URL', (raw) => parseUrlList(raw)[0], undefined),
-      schedule: true,
     },
   };
   if (problems.length > 0) throw new ConfigError(problems);
@@ -163,6 +163,35 @@ export function parsePositiveSeconds(raw: string): number {
   return value;
 }
 
+function parseUrlList(raw: string): string[] {
+  return raw
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '')
+    .map((part) => {
+      let url: URL;
+      try {
+        url = new URL(part);
+      } catch {
+        throw new Error(`"${part}" is not a URL such as http://10.0.0.5:9464/metrics`);
+      }
+      if (url.protocol !== 'http:' && url.protocol !== 'https:')
+        throw new Error(`"${part}" must be an http(s) URL`);
+      return part;
+    });
+}
+
+function parseWholeNumber(raw: string): number {
+  if (!/^\d+$/.test(raw)) throw new Error(`must be a whole number, got "${raw}"`);
+  return Number(raw);
+}
+
+function parseRetentionDays(raw: string): number {
+  const days = parseWholeNumber(raw);
+  if (days < 1 || days > 400) throw new Error(`must be from 1 to 400 days, got "${raw}"`);
+  return days;
+}
+
 function secondsToMs(raw: string): number {
   return Math.round(parsePositiveSeconds(raw) * 1000);
 }
@@ -195,33 +224,4 @@ export function parseSlackChannel(raw: string): string {
     );
   }
   return raw;
-}
-
-function parseUrlList(raw: string): string[] {
-  return raw
-    .split(',')
-    .map((part) => part.trim())
-    .filter((part) => part !== '')
-    .map((part) => {
-      let url: URL;
-      try {
-        url = new URL(part);
-      } catch {
-        throw new Error(`"${part}" is not a URL such as http://10.0.0.5:9464/metrics`);
-      }
-      if (url.protocol !== 'http:' && url.protocol !== 'https:')
-        throw new Error(`"${part}" must be an http(s) URL`);
-      return part;
-    });
-}
-
-function parseWholeNumber(raw: string): number {
-  if (!/^\d+$/.test(raw)) throw new Error(`must be a whole number, got "${raw}"`);
-  return Number(raw);
-}
-
-function parseRetentionDays(raw: string): number {
-  const days = parseWholeNumber(raw);
-  if (days < 1 || days > 400) throw new Error(`must be from 1 to 400 days, got "${raw}"`);
-  return days;
 }

@@ -1,8 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { CONFIG } from '../config/config.module.js';
+import type { Config } from '../config/config.js';
 import { InjectRepository } from '@nestjs/typeorm';
 import { QueryFailedError, Repository } from 'typeorm';
 import { BurnwatchError } from '../common/errors.js';
-import { applyMergePatch, isPlainObject } from '../common/merge-patch.js';
+import { applyMergePatch, isPlainObject, nestsDeeperThan } from '../common/merge-patch.js';
+import { isStorableText } from '../common/storable-text.js';
 import { SloSpec } from './domain/slo.js';
 import { validateSloSpec } from './domain/slo-schema.js';
 import { SloEntity } from './slo.entity.js';
@@ -24,10 +27,14 @@ export interface SloPage {
 }
 
 const UNIQUE_VIOLATION = '23505';
+const MAX_PATCH_DEPTH = 32;
 
 @Injectable()
 export class SloService {
-  constructor(@InjectRepository(SloEntity) private readonly slos: Repository<SloEntity>) {}
+  constructor(
+    @InjectRepository(SloEntity) private readonly slos: Repository<SloEntity>,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
 
   async create(body: unknown): Promise<SloView> {
     const spec = this.validate(body);
@@ -83,17 +90,25 @@ export class SloService {
         { field: '(body)', message: 'must be a JSON object (a JSON merge patch)' },
       ]);
     }
+    // An SLO nests a few levels; deeper patches are refused before the recursive merge sees them.
+    if (nestsDeeperThan(patch, MAX_PATCH_DEPTH)) {
+      throw BurnwatchError.invalid([
+        { field: '(body)', message: `nests deeper than ${MAX_PATCH_DEPTH} levels, which no SLO field does` },
+      ]);
+    }
     const entity = await this.find(name);
     return this.replace(name, applyMergePatch(entity.spec, patch));
   }
 
   async remove(name: string): Promise<void> {
+    if (!isStorableText(name)) throw notFound(name);
     const result = await this.slos.delete({ name });
     if (!result.affected) throw notFound(name);
   }
 
   /** Creates or replaces several SLOs in one transaction, for imports: all of them land or none. */
   async upsertAll(specs: SloSpec[]): Promise<{ view: SloView; created: boolean }[]> {
+    specs.forEach((spec) => this.assertSupported(spec));
     return this.slos.manager.transaction(async (manager) => {
       const repository = manager.getRepository(SloEntity);
       const results: { view: SloView; created: boolean }[] = [];
@@ -110,10 +125,25 @@ export class SloService {
   validate(body: unknown): SloSpec {
     const result = validateSloSpec(withoutReadOnlyFields(body));
     if (!result.ok) throw BurnwatchError.invalid(result.errors);
+    this.assertSupported(result.spec);
     return result.spec;
   }
 
+  /** What this deployment can evaluate (beyond what the schema checks). */
+  private assertSupported(spec: SloSpec): void {
+    if (spec.source.type === 'prometheus' && this.config.engine.prometheusUrl === undefined) {
+      throw BurnwatchError.invalid([
+        {
+          field: 'source.type',
+          message: '"prometheus" needs BURNWATCH_PROMETHEUS_URL to be set on the Burnwatch service',
+        },
+      ]);
+    }
+  }
+
   private async find(name: string): Promise<SloEntity> {
+    // No stored name holds such text, and PostgreSQL would refuse the query.
+    if (!isStorableText(name)) throw notFound(name);
     const entity = await this.slos.findOneBy({ name });
     if (!entity) throw notFound(name);
     return entity;

@@ -12,6 +12,7 @@ import {
   StoredSeries,
   minuteOf,
 } from '../../integrations/metrics/sli-repository.js';
+import { PromqlSliSource } from '../../integrations/promql/promql-sli-source.js';
 import { MetricsService } from '../../observability/metrics.service.js';
 import { badEventsOf, seriesMatches } from '../../slo/domain/series-match.js';
 import { SloSpec, effectiveBurnRateWindows, windowSeconds } from '../../slo/domain/slo.js';
@@ -70,6 +71,7 @@ export class SloEngine implements OnApplicationBootstrap {
     @Inject(AlertStore) private readonly alerts: AlertStore,
     @Inject(Lease) private readonly lease: Lease,
     @Inject(JobScheduler) private readonly scheduler: JobScheduler,
+    @Inject(PromqlSliSource) private readonly promql: PromqlSliSource,
     @Inject(MetricsService) metrics: MetricsService,
   ) {
     const registers = [metrics.registry];
@@ -112,7 +114,7 @@ export class SloEngine implements OnApplicationBootstrap {
       let transitions = 0;
       for (const runtime of this.runtimes.values()) {
         try {
-          const evaluation = this.evaluate(runtime, nowMinute);
+          const evaluation = await this.evaluate(runtime, now);
           runtime.evaluation = { ...evaluation, evaluatedAt: now, approximate: runtime.approximate };
           this.slosEvaluated.inc();
           if (!leader) continue;
@@ -150,7 +152,7 @@ export class SloEngine implements OnApplicationBootstrap {
       runtime = this.runtimes.get(name);
       if (!runtime) return undefined;
       runtime.evaluation = {
-        ...this.evaluate(runtime, minuteOf(now)),
+        ...(await this.evaluate(runtime, now)),
         evaluatedAt: now,
         approximate: runtime.approximate,
       };
@@ -167,14 +169,34 @@ export class SloEngine implements OnApplicationBootstrap {
     return this.storage.pruneBefore(minuteOf(now) - keepMinutes);
   }
 
-  private evaluate(runtime: SloRuntime, nowMinute: number): SloEvaluation {
+  private async evaluate(runtime: SloRuntime, now: Date): Promise<SloEvaluation> {
+    const nowMinute = minuteOf(now);
+    const windows = effectiveBurnRateWindows(runtime.spec);
     // With timeslices a window counts slices, each already a judgement on its own requests: one is enough.
     const minEvents = runtime.minuteData
       ? 1
       : (runtime.spec.alerting?.minEvents ?? this.config.engine.minEvents);
+    if (runtime.spec.source.type === 'prometheus') {
+      const lengths = [
+        windowSeconds(runtime.spec) / 60,
+        ...windows.flatMap((w) => [w.longWindowSeconds / 60, w.shortWindowSeconds / 60]),
+      ];
+      const counts = await this.promql.windowCounts(runtime.spec, lengths, now);
+      const whole = counts.get(lengths[0]!);
+      const sum = (from: number, to: number) =>
+        counts.get(to - from) ?? { total: 0, bad: 0, minutesWithData: 0 };
+      return evaluateSlo(
+        runtime.spec,
+        windows,
+        sum,
+        nowMinute,
+        minEvents,
+        whole && whole.total > 0 ? nowMinute : null,
+      );
+    }
     return evaluateSlo(
       runtime.spec,
-      effectiveBurnRateWindows(runtime.spec),
+      windows,
       (from, to) => runtime.counts.sum(from, to),
       nowMinute,
       minEvents,

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import type { SloSpec } from '../../slo/domain/slo.js';
+import { statusRegex, windowQueries } from './promql-queries.js';
+
+const base = {
+  name: 'x',
+  description: '',
+  objective: 99,
+  window: '28d',
+  budgetingMethod: 'occurrences',
+  source: { type: 'prometheus' },
+} as const;
+
+describe('windowQueries', () => {
+  it.each([
+    {
+      name: 'an error rate counts statuses matching the rule on the sensor histogram',
+      spec: {
+        ...base,
+        service: { namespace: 'shop', workload: 'checkout', method: 'POST' },
+        indicator: { type: 'errorRate', errorStatus: '5xx,429' },
+      },
+      expected: {
+        total:
+          'sum(increase(http_server_request_duration_seconds_count{k8s_namespace_name="shop",k8s_workload_name="checkout",http_request_method="POST"}[1h]))',
+        bad: 'sum(increase(http_server_request_duration_seconds_count{k8s_namespace_name="shop",k8s_workload_name="checkout",http_request_method="POST",http_response_status_code=~"5..|429"}[1h]))',
+      },
+    },
+    {
+      name: 'a latency counts the bucket at the threshold as good; outside Kubernetes the process name selects',
+      spec: { ...base, service: { workload: 'nginx' }, indicator: { type: 'latency', thresholdMs: 250 } },
+      expected: {
+        total: 'sum(increase(http_server_request_duration_seconds_count{service_name="nginx"}[1h]))',
+        good: 'sum(increase(http_server_request_duration_seconds_bucket{service_name="nginx",le="0.25"}[1h]))',
+      },
+    },
+    {
+      name: 'a ratio gets the window in its {{window}} placeholders',
+      spec: {
+        ...base,
+        service: { workload: 'w' },
+        indicator: {
+          type: 'ratio',
+          goodQuery: 'sum(increase(ok[{{window}}]))',
+          totalQuery: 'sum(increase(all[{{ window }}]))',
+        },
+      },
+      expected: { total: 'sum(increase(all[1h]))', good: 'sum(increase(ok[1h]))' },
+    },
+    {
+      name: 'a ratio without placeholder is differenced as a counter',
+      spec: {
+        ...base,
+        service: { workload: 'w' },
+        indicator: { type: 'ratio', badQuery: 'sum(errors)', totalQuery: 'sum(requests)' },
+      },
+      expected: {
+        total: '(sum(requests)) - (sum(requests) offset 1h)',
+        bad: '(sum(errors)) - (sum(errors) offset 1h)',
+      },
+    },
+  ])('$name', ({ spec, expected }) => {
+    expect(windowQueries(spec as unknown as SloSpec, 3600)).toEqual(expected);
+  });
+
+  it('turns status rules into a regular expression', () => {
+    expect(statusRegex('4xx, 5xx')).toBe('4..|5..');
+    expect(statusRegex('500,503')).toBe('500|503');
+  });
+});

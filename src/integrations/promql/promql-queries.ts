@@ -1,0 +1,79 @@
+import { SloSpec } from '../../slo/domain/slo.js';
+import { formatDuration } from '../../slo/domain/duration.js';
+import { SENSOR_HISTOGRAM } from '../metrics/sensor-histograms.js';
+
+/** PromQL for the events of one window: total and bad (or good, turned into bad by the caller). */
+export interface WindowQueries {
+  total: string;
+  bad?: string;
+  good?: string;
+}
+
+const WINDOW_PLACEHOLDER = /\{\{\s*window\s*\}\}/g;
+const HAS_WINDOW_PLACEHOLDER = /\{\{\s*window\s*\}\}/;
+
+/**
+ * The queries that count an SLO's events over `windowSeconds`.
+ * - errorRate / latency: the sensor's histogram read through PromQL (the metric contract, docs/metrics.md);
+ * - ratio: the user's queries. A query with `{{window}}` gets the window's duration (e.g. `increase(x[{{window}}])`);
+ *   one without is taken as a counter and differenced: `(q) - (q offset 1h)` (a counter reset inside the window
+ *   then undercounts: prefer increase() with {{window}}).
+ */
+export function windowQueries(spec: SloSpec, windowSeconds: number): WindowQueries {
+  const range = formatDuration(windowSeconds);
+  const indicator = spec.indicator;
+  if (indicator.type === 'ratio') {
+    const counted = (query: string) =>
+      HAS_WINDOW_PLACEHOLDER.test(query)
+        ? query.replace(WINDOW_PLACEHOLDER, range)
+        : `(${query}) - (${query} offset ${range})`;
+    return {
+      total: counted(indicator.totalQuery),
+      ...(indicator.goodQuery !== undefined
+        ? { good: counted(indicator.goodQuery) }
+        : { bad: counted(indicator.badQuery!) }),
+    };
+  }
+  const selector = sensorSelector(spec);
+  const increase = (metric: string, extra = '') =>
+    `sum(increase(${metric}{${[selector, extra].filter(Boolean).join(',')}}[${range}]))`;
+  const total = increase(`${SENSOR_HISTOGRAM}_count`);
+  if (indicator.type === 'errorRate') {
+    return {
+      total,
+      bad: increase(
+        `${SENSOR_HISTOGRAM}_count`,
+        `http_response_status_code=~"${statusRegex(indicator.errorStatus)}"`,
+      ),
+    };
+  }
+  return { total, good: increase(`${SENSOR_HISTOGRAM}_bucket`, `le="${indicator.thresholdMs / 1000}"`) };
+}
+
+function sensorSelector(spec: SloSpec): string {
+  const service = spec.service;
+  const matchers: string[] = [];
+  if (service.namespace !== undefined) {
+    matchers.push(
+      `k8s_namespace_name="${escape(service.namespace)}"`,
+      `k8s_workload_name="${escape(service.workload)}"`,
+    );
+  } else {
+    matchers.push(`service_name="${escape(service.workload)}"`);
+  }
+  if (service.route !== undefined) matchers.push(`http_route="${escape(service.route)}"`);
+  if (service.method !== undefined) matchers.push(`http_request_method="${service.method}"`);
+  return matchers.join(',');
+}
+
+/** "5xx,429" → "5..|429" */
+export function statusRegex(errorStatus: string): string {
+  return errorStatus
+    .split(',')
+    .map((token) => token.trim().toLowerCase().replace(/xx$/, '..'))
+    .join('|');
+}
+
+function escape(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+}
