@@ -1,6 +1,7 @@
 /**
- * The Kubernetes correlation attached to an alert, as far as Slack messages need it. The correlation is written by
- * another part of Burnwatch and stored as JSON, so it is read defensively: whatever is missing is left out.
+ * The Kubernetes correlation attached to an alert (src/alerts/correlation/correlation.ts), as far as Slack messages
+ * need it. It is stored as JSON by another part of Burnwatch, so it is read defensively: whatever is missing or of
+ * another type is left out rather than breaking the message.
  */
 export interface Suspect {
   kind: string;
@@ -8,9 +9,12 @@ export interface Suspect {
   namespace?: string;
   image?: string;
   digest?: string;
+  previousDigest?: string;
   at?: string;
   minutesBeforeBurn?: number;
   score?: number;
+  /** The correlation's own sentence about the change ("scaled from 4 to 1 replicas, 3 min before the burn"). */
+  reason?: string;
 }
 
 export interface ClusterEvent {
@@ -54,9 +58,11 @@ export function readCorrelation(raw: unknown): Correlation | null {
     namespace: text(s.namespace),
     image: text(s.image),
     digest: text(s.digest),
+    previousDigest: text(s.previousDigest),
     at: text(s.at),
     minutesBeforeBurn: number(s.minutesBeforeBurn),
     score: number(s.score),
+    reason: text(s.reason),
   }));
   const events = list(raw.events).flatMap((e): ClusterEvent[] => {
     const reason = text(e.reason);
@@ -64,7 +70,12 @@ export function readCorrelation(raw: unknown): Correlation | null {
     return [
       {
         reason,
-        object: text(e.object),
+        // "Pod/checkout-7d9f": objectKind and objectName as the correlation writes them (or one `object`).
+        object:
+          text(e.object) ??
+          (text(e.objectName)
+            ? [text(e.objectKind), text(e.objectName)].filter(Boolean).join('/')
+            : undefined),
         count: number(e.count),
         firstSeen: text(e.firstSeen),
         lastSeen: text(e.lastSeen),
