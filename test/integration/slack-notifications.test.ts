@@ -229,7 +229,8 @@ describe('escalation and resolve', () => {
               at: '2026-11-25T16:56:00.000Z',
               minutesBeforeBurn: 4,
               score: 92,
-              reason: 'deploy of checkout: registry.example/checkout:1.4.1 → registry.example/checkout:1.4.2, 4 min before the burn',
+              reason:
+                'deploy of checkout: registry.example/checkout:1.4.1 → registry.example/checkout:1.4.2, 4 min before the burn',
             },
           ],
           events: [
@@ -246,7 +247,13 @@ describe('escalation and resolve', () => {
           ],
           imageComparison: [
             { digest: 'sha256:0badc0ffee00112233445566', image: null, total: 5100, bad: 5, sliPercent: 99.9 },
-            { digest: 'sha256:3f9a1c2b7d4e5f60718293a4b5c6d7e8', image: null, total: 1204, bad: 86, sliPercent: 92.86 },
+            {
+              digest: 'sha256:3f9a1c2b7d4e5f60718293a4b5c6d7e8',
+              image: null,
+              total: 1204,
+              bad: 86,
+              sliPercent: 92.86,
+            },
           ],
         }),
         event!.alertId,
