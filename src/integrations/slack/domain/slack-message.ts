@@ -181,14 +181,14 @@ function correlationBlocks(c: Correlation): SlackBlock[] {
   return blocks;
 }
 
-const CHANGE_KINDS: Record<string, string> = {
-  deploy: 'Deploy of',
-  configRollout: 'Config rollout of',
-  scale: 'Scale of',
-};
+const CHANGE_KINDS = new Map([
+  ['deploy', 'Deploy of'],
+  ['configRollout', 'Config rollout of'],
+  ['scale', 'Scale of'],
+]);
 
 function describeSuspect(s: Suspect): string {
-  const what = CHANGE_KINDS[s.kind] ?? `${capitalise(escape(s.kind))} of`;
+  const what = CHANGE_KINDS.get(s.kind) ?? `${capitalise(escape(s.kind))} of`;
   const workload = ` \`${escape([s.namespace, s.workload].filter(Boolean).join('/') || 'a workload')}\``;
   const at = s.at ? ` (${slackDate(s.at)})` : '';
   if (s.kind !== 'deploy' && s.reason) return `${what}${workload}: ${escape(s.reason)}${at}`;
@@ -212,7 +212,7 @@ function suspectInWords(c: Correlation | null): string {
   const digest = top.digest ? ` (${shortDigest(top.digest)})` : '';
   const before =
     top.minutesBeforeBurn !== undefined ? ` ${Math.round(top.minutesBeforeBurn)} min before` : '';
-  const what = (CHANGE_KINDS[top.kind] ?? `${top.kind} of`).toLowerCase();
+  const what = (CHANGE_KINDS.get(top.kind) ?? `${top.kind} of`).toLowerCase();
   return ` Suspected: ${what} ${workload || 'a workload'}${digest}${before}.`;
 }
 
