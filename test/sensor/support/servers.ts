@@ -60,6 +60,11 @@ export function startPythonServer(): Promise<TestServer> {
   return startPrintingPort('python3', [path.join(fixtures, 'py-server.py')], 'python3');
 }
 
+/** A Python server reading and writing through `mode`'s syscalls (fixtures/syscall-server.py); comm `bw-<mode>`. */
+export function startSyscallServer(mode: 'msg' | 'vec' | 'plain'): Promise<TestServer> {
+  return startPrintingPort('python3', [path.join(fixtures, 'syscall-server.py'), mode], `bw-${mode}`);
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
