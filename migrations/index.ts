@@ -1,5 +1,6 @@
 import { CreateSlos1764086400000 } from './1764086400000-CreateSlos.js';
 import { CreateAlerts1764090000000 } from './1764090000000-CreateAlerts.js';
+import { CreateKubernetesChangeLog1764200000000 } from './1764200000000-CreateKubernetesChangeLog.js';
 import { CreateSliStorage1764300000000 } from './1764300000000-CreateSliStorage.js';
 import { CreateEngineLeases1764300000001 } from './1764300000001-CreateEngineLeases.js';
 import { CreateNotifications1764100000000 } from './1764100000000-CreateNotifications.js';
@@ -9,6 +10,7 @@ export const ALL_MIGRATIONS = [
   CreateSlos1764086400000,
   CreateAlerts1764090000000,
   CreateNotifications1764100000000,
+  CreateKubernetesChangeLog1764200000000,
   CreateSliStorage1764300000000,
   CreateEngineLeases1764300000001,
 ];

@@ -12,8 +12,10 @@ import type { Config } from './config/config.js';
 import { DatabaseTarget, dataSourceOptions } from './database/data-source-options.js';
 import { HealthController } from './health/health.controller.js';
 import { SlackModule } from './integrations/slack/slack.module.js';
+import { KubernetesModule } from './integrations/kubernetes/kubernetes.module.js';
 import { ObservabilityModule } from './observability/observability.module.js';
 import { SloModule } from './slo/slo.module.js';
+import { UiModule } from './ui/ui.module.js';
 
 @Module({})
 export class AppModule {
@@ -27,7 +29,9 @@ export class AppModule {
         ObservabilityModule,
         SloModule,
         AlertsModule,
+        KubernetesModule,
         EngineModule,
+        UiModule,
         SlackModule,
       ],
       controllers: [HealthController],

@@ -41,4 +41,41 @@ describe('loadConfig', () => {
       'PORT: must be a whole number from 0 to 65535, got "eighty"',
     );
   });
+
+  it('reads the Kubernetes variables, defaulting to auto, a 2 h lookback and a 30 d retention', () => {
+    expect(loadConfig({}).kubernetes).toEqual({
+      mode: 'auto',
+      kubeconfig: undefined,
+      lookbackSeconds: 7200,
+      retentionSeconds: 2592000,
+    });
+    const config = loadConfig({
+      BURNWATCH_KUBERNETES: 'OFF',
+      KUBECONFIG: '/etc/kube/config:/other',
+      BURNWATCH_KUBERNETES_LOOKBACK: '90m',
+      BURNWATCH_KUBERNETES_RETENTION: '7d',
+    });
+    expect(config.kubernetes).toEqual({
+      mode: 'off',
+      kubeconfig: '/etc/kube/config',
+      lookbackSeconds: 5400,
+      retentionSeconds: 604800,
+    });
+  });
+
+  it('names the bad Kubernetes variables', () => {
+    let error: unknown;
+    try {
+      loadConfig({ BURNWATCH_KUBERNETES: 'yes', BURNWATCH_KUBERNETES_LOOKBACK: '2 hours' });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as ConfigError).problems).toEqual([
+      { variable: 'BURNWATCH_KUBERNETES', message: 'must be "auto" or "off", got "yes"' },
+      {
+        variable: 'BURNWATCH_KUBERNETES_LOOKBACK',
+        message: 'must be a duration such as "90m", "2h" or "30d", got "2 hours"',
+      },
+    ]);
+  });
 });

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { parseDurationSeconds } from '../slo/domain/duration.js';
 
 /** Everything Burnwatch reads from its environment, parsed once at start-up. */
 export interface Config {
@@ -10,10 +11,23 @@ export interface Config {
   /** When set, every write to the API needs `Authorization: Bearer <token>`. */
   apiToken: string | undefined;
   logLevel: LogLevel;
+  kubernetes: KubernetesConfig;
   engine: EngineConfig;
   /** Base URL of Burnwatch's UI as users reach it, for links in messages (no trailing slash). */
   publicUrl: string;
   slack: SlackConfig;
+}
+
+/** The change log and correlation (docs/kubernetes.md). */
+export interface KubernetesConfig {
+  /** auto: watch the cluster when a kubeconfig or the in-cluster service account is there; off: never. */
+  mode: 'auto' | 'off';
+  /** KUBECONFIG: a kubeconfig file (its current context). Unset: the in-cluster service account. */
+  kubeconfig: string | undefined;
+  /** How far before a burn began the correlation looks for deploys and events. */
+  lookbackSeconds: number;
+  /** How long the change log keeps deploys, scale events and folded events. */
+  retentionSeconds: number;
 }
 
 export interface EngineConfig {
@@ -90,6 +104,12 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: read('BURNWATCH_DATA_DIR', (raw) => resolve(raw), resolve('.data')),
     apiToken: read('BURNWATCH_API_TOKEN', parseToken, undefined),
     logLevel: read('BURNWATCH_LOG_LEVEL', parseLogLevel, 'info'),
+    kubernetes: {
+      mode: read('BURNWATCH_KUBERNETES', parseKubernetesMode, 'auto'),
+      kubeconfig: read('KUBECONFIG', (raw) => resolve(raw.split(':')[0]!), undefined),
+      lookbackSeconds: read('BURNWATCH_KUBERNETES_LOOKBACK', parseDuration, 2 * 3600),
+      retentionSeconds: read('BURNWATCH_KUBERNETES_RETENTION', parseDuration, 30 * 86400),
+    },
     engine: {
       scrapeTargets: read('BURNWATCH_SCRAPE_TARGETS', parseUrlList, []),
       scrapeIntervalSeconds: read('BURNWATCH_SCRAPE_INTERVAL_SECONDS', parsePositiveSeconds, 15),
@@ -153,6 +173,19 @@ function parseLogLevel(raw: string): LogLevel {
   const level = raw.toLowerCase() as LogLevel;
   if (!LOG_LEVELS.includes(level)) throw new Error(`must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
   return level;
+}
+
+function parseKubernetesMode(raw: string): KubernetesConfig['mode'] {
+  const mode = raw.toLowerCase();
+  if (mode !== 'auto' && mode !== 'off') throw new Error(`must be "auto" or "off", got "${raw}"`);
+  return mode;
+}
+
+/** "2h", "30d": a positive duration with a unit (s, m, h, d, w). */
+function parseDuration(raw: string): number {
+  const seconds = parseDurationSeconds(raw);
+  if (seconds === undefined) throw new Error(`must be a duration such as "90m", "2h" or "30d", got "${raw}"`);
+  return seconds;
 }
 
 /** Parses a positive number of seconds (used by the engine's intervals). */

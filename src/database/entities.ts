@@ -1,7 +1,8 @@
 import { AlertTransitionEntity } from '../alerts/alert-transition.entity.js';
 import { AlertEntity } from '../alerts/alert.entity.js';
-import { LeaseEntity } from '../alerts/engine/lease.entity.js';
+import { KUBERNETES_ENTITIES } from '../integrations/kubernetes/change-log.entities.js';
 import { SliMinuteEntity, SliSeriesEntity } from '../integrations/metrics/sli-storage.entities.js';
+import { LeaseEntity } from '../alerts/engine/lease.entity.js';
 import { NotificationEntity } from '../integrations/slack/notification.entity.js';
 import { SloEntity } from '../slo/slo.entity.js';
 
@@ -14,4 +15,5 @@ export const ALL_ENTITIES = [
   SliSeriesEntity,
   SliMinuteEntity,
   LeaseEntity,
+  ...KUBERNETES_ENTITIES,
 ];

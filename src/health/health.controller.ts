@@ -1,10 +1,11 @@
-import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Optional, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { CONFIG } from '../config/config.module.js';
 import type { Config } from '../config/config.js';
+import { KubernetesStatus } from '../integrations/kubernetes/kubernetes-status.js';
 
 type Check = 'ok' | string;
 
@@ -14,6 +15,7 @@ export class HealthController {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(CONFIG) private readonly config: Config,
+    @Optional() @Inject(KubernetesStatus) private readonly kubernetes?: KubernetesStatus,
   ) {}
 
   @Get('healthz')
@@ -39,7 +41,11 @@ export class HealthController {
     return {
       status: ready ? 'ready' : 'not ready',
       checks,
-      details: { database: this.config.databaseUrl === undefined ? 'embedded (PGlite)' : 'postgres' },
+      details: {
+        database: this.config.databaseUrl === undefined ? 'embedded (PGlite)' : 'postgres',
+        // Optional: without a cluster Burnwatch is ready all the same, and says so here.
+        ...(this.kubernetes ? { kubernetes: this.kubernetes.summary() } : {}),
+      },
     };
   }
 }

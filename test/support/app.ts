@@ -26,6 +26,7 @@ export function testConfig(
       retryMaxMs: 400,
       giveUpAfterMs: 3_600_000,
     },
+    kubernetes: { mode: 'off', kubeconfig: undefined, lookbackSeconds: 7200, retentionSeconds: 30 * 86400 },
     ...overrides,
     engine: {
       scrapeTargets: [],

@@ -1,0 +1,193 @@
+import { existsSync } from 'node:fs';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  AppsV1Api,
+  CoreV1Api,
+  Informer,
+  KubeConfig,
+  KubernetesObject,
+  makeInformer,
+  ObjectCache,
+} from '@kubernetes/client-node';
+import { CLOCK, Clock } from '../../common/clock.js';
+import { CONFIG } from '../../config/config.module.js';
+import type { Config, KubernetesConfig } from '../../config/config.js';
+import { ChangeRecorder, WatchedResource } from './change-recorder.js';
+import { podWorkload, replicaSetDeployment, WorkloadObject } from './kube-objects.js';
+import { KubernetesStatus } from './kubernetes-status.js';
+import { KubernetesMetrics } from './kubernetes.metrics.js';
+
+/** Restart delays after an informer stopped on an error: doubling from the first to the last, ±20 %. */
+export const RESTART_BACKOFF_MS = { first: 500, max: 30_000 };
+
+const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+
+/** Where the cluster's credentials come from: KUBECONFIG, else the pod's service account, else nowhere. */
+export function loadKubeConfig(
+  config: KubernetesConfig,
+  env: Record<string, string | undefined> = process.env,
+): { kubeConfig: KubeConfig; source: string } | undefined {
+  const kubeConfig = new KubeConfig();
+  if (config.kubeconfig) {
+    kubeConfig.loadFromFile(config.kubeconfig);
+    if (!kubeConfig.getCurrentCluster())
+      throw new Error(`the kubeconfig ${config.kubeconfig} has no current context with a cluster`);
+    return { kubeConfig, source: `kubeconfig ${config.kubeconfig}` };
+  }
+  if (env.KUBERNETES_SERVICE_HOST && existsSync(SERVICE_ACCOUNT_TOKEN)) {
+    kubeConfig.loadFromCluster();
+    return { kubeConfig, source: 'in-cluster service account' };
+  }
+  return undefined;
+}
+
+interface Watcher {
+  resource: WatchedResource;
+  informer: Informer<KubernetesObject> & ObjectCache<KubernetesObject>;
+  attempt: number;
+  timer: NodeJS.Timeout | undefined;
+}
+
+/**
+ * One @kubernetes/client-node informer per kind (list, then watch from the list's resourceVersion, re-list on
+ * 410 Gone). The client's informer stops for good on any other error (a dropped connection, a 5xx, a refused
+ * connection): we restart it with backoff, from its last resourceVersion.
+ */
+@Injectable()
+export class KubernetesWatchers implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Kubernetes');
+  private readonly watchers = new Map<WatchedResource, Watcher>();
+  private stopped = false;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: Config,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ChangeRecorder) private readonly recorder: ChangeRecorder,
+    @Inject(KubernetesStatus) private readonly status: KubernetesStatus,
+    @Inject(KubernetesMetrics) private readonly metrics: KubernetesMetrics,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.kubernetes.mode === 'off') {
+      this.status.set('disabled', 'switched off (BURNWATCH_KUBERNETES=off)');
+      return;
+    }
+    let loaded: ReturnType<typeof loadKubeConfig>;
+    try {
+      loaded = loadKubeConfig(this.config.kubernetes);
+    } catch (error) {
+      this.status.set('error', `cannot read the cluster's configuration: ${(error as Error).message}`);
+      this.logger.warn(this.status.snapshot().message);
+      return;
+    }
+    if (!loaded) {
+      this.status.set(
+        'notConfigured',
+        'no cluster: set KUBECONFIG or run in a pod with a service account (deploy/burnwatch-rbac.yaml)',
+      );
+      this.logger.log('Kubernetes correlation is off: ' + this.status.snapshot().message);
+      return;
+    }
+    this.start(loaded.kubeConfig, loaded.source);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    for (const watcher of this.watchers.values()) {
+      clearTimeout(watcher.timer);
+      await watcher.informer.stop();
+    }
+    this.recorder.stop();
+  }
+
+  private start(kubeConfig: KubeConfig, source: string): void {
+    const server = kubeConfig.getCurrentCluster()?.server ?? 'unknown';
+    this.status.connecting(server, source);
+    this.logger.log(`Watching the cluster at ${server} (${source})`);
+    const core = kubeConfig.makeApiClient(CoreV1Api);
+    const apps = kubeConfig.makeApiClient(AppsV1Api);
+    const lists: Record<WatchedResource, [string, () => Promise<{ items: KubernetesObject[] }>]> = {
+      // core/v1 Events carry every event, including those written through events.k8s.io/v1.
+      events: ['/api/v1/events', () => core.listEventForAllNamespaces()],
+      pods: ['/api/v1/pods', () => core.listPodForAllNamespaces()],
+      deployments: ['/apis/apps/v1/deployments', () => apps.listDeploymentForAllNamespaces()],
+      statefulsets: ['/apis/apps/v1/statefulsets', () => apps.listStatefulSetForAllNamespaces()],
+      daemonsets: ['/apis/apps/v1/daemonsets', () => apps.listDaemonSetForAllNamespaces()],
+      replicasets: ['/apis/apps/v1/replicasets', () => apps.listReplicaSetForAllNamespaces()],
+    };
+    for (const [resource, [path, list]] of Object.entries(lists) as [
+      WatchedResource,
+      (typeof lists)[WatchedResource],
+    ][]) {
+      const listed = async () => {
+        const result = await list();
+        this.status.listed(resource, this.clock.now());
+        const watcher = this.watchers.get(resource);
+        if (watcher) watcher.attempt = 0;
+        return result as never;
+      };
+      // Bookmarks keep the resourceVersion fresh on quiet kinds, so that a reconnect rarely needs a re-list.
+      const informer = makeInformer(
+        kubeConfig,
+        `${path}?allowWatchBookmarks=true`,
+        listed,
+      ) as Watcher['informer'];
+      const watcher: Watcher = { resource, informer, attempt: 0, timer: undefined };
+      this.watchers.set(resource, watcher);
+      const seen = (deleted: boolean) => (object: KubernetesObject) => {
+        this.status.received(resource, this.clock.now());
+        this.recorder.enqueue(resource, deleted, object);
+      };
+      informer.on('add', seen(false));
+      informer.on('update', seen(false));
+      informer.on('delete', seen(true));
+      informer.on('error', (error: unknown) => this.restartLater(watcher, error));
+      this.status.watching(resource);
+      informer.start().catch((error: unknown) => this.restartLater(watcher, error));
+    }
+    this.recorder.attach({
+      replicaSetOwner: (namespace, name) => {
+        const replicaSet = this.watchers.get('replicasets')?.informer.get(name, namespace);
+        return replicaSet ? replicaSetDeployment(replicaSet as WorkloadObject) : undefined;
+      },
+      pod: (namespace, name) => {
+        const pod = this.watchers.get('pods')?.informer.get(name, namespace);
+        return pod
+          ? podWorkload(pod, (ns, rs) => {
+              const replicaSet = this.watchers.get('replicasets')?.informer.get(rs, ns);
+              return replicaSet ? replicaSetDeployment(replicaSet as WorkloadObject) : undefined;
+            })
+          : undefined;
+      },
+      deployment: (namespace, name) =>
+        this.watchers.get('deployments')?.informer.get(name, namespace) as WorkloadObject | undefined,
+    });
+  }
+
+  private restartLater(watcher: Watcher, error: unknown): void {
+    if (this.stopped || watcher.timer) return;
+    const delay = Math.min(RESTART_BACKOFF_MS.max, RESTART_BACKOFF_MS.first * 2 ** watcher.attempt);
+    const jittered = Math.round(delay * (0.8 + Math.random() * 0.4));
+    watcher.attempt++;
+    const message = describeError(error);
+    this.status.failed(watcher.resource, message, this.clock.now());
+    this.metrics.watchRestarts.inc({ resource: watcher.resource });
+    this.logger.warn(`Watch of ${watcher.resource} stopped (${message}); restarting in ${jittered} ms`);
+    watcher.timer = setTimeout(() => {
+      watcher.timer = undefined;
+      if (this.stopped) return;
+      this.status.watching(watcher.resource);
+      watcher.informer.start().catch((e: unknown) => this.restartLater(watcher, e));
+    }, jittered);
+  }
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    const code =
+      (error as { statusCode?: number; code?: string | number }).statusCode ??
+      (error as { code?: string }).code;
+    return code !== undefined ? `${error.message} (${code})` : error.message;
+  }
+  return String(error);
+}

@@ -1,0 +1,45 @@
+import { Inject, Module, OnModuleInit } from '@nestjs/common';
+import { AlertsModule } from '../../alerts/alerts.module.js';
+import { AlertTransitionHooks } from '../../alerts/alert-transition-hooks.js';
+import { CONFIG } from '../../config/config.module.js';
+import type { Config } from '../../config/config.js';
+import { ChangeLogRetention } from './change-log.retention.js';
+import { ChangeLogStore } from './change-log.store.js';
+import { ChangeRecorder } from './change-recorder.js';
+import { ChangesController } from './changes.controller.js';
+import { ChangesService } from './changes.service.js';
+import { KubernetesCorrelationListener } from './correlation.listener.js';
+import { KubernetesStatus } from './kubernetes-status.js';
+import { KubernetesWatchers } from './kubernetes-watchers.js';
+import { KubernetesMetrics } from './kubernetes.metrics.js';
+
+/**
+ * Kubernetes: watches the cluster into a change log and attaches the likely cause to every alert that fires.
+ * The per-image comparison needs an IMAGE_SLI_SOURCE provider (the engine's); without one it is left out.
+ */
+@Module({
+  imports: [AlertsModule],
+  controllers: [ChangesController],
+  providers: [
+    ChangeLogStore,
+    ChangeRecorder,
+    ChangesService,
+    ChangeLogRetention,
+    KubernetesStatus,
+    KubernetesMetrics,
+    KubernetesWatchers,
+    KubernetesCorrelationListener,
+  ],
+  exports: [KubernetesStatus, ChangeLogStore, KubernetesCorrelationListener],
+})
+export class KubernetesModule implements OnModuleInit {
+  constructor(
+    @Inject(AlertTransitionHooks) private readonly hooks: AlertTransitionHooks,
+    @Inject(KubernetesCorrelationListener) private readonly listener: KubernetesCorrelationListener,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
+  onModuleInit(): void {
+    if (this.config.kubernetes.mode !== 'off') this.hooks.register(this.listener);
+  }
+}
