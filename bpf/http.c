@@ -282,12 +282,15 @@ int main(int argc, char **argv)
 
 	if (http_bpf__load(skel)) {
 		int e = errno;
-		if (e == EPERM || e == EACCES)
-			fprintf(stderr, "burnwatch-loader: loading failed: %s.\n", perm_hint());
-		else
+		/* libbpf names the program it could not load; the verifier answers EACCES. */
+		if (last_prog[0])
 			fprintf(stderr, "burnwatch-loader: the kernel refused BPF program '%s' (%s); "
 					"the verifier log is above.\n",
-				last_prog[0] ? last_prog : "?", strerror(e));
+				last_prog, strerror(e));
+		else if (e == EPERM || e == EACCES)
+			fprintf(stderr, "burnwatch-loader: loading failed: %s.\n", perm_hint());
+		else
+			fprintf(stderr, "burnwatch-loader: loading the BPF object failed: %s\n", strerror(e));
 		goto out;
 	}
 

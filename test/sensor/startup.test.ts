@@ -33,6 +33,19 @@ describe('starting the sensor', () => {
     expect(run.stderr).toContain('not running as root and missing CAP_BPF and CAP_PERFMON');
   });
 
+  it('names the program the kernel refuses', () => {
+    // `make refused` builds the programs with one bounds check left out (BW_TEST_UNBOUNDED_SCAN).
+    spawnSync('make', ['-s', '-C', path.join(root, 'bpf'), 'refused'], { stdio: 'inherit', timeout: 60_000 });
+    const run = spawnSync(path.join(root, 'bpf', 'build', 'refused', 'burnwatch-loader'), [], {
+      encoding: 'utf8',
+      timeout: 30_000,
+      maxBuffer: 16 << 20,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("burnwatch-loader: the kernel refused BPF program 'bw_exit_read'");
+    expect(run.stdout).toBe('');
+  });
+
   it('loads and attaches with only CAP_BPF and CAP_PERFMON (what the DaemonSet grants)', () => {
     // timeout ends the loader after it had time to attach; its first record says whether it did.
     const run = spawnSync(
