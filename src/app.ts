@@ -44,7 +44,9 @@ export async function startBurnwatch(
   }
   app.useBodyParser('json', { limit: '1mb', type: ['application/json', 'application/merge-patch+json'] });
   app.useBodyParser('text', { limit: '1mb', type: YAML_TYPES });
-  app.enableShutdownHooks();
+  // No enableShutdownHooks(): on SIGTERM it would close the app and then re-kill the process with the signal,
+  // before close() below stops the embedded database. main.ts handles signals through close(), which still
+  // runs every onModuleDestroy / beforeApplicationShutdown / onApplicationShutdown hook.
   setupOpenApi(app);
   serveUiAssets(app);
   await app.listen(config.port, config.host);

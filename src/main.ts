@@ -21,7 +21,13 @@ async function main(): Promise<void> {
   );
   const stop = async (signal: string) => {
     logger.log(`Received ${signal}, shutting down`, 'Burnwatch');
-    await burnwatch.close();
+    try {
+      await burnwatch.close();
+    } catch (error) {
+      logger.error(`Shutdown failed: ${(error as Error).message}`, (error as Error).stack, 'Burnwatch');
+      process.exit(1);
+    }
+    logger.log('Stopped', 'Burnwatch');
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { parseLabelSelector } from '../integrations/kubernetes/sensor-discovery.js';
 import { parseDurationSeconds } from '../slo/domain/duration.js';
 
 /** Everything Burnwatch reads from its environment, parsed once at start-up. */
@@ -42,6 +43,8 @@ export interface EngineConfig {
   prometheusUrl: string | undefined;
   /** Turns the scheduled scrape and evaluation off (tests drive them by hand). */
   schedule: boolean;
+  /** In a cluster, sensor pods (matched by these labels) are scraped too, on this port. */
+  sensorDiscovery: { labels: Record<string, string>; port: number };
 }
 
 /** Slack delivery: the Web API client and the notification outbox's timing. */
@@ -118,6 +121,12 @@ export function loadConfig(env: Env = process.env): Config {
       retentionDays: read('BURNWATCH_RETENTION_DAYS', parseRetentionDays, 31),
       prometheusUrl: read('BURNWATCH_PROMETHEUS_URL', (raw) => parseUrlList(raw)[0], undefined),
       schedule: true,
+      sensorDiscovery: {
+        labels: read('BURNWATCH_SENSOR_SELECTOR', parseLabelSelector, {
+          'app.kubernetes.io/name': 'burnwatch-sensor',
+        }),
+        port: read('BURNWATCH_SENSOR_PORT', parsePort, 9464),
+      },
     },
     publicUrl: read(
       'BURNWATCH_PUBLIC_URL',

@@ -18,6 +18,13 @@ export function dataSourceOptions(target: DatabaseTarget): DataSourceOptions {
     migrationsTransactionMode: 'each',
     // The schema changes only through reviewed migrations.
     synchronize: false,
-    extra: { max: target.poolSize, connectionTimeoutMillis: 10_000 },
+    extra: {
+      max: target.poolSize,
+      connectionTimeoutMillis: 10_000,
+      // A pool of one is the embedded database, whose socket server takes one connection at a time: closing it
+      // when idle and reconnecting can race the server's close of the old one ("Connection terminated
+      // unexpectedly"), so the one connection stays open until the pool ends.
+      idleTimeoutMillis: target.poolSize === 1 ? 0 : 10_000,
+    },
   };
 }

@@ -7,7 +7,7 @@ import { BurnwatchError } from '../common/errors.js';
 import { applyMergePatch, isPlainObject, nestsDeeperThan } from '../common/merge-patch.js';
 import { isStorableText } from '../common/storable-text.js';
 import { SloSpec } from './domain/slo.js';
-import { validateSloSpec } from './domain/slo-schema.js';
+import { sloInputSchema, validateSloSpec } from './domain/slo-schema.js';
 import { SloEntity } from './slo.entity.js';
 import { READ_ONLY_FIELDS, SloView, toSloView } from './slo.view.js';
 
@@ -27,6 +27,7 @@ export interface SloPage {
 }
 
 const UNIQUE_VIOLATION = '23505';
+const KNOWN_FIELDS = new Set(Object.keys(sloInputSchema.shape));
 const MAX_PATCH_DEPTH = 32;
 
 @Injectable()
@@ -96,6 +97,15 @@ export class SloService {
         { field: '(body)', message: `nests deeper than ${MAX_PATCH_DEPTH} levels, which no SLO field does` },
       ]);
     }
+    const unknown = Object.keys(patch).filter(
+      (key) => !KNOWN_FIELDS.has(key) && !(READ_ONLY_FIELDS as readonly string[]).includes(key),
+    );
+    if (unknown.length > 0) {
+      // A null for an unknown field would be a silent no-op: say it instead.
+      throw BurnwatchError.invalid(
+        unknown.map((field) => ({ field: field === '' ? '""' : field, message: 'is not a known field' })),
+      );
+    }
     const entity = await this.find(name);
     return this.replace(name, applyMergePatch(entity.spec, patch));
   }
@@ -107,8 +117,23 @@ export class SloService {
   }
 
   /** Creates or replaces several SLOs in one transaction, for imports: all of them land or none. */
-  async upsertAll(specs: SloSpec[]): Promise<{ view: SloView; created: boolean }[]> {
-    specs.forEach((spec) => this.assertSupported(spec));
+  async upsertAll(
+    specs: SloSpec[],
+    /** Where each spec came from (an import's "documents[i]"), to name it in errors. */
+    origins: string[] = [],
+  ): Promise<{ view: SloView; created: boolean }[]> {
+    specs.forEach((spec, i) => {
+      try {
+        this.assertSupported(spec);
+      } catch (error) {
+        const origin = origins[i];
+        if (!(error instanceof BurnwatchError) || origin === undefined) throw error;
+        throw new BurnwatchError(
+          error.code,
+          error.errors.map((e) => ({ field: origin, message: `${e.message} (Burnwatch's ${e.field})` })),
+        );
+      }
+    });
     return this.slos.manager.transaction(async (manager) => {
       const repository = manager.getRepository(SloEntity);
       const results: { view: SloView; created: boolean }[] = [];

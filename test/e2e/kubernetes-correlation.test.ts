@@ -8,12 +8,13 @@ import type { RunningBurnwatch } from '../../src/app.js';
 import { apiClient, resetDatabase } from '../support/app.js';
 import { errorRateSlo } from '../support/fixtures.js';
 import { KubeStandin } from '../support/kube-standin.js';
+import { SensorStandIn } from '../support/sensor-standin.js';
+import { SensorScraperService } from '../../src/integrations/metrics/sensor-scraper.service.js';
 import {
   deployment,
   digestOf,
   event,
   eventually,
-  FakeImageSli,
   minutesAgo,
   pod,
   replicaSet,
@@ -35,7 +36,6 @@ let standin: KubeStandin;
 let burnwatch: RunningBurnwatch;
 let api: ReturnType<typeof apiClient>;
 let dir: string;
-const imageSli = new FakeImageSli();
 const t0 = Date.now();
 
 beforeAll(async () => {
@@ -67,7 +67,7 @@ beforeAll(async () => {
     'deployments',
     deployment({ name: 'cart', generation: 1, revision: 1, image: 'shop/cart:3.0.0', replicas: 3 }),
   );
-  burnwatch = await startKubernetesTestApp({ kubeconfig: standin.writeKubeconfig(dir) }, imageSli);
+  burnwatch = await startKubernetesTestApp({ kubeconfig: standin.writeKubeconfig(dir) });
   api = apiClient(burnwatch.url);
 });
 
@@ -291,11 +291,22 @@ describe('Kubernetes correlation against a stand-in API server', () => {
       eventType: 'Warning',
     });
 
-    // 4. The SLO burns; the engine fires the alert. The sensor saw errors on the new digest only.
-    imageSli.rows = [
-      { imageId: `docker-pullable://shop/checkout@${OLD}`, total: 12_000, bad: 12 },
-      { imageId: `docker-pullable://shop/checkout@${NEW}`, total: 1_000, bad: 74 },
-    ];
+    // 4. The SLO burns; the engine fires the alert. The sensor saw errors on the new digest only: its series,
+    // labelled with the image digest, go through the engine's scrape into the per-minute storage the
+    // correlation reads.
+    const sensor = await new SensorStandIn({ namespace: 'shop', workload: 'checkout' }).start();
+    const scraper = burnwatch.app.get(SensorScraperService);
+    await scraper.scrapeAll(new Date(), [sensor.url]); // the first scrape of a sensor is its baseline
+    for (const [digest, total, bad] of [
+      [OLD, 12_000, 12],
+      [NEW, 1_000, 74],
+    ] as const) {
+      const imageId = `docker-pullable://shop/checkout@${digest}`;
+      sensor.record(total - bad, 200, 0.02, { imageId });
+      sensor.record(bad, 503, 0.02, { imageId });
+    }
+    expect((await scraper.scrapeAll(new Date(), [sensor.url]))[0]!.requests).toBe(13_000);
+    await sensor.stop();
     const burnStart = new Date();
     const fired = await burnwatch.app
       .get(AlertStore)
@@ -330,11 +341,6 @@ describe('Kubernetes correlation against a stand-in API server', () => {
       { digest: OLD, image: 'shop/checkout:1.2.0', total: 12_000, bad: 12, sliPercent: 99.9 },
       { digest: NEW, image: 'shop/checkout:1.3.0', total: 1_000, bad: 74, sliPercent: 92.6 },
     ]);
-    expect(imageSli.calls.at(-1)).toEqual({
-      slo: 'checkout-errors',
-      from: new Date(burnStart.getTime() - 7200_000),
-      to: burnStart,
-    });
     const status = (await api('GET', '/api/v1/kubernetes/status')).body;
     expect(status.watches.reduce((n: number, w: any) => n + w.restarts, 0)).toBeGreaterThan(0);
     const metrics = (await api('GET', '/metrics')).body as string;

@@ -9,7 +9,7 @@ let burnwatch: RunningBurnwatch;
 let api: ReturnType<typeof apiClient>;
 
 beforeAll(async () => {
-  // Prometheus-sourced SLOs need a Prometheus URL configured; nothing is queried here (no evaluation runs).
+  // SLOs on Prometheus need a Prometheus configured; none is queried here (the schedule is off in tests).
   burnwatch = await startTestApp({ engine: { prometheusUrl: 'http://127.0.0.1:9' } });
   api = apiClient(burnwatch.url);
 });
@@ -448,7 +448,13 @@ describe('importing OpenSLO', () => {
       name: 'a kind Burnwatch does not store',
       doc: cartErrors((d) => (d.kind = 'DataSource')),
       field: 'documents[0].kind',
-      message: /must be "SLO" or "SLI"/,
+      message: 'DataSource is not supported: give each metric source inline, of type burnwatch or Prometheus',
+    },
+    {
+      name: 'a kind OpenSLO does not have',
+      doc: cartErrors((d) => (d.kind = 'Slo')),
+      field: 'documents[0].kind',
+      message: 'must be "SLO" or "SLI", got "Slo"',
     },
     {
       name: 'an indicatorRef to an SLI that is not in the request',
@@ -623,45 +629,45 @@ describe("the OpenSLO specification's own examples", () => {
     ]);
   });
 
-  it('takes the low-traffic timeslices example once rolling, on Prometheus and budgeted by occurrences', async () => {
+  it('takes the low-traffic timeslices example once rolling and on the sensor, ignoring its "op"', async () => {
     const original = fixture('spec-low-traffic-timeslices.yaml');
     expect(rejected((await importYaml(original)).body.errors)).toContain(
       'documents[0].spec.timeWindow[0].calendar',
     );
-    const rolling = original
-      .replace(/isRolling: false\n\s+calendar:\n.*\n.*\n/, 'isRolling: true\n')
-      .replaceAll('type: Any', 'type: Prometheus')
-      .replace('query: Any', 'query: sum(rate(up_probes_ok[1m]))')
-      .replace('query: Any', 'query: sum(rate(up_probes[1m]))');
-    // Timeslices need the sensor's per-minute histograms; on a PromQL source they are refused, by name.
-    const refused = await importYaml(rolling);
-    expect(refused.status).toBe(400);
-    expect(refused.body.errors).toEqual([
+    // On Prometheus queries it is refused too: Burnwatch cuts time slices from the sensor's per-minute data.
+    const rolling = parse(original) as Doc;
+    rolling.spec.timeWindow = [{ duration: '1w', isRolling: true }];
+    const ratio = rolling.spec.indicator.spec.ratioMetric;
+    ratio.good.metricSource = { type: 'Prometheus', spec: { query: 'sum(rate(probes_ok[1m]))' } };
+    ratio.total.metricSource = { type: 'Prometheus', spec: { query: 'sum(rate(probes[1m]))' } };
+    expect((await importYaml(stringify(rolling))).body.errors).toEqual([
       {
         field: 'documents[0].spec.budgetingMethod',
-        message: expect.stringContaining('must be "occurrences" with a Prometheus source'),
+        message:
+          'must be "occurrences" with a Prometheus source (timeslices need the sensor data) (Burnwatch\'s budgetingMethod)',
       },
     ]);
-    const adapted = rolling
-      .replace('budgetingMethod: Timeslices', 'budgetingMethod: Occurrences')
-      .replace(/\n\s+timeSliceTarget: [^\n]+/, '')
-      .replace(/\n\s+timeSliceWindow: [^\n]+/, '');
-    const accepted = await importYaml(adapted);
+    // Slices of the sensor's requests, good when 95 % of their requests are not server errors.
+    rolling.spec.indicator.spec.ratioMetric = {
+      bad: {
+        metricSource: { type: 'burnwatch', spec: { workload: 'web-availability', errorStatus: '5xx' } },
+      },
+      total: { metricSource: { type: 'burnwatch', spec: { workload: 'web-availability' } } },
+    };
+    const accepted = await importYaml(stringify(rolling));
     expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
     expect(await storedSpec('service-availability')).toEqual({
       name: 'service-availability',
       displayName: 'SLO for this important service',
       description: '',
       service: { workload: 'web-availability' },
-      indicator: {
-        type: 'ratio',
-        goodQuery: 'sum(rate(up_probes_ok[1m]))',
-        totalQuery: 'sum(rate(up_probes[1m]))',
-      },
+      indicator: { type: 'errorRate', errorStatus: '5xx' },
       objective: 99.95,
       window: '7d',
-      budgetingMethod: 'occurrences',
-      source: { type: 'prometheus' },
+      budgetingMethod: 'timeslices',
+      timeslice: '1m',
+      timesliceTarget: 95,
+      source: { type: 'sensor' },
     });
     expect(accepted.body.ignored).toContainEqual({
       field: 'documents[0].spec.objectives[0].op',
@@ -699,6 +705,29 @@ describe("the OpenSLO specification's own examples", () => {
       objective: 99.95,
       source: { type: 'prometheus' },
     });
+  });
+
+  it('refuses an SLO on Prometheus when this Burnwatch has no Prometheus, naming the document', async () => {
+    const withoutPrometheus = await startTestApp();
+    try {
+      const original = fixture('spec-ratio-metric-prometheus.yaml');
+      const response = await apiClient(withoutPrometheus.url)(
+        'POST',
+        '/api/v1/openslo',
+        original.replace(/\n\s+metricSourceRef: prometheus-datasource/g, ''),
+        'application/yaml',
+      );
+      expect(response.status).toBe(400);
+      expect(response.body.errors).toEqual([
+        {
+          field: 'documents[1]',
+          message:
+            '"prometheus" needs BURNWATCH_PROMETHEUS_URL to be set on the Burnwatch service (Burnwatch\'s source.type)',
+        },
+      ]);
+    } finally {
+      await withoutPrometheus.close();
+    }
   });
 
   it('reads the general-schema labels: a list of two teams is refused, the other labels reported', async () => {
@@ -857,6 +886,13 @@ describe('exporting OpenSLO', () => {
     const again = await importYaml(exported);
     expect(again.body).toMatchObject({ created: [], updated: [name] });
     expect(await storedSpec(name)).toEqual(before);
+  });
+
+  it('names the inline SLI within the 63 characters OpenSLO allows, also for the longest SLO name', async () => {
+    const name = `a${'b'.repeat(61)}c`;
+    expect((await api('POST', '/api/v1/slos', errorRateSlo({ name }))).status).toBe(201);
+    const exported = parse((await api('GET', `/api/v1/slos/${name}/openslo`)).body as string) as Doc;
+    expect(exported.spec.indicator.metadata.name).toBe(name);
   });
 
   it('exports every stored SLO as documents that import back together', async () => {

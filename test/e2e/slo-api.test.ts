@@ -337,3 +337,12 @@ describe('with BURNWATCH_API_TOKEN set', () => {
     expect((await apiClient(secured.url)('GET', '/api/v1/slos/checkout-latency')).status).toBe(200);
   });
 });
+
+describe('patching unknown fields', () => {
+  it('refuses a null for a field SLOs do not have, rather than ignoring it', async () => {
+    await api('POST', '/api/v1/slos', latencySlo());
+    const response = await api('PATCH', '/api/v1/slos/checkout-latency', { 'x-unknown': null });
+    expect(response.status).toBe(400);
+    expect(response.body.errors).toEqual([{ field: 'x-unknown', message: 'is not a known field' }]);
+  });
+});

@@ -37,6 +37,7 @@ export function testConfig(
       prometheusUrl: undefined,
       // Tests drive scrapes and evaluations with their own clock unless they ask for the schedule.
       schedule: false,
+      sensorDiscovery: { labels: { 'app.kubernetes.io/name': 'burnwatch-sensor' }, port: 9464 },
       ...overrides.engine,
     },
   };

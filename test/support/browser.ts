@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, stat, readdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -112,4 +112,34 @@ export async function screenshot(
     });
   }
   return path;
+}
+
+let axeSource: string | undefined;
+
+/**
+ * WCAG 2.1 A/AA problems axe-core finds on the page as it is now, one line each (empty when none). Injected
+ * through the DevTools protocol, so the page's Content-Security-Policy stays as strict as in production.
+ */
+export async function accessibilityViolations(page: Page): Promise<string[]> {
+  axeSource ??= await readFile(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() =>
+    (
+      window as unknown as {
+        axe: {
+          run(
+            context: Document,
+            options: object,
+          ): Promise<{ violations: { id: string; help: string; nodes: { target: string[] }[] }[] }>;
+        };
+      }
+    ).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }),
+  );
+  return result.violations.map(
+    (v) =>
+      `${v.id}: ${v.help} (${v.nodes.length}×, e.g. ${v.nodes
+        .slice(0, 3)
+        .map((n) => n.target.join(' '))
+        .join(' | ')})`,
+  );
 }

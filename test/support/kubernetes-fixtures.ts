@@ -198,8 +198,12 @@ export class FakeImageSli implements ImageSliSource {
 export async function startKubernetesTestApp(
   kubernetes: Partial<Config['kubernetes']>,
   imageSli?: ImageSliSource,
+  engine: Partial<Config['engine']> = {},
 ): Promise<RunningBurnwatch> {
-  const config = testConfig({ kubernetes: { ...testConfig().kubernetes, mode: 'auto', ...kubernetes } });
+  const config = testConfig({
+    kubernetes: { ...testConfig().kubernetes, mode: 'auto', ...kubernetes },
+    engine,
+  });
   @Global()
   @Module({})
   class ImageSliModule {

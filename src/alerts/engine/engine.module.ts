@@ -5,6 +5,8 @@ import { SliRepository } from '../../integrations/metrics/sli-repository.js';
 import { PromqlSliSource } from '../../integrations/promql/promql-sli-source.js';
 import { SloModule } from '../../slo/slo.module.js';
 import { AlertsModule } from '../alerts.module.js';
+import { IMAGE_SLI_SOURCE } from '../correlation/image-sli.port.js';
+import { ImageSliQuery } from './image-sli.query.js';
 import { Lease } from './lease.js';
 import { SloEngine } from './slo-engine.service.js';
 import { SloStatusService } from './slo-status.service.js';
@@ -14,6 +16,8 @@ import { StatusController } from './status.controller.js';
   imports: [AlertsModule, SloModule],
   controllers: [StatusController],
   providers: [
+    ImageSliQuery,
+    { provide: IMAGE_SLI_SOURCE, useExisting: ImageSliQuery },
     JobScheduler,
     SliRepository,
     SensorScraperService,
@@ -22,6 +26,6 @@ import { StatusController } from './status.controller.js';
     SloEngine,
     SloStatusService,
   ],
-  exports: [SloEngine, SensorScraperService, SliRepository, SloStatusService],
+  exports: [IMAGE_SLI_SOURCE, SloEngine, SensorScraperService, SliRepository, SloStatusService],
 })
 export class EngineModule {}

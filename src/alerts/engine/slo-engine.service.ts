@@ -25,7 +25,8 @@ import {
 } from '../../slo/domain/timeslice.js';
 import { AlertStore } from '../alert-store.js';
 import { Lease } from './lease.js';
-import { MapMinuteCounts, MinuteCountsStore } from './minute-counts.js';
+import { MinuteCountsStore } from './minute-counts.js';
+import { RollingCounts, capacityForSlo } from '../../slo/domain/rolling-counts.js';
 import { SloEvaluation, evaluateSlo, nextChange, snapshotOf } from './slo-evaluation.js';
 
 /** What the engine keeps in memory for one SLO. */
@@ -219,7 +220,12 @@ export class SloEngine implements OnApplicationBootstrap {
         spec: row.spec,
         version,
         seriesIds: new Set(),
-        counts: new MapMinuteCounts(),
+        counts: new RollingCounts(
+          capacityForSlo(
+            windowSeconds(row.spec),
+            Math.max(0, ...effectiveBurnRateWindows(row.spec).map((w) => w.longWindowSeconds)),
+          ),
+        ),
         approximate: false,
         needsBackfill: true,
         minuteData: row.spec.budgetingMethod === 'timeslices' ? new Map() : undefined,

@@ -1,3 +1,4 @@
+import { burnRate, secondsToExhaustion } from '../../slo/domain/budget.js';
 import { formatDuration } from '../../slo/domain/duration.js';
 import { SloSpec, allowedBadRatio, windowSeconds } from '../../slo/domain/slo.js';
 import type { BurnRateWindow, Severity } from '../domain/alert-policy.js';
@@ -39,11 +40,6 @@ export interface SloEvaluation {
 }
 
 export type SumMinutes = (fromMinute: number, toMinute: number) => WindowCounts;
-
-/** Burn rate: how many times faster than allowed the budget is spent; null without events. */
-export function burnRate(counts: { total: number; bad: number }, allowedBad: number): number | null {
-  return counts.total > 0 ? counts.bad / counts.total / allowedBad : null;
-}
 
 /**
  * Evaluates one SLO at `nowMinute` (the current, partial minute is included): SLI and budget over the SLO window,
@@ -103,11 +99,12 @@ export function evaluateSlo(
     ? burnRate(sum(end - forecastWindow.longWindowSeconds / 60, end), allowedBad)
     : burnRate(whole, allowedBad);
   const remainingFraction = budgetEvents > 0 ? remaining / budgetEvents : null;
-  let secondsToExhaustion: number | null = null;
-  if (remainingFraction !== null && forecastRate !== null && forecastRate > 0) {
-    secondsToExhaustion =
-      remainingFraction <= 0 ? 0 : Math.round((remainingFraction * windowSeconds(spec)) / forecastRate);
-  }
+  const exhaustionSeconds = secondsToExhaustion(
+    remainingFraction === null ? null : remainingFraction * 100,
+    forecastRate,
+    windowSeconds(spec),
+  );
+  const secondsLeft = exhaustionSeconds === null ? null : Math.round(exhaustionSeconds);
   const nowSeconds = nowMinute * 60;
   return {
     status,
@@ -127,11 +124,8 @@ export function evaluateSlo(
     resolvable,
     forecast: {
       burnRate: round(forecastRate),
-      secondsToExhaustion,
-      exhaustionAt:
-        secondsToExhaustion === null
-          ? null
-          : new Date((nowSeconds + secondsToExhaustion) * 1000).toISOString(),
+      secondsToExhaustion: secondsLeft,
+      exhaustionAt: secondsLeft === null ? null : new Date((nowSeconds + secondsLeft) * 1000).toISOString(),
     },
     lastDataMinute,
   };

@@ -100,6 +100,11 @@ export class KubernetesWatchers implements OnApplicationBootstrap, OnApplication
     this.recorder.stop();
   }
 
+  /** The pods the watch holds now (empty without a cluster). */
+  pods(): readonly KubernetesObject[] {
+    return this.watchers.get('pods')?.informer.list() ?? [];
+  }
+
   private start(kubeConfig: KubeConfig, source: string): void {
     const server = kubeConfig.getCurrentCluster()?.server ?? 'unknown';
     this.status.connecting(server, source);

@@ -1,5 +1,6 @@
 import { Inject, Module, OnModuleInit } from '@nestjs/common';
 import { AlertsModule } from '../../alerts/alerts.module.js';
+import { EngineModule } from '../../alerts/engine/engine.module.js';
 import { AlertTransitionHooks } from '../../alerts/alert-transition-hooks.js';
 import { CONFIG } from '../../config/config.module.js';
 import type { Config } from '../../config/config.js';
@@ -11,14 +12,16 @@ import { ChangesService } from './changes.service.js';
 import { KubernetesCorrelationListener } from './correlation.listener.js';
 import { KubernetesStatus } from './kubernetes-status.js';
 import { KubernetesWatchers } from './kubernetes-watchers.js';
+import { sensorTargets } from './sensor-discovery.js';
+import { SensorScraperService } from '../metrics/sensor-scraper.service.js';
 import { KubernetesMetrics } from './kubernetes.metrics.js';
 
 /**
  * Kubernetes: watches the cluster into a change log and attaches the likely cause to every alert that fires.
- * The per-image comparison needs an IMAGE_SLI_SOURCE provider (the engine's); without one it is left out.
+ * The per-image comparison reads the engine's per-minute sensor data through IMAGE_SLI_SOURCE.
  */
 @Module({
-  imports: [AlertsModule],
+  imports: [AlertsModule, EngineModule],
   controllers: [ChangesController],
   providers: [
     ChangeLogStore,
@@ -37,9 +40,16 @@ export class KubernetesModule implements OnModuleInit {
     @Inject(AlertTransitionHooks) private readonly hooks: AlertTransitionHooks,
     @Inject(KubernetesCorrelationListener) private readonly listener: KubernetesCorrelationListener,
     @Inject(CONFIG) private readonly config: Config,
+    @Inject(SensorScraperService) private readonly scraper: SensorScraperService,
+    @Inject(KubernetesWatchers) private readonly watchers: KubernetesWatchers,
   ) {}
 
   onModuleInit(): void {
-    if (this.config.kubernetes.mode !== 'off') this.hooks.register(this.listener);
+    if (this.config.kubernetes.mode === 'off') return;
+    this.hooks.register(this.listener);
+    // The sensor DaemonSet's pods are scraped without being listed in BURNWATCH_SCRAPE_TARGETS.
+    this.scraper.addTargetSource(() =>
+      sensorTargets(this.watchers.pods(), this.config.engine.sensorDiscovery),
+    );
   }
 }

@@ -22,6 +22,7 @@ export interface ScrapeResult {
 export class SensorScraperService implements OnApplicationBootstrap {
   private readonly logger = new Logger('SensorScraper');
   private readonly counters = new Map<string, TargetCounters>();
+  private readonly targetSources: (() => string[])[] = [];
   private readonly scrapeErrors: Counter<'target'>;
   private readonly samplesIngested: Counter;
   private readonly scrapeDuration: Histogram<'target'>;
@@ -53,15 +54,34 @@ export class SensorScraperService implements OnApplicationBootstrap {
     });
   }
 
+  /** Adds targets found elsewhere (the sensor pods Kubernetes knows of), read at every scrape. */
+  addTargetSource(source: () => string[]): void {
+    this.targetSources.push(source);
+  }
+
+  /** The configured targets and the discovered ones. */
+  targets(): string[] {
+    return [
+      ...new Set([...this.config.engine.scrapeTargets, ...this.targetSources.flatMap((source) => source())]),
+    ];
+  }
+
   onApplicationBootstrap(): void {
     const { scrapeTargets, scrapeIntervalSeconds, schedule } = this.config.engine;
-    if (!schedule || scrapeTargets.length === 0) return;
-    this.logger.log(`Scraping ${scrapeTargets.length} sensor target(s) every ${scrapeIntervalSeconds} s`);
-    this.scheduler.every('scrape-sensors', scrapeIntervalSeconds, () => this.scrapeAll(this.clock.now()));
+    if (!schedule) return;
+    this.logger.log(
+      `Scraping ${scrapeTargets.length} configured sensor target(s), and any discovered, every ${scrapeIntervalSeconds} s`,
+    );
+    this.scheduler.every('scrape-sensors', scrapeIntervalSeconds, () => {
+      const targets = this.targets();
+      // A target gone for good (a node removed) would leave its counters behind.
+      for (const known of this.counters.keys()) if (!targets.includes(known)) this.counters.delete(known);
+      return this.scrapeAll(this.clock.now(), targets);
+    });
   }
 
   /** One scrape of every target; a failing target never stops the others. */
-  async scrapeAll(now: Date, targets: string[] = this.config.engine.scrapeTargets): Promise<ScrapeResult[]> {
+  async scrapeAll(now: Date, targets: string[] = this.targets()): Promise<ScrapeResult[]> {
     return Promise.all(targets.map((target) => this.scrape(target, now)));
   }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { HistogramDelta, SeriesLabels, seriesKey } from './sensor-histograms.js';
 
 export interface StoredSeries extends SeriesLabels {
@@ -52,8 +52,8 @@ export class SliRepository {
     );
   }
 
-  async seriesAfter(id: number): Promise<StoredSeries[]> {
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
+  async seriesAfter(id: number, manager: EntityManager = this.dataSource.manager): Promise<StoredSeries[]> {
+    const rows: Record<string, unknown>[] = await manager.query(
       `SELECT id, namespace, workload, workload_kind, service_name, image_name, image_id, method, route, status_code, bounds
        FROM sli_series WHERE id > $1 ORDER BY id`,
       [id],
@@ -74,9 +74,14 @@ export class SliRepository {
   }
 
   /** Every row from `fromMinute` on (inclusive), optionally for some series only. */
-  async minutesFrom(fromMinute: number, toMinute: number, seriesIds?: number[]): Promise<MinuteRow[]> {
+  async minutesFrom(
+    fromMinute: number,
+    toMinute: number,
+    seriesIds?: number[],
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<MinuteRow[]> {
     const rows: { series_id: number; minute: number; requests: number; buckets: number[] }[] =
-      await this.dataSource.query(
+      await manager.query(
         `SELECT series_id, minute, requests, buckets FROM sli_minutes
        WHERE minute >= $1 AND minute < $2 ${seriesIds ? 'AND series_id = ANY($3::int[])' : ''}
        ORDER BY minute`,

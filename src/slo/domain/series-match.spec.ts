@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { badEventsOf, countAtOrBelow, isErrorStatus, seriesMatches } from './series-match.js';
+import { badEventsOf, isErrorStatus, seriesMatches } from './series-match.js';
 
 const series = {
   namespace: 'shop',
@@ -57,23 +57,6 @@ describe('isErrorStatus', () => {
     { status: 200, rule: '4xx,5xx', error: false },
   ])('status $status with rule "$rule" is an error: $error', ({ status, rule, error }) => {
     expect(isErrorStatus(status, rule)).toBe(error);
-  });
-});
-
-describe('countAtOrBelow', () => {
-  const bounds = [0.1, 0.3, 1];
-  const buckets = [10, 20, 30, 40]; // (0,0.1] (0.1,0.3] (0.3,1] (1,+Inf)
-
-  it.each([
-    { name: 'is exact at a bucket bound', threshold: 0.3, count: 30, approximate: false },
-    { name: 'is exact at the first bound', threshold: 0.1, count: 10, approximate: false },
-    { name: 'interpolates inside a bucket and says so', threshold: 0.2, count: 20, approximate: true },
-    { name: 'interpolates from zero in the first bucket', threshold: 0.05, count: 5, approximate: true },
-    { name: 'cannot split the +Inf bucket', threshold: 5, count: 60, approximate: true },
-  ])('$name', ({ threshold, count, approximate }) => {
-    const result = countAtOrBelow(bounds, buckets, threshold);
-    expect(result.count).toBeCloseTo(count, 9);
-    expect(result.approximate).toBe(approximate);
   });
 });
 

@@ -1,3 +1,4 @@
+import { fromBucketCounts, latencyEventCounts } from './latency.js';
 import type { Indicator, SloService } from './slo.js';
 
 /** The labels of a sensor series that an SLO selects on. */
@@ -48,37 +49,13 @@ export function badEventsOf(
         approximate: false,
       };
     case 'latency': {
-      const { count, approximate } = countAtOrBelow(series.bounds, buckets, indicator.thresholdMs / 1000);
-      return { bad: requests - count, approximate };
+      const { bad, approximate } = latencyEventCounts(
+        fromBucketCounts(series.bounds, buckets),
+        indicator.thresholdMs / 1000,
+      );
+      return { bad, approximate };
     }
     case 'ratio':
       return { bad: 0, approximate: false };
   }
-}
-
-/**
- * Requests answered within `thresholdSeconds`, from per-bucket counts: exact at a bucket bound, linearly
- * interpolated inside a bucket (then approximate), as histogram_quantile does in reverse.
- */
-export function countAtOrBelow(
-  bounds: readonly number[],
-  buckets: readonly number[],
-  thresholdSeconds: number,
-): { count: number; approximate: boolean } {
-  let count = 0;
-  let lower = 0;
-  for (let i = 0; i < bounds.length; i++) {
-    const upper = bounds[i]!;
-    const inBucket = buckets[i] ?? 0;
-    if (thresholdSeconds >= upper) {
-      count += inBucket;
-      lower = upper;
-      if (thresholdSeconds === upper) return { count, approximate: false };
-      continue;
-    }
-    const share = (thresholdSeconds - lower) / (upper - lower);
-    return { count: count + inBucket * share, approximate: inBucket > 0 };
-  }
-  // Beyond the last finite bound: the +Inf bucket cannot be split.
-  return { count, approximate: (buckets[bounds.length] ?? 0) > 0 };
 }

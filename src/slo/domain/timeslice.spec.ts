@@ -1,27 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { histogramQuantile, isBadSlice } from './timeslice.js';
+import { isBadSlice } from './timeslice.js';
 import type { SloSpec } from './slo.js';
 
 const bounds = [0.1, 0.2, 0.4];
-
-describe('histogramQuantile', () => {
-  it.each([
-    { name: 'the median inside the first bucket', q: 0.5, buckets: [100, 0, 0, 0], value: 0.05 },
-    { name: 'P95 interpolated inside the second bucket', q: 0.95, buckets: [90, 10, 0, 0], value: 0.15 },
-    {
-      name: 'a quantile in +Inf answers the highest finite bound',
-      q: 0.99,
-      buckets: [50, 0, 0, 50],
-      value: 0.4,
-    },
-  ])('$name', ({ q, buckets, value }) => {
-    expect(histogramQuantile(q, bounds, buckets)).toBeCloseTo(value, 9);
-  });
-
-  it('is null for an empty histogram', () => {
-    expect(histogramQuantile(0.95, bounds, [0, 0, 0, 0])).toBeNull();
-  });
-});
 
 describe('isBadSlice', () => {
   const latency = {

@@ -1,5 +1,7 @@
 import type { SloSpec } from './slo.js';
 import { parseDurationSeconds } from './duration.js';
+import { fromBucketCounts, latencySliceVerdict } from './latency.js';
+import { ratioSliceVerdict } from './timeslices.js';
 
 /** What one timeslice holds: its requests, the bad ones, and (for a percentile SLI) a merged histogram. */
 export interface SliceData {
@@ -18,37 +20,10 @@ export function timesliceMinutes(spec: SloSpec): number {
 export function isBadSlice(spec: SloSpec, slice: SliceData): boolean {
   const indicator = spec.indicator;
   if (indicator.type === 'latency' && indicator.percentile !== undefined && slice.bounds && slice.buckets) {
-    const quantile = histogramQuantile(indicator.percentile / 100, slice.bounds, slice.buckets);
-    return quantile === null ? false : quantile * 1000 > indicator.thresholdMs;
+    const histogram = fromBucketCounts(slice.bounds, slice.buckets);
+    return latencySliceVerdict(histogram, indicator.percentile / 100, indicator.thresholdMs / 1000) === 'bad';
   }
-  const goodPercent = ((slice.total - slice.bad) / slice.total) * 100;
-  return goodPercent < (spec.timesliceTarget ?? spec.objective);
-}
-
-/**
- * The q-quantile (0 < q < 1) of a histogram given as per-bucket counts, interpolating linearly inside the bucket
- * as Prometheus' histogram_quantile does; the +Inf bucket answers with the highest finite bound. Null when empty.
- */
-export function histogramQuantile(
-  q: number,
-  bounds: readonly number[],
-  buckets: readonly number[],
-): number | null {
-  const total = buckets.reduce((sum, n) => sum + n, 0);
-  if (total === 0) return null;
-  const rank = q * total;
-  let cumulative = 0;
-  for (let i = 0; i < buckets.length; i++) {
-    const count = buckets[i]!;
-    if (cumulative + count >= rank && count > 0) {
-      if (i >= bounds.length) return bounds[bounds.length - 1] ?? null;
-      const lower = i === 0 ? 0 : bounds[i - 1]!;
-      const upper = bounds[i]!;
-      return lower + ((upper - lower) * (rank - cumulative)) / count;
-    }
-    cumulative += count;
-  }
-  return bounds[bounds.length - 1] ?? null;
+  return ratioSliceVerdict(slice, (spec.timesliceTarget ?? spec.objective) / 100) === 'bad';
 }
 
 /** Adds one series-minute to a slice accumulator, merging histograms that share bounds. */

@@ -45,7 +45,7 @@ export class OpenSloController {
     }
     const parsed = parseOpenSlo(text);
     if (!parsed.ok) throw BurnwatchError.invalid(parsed.errors);
-    const results = await this.slos.upsertAll(parsed.slos);
+    const results = await this.slos.upsertAll(parsed.slos, parsed.documents);
     return {
       created: results.filter((r) => r.created).map((r) => r.view.name),
       updated: results.filter((r) => !r.created).map((r) => r.view.name),

@@ -30,6 +30,8 @@ type Doc = Record<string, unknown>;
 
 export interface OpenSloImport {
   slos: SloSpec[];
+  /** The document each SLO came from, e.g. "documents[2]", to name it in later errors. */
+  documents: string[];
   /** Parts of the input Burnwatch has no use for, each said out loud rather than silently dropped. */
   ignored: FieldError[];
 }
@@ -95,23 +97,37 @@ export function parseOpenSlo(text: string): OpenSloParse {
         break;
       }
       case 'Service':
+        ignored.push({
+          field: at,
+          message:
+            'kind Service is not stored: an SLO names its workload in its metric source or spec.service',
+        });
+        break;
       case 'AlertPolicy':
       case 'AlertCondition':
       case 'AlertNotificationTarget':
         ignored.push({
-          field: `${at}`,
+          field: at,
           message: `kind ${doc.kind} is not stored: Burnwatch alerts with its own burn-rate policy and notifies through Slack`,
+        });
+        break;
+      case 'DataSource':
+        errors.push({
+          field: `${at}.kind`,
+          message:
+            'DataSource is not supported: give each metric source inline, of type burnwatch or Prometheus',
         });
         break;
       default:
         errors.push({
           field: `${at}.kind`,
-          message: `must be "SLO" or "SLI" (Burnwatch does not support ${show(doc.kind)}, e.g. DataSource)`,
+          message: `must be "SLO" or "SLI", got ${show(doc.kind)}`,
         });
     }
   }
 
   const result: SloSpec[] = [];
+  const documents: string[] = [];
   for (const { doc, at } of slos) {
     const converted = fromOpenSloDocument(doc, at, slis, ignored);
     if (!converted.ok) {
@@ -119,6 +135,7 @@ export function parseOpenSlo(text: string): OpenSloParse {
       continue;
     }
     result.push(converted.spec);
+    documents.push(at);
   }
   const referenced = new Set(
     slos.map(({ doc }) => (isPlainObject(doc.spec) ? doc.spec.indicatorRef : undefined)),
@@ -136,7 +153,7 @@ export function parseOpenSlo(text: string): OpenSloParse {
       errors.push({ field: 'documents', message: `define the SLO "${spec.name}" twice` });
     names.add(spec.name);
   }
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, slos: result, ignored };
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, slos: result, documents, ignored };
 }
 
 type Converted = { ok: true; spec: SloSpec } | { ok: false; errors: FieldError[] };
@@ -746,7 +763,9 @@ export function toOpenSlo(spec: SloSpec): Doc {
   const sloSpec: Doc = {};
   if (spec.description !== '') sloSpec.description = spec.description;
   sloSpec.service = spec.service.workload;
-  sloSpec.indicator = { metadata: { name: `${spec.name}-sli` }, spec: sliSpec };
+  // OpenSLO names are DNS labels too (at most 63 characters): a long SLO name lends its SLI its own name.
+  const sliName = spec.name.length <= 59 ? `${spec.name}-sli` : spec.name;
+  sloSpec.indicator = { metadata: { name: sliName }, spec: sliSpec };
   sloSpec.timeWindow = [{ duration: spec.window, isRolling: true }];
   sloSpec.budgetingMethod = spec.budgetingMethod === 'timeslices' ? 'Timeslices' : 'Occurrences';
   sloSpec.objectives = [objective];

@@ -1,8 +1,17 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningBurnwatch } from '../../../src/app.js';
 import { apiClient, resetDatabase, startTestApp } from '../../support/app.js';
-import { ensureUiBuilt, openBrowser, screenshot, type TestBrowser } from '../../support/browser.js';
+import {
+  accessibilityViolations,
+  ensureUiBuilt,
+  openBrowser,
+  screenshot,
+  type TestBrowser,
+} from '../../support/browser.js';
 import { errorRateSlo, latencySlo, timesliceSlo } from '../../support/fixtures.js';
+
+/** The list page's refresh interval (ui/src/pages/SloListPage.tsx). */
+const REFRESH_SECONDS = 30;
 import {
   checkoutStory,
   evaluateNow,
@@ -40,6 +49,7 @@ describe('the SLO list in a browser', () => {
     const curl = await page.getByLabel('curl command that creates an SLO').textContent();
     expect(curl).toContain(`curl -X POST ${burnwatch.url}/api/v1/slos`);
     await screenshot(page, 'empty-list');
+    expect(await accessibilityViolations(page)).toEqual([]);
 
     const yaml = (await page.getByLabel('OpenSLO example').textContent())!;
     const created = await call('POST', '/api/v1/openslo', yaml, 'application/yaml');
@@ -129,6 +139,7 @@ describe('the SLO list in a browser', () => {
     expect(await row('invoice-errors').locator('.badge').textContent()).toBe('No data');
     expect(await row('checkout-errors').locator('td').last().textContent()).toBe('exhausted');
     await screenshot(page, 'slo-list', { docs: true });
+    expect(await accessibilityViolations(page)).toEqual([]);
 
     await page.getByRole('button', { name: /Budget left/ }).click();
     await expect
@@ -136,6 +147,30 @@ describe('the SLO list in a browser', () => {
       .toEqual(['search-errors', 'checkout-errors', 'invoice-errors']);
     await page.getByLabel('Status').selectOption('page');
     await expect.poll(() => rowNames(browser)).toEqual(['checkout-errors']);
+  });
+
+  it('refreshes itself: an SLO created elsewhere shows up after the refresh interval', async () => {
+    const { page } = browser;
+    await page.clock.install();
+    await call('POST', '/api/v1/slos', latencySlo());
+    await page.goto(burnwatch.url + '/');
+    await expect.poll(() => rowNames(browser)).toEqual(['checkout-latency']);
+    await call('POST', '/api/v1/slos', errorRateSlo());
+    await page.clock.fastForward(REFRESH_SECONDS * 1000 + 1000);
+    await expect.poll(() => rowNames(browser)).toEqual(['checkout-errors', 'checkout-latency']);
+  });
+
+  it('works with BURNWATCH_API_TOKEN set: the UI only reads, and reads need no token', async () => {
+    await burnwatch.close();
+    const token = 'ui-test-token-0123456789';
+    burnwatch = await startTestApp({ apiToken: token });
+    expect((await apiClient(burnwatch.url)('POST', '/api/v1/slos', latencySlo())).status).toBe(401);
+    expect((await apiClient(burnwatch.url, token)('POST', '/api/v1/slos', latencySlo())).status).toBe(201);
+    const { page } = browser;
+    await page.goto(burnwatch.url + '/');
+    await expect.poll(() => rowNames(browser)).toEqual(['checkout-latency']);
+    await page.getByRole('link', { name: 'checkout-latency' }).click();
+    await page.getByLabel('OpenSLO YAML of this SLO').waitFor();
   });
 
   it('opens an SLO from the list with the keyboard', async () => {

@@ -12,23 +12,29 @@ export function SeverityBadge({ severity }: { severity: 'page' | 'ticket' }) {
   return <span class={`badge status-${severity}`}>{severity === 'page' ? 'Page' : 'Ticket'}</span>;
 }
 
-/** The budget left as a bar and a number; a meter for assistive technology. */
+/** The budget left as a bar and a number; a meter for assistive technology (none without data). */
 export function BudgetBar({ remainingPercent, label }: { remainingPercent: number | null; label: string }) {
   const bar = budgetBar(remainingPercent);
+  const meter =
+    remainingPercent === null
+      ? { 'aria-hidden': true as const }
+      : {
+          role: 'meter' as const,
+          'aria-label': label,
+          'aria-valuemin': 0,
+          'aria-valuemax': 100,
+          'aria-valuenow': Math.max(0, Math.min(100, remainingPercent)),
+          'aria-valuetext': `${formatPercent(remainingPercent)} left`,
+        };
   return (
     <div class="budget">
-      <div
-        class={`budget-track level-${bar.level}`}
-        role="meter"
-        aria-label={label}
-        aria-valuemin={0}
-        aria-valuemax={100}
-        aria-valuenow={remainingPercent === null ? undefined : Math.max(0, Math.min(100, remainingPercent))}
-        aria-valuetext={remainingPercent === null ? 'no data' : `${formatPercent(remainingPercent)} left`}
-      >
+      <div class={`budget-track level-${bar.level}`} {...meter}>
         <div class="budget-fill" style={{ width: `${bar.widthPercent}%` }} />
       </div>
-      <span class={`budget-value level-${bar.level}`}>{formatPercent(remainingPercent, 1)}</span>
+      <span class={`budget-value level-${bar.level}`}>
+        {formatPercent(remainingPercent, 1)}
+        {remainingPercent === null && <span class="visually-hidden"> no data yet</span>}
+      </span>
     </div>
   );
 }

@@ -288,26 +288,35 @@ function Charts(props: {
     return (
       <>
         <EmptyState title="No data yet">
-          <p>
-            No requests of{' '}
-            <code>
-              {slo.service.namespace ? `${slo.service.namespace}/` : ''}
-              {slo.service.workload}
-            </code>
-            {slo.service.route ? (
-              <>
-                {' '}
-                on{' '}
-                <code>
-                  {slo.service.method ?? ''} {slo.service.route}
-                </code>
-              </>
-            ) : null}{' '}
-            were measured in this range. Check that the Burnwatch sensor runs on the nodes of this workload
-            (one pod per node, <code>kubectl get ds -A | grep burnwatch</code>), that the workload gets
-            traffic, and that the namespace, workload and route in the definition below match it. The charts
-            fill in within a minute of the first requests.
-          </p>
+          {slo.source?.type === 'prometheus' ? (
+            <p>
+              The Prometheus queries of this SLO returned nothing in this range. Check that{' '}
+              <code>BURNWATCH_PROMETHEUS_URL</code> points at the server that has these series, and try the
+              queries of the definition below in its query page. The charts fill in at the next evaluation.
+            </p>
+          ) : (
+            <p>
+              No requests of{' '}
+              <code>
+                {slo.service.namespace ? `${slo.service.namespace}/` : ''}
+                {slo.service.workload}
+              </code>
+              {slo.service.route ? (
+                <>
+                  {' '}
+                  on{' '}
+                  <code>
+                    {slo.service.method ?? ''} {slo.service.route}
+                  </code>
+                </>
+              ) : null}{' '}
+              were measured in this range. Check that the Burnwatch sensor runs on the nodes of this workload
+              (one pod per node, <code>kubectl get ds -A | grep burnwatch</code>), that Burnwatch scrapes it (
+              <code>BURNWATCH_SCRAPE_TARGETS</code>), that the workload gets traffic, and that the namespace,
+              workload and route in the definition below match it. The charts fill in within a minute of the
+              first requests.
+            </p>
+          )}
         </EmptyState>
         {k8sNote}
         <ChangeList changes={markers} kubernetesConnected={k8sConnected} />

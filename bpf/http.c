@@ -1,0 +1,373 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * burnwatch-loader: loads and attaches the sensor's BPF programs and streams
+ * fixed-size records (include/events.h) to stdout for the agent:
+ * one BW_REC_READY once attached, then BW_REC_HTTP per transaction and
+ * BW_REC_STATS every --stats-ms. Human-readable messages go to stderr only.
+ *
+ * open -> set rodata -> load -> attach -> poll, one cleanup path.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <linux/types.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "events.h"
+#include "existing_conns.h"
+#include "http.skel.h"
+
+#define TRACEFS "/sys/kernel/tracing"
+#define BTF_PATH "/sys/kernel/btf/vmlinux"
+
+struct options {
+	const char *btf_path; /* NULL: the running kernel's */
+	__u32 excluded_tgids[BW_MAX_EXCLUDED_TGIDS];
+	__u16 excluded_ports[BW_MAX_EXCLUDED_PORTS];
+	__u32 n_tgids;
+	__u32 n_ports;
+	__u32 max_conns;
+	__u32 wakeup_records;
+	__u32 poll_ms;
+	__u32 stats_ms;
+};
+
+static volatile sig_atomic_t stopping;
+static char last_prog[64]; /* last program libbpf complained about */
+static bool verbose;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
+{
+	if (level == LIBBPF_DEBUG && !verbose)
+		return 0;
+	/* Remember which program a failure was about ("prog 'name': ..."). */
+	if (strncmp(fmt, "prog '", 6) == 0 || strstr(fmt, "prog '%s'")) {
+		va_list copy;
+		va_copy(copy, args);
+		const char *name = va_arg(copy, const char *);
+		if (name)
+			snprintf(last_prog, sizeof(last_prog), "%s", name);
+		va_end(copy);
+	}
+	return vfprintf(stderr, fmt, args);
+}
+
+static void usage(const char *argv0)
+{
+	fprintf(stderr,
+		"usage: %s [--exclude-pid PID]... [--exclude-port PORT]... [--max-conns N]\n"
+		"          [--wakeup-records N] [--poll-ms MS] [--stats-ms MS] [--btf FILE] [--verbose]\n"
+		"--btf: kernel BTF from FILE (e.g. from BTFHub, for kernels built without BTF)\n"
+		"Streams %d-byte records (bpf/include/events.h) to stdout.\n",
+		argv0, BW_RECORD_SIZE);
+}
+
+static long parse_num(const char *s, long min, long max, const char *what)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || *end || v < min || v > max) {
+		fprintf(stderr, "burnwatch-loader: bad %s '%s' (want %ld..%ld)\n", what, s, min, max);
+		exit(2);
+	}
+	return v;
+}
+
+static void parse_args(int argc, char **argv, struct options *o)
+{
+	static const struct option longs[] = {
+		{ "exclude-pid", required_argument, NULL, 'p' },
+		{ "exclude-port", required_argument, NULL, 'P' },
+		{ "max-conns", required_argument, NULL, 'c' },
+		{ "wakeup-records", required_argument, NULL, 'w' },
+		{ "poll-ms", required_argument, NULL, 't' },
+		{ "stats-ms", required_argument, NULL, 's' },
+		{ "btf", required_argument, NULL, 'b' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c;
+	while ((c = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			if (o->n_tgids == BW_MAX_EXCLUDED_TGIDS) {
+				fprintf(stderr, "burnwatch-loader: at most %d --exclude-pid\n", BW_MAX_EXCLUDED_TGIDS);
+				exit(2);
+			}
+			o->excluded_tgids[o->n_tgids++] = (__u32)parse_num(optarg, 1, 0x7fffffff, "pid");
+			break;
+		case 'P':
+			if (o->n_ports == BW_MAX_EXCLUDED_PORTS) {
+				fprintf(stderr, "burnwatch-loader: at most %d --exclude-port\n", BW_MAX_EXCLUDED_PORTS);
+				exit(2);
+			}
+			o->excluded_ports[o->n_ports++] = (__u16)parse_num(optarg, 1, 65535, "port");
+			break;
+		case 'c': o->max_conns = (__u32)parse_num(optarg, 64, 1 << 20, "max-conns"); break;
+		case 'w': o->wakeup_records = (__u32)parse_num(optarg, 1, 1 << 16, "wakeup-records"); break;
+		case 't': o->poll_ms = (__u32)parse_num(optarg, 1, 10000, "poll-ms"); break;
+		case 's': o->stats_ms = (__u32)parse_num(optarg, 100, 600000, "stats-ms"); break;
+		case 'b': o->btf_path = optarg; break;
+		case 'v': verbose = true; break;
+		case 'h': usage(argv[0]); exit(0);
+		default: usage(argv[0]); exit(2);
+		}
+	}
+}
+
+static __u64 effective_caps(void)
+{
+	char line[256];
+	unsigned long long caps = 0;
+	FILE *f = fopen("/proc/self/status", "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &caps) == 1)
+			break;
+	fclose(f);
+	return caps;
+}
+
+/* Everything that can be checked before asking the kernel, each with what to do. */
+static int preflight(const char *btf_path)
+{
+	struct stat st;
+	__u64 caps = effective_caps();
+	bool sys_admin = caps & (1ULL << 21), perfmon = caps & (1ULL << 38), bpf = caps & (1ULL << 39);
+
+	if (!sys_admin && !(bpf && perfmon)) {
+		fprintf(stderr, "burnwatch-loader: not permitted: missing %s%s%s. Run as root, or grant CAP_BPF, "
+				"CAP_PERFMON and CAP_SYS_RESOURCE.\n",
+			bpf ? "" : "CAP_BPF", !bpf && !perfmon ? " and " : "", perfmon ? "" : "CAP_PERFMON");
+		return -1;
+	}
+
+	if (access(btf_path ? btf_path : BTF_PATH, R_OK) != 0) {
+		fprintf(stderr, "burnwatch-loader: no kernel BTF: %s is %s. The sensor needs a kernel built "
+				"with CONFIG_DEBUG_INFO_BTF=y, or a BTF file for this kernel given with --btf "
+				"(BTF is used to relocate the programs).\n",
+			btf_path ? btf_path : BTF_PATH, errno == ENOENT ? "missing" : "not readable");
+		return -1;
+	}
+	if (stat(TRACEFS "/events/syscalls", &st) != 0) {
+		if (errno == EACCES) {
+			fprintf(stderr, "burnwatch-loader: cannot read %s (%s): run as root.\n", TRACEFS, strerror(errno));
+			return -1;
+		}
+		if (mount("tracefs", TRACEFS, "tracefs", 0, NULL) != 0 ||
+		    stat(TRACEFS "/events/syscalls", &st) != 0) {
+			fprintf(stderr, "burnwatch-loader: tracefs is not mounted at %s and mounting it failed (%s). "
+					"Run: mount -t tracefs tracefs %s (the syscall tracepoints need it)%s.\n",
+				TRACEFS, strerror(errno), TRACEFS,
+				geteuid() != 0 ? "; also, this is not running as root" : "");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static const char *perm_hint(void)
+{
+	return geteuid() != 0
+		? "not permitted: run as root, or with CAP_BPF, CAP_PERFMON and CAP_SYS_RESOURCE"
+		: "not permitted even as root: a security module, lockdown or seccomp forbids bpf()";
+}
+
+static struct bw_stats_record stats_rec;
+
+static void collect_stats(struct http_bpf *skel, int ncpus)
+{
+	__u64 *vals = calloc((size_t)ncpus, sizeof(__u64));
+	memset(&stats_rec, 0, sizeof(stats_rec));
+	stats_rec.type = BW_REC_STATS;
+	stats_rec.n_kernel = BW_STAT_MAX;
+	if (vals) {
+		for (__u32 k = 0; k < BW_STAT_MAX; k++) {
+			if (bpf_map_lookup_elem(bpf_map__fd(skel->maps.stats), &k, vals))
+				continue;
+			for (int c = 0; c < ncpus; c++)
+				stats_rec.kernel[k] += vals[c];
+		}
+		free(vals);
+	}
+
+	/* Connections tracked: walk the keys (bounded by max_entries). */
+	int fd = bpf_map__fd(skel->maps.conns);
+	__u64 key, next, n = 0;
+	void *prev = NULL;
+	while (n < bpf_map__max_entries(skel->maps.conns) && bpf_map_get_next_key(fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		n++;
+	}
+	stats_rec.conns_tracked = n;
+	stats_rec.conns_capacity = bpf_map__max_entries(skel->maps.conns);
+
+	struct bpf_program *prog;
+	bpf_object__for_each_program(prog, skel->obj) {
+		struct bpf_prog_info info;
+		__u32 len = sizeof(info);
+		memset(&info, 0, sizeof(info));
+		if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len) == 0) {
+			stats_rec.bpf_run_time_ns += info.run_time_ns;
+			stats_rec.bpf_run_cnt += info.run_cnt;
+		}
+	}
+}
+
+static int write_record(const void *rec)
+{
+	if (fwrite(rec, BW_RECORD_SIZE, 1, stdout) != 1)
+		return -1;
+	return 0;
+}
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	(void)ctx;
+	if (size < BW_RECORD_SIZE)
+		return 0;
+	return write_record(data) ? -EPIPE : 0;
+}
+
+static __u64 now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000 + (__u64)ts.tv_nsec / 1000000;
+}
+
+int main(int argc, char **argv)
+{
+	struct options opt = { .max_conns = 0, .wakeup_records = 64, .poll_ms = 100, .stats_ms = 1000 };
+	struct http_bpf *skel = NULL;
+	struct ring_buffer *rb = NULL;
+	struct bpf_link *links[32];
+	__u32 attached = 0;
+	int err = 1;
+
+	parse_args(argc, argv, &opt);
+	libbpf_set_print(libbpf_print);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+	static char outbuf[1 << 16];
+	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+
+	if (preflight(opt.btf_path))
+		return 1;
+
+	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = opt.btf_path);
+	skel = http_bpf__open_opts(&open_opts);
+	if (!skel) {
+		fprintf(stderr, "burnwatch-loader: cannot open the BPF object: %s\n", strerror(errno));
+		goto out;
+	}
+	skel->rodata->wakeup_records = opt.wakeup_records;
+	memcpy((void *)skel->rodata->excluded_tgids, opt.excluded_tgids, sizeof(opt.excluded_tgids));
+	memcpy((void *)skel->rodata->excluded_ports, opt.excluded_ports, sizeof(opt.excluded_ports));
+	if (opt.max_conns)
+		bpf_map__set_max_entries(skel->maps.conns, opt.max_conns);
+
+	if (http_bpf__load(skel)) {
+		int e = errno;
+		/* libbpf names the program it could not load; the verifier answers EACCES. */
+		if (last_prog[0])
+			fprintf(stderr, "burnwatch-loader: the kernel refused BPF program '%s' (%s); "
+					"the verifier log is above.\n",
+				last_prog, strerror(e));
+		else if (e == EPERM || e == EACCES)
+			fprintf(stderr, "burnwatch-loader: loading failed: %s.\n", perm_hint());
+		else
+			fprintf(stderr, "burnwatch-loader: loading the BPF object failed: %s\n", strerror(e));
+		goto out;
+	}
+
+	struct bpf_program *prog;
+	bpf_object__for_each_program(prog, skel->obj) {
+		if (attached == sizeof(links) / sizeof(links[0])) {
+			fprintf(stderr, "burnwatch-loader: too many programs\n");
+			goto out;
+		}
+		struct bpf_link *link = bpf_program__attach(prog);
+		if (!link) {
+			int e = errno;
+			fprintf(stderr, "burnwatch-loader: cannot attach '%s' to %s: %s%s\n",
+				bpf_program__name(prog), bpf_program__section_name(prog), strerror(e),
+				(e == EPERM || e == EACCES) ? " (need CAP_PERFMON or root)"
+				: e == ENOENT ? " (tracepoint missing: is tracefs mounted at " TRACEFS "?)" : "");
+			goto out;
+		}
+		links[attached++] = link;
+	}
+
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, NULL, NULL);
+	if (!rb) {
+		fprintf(stderr, "burnwatch-loader: cannot set up the ring buffer: %s\n", strerror(errno));
+		goto out;
+	}
+
+	int seeded = seed_existing_connections(bpf_map__fd(skel->maps.conns), bpf_map__max_entries(skel->maps.conns),
+					       opt.excluded_tgids, opt.n_tgids, opt.excluded_ports, opt.n_ports);
+	if (seeded < 0)
+		fprintf(stderr, "burnwatch-loader: cannot read /proc: connections accepted before start are not followed\n");
+
+	struct bw_ready_record ready;
+	memset(&ready, 0, sizeof(ready));
+	ready.type = BW_REC_READY;
+	ready.loader_pid = (__u32)getpid();
+	ready.programs_attached = attached;
+	ready.conns_seeded = seeded > 0 ? (__u32)seeded : 0;
+	if (write_record(&ready) || fflush(stdout))
+		goto out;
+	fprintf(stderr, "burnwatch-loader: %u programs attached; following %d connections accepted before start; streaming records\n",
+		attached, seeded > 0 ? seeded : 0);
+
+	int ncpus = libbpf_num_possible_cpus();
+	__u64 next_stats = now_ms() + opt.stats_ms;
+	while (!stopping) {
+		int n = ring_buffer__poll(rb, (int)opt.poll_ms);
+		if (n == -EINTR)
+			continue;
+		/* Wake-ups are batched in the kernel: drain whatever the timer found. */
+		if (n >= 0)
+			n = ring_buffer__consume(rb);
+		if (n < 0) {
+			if (n != -EPIPE)
+				fprintf(stderr, "burnwatch-loader: polling failed: %s\n", strerror(-n));
+			break;
+		}
+		if (now_ms() >= next_stats) {
+			collect_stats(skel, ncpus);
+			if (write_record(&stats_rec))
+				break;
+			next_stats = now_ms() + opt.stats_ms;
+		}
+		if (fflush(stdout))
+			break; /* the agent went away */
+	}
+	err = 0;
+out:
+	ring_buffer__free(rb);
+	while (attached)
+		bpf_link__destroy(links[--attached]);
+	http_bpf__destroy(skel);
+	return err;
+}

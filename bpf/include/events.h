@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The one kernel/user boundary of the Burnwatch sensor.
+ *
+ * Everything that crosses from the BPF programs to the loader, and from the
+ * loader to the TypeScript agent (sensor/records.ts), is defined here. Every
+ * record is exactly BW_RECORD_SIZE bytes, little-endian as the host, with the
+ * record type in its first byte. Padding is explicit: the user-space build uses
+ * -Wpadded -Werror, so an implicit hole fails the build instead of silently
+ * moving a field the decoder reads.
+ *
+ * Include <linux/types.h> (user space) or vmlinux.h (BPF) before this file.
+ */
+#ifndef BURNWATCH_EVENTS_H
+#define BURNWATCH_EVENTS_H
+
+#define BW_RECORD_SIZE 136
+
+/* Bytes of the request captured from its first byte ("GET /users/1 HTTP/1.1…").
+ * Method and path are parsed in user space from these bytes. */
+#define BW_REQ_PREFIX_LEN 80
+#define BW_COMM_LEN 16
+
+/* Limits of the read-only filters set by the loader before load. */
+#define BW_MAX_EXCLUDED_TGIDS 8
+#define BW_MAX_EXCLUDED_PORTS 16
+
+enum bw_record_type {
+	BW_REC_HTTP = 1,  /* struct bw_http_event: one finished request/response */
+	BW_REC_STATS = 2, /* struct bw_stats_record: counters, sent periodically */
+	BW_REC_READY = 3, /* struct bw_ready_record: programs loaded and attached */
+};
+
+/* struct bw_http_event.flags */
+enum bw_http_flags {
+	BW_HTTP_F_PIPELINED = 1 << 0, /* found after another request in the same read */
+	BW_HTTP_F_IOV = 1 << 1,       /* request came through readv/recvmsg (first iovec only) */
+};
+
+struct bw_http_event {
+	__u8 type;         /* BW_REC_HTTP */
+	__u8 flags;        /* enum bw_http_flags */
+	__u16 status;      /* HTTP status code, 200..999 (1xx are never sent) */
+	__u16 local_port;  /* server port of the connection, 0 for non-inet sockets */
+	__u8 prefix_len;   /* valid bytes in prefix[] */
+	__u8 _pad0;
+	__u32 tgid;        /* process id in the initial pid namespace */
+	__u32 fd;
+	__u64 start_ns;    /* CLOCK_MONOTONIC: read of the request's first byte */
+	__u64 duration_ns; /* from request first byte read to response first byte written */
+	__u64 cgroup_id;   /* cgroup v2 id of the serving thread */
+	char comm[BW_COMM_LEN];            /* serving thread's name */
+	char prefix[BW_REQ_PREFIX_LEN];    /* request's first bytes, not NUL-terminated */
+};
+
+/* Counters kept per CPU by the BPF programs (map `stats`), summed by the loader. */
+enum bw_stat {
+	BW_STAT_ACCEPTS = 0,        /* accepted sockets now tracked */
+	BW_STAT_ACCEPTS_EXCLUDED,   /* accepted sockets ignored: excluded pid or port */
+	BW_STAT_CLOSES,             /* tracked sockets closed */
+	BW_STAT_REQUESTS,           /* request starts seen (including pipelined ones) */
+	BW_STAT_PIPELINED,          /* of which found behind another request in one read */
+	BW_STAT_RESPONSES,          /* transactions written to the ring buffer */
+	BW_STAT_INFORMATIONAL,      /* 1xx responses skipped */
+	BW_STAT_RINGBUF_DROPS,      /* transactions lost: ring buffer full */
+	BW_STAT_QUEUE_FULL,         /* request starts lost: per-connection queue full */
+	BW_STAT_UPGRADES,           /* connections left after 101 Switching Protocols */
+	BW_STAT_MAX,
+};
+
+#define BW_STATS_KERNEL_SLOTS 12
+
+struct bw_stats_record {
+	__u8 type; /* BW_REC_STATS */
+	__u8 _pad0[3];
+	__u32 n_kernel;                        /* how many of kernel[] are used (BW_STAT_MAX) */
+	__u64 kernel[BW_STATS_KERNEL_SLOTS];   /* enum bw_stat, cumulative since load */
+	__u64 conns_tracked;                   /* entries in the connection map now */
+	__u64 conns_capacity;                  /* max entries of the connection map */
+	__u64 bpf_run_time_ns;                 /* sum over programs; needs kernel.bpf_stats_enabled=1 */
+	__u64 bpf_run_cnt;
+};
+
+struct bw_ready_record {
+	__u8 type; /* BW_REC_READY */
+	__u8 _pad0[3];
+	__u32 loader_pid;
+	__u32 programs_attached;
+	__u32 conns_seeded; /* connections accepted before start, found in /proc */
+	__u8 _pad1[BW_RECORD_SIZE - 16];
+};
+
+/* Connection map (`conns` in maps.h): the BPF programs keep it, and the loader also
+ * writes it once at start, for connections accepted before the sensor ran. */
+#define BW_QUEUE_DEPTH 8 /* requests waiting for their response on one connection; power of 2 */
+
+struct bw_conn_key {
+	__u32 tgid;
+	__u32 fd;
+};
+
+struct bw_pending {
+	__u64 start_ns;
+	__u8 prefix_len;
+	__u8 flags;
+	__u8 _pad0[6];
+	char prefix[BW_REQ_PREFIX_LEN];
+};
+
+struct bw_conn {
+	__u32 head; /* next request to answer */
+	__u32 tail; /* next free slot */
+	__u16 local_port;
+	__u8 _pad0[6];
+	struct bw_pending queue[BW_QUEUE_DEPTH];
+};
+
+#if !defined(__bpf__)
+_Static_assert(sizeof(struct bw_http_event) == BW_RECORD_SIZE, "http event size");
+_Static_assert(sizeof(struct bw_stats_record) == BW_RECORD_SIZE, "stats record size");
+_Static_assert(sizeof(struct bw_ready_record) == BW_RECORD_SIZE, "ready record size");
+_Static_assert(BW_STAT_MAX <= BW_STATS_KERNEL_SLOTS, "stats slots");
+_Static_assert(sizeof(struct bw_conn) == 16 + BW_QUEUE_DEPTH * 96, "conn layout");
+#endif
+
+#endif /* BURNWATCH_EVENTS_H */

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Maps of the sensor and their sizes, in one place. Kernel side only. */
+#ifndef BURNWATCH_MAPS_H
+#define BURNWATCH_MAPS_H
+
+#include "events.h"
+
+/* Connections tracked at once; the loader may change it (--max-conns) before load. */
+#define BW_MAX_CONNS 8192
+/* Bytes of one request read searched for pipelined requests behind the first. */
+#define BW_SCAN_MAX 1024
+/* Ring buffer: 4 MiB, about 30,000 transactions between two polls. */
+#define BW_RINGBUF_BYTES (4 << 20)
+/* Bytes one record takes in the ring buffer: the record and its 8-byte header. */
+#define BW_RINGBUF_STRIDE (BW_RECORD_SIZE + 8)
+
+/* Per (tgid, fd) of an accepted socket. LRU: forgotten connections age out. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, BW_MAX_CONNS);
+	__type(key, struct bw_conn_key);
+	__type(value, struct bw_conn);
+} conns SEC(".maps");
+
+/* Finished transactions, one struct bw_http_event each. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, BW_RINGBUF_BYTES);
+} events SEC(".maps");
+
+/* enum bw_stat counters. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, BW_STAT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} stats SEC(".maps");
+
+/* Copy of one request read, searched for pipelined requests. The tail slack lets
+ * a prefix be copied from any offset below BW_SCAN_MAX without a bounds check. */
+struct bw_scratch {
+	char buf[BW_SCAN_MAX + BW_REQ_PREFIX_LEN + 8];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct bw_scratch);
+} scratch SEC(".maps");
+
+#endif /* BURNWATCH_MAPS_H */

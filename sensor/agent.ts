@@ -1,0 +1,240 @@
+/**
+ * The sensor agent: loader records in, Prometheus metrics out.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { SensorConfig } from './config.js';
+import { parseRequestLine } from './http-request.js';
+import { HostProcFs, IdentityResolver, type ProcFs } from './identity.js';
+import { LoaderProcess } from './loader-process.js';
+import { SensorMetrics, type HttpLabels, type IgnoredReason, type SeriesHandle } from './metrics.js';
+import type { HttpRecord, SensorRecord } from './records.js';
+import { RouteCardinalityLimiter, templatePath } from './routes.js';
+import type { PodIndex } from './workloads.js';
+
+/** How long what was worked out for a (process, request) pair is reused. */
+const IDENTITY_TTL_MS = 30_000;
+const UNRESOLVED_TTL_MS = 2_000;
+const MAX_CACHED_SERIES = 20_000;
+
+interface CachedSeries {
+  readonly expiresAtMs: number;
+  readonly series: SeriesHandle | null;
+  readonly ignored: IgnoredReason | null;
+}
+
+const SP = 0x20;
+const QUERY = 0x3f; // '?'
+const HASH = 0x23; // '#'
+
+/**
+ * What decides a record's series: process (and its cgroup), status, method and path
+ * without the query — not the query, so `/search?q=…` stays one cache entry.
+ */
+export function seriesKey(r: HttpRecord): string {
+  const p = r.prefix;
+  const sp = p.indexOf(SP);
+  let end = sp + 1;
+  while (end < p.length && p[end] !== SP && p[end] !== QUERY && p[end] !== HASH) end++;
+  return `${r.tgid}/${r.cgroupId}/${r.status}/${p.toString('latin1', 0, end)}`;
+}
+
+export interface SensorDeps {
+  readonly procFs?: ProcFs;
+  /** The node's pods (kept current by a watch), or null outside Kubernetes. */
+  readonly pods?: PodIndex | null;
+  readonly log?: (line: string) => void;
+  readonly nowMs?: () => number;
+}
+
+export class Sensor {
+  readonly metrics: SensorMetrics;
+  private readonly loader: LoaderProcess;
+  private readonly resolver: IdentityResolver;
+  private readonly routes: RouteCardinalityLimiter;
+  private readonly log: (line: string) => void;
+  private readonly nowMs: () => number;
+  private server: http.Server | null = null;
+  private sweepTimer: NodeJS.Timeout | null = null;
+  private queue: Promise<void> = Promise.resolve();
+  private stopping = false;
+  private exitHandler: (message: string) => void = () => {};
+  private readonly seriesCache = new Map<string, CachedSeries>();
+  private readonly pods: PodIndex | null;
+
+  constructor(
+    private readonly config: SensorConfig,
+    deps: SensorDeps = {},
+  ) {
+    this.log = deps.log ?? ((line) => process.stderr.write(`${line}\n`));
+    this.nowMs = deps.nowMs ?? Date.now;
+    this.pods = deps.pods ?? null;
+    this.resolver = new IdentityResolver(deps.procFs ?? new HostProcFs(config.procRoot), this.pods);
+    this.routes = new RouteCardinalityLimiter(config.maxRoutesPerService);
+    this.loader = new LoaderProcess({
+      loaderPath: config.loaderPath,
+      excludedPids: [process.pid, ...config.excludedPids],
+      excludedPorts: config.excludedPorts,
+      maxConnections: config.maxConnections,
+      btfPath: config.btfPath,
+      onRecords: (records) => this.enqueue(records),
+      onExit: (code, signal) => {
+        if (this.stopping) return;
+        this.metrics.up.set(0);
+        this.exitHandler(`the loader stopped unexpectedly (${signal ?? `status ${code}`})`);
+      },
+      log: this.log,
+    });
+    this.metrics = new SensorMetrics(config.bucketsSeconds, {
+      agentSeconds: () => {
+        const u = process.cpuUsage();
+        return (u.user + u.system) / 1e6;
+      },
+      loaderSeconds: () => this.loader.cpuSeconds(),
+    });
+  }
+
+  /** Called if the loader dies after start. */
+  onFatal(handler: (message: string) => void): void {
+    this.exitHandler = handler;
+  }
+
+  /** Loads the programs, then serves /metrics. Resolves with the port listened on. */
+  async start(): Promise<number> {
+    await this.loader.start();
+    this.metrics.up.set(1);
+    const idleMs = this.config.seriesIdleSeconds * 1000;
+    this.sweepTimer = setInterval(() => void this.removeIdleSeries(idleMs), Math.min(idleMs, 60_000));
+    this.sweepTimer.unref();
+    this.server = http.createServer((req, res) => void this.serve(req, res));
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(this.config.port, this.config.host, () => resolve());
+    });
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    await this.loader.stop();
+    await this.queue;
+    if (this.server) {
+      const server = this.server;
+      this.server = null;
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }
+
+  /** Drops series idle for `idleMs`; in the record queue, so no handle of a removed series is used. */
+  removeIdleSeries(idleMs: number): Promise<number> {
+    const done = this.queue.then(() => {
+      const removed = this.metrics.removeIdleSeries(this.nowMs(), idleMs);
+      if (removed) this.seriesCache.clear();
+      return removed;
+    });
+    this.queue = done.then(
+      () => undefined,
+      () => undefined,
+    );
+    return done;
+  }
+
+  /** Records are handled one batch after another, in the order the kernel produced them. */
+  private enqueue(records: SensorRecord[]): void {
+    this.queue = this.queue
+      .then(() => this.handle(records))
+      .catch((err: unknown) => this.log(`sensor: failed to handle records: ${String(err)}`));
+  }
+
+  private async handle(records: SensorRecord[]): Promise<void> {
+    for (const r of records) {
+      if (r.type === 'http') {
+        if (!this.observeKnown(r)) await this.observeNew(r);
+      } else if (r.type === 'stats') {
+        this.metrics.applyStats(r);
+      }
+    }
+  }
+
+  /**
+   * Hot path: a record like one seen before (same process, status, method and path)
+   * goes straight to its histogram series. Returns false when it must be worked out.
+   */
+  private observeKnown(r: HttpRecord): boolean {
+    const known = this.seriesCache.get(seriesKey(r));
+    const now = this.nowMs();
+    if (!known || known.expiresAtMs <= now) return false;
+    this.metrics.countTransaction();
+    if (known.series) known.series.observe(Number(r.durationNs) / 1e9, now);
+    else this.metrics.countIgnored(known.ignored!);
+    return true;
+  }
+
+  private async observeNew(r: HttpRecord): Promise<void> {
+    this.metrics.countTransaction();
+    const remember = (entry: CachedSeries) => {
+      if (this.seriesCache.size >= MAX_CACHED_SERIES) this.seriesCache.clear();
+      this.seriesCache.set(seriesKey(r), entry);
+    };
+    const line = parseRequestLine(r.prefix);
+    if (!line) {
+      // Not cached: the key covers method and path only, and a well-formed request with
+      // the same ones must not be dropped with it.
+      this.metrics.countIgnored('malformed_request');
+      return;
+    }
+    const now = this.nowMs();
+    const who = await this.resolver.resolve(r.tgid, r.cgroupId, r.comm, now);
+    // Labels from an incomplete pod view are worked out again soon.
+    const expiresAtMs = now + (this.pods && !who.workloadName ? UNRESOLVED_TTL_MS : IDENTITY_TTL_MS);
+    if (this.config.excludedProcesses.has(who.processName)) {
+      this.metrics.countIgnored('excluded_process');
+      remember({ expiresAtMs, series: null, ignored: 'excluded_process' });
+      return;
+    }
+    if (who.namespace && this.config.excludedNamespaces.has(who.namespace)) {
+      this.metrics.countIgnored('excluded_namespace');
+      remember({ expiresAtMs, series: null, ignored: 'excluded_namespace' });
+      return;
+    }
+    const admitted = this.routes.admit(who.serviceName, templatePath(line.path, line.truncated));
+    const labels: HttpLabels = {
+      k8s_namespace_name: who.namespace,
+      k8s_workload_name: who.workloadName,
+      k8s_workload_kind: who.workloadKind,
+      service_name: who.serviceName,
+      container_image_name: who.imageName,
+      container_image_id: who.imageId,
+      http_request_method: line.method,
+      http_route: admitted.route,
+      http_response_status_code: String(r.status),
+    };
+    const series = this.metrics.series(labels);
+    series.observe(Number(r.durationNs) / 1e9, now);
+    if (admitted.overflowed) {
+      // Not cached: each overflowed request is counted as such.
+      this.metrics.countRouteOverflow();
+      return;
+    }
+    remember({ expiresAtMs, series, ignored: null });
+  }
+
+  private async serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = (req.url ?? '/').split('?')[0];
+    if (req.method === 'GET' && url === '/metrics') {
+      // Everything decoded so far is counted before the scrape answers.
+      await this.queue;
+      res.setHeader('Content-Type', this.metrics.registry.contentType);
+      res.end(await this.metrics.registry.metrics());
+      return;
+    }
+    if (req.method === 'GET' && url === '/healthz') {
+      res.end('ok\n');
+      return;
+    }
+    res.statusCode = 404;
+    res.end('not found: try /metrics\n');
+  }
+}

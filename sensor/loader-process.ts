@@ -1,0 +1,138 @@
+/**
+ * Runs bpf/build/burnwatch-loader and turns its stdout into records.
+ * The loader prints what went wrong on stderr; those lines are kept so a failed
+ * start can say exactly what is missing.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { RecordSplitter, type SensorRecord } from './records.js';
+
+export interface LoaderOptions {
+  readonly loaderPath: string;
+  readonly excludedPids: readonly number[];
+  readonly excludedPorts: readonly number[];
+  readonly maxConnections: number;
+  readonly btfPath?: string | null;
+  readonly pollMs?: number;
+  readonly statsMs?: number;
+  readonly onRecords: (records: SensorRecord[]) => void;
+  readonly onExit: (code: number | null, signal: NodeJS.Signals | null, stderr: string) => void;
+  readonly log?: (line: string) => void;
+}
+
+export class LoaderStartError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LoaderStartError';
+  }
+}
+
+export class LoaderProcess {
+  private child: ChildProcess | null = null;
+  private stderrTail: string[] = [];
+
+  constructor(private readonly opts: LoaderOptions) {}
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Resolves once the loader reports its programs attached; rejects with its message otherwise. */
+  start(): Promise<void> {
+    const o = this.opts;
+    const args = [
+      ...o.excludedPids.flatMap((p) => ['--exclude-pid', String(p)]),
+      ...o.excludedPorts.flatMap((p) => ['--exclude-port', String(p)]),
+      '--max-conns',
+      String(o.maxConnections),
+      '--poll-ms',
+      String(o.pollMs ?? 100),
+      '--stats-ms',
+      String(o.statsMs ?? 1000),
+      ...(o.btfPath ? ['--btf', o.btfPath] : []),
+    ];
+    const splitter = new RecordSplitter();
+    return new Promise((resolve, reject) => {
+      let ready = false;
+      const child = spawn(o.loaderPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      this.child = child;
+      child.on('error', (err) => {
+        this.child = null; // never started, or already gone
+        if (!ready)
+          reject(
+            new LoaderStartError(
+              `cannot run the loader ${o.loaderPath}: ${err.message} (build it with: make -C bpf)`,
+            ),
+          );
+      });
+      child.stdout!.on('data', (chunk: Buffer) => {
+        const records = splitter.push(chunk);
+        if (!ready && records.some((r) => r.type === 'ready')) {
+          ready = true;
+          resolve();
+        }
+        if (records.length) o.onRecords(records);
+      });
+      let partial = '';
+      child.stderr!.setEncoding('utf8');
+      child.stderr!.on('data', (text: string) => {
+        const lines = (partial + text).split('\n');
+        partial = lines.pop() ?? '';
+        for (const line of lines) {
+          this.stderrTail.push(line);
+          if (this.stderrTail.length > 50) this.stderrTail.shift();
+          o.log?.(line);
+        }
+      });
+      child.on('exit', (code, signal) => {
+        if (partial) this.stderrTail.push(partial);
+        const stderr = this.stderrTail.join('\n');
+        this.child = null;
+        if (!ready) {
+          reject(new LoaderStartError(loaderFailure(stderr, code, signal)));
+          return;
+        }
+        o.onExit(code, signal, stderr);
+      });
+    });
+  }
+
+  /** CPU seconds (user + system) of the loader, from /proc/<pid>/stat. */
+  cpuSeconds(): number {
+    const pid = this.child?.pid;
+    if (!pid) return 0;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // fields[0] is state (field 3); utime and stime are fields 14 and 15.
+      return (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ is 100 on Linux
+    } catch {
+      return 0;
+    }
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      child.kill('SIGTERM');
+    });
+  }
+}
+
+/** The loader's own explanation (its "burnwatch-loader:" lines), else its exit status. */
+export function loaderFailure(stderr: string, code: number | null, signal: NodeJS.Signals | null): string {
+  const own = stderr
+    .split('\n')
+    .filter((l) => l.startsWith('burnwatch-loader:'))
+    .map((l) => l.replace(/^burnwatch-loader:\s*/, ''));
+  if (own.length) return own.join('\n');
+  const how = signal ? `was killed by ${signal}` : `exited with status ${code}`;
+  const tail = stderr.trim().split('\n').slice(-5).join('\n');
+  return `the loader ${how} before attaching its programs${tail ? `:\n${tail}` : ''}`;
+}

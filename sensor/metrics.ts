@@ -1,0 +1,216 @@
+/**
+ * Metric names and the registry. The histogram is the contract shared with the
+ * burn-rate engine (docs/metrics.md); the rest are the sensor's self-metrics.
+ */
+import { Counter, Gauge, Registry, type Metric } from 'prom-client';
+import { LabelledHistogram, type HistogramSeries } from './histogram.js';
+import { KERNEL_STATS, type KernelStat, type StatsRecord } from './records.js';
+
+export const HTTP_SERVER_DURATION = 'http_server_request_duration_seconds';
+
+export const HTTP_LABELS = [
+  'k8s_namespace_name',
+  'k8s_workload_name',
+  'k8s_workload_kind',
+  'service_name',
+  'container_image_name',
+  'container_image_id',
+  'http_request_method',
+  'http_route',
+  'http_response_status_code',
+] as const;
+export type HttpLabel = (typeof HTTP_LABELS)[number];
+export type HttpLabels = Record<HttpLabel, string>;
+
+export const SELF = {
+  transactions: 'burnwatch_sensor_transactions_total',
+  ignored: 'burnwatch_sensor_transactions_ignored_total',
+  kernelEvents: 'burnwatch_sensor_kernel_events_total',
+  ringbufDrops: 'burnwatch_sensor_ringbuf_drops_total',
+  queueFull: 'burnwatch_sensor_request_queue_full_total',
+  connsTracked: 'burnwatch_sensor_connections_tracked',
+  connsCapacity: 'burnwatch_sensor_connections_capacity',
+  bpfRunTime: 'burnwatch_sensor_bpf_run_time_seconds_total',
+  bpfRunCount: 'burnwatch_sensor_bpf_runs_total',
+  agentCpu: 'burnwatch_sensor_agent_cpu_seconds_total',
+  loaderCpu: 'burnwatch_sensor_loader_cpu_seconds_total',
+  routesOverflowed: 'burnwatch_sensor_routes_overflowed_total',
+  series: 'burnwatch_sensor_http_series',
+  up: 'burnwatch_sensor_up',
+} as const;
+
+/** Why a transaction seen in the kernel was not exported. */
+export type IgnoredReason = 'malformed_request' | 'excluded_process' | 'excluded_namespace';
+
+export type SeriesHandle = Pick<HistogramSeries, 'observe'>;
+
+export class SensorMetrics {
+  readonly registry = new Registry();
+  private readonly duration: LabelledHistogram;
+  private readonly transactions: Counter;
+  private readonly ignored: Counter<'reason'>;
+  private readonly kernelEvents: Counter<'event'>;
+  private readonly ringbufDrops: Counter;
+  private readonly queueFull: Counter;
+  private readonly routesOverflowed: Counter;
+  private readonly lastKernel = new Map<string, number>();
+  private readonly lastBpf = { timeNs: 0, count: 0 };
+
+  constructor(
+    bucketsSeconds: readonly number[],
+    cpu: { agentSeconds: () => number; loaderSeconds: () => number },
+  ) {
+    const registers = [this.registry];
+    this.duration = new LabelledHistogram(
+      HTTP_SERVER_DURATION,
+      'Duration of HTTP server requests, from the first byte of the request read to the first byte of the response written, seen by the eBPF sensor.',
+      HTTP_LABELS,
+      bucketsSeconds,
+    );
+    this.registry.registerMetric(this.duration as unknown as Metric);
+    this.transactions = new Counter({
+      name: SELF.transactions,
+      help: 'HTTP transactions received from the kernel.',
+      registers,
+    });
+    this.ignored = new Counter({
+      name: SELF.ignored,
+      help: 'HTTP transactions received but not exported, by reason.',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.kernelEvents = new Counter({
+      name: SELF.kernelEvents,
+      help: 'Counters kept by the BPF programs (accepts, requests, responses, pipelined, informational, …).',
+      labelNames: ['event'],
+      registers,
+    });
+    this.ringbufDrops = new Counter({
+      name: SELF.ringbufDrops,
+      help: 'Transactions lost because the ring buffer to user space was full.',
+      registers,
+    });
+    this.queueFull = new Counter({
+      name: SELF.queueFull,
+      help: 'Requests not timed because their connection already had the maximum of pipelined requests waiting.',
+      registers,
+    });
+    this.routesOverflowed = new Counter({
+      name: SELF.routesOverflowed,
+      help: 'Requests exported with http_route="__overflow__" because their service hit the route cap.',
+      registers,
+    });
+    const connsTracked = new Gauge({
+      name: SELF.connsTracked,
+      help: 'Connections in the kernel connection map now.',
+      registers,
+    });
+    const connsCapacity = new Gauge({
+      name: SELF.connsCapacity,
+      help: 'Capacity of the kernel connection map (LRU: the oldest are forgotten past it).',
+      registers,
+    });
+    this.setConnections = (tracked, capacity) => {
+      connsTracked.set(tracked);
+      connsCapacity.set(capacity);
+    };
+    const bpfRunTime = new Counter({
+      name: SELF.bpfRunTime,
+      help: 'CPU time spent in the sensor BPF programs (0 unless sysctl kernel.bpf_stats_enabled=1).',
+      registers,
+    });
+    const bpfRunCount = new Counter({
+      name: SELF.bpfRunCount,
+      help: 'Runs of the sensor BPF programs (0 unless sysctl kernel.bpf_stats_enabled=1).',
+      registers,
+    });
+    this.addBpf = (seconds, runs) => {
+      bpfRunTime.inc(seconds);
+      bpfRunCount.inc(runs);
+    };
+    new Gauge({
+      name: SELF.agentCpu,
+      help: 'CPU time (user+system) used by the sensor agent process.',
+      registers,
+      collect() {
+        this.set(cpu.agentSeconds());
+      },
+    });
+    new Gauge({
+      name: SELF.loaderCpu,
+      help: 'CPU time (user+system) used by the loader process (polling the ring buffer).',
+      registers,
+      collect() {
+        this.set(cpu.loaderSeconds());
+      },
+    });
+    const duration = this.duration;
+    new Gauge({
+      name: SELF.series,
+      help: `Series of ${HTTP_SERVER_DURATION} exported now (idle ones are removed).`,
+      registers,
+      collect() {
+        this.set(duration.size);
+      },
+    });
+    this.up = new Gauge({
+      name: SELF.up,
+      help: '1 once the BPF programs are attached.',
+      registers,
+    });
+  }
+
+  private readonly setConnections: (tracked: number, capacity: number) => void;
+  private readonly addBpf: (seconds: number, runs: number) => void;
+  readonly up: Gauge;
+
+  /** The series for these labels, to observe into without looking it up again. */
+  series(labels: HttpLabels): SeriesHandle {
+    return this.duration.seriesFor(labels);
+  }
+
+  /**
+   * Removes the series that saw no request for `idleMs` (pods that went away, old image
+   * digests), so the sensor's memory and the scrape stay bounded over days of deploys.
+   * Handles from series() for removed series must not be used afterwards.
+   */
+  removeIdleSeries(nowMs: number, idleMs: number): number {
+    return this.duration.removeObservedBefore(nowMs - idleMs);
+  }
+
+  countTransaction(): void {
+    this.transactions.inc();
+  }
+
+  countIgnored(reason: IgnoredReason): void {
+    this.ignored.inc({ reason });
+  }
+
+  countRouteOverflow(): void {
+    this.routesOverflowed.inc();
+  }
+
+  /** Stats records carry cumulative counters; the deltas go into Prometheus counters. */
+  applyStats(stats: StatsRecord): void {
+    for (const name of KERNEL_STATS) {
+      const delta = this.delta(name, stats.kernel[name]);
+      if (delta > 0) {
+        this.kernelEvents.inc({ event: name }, delta);
+        if (name === 'ringbuf_drops') this.ringbufDrops.inc(delta);
+        if (name === 'queue_full') this.queueFull.inc(delta);
+      }
+    }
+    this.setConnections(stats.connsTracked, stats.connsCapacity);
+    const dt = Math.max(0, stats.bpfRunTimeNs - this.lastBpf.timeNs);
+    const dc = Math.max(0, stats.bpfRunCount - this.lastBpf.count);
+    this.lastBpf.timeNs = stats.bpfRunTimeNs;
+    this.lastBpf.count = stats.bpfRunCount;
+    if (dt || dc) this.addBpf(dt / 1e9, dc);
+  }
+
+  private delta(name: KernelStat, value: number): number {
+    const last = this.lastKernel.get(name) ?? 0;
+    this.lastKernel.set(name, value);
+    return Math.max(0, value - last);
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * Decoder for the loader's stdout: fixed-size records laid out by
+ * bpf/include/events.h (the one kernel/user boundary). Offsets here must follow
+ * that header; test/sensor/records.test.ts checks them against bytes captured
+ * from the real programs.
+ */
+
+export const RECORD_SIZE = 136;
+export const COMM_LEN = 16;
+export const REQ_PREFIX_LEN = 80;
+
+export const RecordType = { Http: 1, Stats: 2, Ready: 3 } as const;
+
+export const HttpFlags = { Pipelined: 1, Iov: 2 } as const;
+
+/** enum bw_stat, in order. */
+export const KERNEL_STATS = [
+  'accepts',
+  'accepts_excluded',
+  'closes',
+  'requests',
+  'pipelined',
+  'responses',
+  'informational',
+  'ringbuf_drops',
+  'queue_full',
+  'upgrades',
+] as const;
+export type KernelStat = (typeof KERNEL_STATS)[number];
+
+export interface HttpRecord {
+  readonly type: 'http';
+  readonly flags: number;
+  readonly status: number;
+  readonly localPort: number;
+  readonly tgid: number;
+  readonly fd: number;
+  readonly startNs: bigint;
+  readonly durationNs: bigint;
+  readonly cgroupId: bigint;
+  /** Name of the thread that wrote the response. */
+  readonly comm: string;
+  /** The request's first bytes as read by the server ("GET /x HTTP/1.1\r\n…"). */
+  readonly prefix: Buffer;
+}
+
+export interface StatsRecord {
+  readonly type: 'stats';
+  readonly kernel: Readonly<Record<KernelStat, number>>;
+  readonly connsTracked: number;
+  readonly connsCapacity: number;
+  readonly bpfRunTimeNs: number;
+  readonly bpfRunCount: number;
+}
+
+export interface ReadyRecord {
+  readonly type: 'ready';
+  readonly loaderPid: number;
+  readonly programsAttached: number;
+  /** Connections accepted before start, found in /proc and followed from now on. */
+  readonly connsSeeded: number;
+}
+
+export interface UnknownRecord {
+  readonly type: 'unknown';
+  readonly tag: number;
+}
+
+export type SensorRecord = HttpRecord | StatsRecord | ReadyRecord | UnknownRecord;
+
+function cString(buf: Buffer, start: number, len: number): string {
+  const end = buf.indexOf(0, start);
+  return buf.toString('latin1', start, end === -1 || end > start + len ? start + len : end);
+}
+
+/** Decodes the record at `offset`; `buf` must hold RECORD_SIZE bytes from there. */
+export function decodeRecord(buf: Buffer, offset = 0): SensorRecord {
+  if (buf.length - offset < RECORD_SIZE) {
+    throw new RangeError(`a record is ${RECORD_SIZE} bytes, got ${buf.length - offset}`);
+  }
+  const tag = buf.readUInt8(offset);
+  switch (tag) {
+    case RecordType.Http: {
+      const prefixLen = Math.min(buf.readUInt8(offset + 6), REQ_PREFIX_LEN);
+      return {
+        type: 'http',
+        flags: buf.readUInt8(offset + 1),
+        status: buf.readUInt16LE(offset + 2),
+        localPort: buf.readUInt16LE(offset + 4),
+        tgid: buf.readUInt32LE(offset + 8),
+        fd: buf.readUInt32LE(offset + 12),
+        startNs: buf.readBigUInt64LE(offset + 16),
+        durationNs: buf.readBigUInt64LE(offset + 24),
+        cgroupId: buf.readBigUInt64LE(offset + 32),
+        comm: cString(buf, offset + 40, COMM_LEN),
+        // A view, not a copy: records are handled while their chunk is alive anyway.
+        prefix: buf.subarray(offset + 56, offset + 56 + prefixLen),
+      };
+    }
+    case RecordType.Stats: {
+      const n = Math.min(buf.readUInt32LE(offset + 4), 12);
+      const kernel = {} as Record<KernelStat, number>;
+      KERNEL_STATS.forEach((name, i) => {
+        kernel[name] = i < n ? Number(buf.readBigUInt64LE(offset + 8 + i * 8)) : 0;
+      });
+      return {
+        type: 'stats',
+        kernel,
+        connsTracked: Number(buf.readBigUInt64LE(offset + 104)),
+        connsCapacity: Number(buf.readBigUInt64LE(offset + 112)),
+        bpfRunTimeNs: Number(buf.readBigUInt64LE(offset + 120)),
+        bpfRunCount: Number(buf.readBigUInt64LE(offset + 128)),
+      };
+    }
+    case RecordType.Ready:
+      return {
+        type: 'ready',
+        loaderPid: buf.readUInt32LE(offset + 4),
+        programsAttached: buf.readUInt32LE(offset + 8),
+        connsSeeded: buf.readUInt32LE(offset + 12),
+      };
+    default:
+      return { type: 'unknown', tag };
+  }
+}
+
+/** Cuts a byte stream (pipe chunks of any size) into whole records. */
+export class RecordSplitter {
+  private pending: Buffer = Buffer.alloc(0);
+
+  push(chunk: Buffer): SensorRecord[] {
+    const buf = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
+    const out: SensorRecord[] = [];
+    let off = 0;
+    for (; off + RECORD_SIZE <= buf.length; off += RECORD_SIZE) out.push(decodeRecord(buf, off));
+    this.pending = Buffer.from(buf.subarray(off));
+    return out;
+  }
+
+  /** Bytes held back, waiting for the rest of a record. */
+  get buffered(): number {
+    return this.pending.length;
+  }
+}

@@ -1,0 +1,169 @@
+/** Real HTTP servers for the sensor tests, each on a loopback port of its own. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, chmodSync, mkdirSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
+
+export interface TestServer {
+  readonly port: number;
+  readonly pid: number;
+  readonly name: string;
+  stop(): Promise<void>;
+}
+
+function stopChild(child: ChildProcess, cleanup?: () => void): () => Promise<void> {
+  return () =>
+    new Promise((resolve) => {
+      const done = () => {
+        cleanup?.();
+        resolve();
+      };
+      if (child.exitCode !== null || child.signalCode !== null) return done();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        done();
+      });
+      child.kill('SIGTERM');
+    });
+}
+
+/** Starts a server that prints its port as its first stdout line. */
+function startPrintingPort(
+  cmd: string,
+  args: string[],
+  name: string,
+  env: Record<string, string> = {},
+): Promise<TestServer> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`${name} did not print its port`)), 10_000);
+    child.on('error', reject);
+    child.on('exit', (code) => reject(new Error(`${name} exited with ${code}`)));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const line = out.split('\n')[0];
+      if (out.includes('\n') && line) {
+        clearTimeout(timer);
+        child.removeAllListeners('exit');
+        resolve({ port: Number(line), pid: child.pid!, name, stop: stopChild(child) });
+      }
+    });
+  });
+}
+
+export function startNodeServer(title = 'bw-node-fixture'): Promise<TestServer> {
+  return startPrintingPort(process.execPath, [path.join(fixtures, 'node-server.mjs'), title], title);
+}
+
+export function startPythonServer(): Promise<TestServer> {
+  return startPrintingPort('python3', [path.join(fixtures, 'py-server.py')], 'python3');
+}
+
+/** A Python server reading and writing through `mode`'s syscalls (fixtures/syscall-server.py); comm `bw-<mode>`. */
+export function startSyscallServer(
+  mode: 'msg' | 'vec' | 'plain',
+  env: Record<string, string> = {},
+): Promise<TestServer> {
+  return startPrintingPort('python3', [path.join(fixtures, 'syscall-server.py'), mode], `bw-${mode}`, env);
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Bounded wait until something accepts connections on the port. */
+async function waitForListener(port: number, name: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = net.connect(port, '127.0.0.1');
+      s.once('connect', () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${name} is not listening on ${port}`);
+}
+
+/** `python3 -m http.server` serving `dir` (HTTP/1.0, one request per connection). */
+export async function startPlainPythonHttpServer(dir: string): Promise<TestServer> {
+  const port = await freePort();
+  const child = spawn(
+    'python3',
+    ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', dir],
+    {
+      stdio: ['ignore', 'ignore', 'ignore'],
+    },
+  );
+  await waitForListener(port, 'python3 -m http.server');
+  return { port, pid: child.pid!, name: 'python3', stop: stopChild(child) };
+}
+
+/**
+ * nginx (Debian package) in the foreground with a config of its own in a temp dir:
+ *   /ok → 200, /missing → 404, /static/ → files (sendfile on), /up/ → proxy to `upstreamPort`.
+ */
+export async function startNginx(
+  upstreamPort: number,
+  staticFiles: Record<string, Buffer>,
+): Promise<TestServer> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bw-nginx-'));
+  chmodSync(dir, 0o755);
+  mkdirSync(path.join(dir, 'static'));
+  for (const [name, content] of Object.entries(staticFiles))
+    writeFileSync(path.join(dir, 'static', name), content);
+  const port = await freePort();
+  const conf = `
+daemon off;
+master_process off;
+worker_processes 1;
+error_log ${dir}/error.log warn;
+pid ${dir}/nginx.pid;
+events { worker_connections 256; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/body;
+  proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi;
+  scgi_temp_path ${dir}/scgi;
+  sendfile on;
+  keepalive_requests 1000;
+  server {
+    listen 127.0.0.1:${port};
+    location = /ok { return 200 "ok"; }
+    location = /missing { return 404; }
+    location /static/ { root ${dir}; }
+    location /up/ { proxy_pass http://127.0.0.1:${upstreamPort}; }
+  }
+}
+`;
+  writeFileSync(path.join(dir, 'nginx.conf'), conf);
+  const child = spawn('nginx', ['-p', dir, '-c', path.join(dir, 'nginx.conf')], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  await waitForListener(port, 'nginx');
+  return {
+    port,
+    pid: child.pid!,
+    name: 'nginx',
+    stop: stopChild(child, () => rmSync(dir, { recursive: true, force: true })),
+  };
+}
