@@ -29,6 +29,7 @@
 #define BTF_PATH "/sys/kernel/btf/vmlinux"
 
 struct options {
+	const char *btf_path; /* NULL: the running kernel's */
 	__u32 excluded_tgids[BW_MAX_EXCLUDED_TGIDS];
 	__u16 excluded_ports[BW_MAX_EXCLUDED_PORTS];
 	__u32 n_tgids;
@@ -69,7 +70,8 @@ static void usage(const char *argv0)
 {
 	fprintf(stderr,
 		"usage: %s [--exclude-pid PID]... [--exclude-port PORT]... [--max-conns N]\n"
-		"          [--wakeup-records N] [--poll-ms MS] [--stats-ms MS] [--verbose]\n"
+		"          [--wakeup-records N] [--poll-ms MS] [--stats-ms MS] [--btf FILE] [--verbose]\n"
+		"--btf: kernel BTF from FILE (e.g. from BTFHub, for kernels built without BTF)\n"
 		"Streams %d-byte records (bpf/include/events.h) to stdout.\n",
 		argv0, BW_RECORD_SIZE);
 }
@@ -95,6 +97,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 		{ "wakeup-records", required_argument, NULL, 'w' },
 		{ "poll-ms", required_argument, NULL, 't' },
 		{ "stats-ms", required_argument, NULL, 's' },
+		{ "btf", required_argument, NULL, 'b' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -120,6 +123,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 		case 'w': o->wakeup_records = (__u32)parse_num(optarg, 1, 1 << 16, "wakeup-records"); break;
 		case 't': o->poll_ms = (__u32)parse_num(optarg, 1, 10000, "poll-ms"); break;
 		case 's': o->stats_ms = (__u32)parse_num(optarg, 100, 600000, "stats-ms"); break;
+		case 'b': o->btf_path = optarg; break;
 		case 'v': verbose = true; break;
 		case 'h': usage(argv[0]); exit(0);
 		default: usage(argv[0]); exit(2);
@@ -142,7 +146,7 @@ static __u64 effective_caps(void)
 }
 
 /* Everything that can be checked before asking the kernel, each with what to do. */
-static int preflight(void)
+static int preflight(const char *btf_path)
 {
 	struct stat st;
 	__u64 caps = effective_caps();
@@ -155,10 +159,11 @@ static int preflight(void)
 		return -1;
 	}
 
-	if (access(BTF_PATH, R_OK) != 0) {
+	if (access(btf_path ? btf_path : BTF_PATH, R_OK) != 0) {
 		fprintf(stderr, "burnwatch-loader: no kernel BTF: %s is %s. The sensor needs a kernel built "
-				"with CONFIG_DEBUG_INFO_BTF=y (BTF is used to relocate the programs).\n",
-			BTF_PATH, errno == ENOENT ? "missing" : "not readable");
+				"with CONFIG_DEBUG_INFO_BTF=y, or a BTF file for this kernel given with --btf "
+				"(BTF is used to relocate the programs).\n",
+			btf_path ? btf_path : BTF_PATH, errno == ENOENT ? "missing" : "not readable");
 		return -1;
 	}
 	if (stat(TRACEFS "/events/syscalls", &st) != 0) {
@@ -266,10 +271,11 @@ int main(int argc, char **argv)
 	static char outbuf[1 << 16];
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 
-	if (preflight())
+	if (preflight(opt.btf_path))
 		return 1;
 
-	skel = http_bpf__open();
+	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = opt.btf_path);
+	skel = http_bpf__open_opts(&open_opts);
 	if (!skel) {
 		fprintf(stderr, "burnwatch-loader: cannot open the BPF object: %s\n", strerror(errno));
 		goto out;
@@ -282,12 +288,15 @@ int main(int argc, char **argv)
 
 	if (http_bpf__load(skel)) {
 		int e = errno;
-		if (e == EPERM || e == EACCES)
-			fprintf(stderr, "burnwatch-loader: loading failed: %s.\n", perm_hint());
-		else
+		/* libbpf names the program it could not load; the verifier answers EACCES. */
+		if (last_prog[0])
 			fprintf(stderr, "burnwatch-loader: the kernel refused BPF program '%s' (%s); "
 					"the verifier log is above.\n",
-				last_prog[0] ? last_prog : "?", strerror(e));
+				last_prog, strerror(e));
+		else if (e == EPERM || e == EACCES)
+			fprintf(stderr, "burnwatch-loader: loading failed: %s.\n", perm_hint());
+		else
+			fprintf(stderr, "burnwatch-loader: loading the BPF object failed: %s\n", strerror(e));
 		goto out;
 	}
 

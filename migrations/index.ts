@@ -4,12 +4,14 @@ import { CreateKubernetesChangeLog1764200000000 } from './1764200000000-CreateKu
 import { CreateSliStorage1764300000000 } from './1764300000000-CreateSliStorage.js';
 import { CreateEngineLeases1764300000001 } from './1764300000001-CreateEngineLeases.js';
 import { CreateNotifications1764100000000 } from './1764100000000-CreateNotifications.js';
+import { AddNotificationCorrelationHash1764100000001 } from './1764100000001-AddNotificationCorrelationHash.js';
 
 /** Applied in this order; a new migration is appended here. */
 export const ALL_MIGRATIONS = [
   CreateSlos1764086400000,
   CreateAlerts1764090000000,
   CreateNotifications1764100000000,
+  AddNotificationCorrelationHash1764100000001,
   CreateKubernetesChangeLog1764200000000,
   CreateSliStorage1764300000000,
   CreateEngineLeases1764300000001,

@@ -76,6 +76,7 @@ export class Sensor {
       excludedPids: [process.pid, ...config.excludedPids],
       excludedPorts: config.excludedPorts,
       maxConnections: config.maxConnections,
+      btfPath: config.btfPath,
       onRecords: (records) => this.enqueue(records),
       onExit: (code, signal) => {
         if (this.stopping) return;

@@ -23,6 +23,10 @@ describe('loadSensorConfig', () => {
     expect([...c.excludedNamespaces]).toEqual(['kube-system', 'monitoring']);
     expect([...c.excludedProcesses]).toEqual(['sshd']);
     expect(c.excludedPorts).toEqual([22, 10250]);
+    expect(c.btfPath).toBeNull();
+    expect(loadSensorConfig({ BURNWATCH_SENSOR_BTF: '/var/lib/btf/5.4.0.btf' }).btfPath).toBe(
+      '/var/lib/btf/5.4.0.btf',
+    );
   });
 
   it('lists every bad variable at once', () => {

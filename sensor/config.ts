@@ -31,6 +31,8 @@ export interface SensorConfig {
   readonly excludedPids: readonly number[];
   readonly kubernetes: KubernetesMode;
   readonly nodeName: string;
+  /** Kernel BTF file for kernels built without BTF (e.g. from BTFHub); null: /sys/kernel/btf/vmlinux. */
+  readonly btfPath: string | null;
   /** /proc of the host (the DaemonSet runs with hostPID). */
   readonly procRoot: string;
 }
@@ -138,6 +140,7 @@ export function loadSensorConfig(env: NodeJS.ProcessEnv = process.env): SensorCo
     excludedPids,
     kubernetes: inCluster ? 'on' : 'off',
     nodeName,
+    btfPath: env.BURNWATCH_SENSOR_BTF?.trim() || null,
     procRoot: env.BURNWATCH_SENSOR_PROC_ROOT?.trim() || '/proc',
   };
 }

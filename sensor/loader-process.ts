@@ -12,6 +12,7 @@ export interface LoaderOptions {
   readonly excludedPids: readonly number[];
   readonly excludedPorts: readonly number[];
   readonly maxConnections: number;
+  readonly btfPath?: string | null;
   readonly pollMs?: number;
   readonly statsMs?: number;
   readonly onRecords: (records: SensorRecord[]) => void;
@@ -48,6 +49,7 @@ export class LoaderProcess {
       String(o.pollMs ?? 100),
       '--stats-ms',
       String(o.statsMs ?? 1000),
+      ...(o.btfPath ? ['--btf', o.btfPath] : []),
     ];
     const splitter = new RecordSplitter();
     return new Promise((resolve, reject) => {

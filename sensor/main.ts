@@ -10,15 +10,16 @@ import { missingPrivileges } from './preflight.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-function preflight(): string[] {
+function preflight(btfPath: string | null): string[] {
   const problems: string[] = [];
   const status = readFileSync('/proc/self/status', 'utf8');
   const capEff = /^CapEff:\s*([0-9a-f]+)/m.exec(status)?.[1] ?? '0';
   const priv = missingPrivileges(capEff, process.getuid?.() ?? 0);
   if (priv) problems.push(priv);
-  if (!existsSync('/sys/kernel/btf/vmlinux')) {
+  const btf = btfPath ?? '/sys/kernel/btf/vmlinux';
+  if (!existsSync(btf)) {
     problems.push(
-      'no kernel BTF: /sys/kernel/btf/vmlinux is missing; the kernel needs CONFIG_DEBUG_INFO_BTF=y',
+      `no kernel BTF: ${btf} is missing; the kernel needs CONFIG_DEBUG_INFO_BTF=y, or set BURNWATCH_SENSOR_BTF to a BTF file for it`,
     );
   }
   return problems;
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const problems = preflight();
+  const problems = preflight(config.btfPath);
   try {
     accessSync(config.loaderPath, constants.X_OK);
   } catch {

@@ -225,15 +225,20 @@ describe('escalation and resolve', () => {
               namespace: 'shop',
               image: 'registry.example/checkout:1.4.2',
               digest: 'sha256:3f9a1c2b7d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4',
+              previousDigest: 'sha256:0badc0ffee00112233445566',
               at: '2026-11-25T16:56:00.000Z',
               minutesBeforeBurn: 4,
-              score: 0.92,
+              score: 92,
+              reason:
+                'deploy of checkout: registry.example/checkout:1.4.1 → registry.example/checkout:1.4.2, 4 min before the burn',
             },
           ],
           events: [
             {
               reason: 'BackOff',
-              object: 'Pod/checkout-7d9f',
+              objectKind: 'Pod',
+              objectName: 'checkout-7d9f',
+              namespace: 'shop',
               count: 12,
               firstSeen: '2026-11-25T16:57:00.000Z',
               lastSeen: '2026-11-25T17:01:00.000Z',
@@ -241,8 +246,14 @@ describe('escalation and resolve', () => {
             },
           ],
           imageComparison: [
-            { digest: 'sha256:3f9a1c2b7d4e5f60718293a4b5c6d7e8', errorPercent: 7.12, total: 1204 },
-            { digest: 'sha256:0badc0ffee00112233445566', errorPercent: 0.1, total: 5100 },
+            { digest: 'sha256:0badc0ffee00112233445566', image: null, total: 5100, bad: 5, sliPercent: 99.9 },
+            {
+              digest: 'sha256:3f9a1c2b7d4e5f60718293a4b5c6d7e8',
+              image: null,
+              total: 1204,
+              bad: 86,
+              sliPercent: 92.86,
+            },
           ],
         }),
         event!.alertId,
@@ -253,11 +264,11 @@ describe('escalation and resolve', () => {
     const blocks = standIn.okCalls('chat.postMessage')[0]!.args.blocks as any[];
     const texts = blocks.filter((b) => b.type === 'section' && b.text).map((b) => b.text.text);
     expect(texts).toContain(
-      '*Suspected change*\n• Deploy of `shop/checkout` image `3f9a1c2b7d4e`, 4 min before the burn began ' +
+      '*Suspected change*\n• Deploy of `shop/checkout` image `3f9a1c2b7d4e` (was `0badc0ffee00`), 4 min before the burn began ' +
         '(<!date^1795625760^{date_short_pretty} {time}|2026-11-25 16:56 UTC>)',
     );
     expect(texts).toContain(
-      '*By image*\n• `3f9a1c2b7d4e`: 7.12 % errors over 1,204 requests\n• `0badc0ffee00`: 0.1 % errors over 5,100 requests',
+      '*By image*\n• `0badc0ffee00`: SLI 99.9 % over 5,100 requests\n• `3f9a1c2b7d4e`: SLI 92.86 % over 1,204 requests',
     );
     expect(texts).toContain(
       '*Kubernetes warnings*\n• *BackOff* on `Pod/checkout-7d9f` ×12: Back-off restarting failed container',
@@ -265,6 +276,40 @@ describe('escalation and resolve', () => {
     expect(standIn.okCalls('chat.postMessage')[0]!.args.text).toContain(
       'Suspected: deploy of shop/checkout (3f9a1c2b7d4e) 4 min before.',
     );
+  });
+});
+
+describe('a correlation found after the firing message went out', () => {
+  it('is added to the root message by an edit, not a new message', async () => {
+    const event = await store.apply(sloSpec(), { kind: 'fired', severity: 'page' }, alertSnapshot(), T0);
+    await eventually(async () => {
+      const alert = await api('GET', `/api/v1/alerts/${event!.alertId}`);
+      expect(alert.body.notifications[0].state).toBe('sent');
+    });
+    const rootTs = standIn.okCalls('chat.postMessage')[0]!.response!.ts;
+
+    const dataSource = burnwatch.app.get(AlertStore)['dataSource'];
+    await dataSource.query(`UPDATE alerts SET correlation = $1 WHERE id = $2`, [
+      JSON.stringify({
+        suspects: [
+          { kind: 'deploy', namespace: 'shop', workload: 'checkout', digest: 'sha256:0123456789abcdef' },
+        ],
+      }),
+      event!.alertId,
+    ]);
+
+    await eventually(() => expect(standIn.okCalls('chat.update')).toHaveLength(1));
+    const update = standIn.okCalls('chat.update')[0]!;
+    expect(update.args).toMatchObject({ channel: 'C0PAYMENTS', ts: rootTs });
+    const texts = (update.args.blocks as any[]).filter((b) => b.text).map((b) => b.text.text);
+    expect(texts).toContain('*Suspected change*\n• Deploy of `shop/checkout` image `0123456789ab`');
+    expect(texts[0]).toBe('🔴 Page: checkout-latency is burning its error budget');
+
+    // Shown once: later rounds leave the message alone, and nothing new is posted.
+    const dispatcher = burnwatch.app.get(NotificationDispatcher);
+    expect(await dispatcher.refreshCorrelations()).toBe(0);
+    expect(standIn.okCalls('chat.update')).toHaveLength(1);
+    expect(standIn.okCalls('chat.postMessage')).toHaveLength(1);
   });
 });
 

@@ -3,6 +3,7 @@
  * known traffic. Counts must match exactly; latencies land in the right buckets.
  */
 import http from 'node:http';
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshRequests, pipelined, request } from './support/client.js';
 import { startNodeServer, type TestServer } from './support/servers.js';
@@ -151,6 +152,73 @@ describe('a Node http server', () => {
         http_response_status_code: '200',
       }),
     ).toBe(3);
+  });
+
+  it('skips the 100 Continue before the final answer and counts the request once, with its final status', async () => {
+    const answer = await new Promise<{ status: number; continued: boolean }>((resolve, reject) => {
+      let continued = false;
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port: server.port,
+          path: '/expect?status=201',
+          method: 'PUT',
+          agent: false,
+          headers: { expect: '100-continue', 'content-length': 5 },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, continued }));
+        },
+      );
+      req.on('continue', () => {
+        continued = true;
+        req.end('hello');
+      });
+      req.on('error', reject);
+    });
+    expect(answer).toEqual({ status: 201, continued: true });
+    await settle();
+
+    const series = await sensor.series({ service_name: service, http_route: '/expect' });
+    expect(
+      series.map((s) => [s.labels.http_request_method, s.labels.http_response_status_code, s.count]),
+    ).toEqual([['PUT', '201', 1]]);
+  });
+
+  it('stops reading a connection as HTTP after 101 Switching Protocols', async () => {
+    // After the upgrade the server echoes: an HTTP-looking exchange inside it (a request read,
+    // then a status line written) is not a request to the server.
+    const request = 'GET /inside-upgrade HTTP/1.1\r\nHost: x\r\n\r\n';
+    const statusLine = 'HTTP/1.1 200 OK\r\n\r\n';
+    const text = await new Promise<string>((resolve) => {
+      const socket = net.connect(server.port, '127.0.0.1', () => {
+        socket.write('GET /upgrade HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\n');
+      });
+      let received = '';
+      let step = 0;
+      const done = setTimeout(() => socket.destroy(), 5_000);
+      socket.on('data', (d: Buffer) => {
+        received += d.toString('latin1');
+        if (step === 0 && received.includes('\r\n\r\n')) {
+          step = 1;
+          socket.write(request);
+        } else if (step === 1 && received.includes(request)) {
+          step = 2;
+          socket.write(statusLine); // echoed in a write of its own
+        } else if (step === 2 && received.endsWith(statusLine)) {
+          clearTimeout(done);
+          socket.destroy();
+        }
+      });
+      socket.on('close', () => resolve(received));
+    });
+    expect(text).toMatch(/^HTTP\/1\.1 101/);
+    expect(text).toContain(request + statusLine);
+    await settle();
+
+    expect(await sensor.series({ service_name: service, http_route: '/upgrade' })).toEqual([]);
+    expect(await sensor.series({ service_name: service, http_route: '/inside-upgrade' })).toEqual([]);
   });
 
   it('never counts its own /metrics endpoint', async () => {

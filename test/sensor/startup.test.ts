@@ -33,6 +33,42 @@ describe('starting the sensor', () => {
     expect(run.stderr).toContain('not running as root and missing CAP_BPF and CAP_PERFMON');
   });
 
+  it('says which BTF file is missing, from the loader and from npm run sensor', () => {
+    const loaderRun = spawnSync(loader, ['--btf', '/nonexistent/vmlinux'], {
+      encoding: 'utf8',
+      timeout: 10_000,
+    });
+    expect(loaderRun.status).toBe(1);
+    expect(loaderRun.stderr).toContain('no kernel BTF: /nonexistent/vmlinux is missing');
+
+    const agentRun = spawnSync(process.execPath, ['--import', 'tsx', 'sensor/main.ts'], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 30_000,
+      env: {
+        PATH: process.env.PATH,
+        HOME: '/tmp',
+        BURNWATCH_SENSOR_PORT: '0',
+        BURNWATCH_SENSOR_BTF: '/nonexistent/vmlinux',
+      },
+    });
+    expect(agentRun.status).toBe(1);
+    expect(agentRun.stderr).toContain('no kernel BTF: /nonexistent/vmlinux is missing');
+  });
+
+  it('names the program the kernel refuses', () => {
+    // `make refused` builds the programs with one bounds check left out (BW_TEST_UNBOUNDED_SCAN).
+    spawnSync('make', ['-s', '-C', path.join(root, 'bpf'), 'refused'], { stdio: 'inherit', timeout: 60_000 });
+    const run = spawnSync(path.join(root, 'bpf', 'build', 'refused', 'burnwatch-loader'), [], {
+      encoding: 'utf8',
+      timeout: 30_000,
+      maxBuffer: 16 << 20,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("burnwatch-loader: the kernel refused BPF program 'bw_exit_read'");
+    expect(run.stdout).toBe('');
+  });
+
   it('loads and attaches with only CAP_BPF and CAP_PERFMON (what the DaemonSet grants)', () => {
     // timeout ends the loader after it had time to attach; its first record says whether it did.
     const run = spawnSync(

@@ -7,11 +7,10 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AlertEntity } from '../../alerts/alert.entity.js';
 import { CLOCK, Clock } from '../../common/clock.js';
 import { CONFIG } from '../../config/config.module.js';
 import type { Config } from '../../config/config.js';
-import { readCorrelation } from './domain/correlation.js';
+import { Correlation, readCorrelation } from './domain/correlation.js';
 import { retryDelayMs } from './domain/delivery-policy.js';
 import { SlackMessage, rootMessage, threadReply } from './domain/slack-message.js';
 import { NotificationEntity } from './notification.entity.js';
@@ -65,6 +64,11 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       this.running = this.dispatchDue()
+        .then(async (claimed) => {
+          if (claimed === 0 && this.clock.now().getTime() >= this.pausedUntilMs)
+            await this.refreshCorrelations();
+          return claimed;
+        })
         .catch((error: unknown) => {
           // Typically the database is unreachable: the rows wait, the next tick tries again.
           this.logger.warn(`Notification dispatch failed, will retry: ${(error as Error).message}`);
@@ -89,7 +93,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
         if (error instanceof SlackCallError) await this.recordFailure(row, error);
         // Anything else (the database went away mid-way) leaves the claim to expire: the row is tried again,
         // and an intent recorded before a post makes that attempt look before posting twice.
-        else this.logger.warn(`Notification ${row.id} interrupted: ${(error as Error).message}`);
+        else await this.interrupted(row, error as Error);
       }
     }
     return rows.length;
@@ -128,7 +132,9 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
   private async deliver(row: NotificationEntity): Promise<void> {
     const t = row.transition!;
     const sloUrl = `${this.config.publicUrl}/slos/${encodeURIComponent(t.slo.name)}`;
-    const correlation = row.alertId ? await this.correlationOf(row.alertId) : null;
+    const { correlation, correlationHash } = row.alertId
+      ? await this.correlationOf(row.alertId)
+      : { correlation: null, correlationHash: null };
     const message = row.kind === 'fired' ? rootMessage(t, correlation, sloUrl) : threadReply(t, sloUrl);
 
     if (!this.api) {
@@ -159,7 +165,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
 
     if (row.kind === 'fired') {
       const posted = await this.postOnce(row, row.channel, message);
-      await this.succeed(row, { channelId: posted.channelId, ts: posted.ts, message });
+      await this.succeed(row, { channelId: posted.channelId, ts: posted.ts, message, correlationHash });
       return;
     }
 
@@ -185,6 +191,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
       try {
         await this.api.update(thread.channelId, thread.ts, rootMessage(t, correlation, sloUrl));
         await this.save(row, { rootUpdatedAt: this.clock.now() });
+        await this.dataSource.manager.update(NotificationEntity, { id: root!.id }, { correlationHash });
       } catch (error) {
         if (!(error instanceof SlackCallError) || !error.permanent) throw error;
         // The reply is out; a root message that cannot be edited (deleted, too old) is worth a note, not a failure.
@@ -232,6 +239,16 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     }
   }
 
+  private async interrupted(row: NotificationEntity, error: Error): Promise<void> {
+    this.logger.warn(`Notification ${row.id} interrupted: ${error.message}`);
+    // Not forever, though: an error that keeps coming back ends like any other after the give-up time.
+    if (this.clock.now().getTime() - row.createdAt.getTime() > this.config.slack.giveUpAfterMs) {
+      await this.fail(row, `gave up after ${row.attempts} attempts; last error: ${error.message}`).catch(
+        () => undefined,
+      );
+    }
+  }
+
   /** Gives claimed rows back untried (their attempt did not happen). */
   private async release(rows: NotificationEntity[]): Promise<void> {
     await this.dataSource.query(
@@ -264,7 +281,10 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
       `Slack notification ${row.id} (${row.kind} to ${row.channel || '(none)'}) failed: ${error}`,
     );
     await this.save(row, { state: 'failed', error, leaseUntil: null, ...(message ? { message } : {}) });
-    this.metrics.failed.inc({ kind: row.kind, error: error.split(':')[0]!.split(' ')[0]! });
+    this.metrics.failed.inc({
+      kind: row.kind,
+      error: error.startsWith('gave up') ? 'gave_up' : error.split(/[: ]/)[0]!,
+    });
   }
 
   private async succeed(row: NotificationEntity, patch: Partial<NotificationEntity>): Promise<void> {
@@ -289,11 +309,62 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     return new Date(this.clock.now().getTime() + this.leaseMs);
   }
 
-  private async correlationOf(alertId: string) {
-    const alert = await this.dataSource.manager.findOne(AlertEntity, {
-      where: { id: alertId },
-      select: { id: true, correlation: true },
-    });
-    return readCorrelation(alert?.correlation);
+  /** The alert's correlation and its hash, read together so that the hash names what the message shows. */
+  private async correlationOf(
+    alertId: string,
+  ): Promise<{ correlation: Correlation | null; correlationHash: string | null }> {
+    const [row] = (await this.dataSource.query(
+      `SELECT "correlation", md5("correlation"::text) AS "hash" FROM "alerts" WHERE "id" = $1`,
+      [alertId],
+    )) as { correlation: unknown; hash: string | null }[];
+    return { correlation: readCorrelation(row?.correlation), correlationHash: row?.hash ?? null };
+  }
+
+  /**
+   * The Kubernetes correlation may land after the firing message went out: the root message of a firing alert is
+   * then edited to show it. Claimed by setting the hash first (one replica wins); put back to retry on failure.
+   */
+  async refreshCorrelations(): Promise<number> {
+    if (!this.api) return 0;
+    const [claimed] = (await this.dataSource.query(
+      `UPDATE "notifications" n SET "correlation_hash" = md5(a."correlation"::text)
+       FROM "alerts" a
+       WHERE a."id" = n."alert_id" AND n."kind" = 'fired' AND n."state" = 'sent' AND a."state" = 'firing'
+         AND a."correlation" IS NOT NULL AND n."ts" IS NOT NULL AND n."channel_id" IS NOT NULL
+         AND n."correlation_hash" IS DISTINCT FROM md5(a."correlation"::text)
+         AND NOT EXISTS (
+           SELECT 1 FROM "notifications" p WHERE p."alert_id" = n."alert_id" AND p."state" = 'pending')
+       RETURNING n."id", n."alert_id" AS "alertId", n."channel_id" AS "channelId", n."ts",
+         a."correlation"`,
+    )) as [{ id: string; alertId: string; channelId: string; ts: string; correlation: unknown }[], number];
+    for (const root of claimed) {
+      // The root shows the alert's latest transition (an escalation may have followed the firing).
+      const latest = await this.dataSource.manager.findOne(NotificationEntity, {
+        where: { alertId: root.alertId },
+        order: { seq: 'DESC' },
+      });
+      const t = latest?.transition;
+      if (!t) continue;
+      const sloUrl = `${this.config.publicUrl}/slos/${encodeURIComponent(t.slo.name)}`;
+      try {
+        await this.api.update(
+          root.channelId,
+          root.ts,
+          rootMessage(t, readCorrelation(root.correlation), sloUrl),
+        );
+      } catch (error) {
+        const permanent = error instanceof SlackCallError && error.permanent;
+        this.logger.warn(
+          `Could not show the new correlation on alert ${root.alertId}'s message: ${(error as Error).message}`,
+        );
+        if (!permanent)
+          await this.dataSource.manager.update(
+            NotificationEntity,
+            { id: root.id },
+            { correlationHash: null },
+          );
+      }
+    }
+    return claimed.length;
   }
 }

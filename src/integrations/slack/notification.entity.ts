@@ -77,6 +77,10 @@ export class NotificationEntity {
   @Column({ name: 'root_updated_at', type: 'timestamptz', nullable: true })
   rootUpdatedAt!: Date | null;
 
+  /** Firing: md5 of the alert's correlation the root message shows, to update it when the correlation changes. */
+  @Column({ name: 'correlation_hash', type: 'varchar', length: 32, nullable: true })
+  correlationHash!: string | null;
+
   @Column({ type: 'integer', default: 0 })
   attempts!: number;
 

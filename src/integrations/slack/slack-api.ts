@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import {
+  type Logger as SlackLogger,
   LogLevel,
   WebAPIHTTPError,
   WebAPIPlatformError,
@@ -72,7 +73,7 @@ export class WebClientSlackApi implements SlackApi {
       retryConfig: { retries: 0 },
       rejectRateLimitedCalls: true,
       timeout: options.timeoutMs,
-      logLevel: LogLevel.ERROR,
+      logger: nestLogger(this.logger),
       // Never follow a method name given as a URL somewhere else than SLACK_API_URL.
       allowAbsoluteUrls: false,
     });
@@ -182,6 +183,21 @@ export class WebClientSlackApi implements SlackApi {
       throw classify(error, this.logger);
     }
   }
+}
+
+/** WebClient's log lines through Nest's logger (JSON lines like the rest); its debug lines stay at debug. */
+function nestLogger(logger: Logger): SlackLogger {
+  let level = LogLevel.WARN;
+  const text = (msg: unknown[]) => msg.map(String).join(' ');
+  return {
+    debug: (...msg: unknown[]) => logger.debug(text(msg)),
+    info: (...msg: unknown[]) => logger.debug(text(msg)),
+    warn: (...msg: unknown[]) => logger.warn(text(msg)),
+    error: (...msg: unknown[]) => logger.error(text(msg)),
+    setLevel: (next: LogLevel) => (level = next),
+    getLevel: () => level,
+    setName: () => undefined,
+  };
 }
 
 /** Maps WebClient's errors to what the outbox does next. */

@@ -33,9 +33,14 @@ function stopChild(child: ChildProcess, cleanup?: () => void): () => Promise<voi
 }
 
 /** Starts a server that prints its port as its first stdout line. */
-function startPrintingPort(cmd: string, args: string[], name: string): Promise<TestServer> {
+function startPrintingPort(
+  cmd: string,
+  args: string[],
+  name: string,
+  env: Record<string, string> = {},
+): Promise<TestServer> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
     let out = '';
     const timer = setTimeout(() => reject(new Error(`${name} did not print its port`)), 10_000);
     child.on('error', reject);
@@ -58,6 +63,14 @@ export function startNodeServer(title = 'bw-node-fixture'): Promise<TestServer> 
 
 export function startPythonServer(): Promise<TestServer> {
   return startPrintingPort('python3', [path.join(fixtures, 'py-server.py')], 'python3');
+}
+
+/** A Python server reading and writing through `mode`'s syscalls (fixtures/syscall-server.py); comm `bw-<mode>`. */
+export function startSyscallServer(
+  mode: 'msg' | 'vec' | 'plain',
+  env: Record<string, string> = {},
+): Promise<TestServer> {
+  return startPrintingPort('python3', [path.join(fixtures, 'syscall-server.py'), mode], `bw-${mode}`, env);
 }
 
 export async function freePort(): Promise<number> {

@@ -1,6 +1,7 @@
 /**
- * The Kubernetes correlation attached to an alert, as far as Slack messages need it. The correlation is written by
- * another part of Burnwatch and stored as JSON, so it is read defensively: whatever is missing is left out.
+ * The Kubernetes correlation attached to an alert (src/alerts/correlation/correlation.ts), as far as Slack messages
+ * need it. It is stored as JSON by another part of Burnwatch, so it is read defensively: whatever is missing or of
+ * another type is left out rather than breaking the message.
  */
 export interface Suspect {
   kind: string;
@@ -8,9 +9,12 @@ export interface Suspect {
   namespace?: string;
   image?: string;
   digest?: string;
+  previousDigest?: string;
   at?: string;
   minutesBeforeBurn?: number;
   score?: number;
+  /** The correlation's own sentence about the change ("scaled from 4 to 1 replicas, 3 min before the burn"). */
+  reason?: string;
 }
 
 export interface ClusterEvent {
@@ -54,9 +58,11 @@ export function readCorrelation(raw: unknown): Correlation | null {
     namespace: text(s.namespace),
     image: text(s.image),
     digest: text(s.digest),
+    previousDigest: text(s.previousDigest),
     at: text(s.at),
     minutesBeforeBurn: number(s.minutesBeforeBurn),
     score: number(s.score),
+    reason: text(s.reason),
   }));
   const events = list(raw.events).flatMap((e): ClusterEvent[] => {
     const reason = text(e.reason);
@@ -64,8 +70,12 @@ export function readCorrelation(raw: unknown): Correlation | null {
     return [
       {
         reason,
-        // The correlation names the object by kind and name (Pod checkout-7d9f8c6b5-x2x9k).
-        object: text(e.object) ?? joinObject(text(e.objectKind), text(e.objectName)),
+        // "Pod/checkout-7d9f": objectKind and objectName as the correlation writes them (or one `object`).
+        object:
+          text(e.object) ??
+          (text(e.objectName)
+            ? [text(e.objectKind), text(e.objectName)].filter(Boolean).join('/')
+            : undefined),
         count: number(e.count),
         firstSeen: text(e.firstSeen),
         lastSeen: text(e.lastSeen),
@@ -93,9 +103,4 @@ export function readCorrelation(raw: unknown): Correlation | null {
 export function shortDigest(digest: string): string {
   const hex = digest.includes(':') ? digest.slice(digest.indexOf(':') + 1) : digest;
   return hex.slice(0, 12);
-}
-
-function joinObject(kind: string | undefined, name: string | undefined): string | undefined {
-  if (name === undefined) return undefined;
-  return kind === undefined ? name : `${kind}/${name}`;
 }

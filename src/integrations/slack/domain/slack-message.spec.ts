@@ -200,12 +200,89 @@ describe('rootMessage', () => {
     expect(events).toMatch(/• \*OOMKilling\* on `Pod\/p4`\n_and 3 more_$/);
   });
 
+  it.each([
+    {
+      name: "a config rollout is told in the correlation's words",
+      suspect: {
+        kind: 'configRollout',
+        namespace: 'shop',
+        workload: 'checkout',
+        reason: 'pod template changed without a new image, 3 min before the burn',
+      },
+      expected:
+        '• Config rollout of `shop/checkout`: pod template changed without a new image, 3 min before the burn',
+    },
+    {
+      name: "a scale is told in the correlation's words",
+      suspect: {
+        kind: 'scale',
+        namespace: 'shop',
+        workload: 'checkout',
+        reason: 'scaled from 4 to 1 replicas, 2 min before the burn',
+      },
+      expected: '• Scale of `shop/checkout`: scaled from 4 to 1 replicas, 2 min before the burn',
+    },
+    {
+      name: 'a failed deploy says so',
+      suspect: {
+        kind: 'deploy',
+        namespace: 'shop',
+        workload: 'checkout',
+        digest: 'sha256:aaaaaaaaaaaaaaaa',
+        previousDigest: null,
+        minutesBeforeBurn: 6,
+        reason: 'deploy of app: a → b, 6 min before the burn; the rollout failed',
+      },
+      expected:
+        '• Deploy of `shop/checkout` image `aaaaaaaaaaaa`, 6 min before the burn began, the rollout failed',
+    },
+  ])('$name', ({ suspect, expected }) => {
+    const correlation = readCorrelation({
+      lookbackMinutes: 30,
+      suspects: [suspect],
+      events: [],
+      imageComparison: null,
+    });
+    const texts = textsOf(rootMessage(transition(), correlation, URL).blocks);
+    expect(texts).toContain(`*Suspected change*\n${expected}`);
+  });
+
+  it("names an event's object by kind and name, as the correlation writes them", () => {
+    const correlation = readCorrelation({
+      suspects: [],
+      events: [
+        {
+          reason: 'FailedScheduling',
+          objectKind: 'Pod',
+          objectName: 'checkout-1',
+          namespace: 'shop',
+          count: 3,
+          message: '0/3 nodes are available',
+        },
+      ],
+      imageComparison: [{ digest: 'sha256:abcdef', image: null, total: 0, bad: 0, sliPercent: null }],
+    });
+    const texts = textsOf(rootMessage(transition(), correlation, URL).blocks);
+    expect(texts).toContain(
+      '*Kubernetes warnings*\n• *FailedScheduling* on `Pod/checkout-1` ×3: 0/3 nodes are available',
+    );
+    expect(texts).toContain('*By image*\n• `abcdef`: no data over 0 requests');
+  });
+
   it('stays within Slack limits whatever the correlation holds', () => {
     const long = fc.string({ minLength: 0, maxLength: 5000 });
     const correlation = fc.record({
-      suspects: fc.array(fc.record({ kind: long, workload: long, namespace: long, image: long }), {
-        maxLength: 30,
-      }),
+      suspects: fc.array(
+        fc.record({
+          // Object.prototype's names too: a lookup table must not answer for them.
+          kind: fc.oneof(long, fc.constantFrom('deploy', 'scale', 'configRollout', 'toString', '__proto__')),
+          workload: long,
+          namespace: long,
+          image: long,
+          reason: long,
+        }),
+        { maxLength: 30 },
+      ),
       events: fc.array(fc.record({ reason: long, object: long, message: long, count: fc.nat() }), {
         maxLength: 30,
       }),

@@ -181,18 +181,26 @@ function correlationBlocks(c: Correlation): SlackBlock[] {
   return blocks;
 }
 
+const CHANGE_KINDS = new Map([
+  ['deploy', 'Deploy of'],
+  ['configRollout', 'Config rollout of'],
+  ['scale', 'Scale of'],
+]);
+
 function describeSuspect(s: Suspect): string {
-  const what = s.kind === 'deploy' ? 'Deploy of' : `${capitalise(escape(s.kind))}:`;
-  const workload = s.workload ? ` \`${escape([s.namespace, s.workload].filter(Boolean).join('/'))}\`` : '';
+  const what = CHANGE_KINDS.get(s.kind) ?? `${capitalise(escape(s.kind))} of`;
+  const workload = ` \`${escape([s.namespace, s.workload].filter(Boolean).join('/') || 'a workload')}\``;
+  const at = s.at ? ` (${slackDate(s.at)})` : '';
+  if (s.kind !== 'deploy' && s.reason) return `${what}${workload}: ${escape(s.reason)}${at}`;
   const image = s.digest
-    ? ` image \`${shortDigest(s.digest)}\``
+    ? ` image \`${shortDigest(s.digest)}\`${s.previousDigest ? ` (was \`${shortDigest(s.previousDigest)}\`)` : ''}`
     : s.image
       ? ` image \`${escape(s.image)}\``
       : '';
   const before =
     s.minutesBeforeBurn !== undefined ? `, ${Math.round(s.minutesBeforeBurn)} min before the burn began` : '';
-  const at = s.at ? ` (${slackDate(s.at)})` : '';
-  return `${what}${workload}${image}${before}${at}`;
+  const failed = s.reason?.includes('the rollout failed') ? ', the rollout failed' : '';
+  return `${what}${workload}${image}${before}${failed}${at}`;
 }
 
 type Suspect = Correlation['suspects'][number];
@@ -204,7 +212,8 @@ function suspectInWords(c: Correlation | null): string {
   const digest = top.digest ? ` (${shortDigest(top.digest)})` : '';
   const before =
     top.minutesBeforeBurn !== undefined ? ` ${Math.round(top.minutesBeforeBurn)} min before` : '';
-  return ` Suspected: ${top.kind} of ${workload || 'a workload'}${digest}${before}.`;
+  const what = (CHANGE_KINDS.get(top.kind) ?? `${top.kind} of`).toLowerCase();
+  return ` Suspected: ${what} ${workload || 'a workload'}${digest}${before}.`;
 }
 
 function numbersInWords(s: AlertSnapshot): string {
