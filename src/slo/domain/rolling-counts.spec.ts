@@ -444,7 +444,9 @@ describe('rolling counts against a naive sum', () => {
             const bad = Math.floor(step.total * step.badShare);
             if (i > 0 && step.correction) {
               const target = minute - step.correction.back;
-              const correctable = target >= first && target > minute - capacity.minuteSlots;
+              const startsItsSums = target % 60 === 0 || target === first;
+              const correctable =
+                target >= first && target > minute - capacity.minuteSlots + (startsItsSums ? 0 : 1);
               const accepted = step.correction.replace
                 ? store.set(target, step.total, bad)
                 : store.add(target, step.total, bad);

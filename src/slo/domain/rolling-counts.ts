@@ -310,7 +310,9 @@ export class RollingCounts {
     return (
       minute >= this.firstMinute &&
       minute >= this.minuteFloor &&
-      minute > this.lastMinuteStored - this.minuteSlots &&
+      // The oldest slot's predecessor shares its slot with the newest minute: its own counts are gone, unless
+      // its within-hour sum starts at it.
+      minute > this.lastMinuteStored - this.minuteSlots + (this.startsItsSums(minute) ? 0 : 1) &&
       minute <= this.lastMinuteStored
     );
   }
