@@ -27,9 +27,10 @@ export interface PrometheusResult {
   backfillSeconds: number;
   /** Sum over every group of prometheus_rule_group_last_duration_seconds, once per evaluation interval. */
   cycleSumSeconds: number[];
+  /** Group evaluations skipped during the measured intervals because the previous one had overrun. */
+  missedIterations: number;
   /** Prometheus process CPU per full pass over every group (includes scraping the exporter meanwhile). */
   cpuPerCycleSeconds: number;
-  missedIterations: number;
   unhealthyRules: number;
   rssMiB: number;
 }
@@ -148,6 +149,18 @@ function parseMetrics(text: string): Sample[] {
   return samples;
 }
 
+/** Evaluations each group actually ran (scheduled minus missed). */
+function executedByGroup(samples: Sample[]): Map<string, number> {
+  const executed = new Map<string, number>();
+  for (const s of samples) {
+    if (s.name === 'prometheus_rule_group_iterations_total')
+      executed.set(s.labels, (executed.get(s.labels) ?? 0) + s.value);
+    if (s.name === 'prometheus_rule_group_iterations_missed_total')
+      executed.set(s.labels, (executed.get(s.labels) ?? 0) - s.value);
+  }
+  return executed;
+}
+
 const sumOf = (samples: Sample[], name: string) =>
   samples.filter((s) => s.name === name).reduce((total, s) => total + s.value, 0);
 
@@ -231,15 +244,12 @@ export async function benchPrometheus(options: {
     const groups = 2 * slos;
     const metrics = async () => parseMetrics(await (await fetch(`${base}/metrics`)).text());
 
-    // Wait until every group has evaluated twice (the first evaluation pages the history in from disk).
+    // Wait until every group has run twice (the first evaluation pages the history in from disk).
     log('waiting for every group to evaluate twice');
     await waitFor(
       async () => {
-        const m = await metrics();
-        const done = m.filter(
-          (s) => s.name === 'prometheus_rule_group_iterations_total' && s.value >= 2,
-        ).length;
-        return done >= groups;
+        const executed = executedByGroup(await metrics());
+        return executed.size >= groups && [...executed.values()].every((n) => n >= 2);
       },
       30 * 60_000,
       () => stderr,
@@ -254,9 +264,12 @@ export async function benchPrometheus(options: {
     }
     const end = await metrics();
     const cpu = sumOf(end, 'process_cpu_seconds_total') - sumOf(start, 'process_cpu_seconds_total');
-    const iterations =
-      sumOf(end, 'prometheus_rule_group_iterations_total') -
-      sumOf(start, 'prometheus_rule_group_iterations_total');
+    // prometheus_rule_group_iterations_total counts scheduled evaluations, missed ones included.
+    const executed = (m: Sample[]) => [...executedByGroup(m).values()].reduce((a, b) => a + b, 0);
+    const iterations = executed(end) - executed(start);
+    const missed =
+      sumOf(end, 'prometheus_rule_group_iterations_missed_total') -
+      sumOf(start, 'prometheus_rule_group_iterations_missed_total');
     const rulesApi = (await (await fetch(`${base}/api/v1/rules`)).json()) as {
       data: { groups: { rules: { health: string }[] }[] };
     };
@@ -277,14 +290,18 @@ export async function benchPrometheus(options: {
       cycleSumSeconds,
       // CPU per full cycle: the CPU spent, divided by the number of complete passes over every group.
       cpuPerCycleSeconds: cpu / (iterations / groups),
-      missedIterations: sumOf(end, 'prometheus_rule_group_iterations_missed_total'),
+      missedIterations: missed,
       unhealthyRules,
       rssMiB: sumOf(end, 'process_resident_memory_bytes') / 2 ** 20,
     };
   } finally {
     if (prometheus && prometheus.exitCode === null) {
+      // Shutting down waits for the evaluations in flight, which can take minutes when Prometheus is overloaded.
+      const exited = once(prometheus, 'exit');
       prometheus.kill('SIGTERM');
-      await once(prometheus, 'exit');
+      const timer = setTimeout(() => prometheus?.kill('SIGKILL'), 20_000);
+      await exited;
+      clearTimeout(timer);
     }
     exporter?.close();
     rmSync(dir, { recursive: true, force: true });
