@@ -1,0 +1,275 @@
+/**
+ * Burnwatch's side: a fresh Postgres database, 30 days of SLI history for N workloads generated in SQL, N
+ * error-rate SLOs, the real service started with startBurnwatch, and SloEngine.tick timed.
+ */
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { startBurnwatch } from '../../src/app.js';
+import { Clock } from '../../src/common/clock.js';
+import { loadConfig } from '../../src/config/config.js';
+import { dataSourceOptions } from '../../src/database/data-source-options.js';
+import { SloEngine } from '../../src/alerts/engine/slo-engine.service.js';
+import { seriesKey } from '../../src/integrations/metrics/sensor-histograms.js';
+import { JsonLogger } from '../../src/observability/json-logger.js';
+import { SloService } from '../../src/slo/slo.service.js';
+import { BOUNDS, NAMESPACE, STATUS_ERROR, STATUS_OK, workloadName } from './traffic.js';
+
+export interface TickSample {
+  wallMs: number;
+  cpuMs: number;
+  postgresCpuMs: number;
+}
+
+export interface BurnwatchResult {
+  slos: number;
+  rows: number;
+  tableBytes: number;
+  generateSeconds: number;
+  firstTick: TickSample;
+  ticks: TickSample[];
+  rssMiB: number;
+  heapMiB: number;
+  evaluated: number;
+}
+
+class BenchClock implements Clock {
+  constructor(public current: Date) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+}
+
+const log = (message: string) => console.error(`[burnwatch] ${message}`);
+
+/** CPU seconds (user + system) of the Postgres backends serving `database`, from /proc (same machine). */
+async function postgresCpuMs(admin: pg.Client, database: string): Promise<number> {
+  const { rows } = await admin.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = $1`, [
+    database,
+  ]);
+  let ticks = 0;
+  for (const { pid } of rows) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
+    } catch {
+      // A backend that ended between the two reads.
+    }
+  }
+  return ticks * 10; // clock ticks of 10 ms (CLK_TCK = 100)
+}
+
+/** SQL for the buckets of a minute: every request in the 0.1-0.15 s bucket (the engine ignores them for error rates). */
+const bucketsSql = (requests: string) =>
+  `array_fill(0, ARRAY[6]) || ARRAY[${requests}]::int[] || array_fill(0, ARRAY[${BOUNDS.length - 6}])`;
+
+/**
+ * History: per minute for the last day, and for older days one row per hour holding that hour's requests (the
+ * 503 series has one request an hour, so its rows are exact per minute everywhere). The engine keeps data older
+ * than a day at hour resolution anyway (RollingCounts), so the hourly rows change nothing it computes.
+ */
+async function generateHistory(
+  client: pg.Client,
+  slos: number,
+  firstMinute: number,
+  nowMinute: number,
+): Promise<void> {
+  const recent = nowMinute - 1440;
+  const ids = Array.from({ length: slos }, (_, w) => w);
+  const keys = (status: number) =>
+    ids.map((w) =>
+      seriesKey(
+        {
+          namespace: NAMESPACE,
+          workload: workloadName(w),
+          workloadKind: 'Deployment',
+          serviceName: workloadName(w),
+          imageName: `registry.local/${workloadName(w)}`,
+          imageId: `sha256:${String(w).padStart(64, '0')}`,
+          method: 'GET',
+          route: '/api',
+          statusCode: status,
+        },
+        BOUNDS,
+      ),
+    );
+  // Series ids: 2w+1 for the 200 series, 2w+2 for the 503 series of workload w.
+  await client.query(
+    `INSERT INTO sli_series (id, series_key, namespace, workload, workload_kind, service_name, image_name, image_id,
+                             method, route, status_code, bounds)
+     SELECT 2 * w + s.k + 1, CASE WHEN s.k = 0 THEN ok_key ELSE err_key END, $1, wl, 'Deployment', wl,
+            'registry.local/' || wl, 'sha256:' || lpad(w::text, 64, '0'), 'GET', '/api',
+            CASE WHEN s.k = 0 THEN ${STATUS_OK} ELSE ${STATUS_ERROR} END, $2::float8[]
+     FROM unnest($3::int[], $4::text[], $5::text[], $6::text[]) AS t(w, wl, ok_key, err_key),
+          (VALUES (0), (1)) AS s(k)`,
+    [NAMESPACE, BOUNDS, ids, ids.map(workloadName), keys(STATUS_OK), keys(STATUS_ERROR)],
+  );
+  await client.query(`SELECT setval('sli_series_id_seq', $1)`, [2 * slos]);
+  // Bulk load without the indexes, then build them as the migration names them.
+  await client.query(`ALTER TABLE sli_minutes DROP CONSTRAINT "FK_sli_minutes_series"`);
+  await client.query(`ALTER TABLE sli_minutes DROP CONSTRAINT "PK_sli_minutes"`);
+  await client.query(`DROP INDEX "sli_minutes_minute_idx"`);
+  await client.query(
+    `INSERT INTO sli_minutes (series_id, minute, requests, buckets)
+     SELECT 2 * w + 1, t.m, (20 + w % 21) * t.span, ${bucketsSql('(20 + w % 21) * t.span')}
+     FROM generate_series(0, $1 - 1) AS w,
+          (SELECT m, 60 AS span FROM generate_series($2::int, $3::int - 60, 60) AS m
+           UNION ALL SELECT m, 1 FROM generate_series($3::int, $4::int - 1) AS m) AS t`,
+    [slos, firstMinute, recent, nowMinute],
+  );
+  await client.query(
+    `INSERT INTO sli_minutes (series_id, minute, requests, buckets)
+     SELECT 2 * w + 2, h + (60 - w % 60) % 60, 1, ${bucketsSql('1')}
+     FROM generate_series(0, $1 - 1) AS w, generate_series($2::int, $3::int - 60, 60) AS h`,
+    [slos, firstMinute, nowMinute],
+  );
+  await client.query(
+    `ALTER TABLE sli_minutes ADD CONSTRAINT "PK_sli_minutes" PRIMARY KEY ("series_id", "minute")`,
+  );
+  await client.query(`CREATE INDEX "sli_minutes_minute_idx" ON "sli_minutes" ("minute")`);
+  await client.query(
+    `ALTER TABLE sli_minutes ADD CONSTRAINT "FK_sli_minutes_series" FOREIGN KEY ("series_id")
+       REFERENCES "sli_series" ("id") ON DELETE CASCADE`,
+  );
+  await client.query(`VACUUM (ANALYZE) sli_minutes`);
+  await client.query(`VACUUM (ANALYZE) sli_series`);
+}
+
+/** One fresh minute for every series, as the scrape would have written it. */
+async function appendMinute(client: pg.Client, slos: number, minute: number): Promise<void> {
+  await client.query(
+    `INSERT INTO sli_minutes (series_id, minute, requests, buckets)
+     SELECT 2 * w + 1, $2::int, 20 + w % 21, ${bucketsSql('20 + w % 21')} FROM generate_series(0, $1 - 1) AS w
+     UNION ALL
+     SELECT 2 * w + 2, $2::int, 1, ${bucketsSql('1')} FROM generate_series(0, $1 - 1) AS w
+     WHERE ($2::int + w) % 60 = 0`,
+    [slos, minute],
+  );
+}
+
+async function insertSlos(client: pg.Client, service: SloService, slos: number): Promise<void> {
+  const specs = Array.from({ length: slos }, (_, w) =>
+    service.validate({
+      name: `errors-${workloadName(w)}`,
+      team: 'bench',
+      service: { namespace: NAMESPACE, workload: workloadName(w) },
+      indicator: { type: 'errorRate', errorStatus: '5xx' },
+      objective: 99.9,
+      window: '30d',
+    }),
+  );
+  await client.query(
+    `INSERT INTO slos (name, team, namespace, workload, spec)
+     SELECT s->>'name', s->>'team', s->'service'->>'namespace', s->'service'->>'workload', s
+     FROM jsonb_array_elements($1::jsonb) AS s`,
+    [JSON.stringify(specs)],
+  );
+}
+
+async function timed<T>(
+  admin: pg.Client,
+  database: string,
+  run: () => Promise<T>,
+): Promise<{ sample: TickSample; value: T }> {
+  const pgBefore = await postgresCpuMs(admin, database);
+  const cpuBefore = process.cpuUsage();
+  const start = performance.now();
+  const value = await run();
+  const wallMs = performance.now() - start;
+  const cpu = process.cpuUsage(cpuBefore);
+  const pgAfter = await postgresCpuMs(admin, database);
+  return {
+    value,
+    sample: { wallMs, cpuMs: (cpu.user + cpu.system) / 1000, postgresCpuMs: pgAfter - pgBefore },
+  };
+}
+
+export async function benchBurnwatch(options: {
+  adminUrl: string;
+  slos: number;
+  ticks: number;
+  nowMinute: number;
+}): Promise<BurnwatchResult> {
+  const { adminUrl, slos, ticks, nowMinute } = options;
+  const firstMinute = nowMinute - 30 * 1440;
+  const database = `burnwatch_bench_${process.pid}_${slos}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE "${database}"`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  const databaseUrl = url.toString();
+  let running: Awaited<ReturnType<typeof startBurnwatch>> | undefined;
+  const client = new pg.Client({ connectionString: databaseUrl });
+  try {
+    const migrations = new DataSource(dataSourceOptions({ url: databaseUrl, poolSize: 1 }));
+    await migrations.initialize();
+    await migrations.runMigrations();
+    await migrations.destroy();
+
+    await client.connect();
+    log(`${slos} SLOs: generating 30 days of history in ${database}`);
+    const generateStart = performance.now();
+    await generateHistory(client, slos, firstMinute, nowMinute);
+    const generateSeconds = (performance.now() - generateStart) / 1000;
+    const { rows: sizeRows } = await client.query<{ rows: string; bytes: string }>(
+      `SELECT (SELECT count(*) FROM sli_minutes) AS rows, pg_total_relation_size('sli_minutes') AS bytes`,
+    );
+    log(
+      `${sizeRows[0]!.rows} rows, ${(Number(sizeRows[0]!.bytes) / 2 ** 20).toFixed(0)} MiB, ${generateSeconds.toFixed(0)} s`,
+    );
+
+    const clock = new BenchClock(new Date(nowMinute * 60_000));
+    const base = loadConfig({ DATABASE_URL: databaseUrl });
+    running = await startBurnwatch(
+      {
+        ...base,
+        port: 0,
+        host: '127.0.0.1',
+        logLevel: 'error',
+        kubernetes: { ...base.kubernetes, mode: 'off' },
+        engine: { ...base.engine, scrapeTargets: [], schedule: false },
+      },
+      new JsonLogger('error'),
+      clock,
+    );
+    await insertSlos(client, running.app.get(SloService), slos);
+    const engine = running.app.get(SloEngine);
+
+    log('first tick (backfill of every SLO)');
+    const first = await timed(admin, database, () => engine.tick(clock.now()));
+    log(`first tick: ${(first.sample.wallMs / 1000).toFixed(1)} s, ${first.value.evaluated} SLOs evaluated`);
+
+    const samples: TickSample[] = [];
+    for (let k = 1; k <= ticks; k++) {
+      await appendMinute(client, slos, nowMinute + k - 1);
+      clock.current = new Date((nowMinute + k) * 60_000);
+      const { sample, value } = await timed(admin, database, () => engine.tick(clock.now()));
+      if (value.evaluated !== slos) throw new Error(`tick evaluated ${value.evaluated} SLOs, not ${slos}`);
+      samples.push(sample);
+      log(`tick ${k}: ${sample.wallMs.toFixed(0)} ms wall, ${sample.cpuMs.toFixed(0)} ms CPU`);
+    }
+    // A sanity check that the ticks computed something real: one SLO's status as the API reports it.
+    const status = await engine.statusOf(`errors-${workloadName(1)}`, clock.now());
+    log(`status of errors-${workloadName(1)}: ${JSON.stringify(status).slice(0, 300)}`);
+    const memory = process.memoryUsage();
+    return {
+      slos,
+      rows: Number(sizeRows[0]!.rows),
+      tableBytes: Number(sizeRows[0]!.bytes),
+      generateSeconds,
+      firstTick: first.sample,
+      ticks: samples,
+      rssMiB: memory.rss / 2 ** 20,
+      heapMiB: memory.heapUsed / 2 ** 20,
+      evaluated: first.value.evaluated,
+    };
+  } finally {
+    await running?.close();
+    await client.end().catch(() => undefined);
+    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    await admin.end();
+  }
+}
