@@ -14,7 +14,7 @@ import {
 } from '../../integrations/metrics/sli-repository.js';
 import { PromqlSliSource } from '../../integrations/promql/promql-sli-source.js';
 import { MetricsService } from '../../observability/metrics.service.js';
-import { badEventsOf, seriesMatches } from '../../slo/domain/series-match.js';
+import { badEventsOf, needsHistogram, seriesMatches } from '../../slo/domain/series-match.js';
 import { SloSpec, effectiveBurnRateWindows, windowSeconds } from '../../slo/domain/slo.js';
 import {
   SliceData,
@@ -261,7 +261,14 @@ export class SloEngine implements OnApplicationBootstrap {
       runtime.needsBackfill = false;
       if (runtime.seriesIds.size === 0) continue;
       const from = nowMinute - windowSeconds(runtime.spec) / 60 - 1;
-      this.apply(await this.storage.minutesFrom(from, nowMinute + 1, [...runtime.seriesIds]), [runtime]);
+      const rows = await this.storage.minutesFrom(
+        from,
+        nowMinute + 1,
+        [...runtime.seriesIds],
+        undefined,
+        needsHistogram(runtime.spec.indicator),
+      );
+      this.apply(rows, [runtime]);
     }
     const from =
       this.watermark === undefined

@@ -15,6 +15,8 @@ export interface MinuteRow {
   buckets: number[];
 }
 
+const NO_BUCKETS: number[] = [];
+
 export const minuteOf = (at: Date): number => Math.floor(at.getTime() / 60_000);
 
 /** Per-minute SLI storage in Postgres: one row per workload series and minute, whatever the number of pods. */
@@ -73,16 +75,20 @@ export class SliRepository {
     }));
   }
 
-  /** Every row from `fromMinute` on (inclusive), optionally for some series only. */
+  /**
+   * Every row in [fromMinute, toMinute), optionally for some series only. Without `withBuckets` the bucket arrays
+   * are not read (an error-rate SLO never needs them, and parsing them is most of a backfill's cost).
+   */
   async minutesFrom(
     fromMinute: number,
     toMinute: number,
     seriesIds?: number[],
     manager: EntityManager = this.dataSource.manager,
+    withBuckets = true,
   ): Promise<MinuteRow[]> {
-    const rows: { series_id: number; minute: number; requests: number; buckets: number[] }[] =
+    const rows: { series_id: number; minute: number; requests: number; buckets: number[] | null }[] =
       await manager.query(
-        `SELECT series_id, minute, requests, buckets FROM sli_minutes
+        `SELECT series_id, minute, requests, ${withBuckets ? 'buckets' : 'NULL AS buckets'} FROM sli_minutes
        WHERE minute >= $1 AND minute < $2 ${seriesIds ? 'AND series_id = ANY($3::int[])' : ''}
        ORDER BY minute`,
         seriesIds ? [fromMinute, toMinute, seriesIds] : [fromMinute, toMinute],
@@ -91,7 +97,7 @@ export class SliRepository {
       seriesId: r.series_id,
       minute: r.minute,
       requests: r.requests,
-      buckets: r.buckets,
+      buckets: r.buckets ?? NO_BUCKETS,
     }));
   }
 

@@ -59,3 +59,8 @@ export function badEventsOf(
       return { bad: 0, approximate: false };
   }
 }
+
+/** Whether an SLI reads the latency histogram (else counts of requests by status are enough). */
+export function needsHistogram(indicator: Indicator): boolean {
+  return indicator.type === 'latency';
+}
