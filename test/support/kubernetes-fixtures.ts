@@ -180,17 +180,6 @@ export function sloSpec(overrides: Partial<SloSpec> = {}): SloSpec {
   };
 }
 
-/** A small per-image SLI source: what the engine's storage would answer, set by the test. */
-export class FakeImageSli implements ImageSliSource {
-  rows: { imageId: string; total: number; bad: number }[] = [];
-  readonly calls: { slo: string; from: Date; to: Date }[] = [];
-
-  async sliByImage(slo: SloSpec, from: Date, to: Date) {
-    this.calls.push({ slo: slo.name, from, to });
-    return this.rows;
-  }
-}
-
 /**
  * The real service (AppModule, as startBurnwatch builds it) with a per-image SLI source provided globally, the
  * way the engine's module will provide IMAGE_SLI_SOURCE.
