@@ -13,7 +13,7 @@ import { CLOCK, Clock } from '../../common/clock.js';
 import { CONFIG } from '../../config/config.module.js';
 import type { Config, KubernetesConfig } from '../../config/config.js';
 import { ChangeRecorder, WatchedResource } from './change-recorder.js';
-import { podWorkload, replicaSetDeployment, WorkloadObject } from './kube-objects.js';
+import { PodObject, podWorkload, replicaSetDeployment, WorkloadObject } from './kube-objects.js';
 import { KubernetesStatus } from './kubernetes-status.js';
 import { KubernetesMetrics } from './kubernetes.metrics.js';
 
@@ -162,6 +162,25 @@ export class KubernetesWatchers implements OnApplicationBootstrap, OnApplication
       deployment: (namespace, name) =>
         this.watchers.get('deployments')?.informer.get(name, namespace) as WorkloadObject | undefined,
     });
+  }
+
+  /**
+   * The nodes the workload's pods run on, from the pod cache; undefined when Burnwatch watches no cluster (then
+   * it cannot tell which node events matter).
+   */
+  nodesOf(namespace: string | undefined, workload: string): Set<string> | undefined {
+    const pods = this.watchers.get('pods')?.informer;
+    if (!pods) return undefined;
+    const replicaSets = this.watchers.get('replicasets')?.informer;
+    const nodes = new Set<string>();
+    for (const pod of pods.list(namespace) as PodObject[]) {
+      const owner = podWorkload(pod, (ns, rs) => {
+        const replicaSet = replicaSets?.get(rs, ns);
+        return replicaSet ? replicaSetDeployment(replicaSet as WorkloadObject) : undefined;
+      });
+      if (owner?.name === workload && pod.spec?.nodeName) nodes.add(pod.spec.nodeName);
+    }
+    return nodes;
   }
 
   private restartLater(watcher: Watcher, error: unknown): void {
