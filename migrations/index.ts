@@ -3,11 +3,13 @@ import { CreateAlerts1764090000000 } from './1764090000000-CreateAlerts.js';
 import { CreateKubernetesChangeLog1764200000000 } from './1764200000000-CreateKubernetesChangeLog.js';
 import { CreateSliStorage1764300000000 } from './1764300000000-CreateSliStorage.js';
 import { CreateEngineLeases1764300000001 } from './1764300000001-CreateEngineLeases.js';
+import { CreateNotifications1764100000000 } from './1764100000000-CreateNotifications.js';
 
 /** Applied in this order; a new migration is appended here. */
 export const ALL_MIGRATIONS = [
   CreateSlos1764086400000,
   CreateAlerts1764090000000,
+  CreateNotifications1764100000000,
   CreateKubernetesChangeLog1764200000000,
   CreateSliStorage1764300000000,
   CreateEngineLeases1764300000001,

@@ -12,6 +12,7 @@ import type { Config } from './config/config.js';
 import { DatabaseTarget, dataSourceOptions } from './database/data-source-options.js';
 import { HealthController } from './health/health.controller.js';
 import { KubernetesModule } from './integrations/kubernetes/kubernetes.module.js';
+import { SlackModule } from './integrations/slack/slack.module.js';
 import { ObservabilityModule } from './observability/observability.module.js';
 import { SloModule } from './slo/slo.module.js';
 
@@ -29,6 +30,7 @@ export class AppModule {
         AlertsModule,
         KubernetesModule,
         EngineModule,
+        SlackModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { BurnwatchError } from '../common/errors.js';
+import { NotificationView, notificationsOfAlerts } from '../integrations/slack/notification-views.js';
 import { AlertTransitionEntity } from './alert-transition.entity.js';
 import { AlertEntity } from './alert.entity.js';
 import type { AlertSnapshot, AlertState } from './domain/alert-transition.js';
@@ -16,6 +17,8 @@ export interface AlertView {
   durationSeconds: number;
   snapshot: AlertSnapshot;
   correlation: unknown;
+  /** Slack deliveries of this alert's transitions, in order. */
+  notifications: NotificationView[];
 }
 
 export interface AlertDetailView extends AlertView {
@@ -39,7 +42,12 @@ export class AlertsService {
       .take(query.limit);
     if (query.state) builder.andWhere('alert.state = :state', { state: query.state });
     if (query.slo) builder.andWhere('alert.sloName = :slo', { slo: query.slo });
-    return { items: (await builder.getMany()).map((a) => toAlertView(a, now)) };
+    const alerts = await builder.getMany();
+    const notifications = await notificationsOfAlerts(
+      this.dataSource.manager,
+      alerts.map((a) => a.id),
+    );
+    return { items: alerts.map((a) => toAlertView(a, now, notifications.get(a.id))) };
   }
 
   async get(id: string, now: Date): Promise<AlertDetailView> {
@@ -51,8 +59,9 @@ export class AlertsService {
       where: { alertId: id },
       order: { at: 'ASC' },
     });
+    const notifications = await notificationsOfAlerts(this.dataSource.manager, [id]);
     return {
-      ...toAlertView(alert, now),
+      ...toAlertView(alert, now, notifications.get(id)),
       transitions: transitions.map((t) => ({
         id: t.id,
         kind: t.kind,
@@ -64,7 +73,11 @@ export class AlertsService {
   }
 }
 
-export function toAlertView(alert: AlertEntity, now: Date): AlertView {
+export function toAlertView(
+  alert: AlertEntity,
+  now: Date,
+  notifications: NotificationView[] = [],
+): AlertView {
   const end = alert.resolvedAt ?? now;
   return {
     id: alert.id,
@@ -76,5 +89,6 @@ export function toAlertView(alert: AlertEntity, now: Date): AlertView {
     durationSeconds: Math.max(0, Math.round((end.getTime() - alert.startedAt.getTime()) / 1000)),
     snapshot: alert.lastSnapshot,
     correlation: alert.correlation,
+    notifications,
   };
 }

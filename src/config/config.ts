@@ -13,6 +13,9 @@ export interface Config {
   logLevel: LogLevel;
   kubernetes: KubernetesConfig;
   engine: EngineConfig;
+  /** Base URL of Burnwatch's UI as users reach it, for links in messages (no trailing slash). */
+  publicUrl: string;
+  slack: SlackConfig;
 }
 
 /** The change log and correlation (docs/kubernetes.md). */
@@ -39,6 +42,25 @@ export interface EngineConfig {
   prometheusUrl: string | undefined;
   /** Turns the scheduled scrape and evaluation off (tests drive them by hand). */
   schedule: boolean;
+}
+
+/** Slack delivery: the Web API client and the notification outbox's timing. */
+export interface SlackConfig {
+  /** Unset: dry-run, messages are logged and kept instead of sent. */
+  botToken: string | undefined;
+  /** Base URL of the Web API, ending in a slash. */
+  apiUrl: string;
+  /** Channel for SLOs without `notify.slackChannel`. */
+  defaultChannel: string | undefined;
+  /** One Web API call's time limit; an alert's lease is derived from it. */
+  requestTimeoutMs: number;
+  /** How often the dispatcher looks for pending notifications. */
+  dispatchIntervalMs: number;
+  /** First retry delay after a transient failure; doubles per attempt up to retryMaxMs. */
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** A notification still undelivered this long after its transition is marked failed. */
+  giveUpAfterMs: number;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -96,6 +118,25 @@ export function loadConfig(env: Env = process.env): Config {
       retentionDays: read('BURNWATCH_RETENTION_DAYS', parseRetentionDays, 31),
       prometheusUrl: read('BURNWATCH_PROMETHEUS_URL', (raw) => parseUrlList(raw)[0], undefined),
       schedule: true,
+    },
+    publicUrl: read(
+      'BURNWATCH_PUBLIC_URL',
+      (raw) => parseHttpUrl(raw).replace(/\/+$/, ''),
+      'http://localhost:8080',
+    ),
+    slack: {
+      botToken: read('SLACK_BOT_TOKEN', parseSlackToken, undefined),
+      apiUrl: read(
+        'SLACK_API_URL',
+        (raw) => parseHttpUrl(raw).replace(/\/*$/, '/'),
+        'https://slack.com/api/',
+      ),
+      defaultChannel: read('SLACK_DEFAULT_CHANNEL', parseSlackChannel, undefined),
+      requestTimeoutMs: read('SLACK_TIMEOUT_SECONDS', secondsToMs, 10_000),
+      dispatchIntervalMs: read('SLACK_DISPATCH_INTERVAL_SECONDS', secondsToMs, 2_000),
+      retryBaseMs: read('SLACK_RETRY_BASE_SECONDS', secondsToMs, 5_000),
+      retryMaxMs: read('SLACK_RETRY_MAX_SECONDS', secondsToMs, 300_000),
+      giveUpAfterMs: read('SLACK_GIVE_UP_AFTER_SECONDS', secondsToMs, 86_400_000),
     },
   };
   if (problems.length > 0) throw new ConfigError(problems);
@@ -182,4 +223,38 @@ function parseRetentionDays(raw: string): number {
   const days = parseWholeNumber(raw);
   if (days < 1 || days > 400) throw new Error(`must be from 1 to 400 days, got "${raw}"`);
   return days;
+}
+
+function secondsToMs(raw: string): number {
+  return Math.round(parsePositiveSeconds(raw) * 1000);
+}
+
+function parseHttpUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`must be a URL like https://burnwatch.example.com, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new Error(`must start with http:// or https://, got "${url.protocol}//"`);
+  }
+  return raw;
+}
+
+function parseSlackToken(raw: string): string {
+  if (!/^xox[a-z]-\S+$/.test(raw)) throw new Error('must be a Slack bot token (it starts with "xoxb-")');
+  return raw;
+}
+
+/** A Slack channel as the SLO schema accepts it: "#name" or an ID such as "C0123ABCD". */
+export const SLACK_CHANNEL_PATTERN = /^(#[a-z0-9][a-z0-9._-]{0,79}|[CGD][A-Z0-9]{6,})$/;
+
+export function parseSlackChannel(raw: string): string {
+  if (!SLACK_CHANNEL_PATTERN.test(raw)) {
+    throw new Error(
+      `must be a channel name such as "#payments-oncall" or an ID such as "C0123ABCD", got "${raw}"`,
+    );
+  }
+  return raw;
 }

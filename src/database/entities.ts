@@ -1,8 +1,9 @@
 import { AlertTransitionEntity } from '../alerts/alert-transition.entity.js';
 import { AlertEntity } from '../alerts/alert.entity.js';
 import { KUBERNETES_ENTITIES } from '../integrations/kubernetes/change-log.entities.js';
-import { SliMinuteEntity, SliSeriesEntity } from '../integrations/metrics/sli-storage.entities.js';
 import { LeaseEntity } from '../alerts/engine/lease.entity.js';
+import { SliMinuteEntity, SliSeriesEntity } from '../integrations/metrics/sli-storage.entities.js';
+import { NotificationEntity } from '../integrations/slack/notification.entity.js';
 import { SloEntity } from '../slo/slo.entity.js';
 
 /** Every TypeORM entity, listed once for the data source and for the schema-drift test. */
@@ -10,6 +11,7 @@ export const ALL_ENTITIES = [
   SloEntity,
   AlertEntity,
   AlertTransitionEntity,
+  NotificationEntity,
   SliSeriesEntity,
   SliMinuteEntity,
   LeaseEntity,

@@ -4,7 +4,8 @@ import type { Config } from '../config/config.js';
 import { InjectRepository } from '@nestjs/typeorm';
 import { QueryFailedError, Repository } from 'typeorm';
 import { BurnwatchError } from '../common/errors.js';
-import { applyMergePatch, isPlainObject } from '../common/merge-patch.js';
+import { applyMergePatch, isPlainObject, nestsDeeperThan } from '../common/merge-patch.js';
+import { isStorableText } from '../common/storable-text.js';
 import { SloSpec } from './domain/slo.js';
 import { validateSloSpec } from './domain/slo-schema.js';
 import { SloEntity } from './slo.entity.js';
@@ -26,6 +27,7 @@ export interface SloPage {
 }
 
 const UNIQUE_VIOLATION = '23505';
+const MAX_PATCH_DEPTH = 32;
 
 @Injectable()
 export class SloService {
@@ -88,11 +90,18 @@ export class SloService {
         { field: '(body)', message: 'must be a JSON object (a JSON merge patch)' },
       ]);
     }
+    // An SLO nests a few levels; deeper patches are refused before the recursive merge sees them.
+    if (nestsDeeperThan(patch, MAX_PATCH_DEPTH)) {
+      throw BurnwatchError.invalid([
+        { field: '(body)', message: `nests deeper than ${MAX_PATCH_DEPTH} levels, which no SLO field does` },
+      ]);
+    }
     const entity = await this.find(name);
     return this.replace(name, applyMergePatch(entity.spec, patch));
   }
 
   async remove(name: string): Promise<void> {
+    if (!isStorableText(name)) throw notFound(name);
     const result = await this.slos.delete({ name });
     if (!result.affected) throw notFound(name);
   }
@@ -133,6 +142,8 @@ export class SloService {
   }
 
   private async find(name: string): Promise<SloEntity> {
+    // No stored name holds such text, and PostgreSQL would refuse the query.
+    if (!isStorableText(name)) throw notFound(name);
     const entity = await this.slos.findOneBy({ name });
     if (!entity) throw notFound(name);
     return entity;

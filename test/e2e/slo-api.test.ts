@@ -243,6 +243,36 @@ describe('bad requests', () => {
     });
   });
 
+  it('answers 404, not 500, to a name PostgreSQL could not even compare (a NUL character)', async () => {
+    for (const method of ['GET', 'DELETE'] as const) {
+      const response = await api(method, '/api/v1/slos/a%00b');
+      expect(response.status, method).toBe(404);
+      expect(response.body.errors[0].field).toBe('name');
+    }
+    expect((await api('PATCH', '/api/v1/slos/a%00b', { objective: 90 })).status).toBe(404);
+    expect((await api('GET', '/api/v1/slos/a%00b/openslo')).status).toBe(404);
+  });
+
+  it('answers 400 to a list filter with a NUL character', async () => {
+    const response = await api('GET', '/api/v1/slos?team=a%00b');
+    expect(response.status).toBe(400);
+    expect(response.body.errors).toEqual([
+      { field: 'team', message: 'must not contain NUL characters or unpaired UTF-16 surrogates' },
+    ]);
+  });
+
+  it('refuses a "__proto__" field in a merge patch as unknown instead of merging it', async () => {
+    await api('POST', '/api/v1/slos', latencySlo());
+    const response = await api(
+      'PATCH',
+      '/api/v1/slos/checkout-latency',
+      '{"__proto__": {"displayName": "sneaked in"}}',
+    );
+    expect(response.status).toBe(400);
+    expect(response.body.errors).toEqual([{ field: '__proto__', message: 'is not a known field' }]);
+    expect((await api('GET', '/api/v1/slos/checkout-latency')).body.displayName).toBeUndefined();
+  });
+
   it('answers 404 with the error shape for an unknown route', async () => {
     const response = await api('GET', '/api/v1/nothing-here');
     expect(response.status).toBe(404);

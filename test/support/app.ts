@@ -16,6 +16,17 @@ export function testConfig(
     apiToken: undefined,
     logLevel: 'warn',
     kubernetes: { mode: 'off', kubeconfig: undefined, lookbackSeconds: 7200, retentionSeconds: 30 * 86400 },
+    publicUrl: 'http://burnwatch.test',
+    slack: {
+      botToken: undefined,
+      apiUrl: 'http://127.0.0.1:9/api/',
+      defaultChannel: undefined,
+      requestTimeoutMs: 2_000,
+      dispatchIntervalMs: 50,
+      retryBaseMs: 50,
+      retryMaxMs: 400,
+      giveUpAfterMs: 3_600_000,
+    },
     ...overrides,
     engine: {
       scrapeTargets: [],

@@ -165,6 +165,17 @@ describe('validateSloSpec', () => {
       message: /is required/,
     },
     {
+      name: 'a timesliceTarget on a latency SLO, whose slices are judged by their percentile',
+      patch: {
+        budgetingMethod: 'timeslices',
+        timeslice: '1m',
+        timesliceTarget: 95,
+        indicator: { type: 'latency', thresholdMs: 300, percentile: 95 },
+      },
+      field: 'timesliceTarget',
+      message: /applies only to error-rate and ratio indicators/,
+    },
+    {
       name: 'a percentile with occurrences',
       patch: { indicator: { type: 'latency', thresholdMs: 300, percentile: 95 } },
       field: 'indicator.percentile',
@@ -189,6 +200,31 @@ describe('validateSloSpec', () => {
     const error = errors.find((e) => e.field === field);
     expect(error, JSON.stringify(errors)).toBeDefined();
     expect(error!.message).toMatch(message);
+  });
+
+  it.each([
+    { name: 'a NUL character', text: 'a\u0000b' },
+    { name: 'an unpaired high surrogate', text: 'a\ud800b' },
+    { name: 'an unpaired low surrogate', text: '\udc00' },
+  ])('rejects text with $name, which PostgreSQL cannot store, naming the field', ({ text }) => {
+    expect(errorsOf({ ...checkoutLatency(), description: text, service: { workload: text } })).toEqual([
+      { field: 'description', message: 'must not contain NUL characters or unpaired UTF-16 surrogates' },
+      { field: 'service.workload', message: 'must not contain NUL characters or unpaired UTF-16 surrogates' },
+    ]);
+  });
+
+  it('accepts text in any script, emoji included', () => {
+    const result = validateSloSpec({
+      ...checkoutLatency(),
+      description: 'Kasse antwortet schnell ✓ 支付 🚀',
+    });
+    expect(result.ok).toBe(true);
+  });
+
+  it('names an unknown empty key as "" rather than with an empty field', () => {
+    expect(errorsOf({ ...checkoutLatency(), '': 1 })).toEqual([
+      { field: '""', message: 'is not a known field' },
+    ]);
   });
 
   it('lists every problem at once', () => {

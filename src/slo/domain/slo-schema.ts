@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FieldError } from '../../common/field-error.js';
+import { UNSTORABLE_TEXT_MESSAGE, isStorableText } from '../../common/storable-text.js';
 import { parseDurationSeconds } from './duration.js';
 import { HTTP_METHODS, SloSpec } from './slo.js';
 
@@ -173,6 +174,14 @@ export const sloInputSchema = z
             'is required for a latency SLO with timeslices budgeting: a slice is good when this percentile is within thresholdMs',
         });
       }
+      if (slo.indicator.type === 'latency' && slo.timesliceTarget !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['timesliceTarget'],
+          message:
+            'applies only to error-rate and ratio indicators: a latency slice is good when its indicator.percentile is within thresholdMs',
+        });
+      }
       if (slo.indicator.type !== 'latency' && slo.timesliceTarget === undefined) {
         ctx.addIssue({
           code: 'custom',
@@ -257,8 +266,20 @@ export function validateSloSpec(input: unknown): SloValidation {
     return { ok: false, errors: [{ field: '(body)', message: 'must be a JSON object describing one SLO' }] };
   }
   const result = sloInputSchema.safeParse(input, { reportInput: true });
-  if (result.success) return { ok: true, spec: pruneUndefined(result.data) as SloSpec };
-  return { ok: false, errors: toFieldErrors(result.error) };
+  if (!result.success) return { ok: false, errors: toFieldErrors(result.error) };
+  const unstorable = unstorableTextFields(result.data, '');
+  if (unstorable.length > 0) return { ok: false, errors: unstorable };
+  return { ok: true, spec: pruneUndefined(result.data) as SloSpec };
+}
+
+/** Text the database would refuse, found in a validated SLO (whose shape bounds the depth). */
+function unstorableTextFields(value: unknown, path: string): FieldError[] {
+  if (typeof value === 'string')
+    return isStorableText(value) ? [] : [{ field: path, message: UNSTORABLE_TEXT_MESSAGE }];
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value).flatMap(([key, child]) =>
+    unstorableTextFields(child, path ? `${path}.${key}` : key),
+  );
 }
 
 export function toFieldErrors(error: z.ZodError): FieldError[] {
@@ -267,7 +288,9 @@ export function toFieldErrors(error: z.ZodError): FieldError[] {
     const field = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
-        errors.push({ field: field ? `${field}.${key}` : key, message: 'is not a known field' });
+        // An empty key would make an empty field name; quote it so that the client sees which one.
+        const name = key === '' ? '""' : key;
+        errors.push({ field: field ? `${field}.${name}` : name, message: 'is not a known field' });
       }
       continue;
     }

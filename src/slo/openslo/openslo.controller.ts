@@ -2,6 +2,7 @@ import { Body, Controller, Get, Header, HttpCode, Inject, Param, Post } from '@n
 import { ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { BurnwatchError } from '../../common/errors.js';
 import { FieldError } from '../../common/field-error.js';
+import { nestsDeeperThan } from '../../common/merge-patch.js';
 import { SloService } from '../slo.service.js';
 import { SloView } from '../slo.view.js';
 import { parseOpenSlo, toOpenSloYaml } from './openslo.js';
@@ -32,6 +33,9 @@ export class OpenSloController {
   @ApiResponse({ status: 200, description: 'Names created and updated, and the SLOs as stored' })
   @ApiResponse({ status: 400, schema: { $ref: '#/components/schemas/Errors' } })
   async import(@Body() body: unknown): Promise<OpenSloImportResult> {
+    if (nestsDeeperThan(body, 64)) {
+      throw BurnwatchError.invalid([{ field: '(body)', message: 'nests deeper than 64 levels' }]);
+    }
     const text =
       typeof body === 'string' ? body : body && typeof body === 'object' ? JSON.stringify(body) : '';
     if (text.trim() === '') {

@@ -19,7 +19,12 @@ export const ANNOTATIONS = {
   slackChannel: 'burnwatch.io/slack-channel',
   alerting: 'burnwatch.io/alerting',
   source: 'burnwatch.io/source',
+  // The requests an SLO on Prometheus queries is about (a "burnwatch" metric source names them itself).
+  namespace: 'burnwatch.io/namespace',
+  route: 'burnwatch.io/route',
+  method: 'burnwatch.io/method',
 } as const;
+const SERVICE_ANNOTATIONS = ['namespace', 'route', 'method'] as const;
 
 type Doc = Record<string, unknown>;
 
@@ -44,7 +49,14 @@ export function parseOpenSlo(text: string): OpenSloParse {
       errors.push({ field: at, message: `is not valid YAML: ${document.errors[0]!.message.split('\n')[0]}` });
       return;
     }
-    const value: unknown = document.toJS();
+    let value: unknown;
+    try {
+      value = document.toJS();
+    } catch (error) {
+      // e.g. an alias bomb: the yaml library refuses to expand too many aliases.
+      errors.push({ field: at, message: `cannot be read: ${(error as Error).message}` });
+      return;
+    }
     if (value === null || value === undefined) return;
     if (!isPlainObject(value)) {
       errors.push({
@@ -66,7 +78,7 @@ export function parseOpenSlo(text: string): OpenSloParse {
     if (doc.apiVersion !== API_VERSION) {
       errors.push({
         field: `${at}.apiVersion`,
-        message: `must be "${API_VERSION}", got ${JSON.stringify(doc.apiVersion)}`,
+        message: `must be "${API_VERSION}", got ${show(doc.apiVersion)}`,
       });
       continue;
     }
@@ -77,6 +89,8 @@ export function parseOpenSlo(text: string): OpenSloParse {
       case 'SLI': {
         const name = nameOf(doc);
         if (name === undefined) errors.push({ field: `${at}.metadata.name`, message: 'is required' });
+        else if (slis.has(name))
+          errors.push({ field: `${at}.metadata.name`, message: `names the SLI "${name}" a second time` });
         else slis.set(name, entry);
         break;
       }
@@ -92,7 +106,7 @@ export function parseOpenSlo(text: string): OpenSloParse {
       default:
         errors.push({
           field: `${at}.kind`,
-          message: `must be "SLO" or "SLI" (Burnwatch does not support ${JSON.stringify(doc.kind)}, e.g. DataSource)`,
+          message: `must be "SLO" or "SLI" (Burnwatch does not support ${show(doc.kind)}, e.g. DataSource)`,
         });
     }
   }
@@ -106,6 +120,16 @@ export function parseOpenSlo(text: string): OpenSloParse {
     }
     result.push(converted.spec);
   }
+  const referenced = new Set(
+    slos.map(({ doc }) => (isPlainObject(doc.spec) ? doc.spec.indicatorRef : undefined)),
+  );
+  for (const [name, { at }] of slis) {
+    if (!referenced.has(name))
+      ignored.push({
+        field: at,
+        message: `SLI "${name}" is not referenced by any SLO here and is not stored`,
+      });
+  }
   const names = new Set<string>();
   for (const spec of result) {
     if (names.has(spec.name))
@@ -117,6 +141,27 @@ export function parseOpenSlo(text: string): OpenSloParse {
 
 type Converted = { ok: true; spec: SloSpec } | { ok: false; errors: FieldError[] };
 
+/** Where each Burnwatch field came from, so that a validation error names the OpenSLO path the user wrote. */
+class Origins {
+  private readonly paths = new Map<string, string>();
+
+  constructor(private readonly fallback: string) {}
+
+  set(field: string, path: string): void {
+    this.paths.set(field, path);
+  }
+
+  /** The OpenSLO path of a Burnwatch field: its own, else its closest parent's, else the document's. */
+  of(field: string): string {
+    const parts = field.split('.');
+    for (let n = parts.length; n > 0; n--) {
+      const path = this.paths.get(parts.slice(0, n).join('.'));
+      if (path !== undefined) return path;
+    }
+    return this.fallback;
+  }
+}
+
 function fromOpenSloDocument(
   doc: Doc,
   at: string,
@@ -125,6 +170,7 @@ function fromOpenSloDocument(
 ): Converted {
   const errors: FieldError[] = [];
   const reader = new Reader(errors);
+  const origins = new Origins(at);
   const metadata = reader.object(doc, 'metadata', at);
   const spec = reader.object(doc, 'spec', at);
   reader.only(doc, at, 'apiVersion', 'kind', 'metadata', 'spec');
@@ -143,35 +189,32 @@ function fromOpenSloDocument(
   );
 
   const out: Record<string, unknown> = { name: metadata.name };
-  if (metadata.displayName !== undefined) out.displayName = metadata.displayName;
-  if (spec.description !== undefined) out.description = spec.description;
-  const team = labelValue(metadata.labels, 'team');
-  if (team !== undefined) out.team = team;
-  const annotations = isPlainObject(metadata.annotations) ? metadata.annotations : {};
-  for (const key of Object.keys(annotations)) {
-    if (!Object.values(ANNOTATIONS).includes(key as never)) {
-      ignored.push({
-        field: `${at}.metadata.annotations.${key}`,
-        message: 'is not a Burnwatch annotation and is not kept',
-      });
-    }
+  origins.set('name', `${at}.metadata.name`);
+  if (metadata.displayName !== undefined) {
+    out.displayName = metadata.displayName;
+    origins.set('displayName', `${at}.metadata.displayName`);
   }
-  if (isPlainObject(metadata.labels)) {
-    for (const key of Object.keys(metadata.labels)) {
-      if (key !== 'team')
-        ignored.push({ field: `${at}.metadata.labels.${key}`, message: 'only the "team" label is kept' });
-    }
+  if (spec.description !== undefined) {
+    out.description = spec.description;
+    origins.set('description', `${at}.spec.description`);
   }
-  if (annotations[ANNOTATIONS.slackChannel] !== undefined)
+  const team = readTeam(metadata.labels, `${at}.metadata.labels`, reader, ignored);
+  if (team !== undefined) {
+    out.team = team;
+    origins.set('team', `${at}.metadata.labels.team`);
+  }
+  const annotations = readAnnotations(metadata.annotations, `${at}.metadata.annotations`, reader, ignored);
+  if (annotations[ANNOTATIONS.slackChannel] !== undefined) {
     out.notify = { slackChannel: annotations[ANNOTATIONS.slackChannel] };
+    origins.set('notify', `${at}.metadata.annotations.${ANNOTATIONS.slackChannel}`);
+  }
   if (annotations[ANNOTATIONS.alerting] !== undefined) {
+    const path = `${at}.metadata.annotations.${ANNOTATIONS.alerting}`;
+    origins.set('alerting', path);
     try {
       out.alerting = JSON.parse(String(annotations[ANNOTATIONS.alerting]));
     } catch {
-      errors.push({
-        field: `${at}.metadata.annotations.${ANNOTATIONS.alerting}`,
-        message: 'must be JSON such as {"windows":[…]}',
-      });
+      reader.fail(path, 'must be JSON such as {"windows":[…]}');
     }
   }
   if (spec.alertPolicies !== undefined) {
@@ -184,45 +227,54 @@ function fromOpenSloDocument(
   // Window: exactly one rolling window.
   const windows = spec.timeWindow;
   if (!Array.isArray(windows) || windows.length !== 1 || !isPlainObject(windows[0])) {
-    errors.push({
-      field: `${at}.spec.timeWindow`,
-      message: 'must hold exactly one window, such as [{ duration: 28d, isRolling: true }]',
-    });
+    reader.fail(
+      `${at}.spec.timeWindow`,
+      'must hold exactly one window, such as [{ duration: 28d, isRolling: true }]',
+    );
   } else {
     const window = windows[0];
-    reader.only(window, `${at}.spec.timeWindow[0]`, 'duration', 'isRolling', 'calendar');
-    if (window.isRolling !== true || window.calendar !== undefined) {
-      errors.push({
-        field: `${at}.spec.timeWindow[0].isRolling`,
-        message: 'must be true: Burnwatch supports rolling windows, not calendar-aligned ones',
-      });
+    const path = `${at}.spec.timeWindow[0]`;
+    reader.only(window, path, 'duration', 'isRolling', 'calendar');
+    if (window.calendar !== undefined) {
+      reader.fail(
+        `${path}.calendar`,
+        'is not supported: Burnwatch windows are rolling, not calendar-aligned (use isRolling: true)',
+      );
+    } else if (window.isRolling !== true) {
+      reader.fail(`${path}.isRolling`, 'must be true: Burnwatch supports rolling windows only');
     }
-    out.window = window.duration;
+    out.window = weeksAsDays(window.duration);
+    origins.set('window', `${path}.duration`);
   }
 
   const method = spec.budgetingMethod;
+  origins.set('budgetingMethod', `${at}.spec.budgetingMethod`);
   if (method === 'Occurrences') out.budgetingMethod = 'occurrences';
   else if (method === 'Timeslices') out.budgetingMethod = 'timeslices';
   else
-    errors.push({
-      field: `${at}.spec.budgetingMethod`,
-      message: `must be "Occurrences" or "Timeslices" (Burnwatch does not support ${JSON.stringify(method)})`,
-    });
+    reader.fail(
+      `${at}.spec.budgetingMethod`,
+      method === 'RatioTimeslices'
+        ? 'RatioTimeslices is not supported: use Occurrences, or Timeslices with a timeSliceTarget'
+        : `must be "Occurrences" or "Timeslices", got ${show(method)}`,
+    );
 
   // Objective: exactly one.
   const objectives = spec.objectives;
   let objective: Doc = {};
+  const objectiveAt = `${at}.spec.objectives[0]`;
   if (!Array.isArray(objectives) || objectives.length !== 1 || !isPlainObject(objectives[0])) {
-    errors.push({
-      field: `${at}.spec.objectives`,
-      message: 'must hold exactly one objective (Burnwatch has one objective per SLO)',
-    });
+    reader.fail(
+      `${at}.spec.objectives`,
+      Array.isArray(objectives) && objectives.length > 1
+        ? `must hold exactly one objective: Burnwatch has one objective per SLO (no composite SLOs), got ${objectives.length}`
+        : 'must hold exactly one objective, such as [{ target: 0.999 }]',
+    );
   } else {
     objective = objectives[0];
-    const path = `${at}.spec.objectives[0]`;
     reader.only(
       objective,
-      path,
+      objectiveAt,
       'displayName',
       'target',
       'targetPercent',
@@ -232,18 +284,35 @@ function fromOpenSloDocument(
       'value',
     );
     if (objective.displayName !== undefined)
-      ignored.push({ field: `${path}.displayName`, message: 'is not kept (use metadata.displayName)' });
-    if (typeof objective.targetPercent === 'number') out.objective = objective.targetPercent;
-    else if (typeof objective.target === 'number') out.objective = ratioToPercent(objective.target);
-    else errors.push({ field: `${path}.target`, message: 'is required: a ratio such as 0.999' });
-    if (objective.timeSliceWindow !== undefined) {
-      out.timeslice =
-        typeof objective.timeSliceWindow === 'number'
-          ? `${objective.timeSliceWindow / 60}m`
-          : objective.timeSliceWindow;
+      ignored.push({
+        field: `${objectiveAt}.displayName`,
+        message: 'is not kept (use metadata.displayName)',
+      });
+    if (objective.target !== undefined && objective.targetPercent !== undefined) {
+      reader.fail(`${objectiveAt}.targetPercent`, 'give either target or targetPercent, not both');
+    } else if (objective.targetPercent !== undefined) {
+      out.objective = objective.targetPercent;
+      origins.set('objective', `${objectiveAt}.targetPercent`);
+    } else if (objective.target !== undefined) {
+      if (typeof objective.target === 'number') out.objective = ratioToPercent(objective.target);
+      else reader.fail(`${objectiveAt}.target`, 'must be a number: a ratio such as 0.999');
+      origins.set('objective', `${objectiveAt}.target`);
+    } else {
+      reader.fail(`${objectiveAt}.target`, 'is required: a ratio such as 0.999 (or targetPercent: 99.9)');
     }
-    if (typeof objective.timeSliceTarget === 'number' && objective.op === undefined) {
-      out.timesliceTarget = ratioToPercent(objective.timeSliceTarget);
+    // Missing or not, these are where the user puts them right.
+    origins.set('timeslice', `${objectiveAt}.timeSliceWindow`);
+    origins.set('timesliceTarget', `${objectiveAt}.timeSliceTarget`);
+    if (objective.timeSliceWindow !== undefined) {
+      const slice = objective.timeSliceWindow;
+      // The spec reads a bare number as minutes.
+      out.timeslice = typeof slice === 'number' ? `${slice}m` : slice;
+    }
+    if (objective.timeSliceTarget !== undefined) {
+      out.timesliceTarget =
+        typeof objective.timeSliceTarget === 'number'
+          ? ratioToPercent(objective.timeSliceTarget)
+          : objective.timeSliceTarget;
     }
   }
 
@@ -251,35 +320,60 @@ function fromOpenSloDocument(
   let indicator: Doc | undefined;
   let indicatorAt = `${at}.spec.indicator`;
   if (spec.indicator !== undefined && spec.indicatorRef !== undefined) {
-    errors.push({
-      field: `${at}.spec.indicatorRef`,
-      message: 'give either indicator or indicatorRef, not both',
-    });
+    reader.fail(`${at}.spec.indicatorRef`, 'give either indicator or indicatorRef, not both');
   } else if (spec.indicator !== undefined) {
     indicator = reader.object(spec, 'indicator', `${at}.spec`);
-  } else if (typeof spec.indicatorRef === 'string') {
-    const sli = slis.get(spec.indicatorRef);
+  } else if (spec.indicatorRef !== undefined) {
+    const sli = typeof spec.indicatorRef === 'string' ? slis.get(spec.indicatorRef) : undefined;
     if (!sli)
-      errors.push({
-        field: `${at}.spec.indicatorRef`,
-        message: `names no SLI document in this request: "${spec.indicatorRef}"`,
-      });
+      reader.fail(
+        `${at}.spec.indicatorRef`,
+        `names no SLI document in this request: ${show(spec.indicatorRef)}`,
+      );
     else {
       indicator = sli.doc;
       indicatorAt = sli.at;
     }
   } else {
-    errors.push({
-      field: `${at}.spec.indicator`,
-      message: 'is required (inline, or indicatorRef naming an SLI document)',
-    });
+    reader.fail(`${at}.spec.indicator`, 'is required (inline, or indicatorRef naming an SLI document)');
   }
   const sourceAnnotation = annotations[ANNOTATIONS.source];
-  if (indicator)
-    Object.assign(
-      out,
-      indicatorFrom(indicator, indicatorAt, objective, spec.service, sourceAnnotation, reader, ignored),
-    );
+  if (indicator) {
+    const context: IndicatorContext = {
+      at: indicatorAt,
+      objective,
+      objectiveAt,
+      service: spec.service,
+      serviceAt: `${at}.spec.service`,
+      reader,
+      origins,
+      ignored,
+    };
+    Object.assign(out, indicatorFrom(indicator, context));
+    if (sourceAnnotation !== undefined) {
+      const path = `${at}.metadata.annotations.${ANNOTATIONS.source}`;
+      if (sourceAnnotation === SOURCE_PROMETHEUS && out.source === undefined)
+        out.source = { type: 'prometheus' };
+      else if (sourceAnnotation !== SOURCE_PROMETHEUS && sourceAnnotation !== 'sensor')
+        reader.fail(path, `must be "prometheus" or "sensor", got ${show(sourceAnnotation)}`);
+      origins.set('source', path);
+    }
+    const indicatorType = isPlainObject(out.indicator) ? out.indicator.type : undefined;
+    for (const key of SERVICE_ANNOTATIONS) {
+      const value = annotations[ANNOTATIONS[key]];
+      if (value === undefined) continue;
+      const path = `${at}.metadata.annotations.${ANNOTATIONS[key]}`;
+      if (indicatorType === 'ratio' && isPlainObject(out.service)) {
+        out.service[key] = value;
+        origins.set(`service.${key}`, path);
+      } else {
+        reader.fail(
+          path,
+          `applies only to an SLO on Prometheus queries: a "burnwatch" metric source names the ${key} in its spec`,
+        );
+      }
+    }
+  }
 
   if (errors.length > 0) return { ok: false, errors };
   const validated = validateSloSpec(out);
@@ -287,68 +381,101 @@ function fromOpenSloDocument(
     return {
       ok: false,
       errors: validated.errors.map((e) => ({
-        field: `${at} (Burnwatch field ${e.field})`,
-        message: e.message,
+        field: origins.of(e.field),
+        message: `${e.message} (Burnwatch's ${e.field})`,
       })),
     };
   }
   return validated;
 }
 
-function indicatorFrom(
-  sli: Doc,
-  at: string,
-  objective: Doc,
-  serviceName: unknown,
-  sourceAnnotation: unknown,
-  reader: Reader,
-  ignored: FieldError[],
-): Doc {
+interface IndicatorContext {
+  at: string;
+  objective: Doc;
+  objectiveAt: string;
+  /** spec.service of the SLO: the workload when the metric source does not name one. */
+  service: unknown;
+  serviceAt: string;
+  reader: Reader;
+  origins: Origins;
+  ignored: FieldError[];
+}
+
+const SELECTOR_KEYS = ['namespace', 'workload', 'route', 'method'] as const;
+
+function indicatorFrom(sli: Doc, context: IndicatorContext): Doc {
+  const { at, objective, objectiveAt, reader, origins, ignored } = context;
   reader.only(sli, at, 'apiVersion', 'kind', 'metadata', 'spec');
   const metadata = isPlainObject(sli.metadata) ? sli.metadata : {};
-  if (metadata.displayName !== undefined)
-    ignored.push({ field: `${at}.metadata.displayName`, message: 'is not kept' });
+  reader.only(metadata, `${at}.metadata`, 'name', 'displayName', 'labels', 'annotations');
+  for (const key of ['displayName', 'labels', 'annotations'] as const) {
+    if (metadata[key] !== undefined)
+      ignored.push({ field: `${at}.metadata.${key}`, message: 'is not kept (only the SLO metadata is)' });
+  }
   const spec = reader.object(sli, 'spec', at);
   reader.only(spec, `${at}.spec`, 'description', 'thresholdMetric', 'ratioMetric');
   if (spec.description !== undefined)
     ignored.push({ field: `${at}.spec.description`, message: 'is not kept (the SLO description is)' });
   const out: Doc = {};
-  const source = sourceAnnotation === SOURCE_PROMETHEUS ? { type: 'prometheus' } : undefined;
 
-  if (isPlainObject(spec.thresholdMetric)) {
-    const metric = reader.metricSource(spec.thresholdMetric, `${at}.spec.thresholdMetric`);
-    if (metric && metric.type !== SOURCE_BURNWATCH) {
+  if (spec.thresholdMetric !== undefined && spec.ratioMetric !== undefined) {
+    reader.fail(`${at}.spec`, 'give either thresholdMetric or ratioMetric, not both');
+    return out;
+  }
+  if (spec.thresholdMetric !== undefined) {
+    const metricAt = `${at}.spec.thresholdMetric`;
+    const metric = reader.metricSource(reader.object(spec, 'thresholdMetric', `${at}.spec`), metricAt);
+    if (!metric) return out;
+    if (metric.type !== SOURCE_BURNWATCH) {
       reader.fail(
-        `${at}.spec.thresholdMetric.metricSource.type`,
-        'must be "burnwatch" for a threshold metric: percentile SLIs come from the sensor',
+        `${metricAt}.metricSource.type`,
+        'must be "burnwatch" for a threshold metric: latency thresholds come from the sensor',
       );
       return out;
     }
+    reader.only(metric.spec, metric.at, ...SELECTOR_KEYS, 'percentile');
     if (objective.op !== 'lte')
       reader.fail(
-        `${at.replace(/\.spec\.indicator$/, '')}.spec.objectives[0].op`,
-        'must be "lte": the percentile must stay at or below the value',
+        `${objectiveAt}.op`,
+        `must be "lte" for a latency threshold (good when the latency is at most value), got ${show(objective.op)}`,
       );
-    const selector = metric?.spec ?? {};
-    out.service = serviceFrom(selector, serviceName);
-    out.indicator = { type: 'latency', thresholdMs: objective.value, percentile: selector.percentile };
-    if (source) out.source = source;
+    if (objective.timeSliceTarget !== undefined)
+      reader.fail(
+        `${objectiveAt}.timeSliceTarget`,
+        'is not supported with a thresholdMetric: a slice is good when the percentile named in the metric source spec is within value',
+      );
+    out.service = serviceFrom(metric, context);
+    out.indicator = { type: 'latency', thresholdMs: objective.value, percentile: metric.spec.percentile };
+    origins.set('indicator', `${metricAt}`);
+    origins.set('indicator.thresholdMs', `${objectiveAt}.value`);
+    origins.set('indicator.percentile', `${metric.at}.percentile`);
     return out;
   }
   if (!isPlainObject(spec.ratioMetric)) {
     reader.fail(`${at}.spec`, 'must have a ratioMetric or a thresholdMetric');
     return out;
   }
+  if (objective.value !== undefined)
+    reader.fail(`${objectiveAt}.value`, 'applies only to a thresholdMetric, and this SLI has a ratioMetric');
+  if (objective.op !== undefined)
+    ignored.push({
+      field: `${objectiveAt}.op`,
+      message: 'has no meaning for a ratioMetric (the target is the share of good events) and is not kept',
+    });
   const ratio = spec.ratioMetric;
   const ratioAt = `${at}.spec.ratioMetric`;
   reader.only(ratio, ratioAt, 'counter', 'good', 'bad', 'total');
   if (ratio.counter !== undefined && ratio.counter !== true)
     reader.fail(`${ratioAt}.counter`, 'must be true: Burnwatch reads counters');
-  const good = isPlainObject(ratio.good) ? reader.metricSource(ratio.good, `${ratioAt}.good`) : undefined;
-  const bad = isPlainObject(ratio.bad) ? reader.metricSource(ratio.bad, `${ratioAt}.bad`) : undefined;
-  const total = isPlainObject(ratio.total) ? reader.metricSource(ratio.total, `${ratioAt}.total`) : undefined;
-  if (!total) reader.fail(`${ratioAt}.total`, 'is required');
-  if ((good === undefined) === (bad === undefined))
+  const part = (key: 'good' | 'bad' | 'total') =>
+    ratio[key] === undefined
+      ? undefined
+      : reader.metricSource(reader.object(ratio, key, ratioAt), `${ratioAt}.${key}`);
+  const good = part('good');
+  const bad = part('bad');
+  const total = part('total');
+  if (ratio.total === undefined) reader.fail(`${ratioAt}.total`, 'is required');
+  if ((ratio.good === undefined) === (ratio.bad === undefined))
     reader.fail(`${ratioAt}.good`, 'give exactly one of good and bad');
   const numerator = good ?? bad;
   if (!numerator || !total) return out;
@@ -358,35 +485,71 @@ function indicatorFrom(
   }
   if (total.type === SOURCE_PROMETHEUS) {
     out.source = { type: 'prometheus' };
-    out.service = { workload: typeof serviceName === 'string' ? serviceName : undefined };
+    out.service = { workload: context.service };
+    origins.set('service', context.serviceAt);
     out.indicator = {
       type: 'ratio',
       ...(good ? { goodQuery: good.spec.query } : { badQuery: bad!.spec.query }),
       totalQuery: total.spec.query,
     };
+    origins.set('indicator', ratioAt);
+    origins.set(good ? 'indicator.goodQuery' : 'indicator.badQuery', `${numerator.at}.query`);
+    origins.set('indicator.totalQuery', `${total.at}.query`);
     return out;
   }
-  out.service = serviceFrom(total.spec, serviceName);
-  if (source) out.source = source;
-  if (bad && bad.spec.errorStatus !== undefined)
+  reader.only(total.spec, total.at, ...SELECTOR_KEYS);
+  out.service = serviceFrom(total, context);
+  origins.set('indicator', ratioAt);
+  if (bad) {
+    reader.only(bad.spec, bad.at, ...SELECTOR_KEYS, 'errorStatus');
+    if (bad.spec.errorStatus === undefined)
+      reader.fail(`${bad.at}.errorStatus`, 'is required: the statuses that count as bad, such as "5xx"');
     out.indicator = { type: 'errorRate', errorStatus: bad.spec.errorStatus };
-  else if (good && good.spec.thresholdMs !== undefined)
-    out.indicator = { type: 'latency', thresholdMs: good.spec.thresholdMs };
-  else
-    reader.fail(
-      `${ratioAt}`,
-      'a "burnwatch" ratio counts bad events with errorStatus, or good events with thresholdMs',
-    );
+    origins.set('indicator.errorStatus', `${bad.at}.errorStatus`);
+  } else {
+    reader.only(good!.spec, good!.at, ...SELECTOR_KEYS, 'thresholdMs');
+    if (good!.spec.thresholdMs === undefined)
+      reader.fail(`${good!.at}.thresholdMs`, 'is required: a request is good when answered within it');
+    out.indicator = { type: 'latency', thresholdMs: good!.spec.thresholdMs };
+    origins.set('indicator.thresholdMs', `${good!.at}.thresholdMs`);
+  }
+  for (const key of SELECTOR_KEYS) {
+    if (numerator.spec[key] !== total.spec[key])
+      reader.fail(
+        `${numerator.at}.${key}`,
+        `must select the same requests as total (${key} ${show(total.spec[key])}), got ${show(numerator.spec[key])}`,
+      );
+  }
   return out;
 }
 
-function serviceFrom(selector: Doc, serviceName: unknown): Doc {
+/** The sensor selector of a metric source; its workload defaults to the SLO's spec.service. */
+function serviceFrom(metric: MetricSource, context: IndicatorContext): Doc {
   const service: Doc = {};
-  for (const key of ['namespace', 'workload', 'route', 'method'] as const) {
-    if (selector[key] !== undefined) service[key] = selector[key];
+  for (const key of SELECTOR_KEYS) {
+    if (metric.spec[key] !== undefined) {
+      service[key] = metric.spec[key];
+      context.origins.set(`service.${key}`, `${metric.at}.${key}`);
+    }
   }
-  if (service.workload === undefined && typeof serviceName === 'string') service.workload = serviceName;
+  context.origins.set('service', metric.at);
+  if (service.workload === undefined && context.service !== undefined) {
+    service.workload = context.service;
+    context.origins.set('service.workload', context.serviceAt);
+  } else if (context.service !== undefined && context.service !== service.workload) {
+    context.ignored.push({
+      field: context.serviceAt,
+      message: `is not kept: the metric source selects the workload ${show(service.workload)}`,
+    });
+  }
   return service;
+}
+
+interface MetricSource {
+  type: string;
+  spec: Doc;
+  /** OpenSLO path of `spec`. */
+  at: string;
 }
 
 /** Reads OpenSLO objects, collecting errors with the OpenSLO path rather than Burnwatch's. */
@@ -418,41 +581,100 @@ class Reader {
     }
   }
 
-  metricSource(holder: Doc, at: string): { type: string; spec: Doc } | undefined {
+  metricSource(holder: Doc, at: string): MetricSource | undefined {
+    this.only(holder, at, 'metricSource');
     const source = holder.metricSource;
     if (!isPlainObject(source)) {
-      this.fail(`${at}.metricSource`, 'is required');
+      this.fail(`${at}.metricSource`, source === undefined ? 'is required' : 'must be an object');
       return undefined;
     }
     if (source.metricSourceRef !== undefined) {
-      this.fail(`${at}.metricSource.metricSourceRef`, 'is not supported: give type and spec inline');
-      return undefined;
-    }
-    const type = String(source.type ?? '').toLowerCase();
-    if (type !== SOURCE_BURNWATCH && type !== SOURCE_PROMETHEUS) {
       this.fail(
-        `${at}.metricSource.type`,
-        `must be "burnwatch" (the eBPF sensor) or "Prometheus", got ${JSON.stringify(source.type)}`,
+        `${at}.metricSource.metricSourceRef`,
+        'is not supported: Burnwatch has no DataSource objects; give type and spec inline',
       );
       return undefined;
     }
-    const spec = isPlainObject(source.spec) ? source.spec : {};
-    if (type === SOURCE_PROMETHEUS && typeof spec.query !== 'string') {
-      this.fail(`${at}.metricSource.spec.query`, 'must be a PromQL query');
+    this.only(source, `${at}.metricSource`, 'type', 'spec');
+    const type = typeof source.type === 'string' ? source.type.toLowerCase() : '';
+    if (type !== SOURCE_BURNWATCH && type !== SOURCE_PROMETHEUS) {
+      this.fail(
+        `${at}.metricSource.type`,
+        `must be "burnwatch" (the eBPF sensor) or "Prometheus", got ${show(source.type)}`,
+      );
       return undefined;
     }
-    return { type, spec };
+    const specAt = `${at}.metricSource.spec`;
+    if (!isPlainObject(source.spec)) {
+      this.fail(specAt, source.spec === undefined ? 'is required' : 'must be an object');
+      return undefined;
+    }
+    const spec = source.spec;
+    if (type === SOURCE_PROMETHEUS) {
+      this.only(spec, specAt, 'query');
+      if (typeof spec.query !== 'string') {
+        this.fail(`${specAt}.query`, 'must be a PromQL query');
+        return undefined;
+      }
+    }
+    return { type, spec, at: specAt };
   }
+}
+
+/** A value for an error message; YAML anchors can make values cyclic or deep, so never stringify objects. */
+function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object' && value !== null) return 'an object';
+  return String(value);
 }
 
 function nameOf(doc: Doc): string | undefined {
   return isPlainObject(doc.metadata) && typeof doc.metadata.name === 'string' ? doc.metadata.name : undefined;
 }
 
-function labelValue(labels: unknown, key: string): unknown {
-  if (!isPlainObject(labels)) return undefined;
-  const value = labels[key];
-  return Array.isArray(value) ? value[0] : value;
+/** The "team" label, as a string or a list of one (OpenSLO allows lists); other labels are reported. */
+function readTeam(labels: unknown, at: string, reader: Reader, ignored: FieldError[]): unknown {
+  if (labels === undefined) return undefined;
+  if (!isPlainObject(labels)) {
+    reader.fail(at, 'must be a map of label names to a value or a list of values');
+    return undefined;
+  }
+  for (const key of Object.keys(labels)) {
+    if (key !== 'team')
+      ignored.push({ field: `${at}.${key}`, message: 'is not kept: only the "team" label is' });
+  }
+  const team = labels.team;
+  if (!Array.isArray(team)) return team;
+  if (team.length !== 1) {
+    reader.fail(`${at}.team`, `must name one team: a Burnwatch SLO belongs to one team, got ${team.length}`);
+    return undefined;
+  }
+  return team[0];
+}
+
+/** Burnwatch's own annotations; others are reported as not kept, unknown burnwatch.io/ ones rejected. */
+function readAnnotations(annotations: unknown, at: string, reader: Reader, ignored: FieldError[]): Doc {
+  if (annotations === undefined) return {};
+  if (!isPlainObject(annotations)) {
+    reader.fail(at, 'must be a map of annotation names to values');
+    return {};
+  }
+  const known: string[] = Object.values(ANNOTATIONS);
+  for (const key of Object.keys(annotations)) {
+    if (known.includes(key)) continue;
+    if (key.startsWith('burnwatch.io/'))
+      reader.fail(`${at}.${key}`, `is not a Burnwatch annotation (known: ${known.join(', ')})`);
+    else ignored.push({ field: `${at}.${key}`, message: 'is not a Burnwatch annotation and is not kept' });
+  }
+  return annotations;
+}
+
+/** OpenSLO durations may be in weeks, Burnwatch's in days: "2w" is "14d". */
+function weeksAsDays(duration: unknown): unknown {
+  if (typeof duration !== 'string') return duration;
+  const weeks = /^(\d+)w$/.exec(duration);
+  return weeks ? `${Number(weeks[1]) * 7}d` : duration;
 }
 
 function ratioToPercent(ratio: number): number {
@@ -474,6 +696,11 @@ export function toOpenSlo(spec: SloSpec): Doc {
   if (spec.alerting !== undefined) annotations[ANNOTATIONS.alerting] = JSON.stringify(spec.alerting);
   if (spec.source.type === 'prometheus' && spec.indicator.type !== 'ratio')
     annotations[ANNOTATIONS.source] = SOURCE_PROMETHEUS;
+  if (spec.indicator.type === 'ratio') {
+    for (const key of SERVICE_ANNOTATIONS) {
+      if (spec.service[key] !== undefined) annotations[ANNOTATIONS[key]] = spec.service[key];
+    }
+  }
   if (Object.keys(annotations).length > 0) metadata.annotations = annotations;
 
   const objective: Doc = { target: percentToRatio(spec.objective) };

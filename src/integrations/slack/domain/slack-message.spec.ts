@@ -1,0 +1,323 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { AlertSnapshot } from '../../../alerts/domain/alert-transition.js';
+import { Correlation, readCorrelation, shortDigest } from './correlation.js';
+import {
+  LIMITS,
+  NotifiedTransition,
+  SlackBlock,
+  rootMessage,
+  testMessage,
+  threadReply,
+} from './slack-message.js';
+
+const URL = 'https://burnwatch.example/slos/checkout-latency';
+
+const snapshot = (overrides: Partial<AlertSnapshot> = {}): AlertSnapshot => ({
+  sliPercent: 99.12345,
+  objective: 99.9,
+  budgetRemainingPercent: 62.5,
+  burnRates: [
+    {
+      severity: 'page',
+      longWindow: '1h',
+      shortWindow: '5m',
+      threshold: 14.4,
+      longBurnRate: 15.234,
+      shortBurnRate: 9.5,
+      firing: true,
+    },
+  ],
+  exhaustionAt: '2026-11-27T17:00:00.000Z',
+  ...overrides,
+});
+
+const transition = (overrides: Partial<NotifiedTransition> = {}): NotifiedTransition => ({
+  kind: 'fired',
+  severity: 'page',
+  previousSeverity: null,
+  at: '2026-11-25T17:00:00.000Z',
+  alertStartedAt: '2026-11-25T17:00:00.000Z',
+  slo: {
+    name: 'checkout-latency',
+    team: 'payments',
+    service: { namespace: 'shop', workload: 'checkout' },
+    objective: 99.9,
+  },
+  snapshot: snapshot(),
+  ...overrides,
+});
+
+const textsOf = (blocks: SlackBlock[]): string[] =>
+  blocks.flatMap((b) => {
+    if (b.type === 'header') return [b.text.text];
+    if (b.type === 'section') return [b.text?.text ?? '', ...(b.fields ?? []).map((f) => f.text)];
+    if (b.type === 'context') return b.elements.map((e) => e.text);
+    return [];
+  });
+
+describe('rootMessage', () => {
+  it('says how bad, since when and where to look, for a firing page', () => {
+    expect(rootMessage(transition(), null, URL)).toMatchInlineSnapshot(`
+      {
+        "blocks": [
+          {
+            "text": {
+              "emoji": true,
+              "text": "🔴 Page: checkout-latency is burning its error budget",
+              "type": "plain_text",
+            },
+            "type": "header",
+          },
+          {
+            "text": {
+              "text": "Severity *page* · team *payments* · \`shop/checkout\`
+      Since <!date^1795626000^{date_short_pretty} {time}|2026-11-25 17:00 UTC>",
+              "type": "mrkdwn",
+            },
+            "type": "section",
+          },
+          {
+            "fields": [
+              {
+                "text": "*SLI*
+      99.12 % (objective 99.9 %)",
+                "type": "mrkdwn",
+              },
+              {
+                "text": "*Budget left*
+      62.5 %",
+                "type": "mrkdwn",
+              },
+              {
+                "text": "*Budget runs out*
+      in 2 d (<!date^1795798800^{date_short_pretty} {time}|2026-11-27 17:00 UTC>)",
+                "type": "mrkdwn",
+              },
+            ],
+            "type": "section",
+          },
+          {
+            "text": {
+              "text": "*Burn rate, long / short window*
+      🔥 1h / 5m: *15.2×* / *9.5×* (page at 14.4×)",
+              "type": "mrkdwn",
+            },
+            "type": "section",
+          },
+          {
+            "elements": [
+              {
+                "text": "<https://burnwatch.example/slos/checkout-latency|Open checkout-latency in Burnwatch>",
+                "type": "mrkdwn",
+              },
+            ],
+            "type": "context",
+          },
+        ],
+        "text": "[PAGE] checkout-latency is burning its error budget since 2026-11-25 17:00 UTC. SLI 99.12 % (objective 99.9 %), burn rate 15.2× over 1h, budget left 62.5 %. https://burnwatch.example/slos/checkout-latency",
+      }
+    `);
+  });
+
+  it.each([
+    {
+      name: 'a ticket is orange and says ticket',
+      t: transition({ severity: 'ticket' }),
+      expected: '🟠 Ticket: checkout-latency is burning its error budget',
+    },
+    {
+      name: 'a display name is preferred to the name',
+      t: transition({ slo: { ...transition().slo, displayName: 'Checkout answers fast' } }),
+      expected: '🔴 Page: Checkout answers fast is burning its error budget',
+    },
+    {
+      name: 'a resolve says so',
+      t: transition({ kind: 'resolved' }),
+      expected: '✅ Resolved: checkout-latency',
+    },
+  ])('$name', ({ t, expected }) => {
+    const [header] = rootMessage(t, null, URL).blocks;
+    expect(header).toEqual({ type: 'header', text: { type: 'plain_text', text: expected, emoji: true } });
+  });
+
+  it.each([
+    {
+      name: 'a spent budget says so',
+      s: snapshot({ budgetRemainingPercent: -3 }),
+      expected: 'already spent',
+    },
+    {
+      name: 'no forecast when the budget does not run out',
+      s: snapshot({ exhaustionAt: null }),
+      expected: 'not at the current burn rate',
+    },
+    {
+      name: 'a forecast beyond a day is rounded to hours',
+      s: snapshot({ exhaustionAt: '2026-11-27T17:29:00.000Z' }),
+      expected: 'in 2 d (<!date^1795800540^{date_short_pretty} {time}|2026-11-27 17:29 UTC>)',
+    },
+  ])('$name', ({ s, expected }) => {
+    const texts = textsOf(rootMessage(transition({ snapshot: s }), null, URL).blocks);
+    expect(texts).toContain(`*Budget runs out*\n${expected}`);
+  });
+
+  it('says "no data" rather than a number when there is no SLI', () => {
+    const texts = textsOf(
+      rootMessage(transition({ snapshot: snapshot({ sliPercent: null }) }), null, URL).blocks,
+    );
+    expect(texts).toContain('*SLI*\nno data (objective 99.9 %)');
+  });
+
+  it('escapes the characters Slack reads as markup', () => {
+    const t = transition({ slo: { ...transition().slo, team: 'a&b <ops>' } });
+    expect(textsOf(rootMessage(t, null, URL).blocks)[1]).toContain('team *a&amp;b &lt;ops&gt;*');
+  });
+
+  it('shows the first suspects, images and events, and how many more there are', () => {
+    const correlation: Correlation = {
+      suspects: Array.from({ length: 5 }, (_, i) => ({
+        kind: 'deploy',
+        workload: `w${i}`,
+        namespace: 'shop',
+        digest: `sha256:${String(i).repeat(64)}`,
+        minutesBeforeBurn: i + 0.4,
+      })),
+      events: Array.from({ length: 8 }, (_, i) => ({ reason: 'OOMKilling', object: `Pod/p${i}`, count: 1 })),
+      imageComparison: [{ digest: 'sha256:abc', sliPercent: 97.5 }],
+    };
+    const texts = textsOf(rootMessage(transition(), correlation, URL).blocks);
+    expect(texts).toContain(
+      '*Suspected changes*\n' +
+        '• Deploy of `shop/w0` image `000000000000`, 0 min before the burn began\n' +
+        '• Deploy of `shop/w1` image `111111111111`, 1 min before the burn began\n' +
+        '• Deploy of `shop/w2` image `222222222222`, 2 min before the burn began\n' +
+        '_and 2 more_',
+    );
+    expect(texts).toContain('*By image*\n• `abc`: SLI 97.5 %');
+    const events = texts.find((t) => t.startsWith('*Kubernetes warnings*'))!;
+    expect(events.split('\n')).toHaveLength(7);
+    expect(events).toMatch(/• \*OOMKilling\* on `Pod\/p4`\n_and 3 more_$/);
+  });
+
+  it('stays within Slack limits whatever the correlation holds', () => {
+    const long = fc.string({ minLength: 0, maxLength: 5000 });
+    const correlation = fc.record({
+      suspects: fc.array(fc.record({ kind: long, workload: long, namespace: long, image: long }), {
+        maxLength: 30,
+      }),
+      events: fc.array(fc.record({ reason: long, object: long, message: long, count: fc.nat() }), {
+        maxLength: 30,
+      }),
+      imageComparison: fc.array(fc.record({ digest: long, errorPercent: fc.double({ noNaN: true }) }), {
+        maxLength: 30,
+      }),
+    });
+    fc.assert(
+      fc.property(correlation, long, (raw, name) => {
+        const t = transition({ slo: { ...transition().slo, displayName: name || 'x' } });
+        for (const message of [
+          rootMessage(t, readCorrelation(raw), URL),
+          threadReply({ ...t, kind: 'resolved' }, URL),
+        ]) {
+          expect(message.blocks.length).toBeLessThanOrEqual(LIMITS.blocks);
+          expect(message.text.length).toBeLessThanOrEqual(LIMITS.fallbackChars);
+          for (const block of message.blocks) {
+            if (block.type === 'header')
+              expect(block.text.text.length).toBeLessThanOrEqual(LIMITS.headerChars);
+            if (block.type === 'section') {
+              expect(block.text?.text.length ?? 0).toBeLessThanOrEqual(LIMITS.sectionChars);
+              expect(block.fields?.length ?? 0).toBeLessThanOrEqual(LIMITS.fields);
+            }
+          }
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('threadReply', () => {
+  it('says what escalated, from what to what', () => {
+    const reply = threadReply(transition({ kind: 'escalated', previousSeverity: 'ticket' }), URL);
+    expect(reply.text).toBe(
+      'Escalated: checkout-latency is now a page (was ticket). SLI 99.12 % (objective 99.9 %), burn rate 15.2× over 1h, budget left 62.5 %.',
+    );
+    expect(textsOf(reply.blocks)[0]).toBe('⬆️ Escalated from *ticket* to *page*: the budget burns faster.');
+  });
+
+  it('says how long a resolved alert lasted', () => {
+    const reply = threadReply(transition({ kind: 'resolved', at: '2026-11-25T19:05:30.000Z' }), URL);
+    expect(textsOf(reply.blocks)[0]).toBe(
+      '✅ Resolved after 2 h 5 m 30 s: the burn rates are back under their thresholds.',
+    );
+  });
+
+  it('refuses to make a reply of a firing', () => {
+    expect(() => threadReply(transition(), URL)).toThrow('a firing is the root message');
+  });
+});
+
+describe('testMessage', () => {
+  it('names the channel and links to Burnwatch', () => {
+    expect(testMessage('#payments-oncall', 'https://burnwatch.example', new Date('2026-11-25T17:00:00Z')))
+      .toMatchInlineSnapshot(`
+        {
+          "blocks": [
+            {
+              "text": {
+                "emoji": true,
+                "text": "👋 Burnwatch test message",
+                "type": "plain_text",
+              },
+              "type": "header",
+            },
+            {
+              "text": {
+                "text": "This is a test message from Burnwatch for #payments-oncall. Alerts for SLOs that notify this channel will arrive here.",
+                "type": "mrkdwn",
+              },
+              "type": "section",
+            },
+            {
+              "elements": [
+                {
+                  "text": "Sent <!date^1795626000^{date_short_pretty} {time}|2026-11-25 17:00 UTC> · <https://burnwatch.example|Open Burnwatch>",
+                  "type": "mrkdwn",
+                },
+              ],
+              "type": "context",
+            },
+          ],
+          "text": "Burnwatch test message: This is a test message from Burnwatch for #payments-oncall. Alerts for SLOs that notify this channel will arrive here.",
+        }
+      `);
+  });
+});
+
+describe('the correlation', () => {
+  it.each([
+    { name: 'nothing is no correlation', raw: null, expected: null },
+    { name: 'empty lists are no correlation', raw: { suspects: [], events: [] }, expected: null },
+    {
+      name: 'unusable entries are dropped and missing lists are empty',
+      raw: { suspects: [{ workload: 'checkout', score: 'high' }], events: [{ message: 'no reason' }, 42] },
+      expected: {
+        suspects: [{ kind: 'change', workload: 'checkout' }],
+        events: [],
+        imageComparison: [],
+      },
+    },
+  ])('$name', ({ raw, expected }) => {
+    const read = readCorrelation(raw);
+    expect(read === null ? null : JSON.parse(JSON.stringify(read))).toEqual(expected);
+  });
+
+  it.each([
+    { digest: 'sha256:3f9a1c2b7d4e5f60718293a4b5c6d7e8', expected: '3f9a1c2b7d4e' },
+    { digest: '3f9a1c2b7d4e5f60718293a4b5c6d7e8', expected: '3f9a1c2b7d4e' },
+    { digest: 'sha256:abc', expected: 'abc' },
+  ])('shortens $digest to $expected', ({ digest, expected }) => {
+    expect(shortDigest(digest)).toBe(expected);
+  });
+});

@@ -1,0 +1,292 @@
+import type { Severity } from '../../../alerts/domain/alert-policy.js';
+import type { AlertSnapshot, TransitionKind } from '../../../alerts/domain/alert-transition.js';
+import type { SloSpec } from '../../../slo/domain/slo.js';
+import { describeDuration } from '../../../slo/domain/duration.js';
+import { Correlation, shortDigest } from './correlation.js';
+
+/** Block Kit, as far as Burnwatch uses it. */
+export type TextObject =
+  { type: 'mrkdwn'; text: string } | { type: 'plain_text'; text: string; emoji?: boolean };
+export type SlackBlock =
+  | { type: 'header'; text: { type: 'plain_text'; text: string; emoji: boolean } }
+  | { type: 'section'; text?: TextObject; fields?: TextObject[] }
+  | { type: 'context'; elements: TextObject[] }
+  | { type: 'divider' };
+
+/** A message as chat.postMessage and chat.update take it: blocks plus the plain-text fallback. */
+export interface SlackMessage {
+  text: string;
+  blocks: SlackBlock[];
+}
+
+/** One transition as the outbox keeps it (JSON: times as ISO text). */
+export interface NotifiedTransition {
+  kind: TransitionKind;
+  severity: Severity;
+  previousSeverity: Severity | null;
+  at: string;
+  alertStartedAt: string;
+  slo: Pick<SloSpec, 'name' | 'displayName' | 'team' | 'service' | 'objective'>;
+  snapshot: AlertSnapshot;
+}
+
+/** Slack's limits (https://docs.slack.dev/reference/block-kit/blocks), with a margin for the fallback text. */
+export const LIMITS = {
+  blocks: 50,
+  headerChars: 150,
+  sectionChars: 3000,
+  fieldChars: 2000,
+  fields: 10,
+  contextElements: 10,
+  fallbackChars: 3000,
+  suspects: 3,
+  images: 3,
+  events: 5,
+  eventMessageChars: 200,
+} as const;
+
+/** The root message: the alert's current state, posted when it fires and updated on escalation and resolve. */
+export function rootMessage(
+  t: NotifiedTransition,
+  correlation: Correlation | null,
+  sloUrl: string,
+): SlackMessage {
+  const resolved = t.kind === 'resolved';
+  const title = displayName(t);
+  const header = resolved
+    ? `✅ Resolved: ${title}`
+    : `${t.severity === 'page' ? '🔴' : '🟠'} ${t.severity === 'page' ? 'Page' : 'Ticket'}: ${title} is burning its error budget`;
+  const who = [
+    resolved ? `Was *${t.severity}*` : `Severity *${t.severity}*`,
+    t.slo.team ? `team *${escape(t.slo.team)}*` : undefined,
+    `\`${escape(workloadOf(t))}\``,
+  ].filter(Boolean);
+  const when = resolved
+    ? `Burned from ${slackDate(t.alertStartedAt)} to ${slackDate(t.at)} (${describeDuration(secondsBetween(t.alertStartedAt, t.at))})`
+    : `Since ${slackDate(t.alertStartedAt)}`;
+  const blocks: SlackBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: clip(header, LIMITS.headerChars), emoji: true } },
+    mrkdwnSection(`${who.join(' · ')}\n${when}`),
+    { type: 'section', fields: snapshotFields(t) },
+  ];
+  const burn = burnRateLines(t.snapshot);
+  if (burn) blocks.push(mrkdwnSection(burn));
+  if (correlation) blocks.push(...correlationBlocks(correlation));
+  blocks.push(linkContext(t, sloUrl));
+  const text = resolved
+    ? `Resolved: ${title} (was ${t.severity}) after ${describeDuration(secondsBetween(t.alertStartedAt, t.at))}. ${numbersInWords(t.snapshot)} ${sloUrl}`
+    : `[${t.severity.toUpperCase()}] ${title} is burning its error budget since ${plainDate(t.alertStartedAt)}. ${numbersInWords(t.snapshot)}${suspectInWords(correlation)} ${sloUrl}`;
+  return { text: clip(text, LIMITS.fallbackChars), blocks: blocks.slice(0, LIMITS.blocks) };
+}
+
+/** The reply in the alert's thread for an escalation or a resolve. */
+export function threadReply(t: NotifiedTransition, sloUrl: string): SlackMessage {
+  const title = displayName(t);
+  let headline: string;
+  let text: string;
+  if (t.kind === 'escalated') {
+    headline = `⬆️ Escalated from *${t.previousSeverity ?? 'ticket'}* to *${t.severity}*: the budget burns faster.`;
+    text = `Escalated: ${title} is now a ${t.severity} (was ${t.previousSeverity ?? 'ticket'}). ${numbersInWords(t.snapshot)}`;
+  } else if (t.kind === 'resolved') {
+    const lasted = describeDuration(secondsBetween(t.alertStartedAt, t.at));
+    headline = `✅ Resolved after ${lasted}: the burn rates are back under their thresholds.`;
+    text = `Resolved: ${title} after ${lasted}. ${numbersInWords(t.snapshot)}`;
+  } else {
+    throw new Error('a firing is the root message, not a reply');
+  }
+  const blocks: SlackBlock[] = [mrkdwnSection(headline), { type: 'section', fields: snapshotFields(t) }];
+  const burn = burnRateLines(t.snapshot);
+  if (burn) blocks.push(mrkdwnSection(burn));
+  blocks.push(linkContext(t, sloUrl));
+  return { text: clip(text, LIMITS.fallbackChars), blocks };
+}
+
+/** What POST /api/v1/notifications/test sends, so a user can check the token and the channel. */
+export function testMessage(channel: string, publicUrl: string, at: Date): SlackMessage {
+  const line = `This is a test message from Burnwatch for ${channel}. Alerts for SLOs that notify this channel will arrive here.`;
+  return {
+    text: `Burnwatch test message: ${line}`,
+    blocks: [
+      { type: 'header', text: { type: 'plain_text', text: '👋 Burnwatch test message', emoji: true } },
+      mrkdwnSection(escape(line)),
+      {
+        type: 'context',
+        elements: [
+          { type: 'mrkdwn', text: `Sent ${slackDate(at.toISOString())} · <${publicUrl}|Open Burnwatch>` },
+        ],
+      },
+    ],
+  };
+}
+
+function snapshotFields(t: NotifiedTransition): TextObject[] {
+  const s = t.snapshot;
+  const fields: TextObject[] = [
+    mrkdwn(
+      `*SLI*\n${s.sliPercent === null ? 'no data' : `${percent(s.sliPercent)} %`} (objective ${percent(s.objective)} %)`,
+    ),
+    mrkdwn(
+      `*Budget left*\n${s.budgetRemainingPercent === null ? 'unknown' : `${percent(s.budgetRemainingPercent)} %`}`,
+    ),
+  ];
+  if (t.kind !== 'resolved') fields.push(mrkdwn(`*Budget runs out*\n${exhaustion(s, t.at)}`));
+  return fields.slice(0, LIMITS.fields).map((f) => ({ ...f, text: clip(f.text, LIMITS.fieldChars) }));
+}
+
+function exhaustion(s: AlertSnapshot, at: string): string {
+  if (s.budgetRemainingPercent !== null && s.budgetRemainingPercent <= 0) return 'already spent';
+  if (!s.exhaustionAt) return 'not at the current burn rate';
+  const seconds = secondsBetween(at, s.exhaustionAt);
+  return `in ${describeDuration(roundedForReading(seconds))} (${slackDate(s.exhaustionAt)})`;
+}
+
+/** One line per window: long / short burn rate against the threshold, the firing ones marked. */
+function burnRateLines(s: AlertSnapshot): string | null {
+  if (s.burnRates.length === 0) return null;
+  const lines = s.burnRates.map((w) => {
+    const mark = w.firing ? '🔥 ' : '';
+    return `${mark}${w.longWindow} / ${w.shortWindow}: *${rate(w.longBurnRate)}* / *${rate(w.shortBurnRate)}* (${w.severity} at ${rate(w.threshold)})`;
+  });
+  return clip(`*Burn rate, long / short window*\n${lines.join('\n')}`, LIMITS.sectionChars);
+}
+
+function correlationBlocks(c: Correlation): SlackBlock[] {
+  const blocks: SlackBlock[] = [{ type: 'divider' }];
+  if (c.suspects.length > 0) {
+    const lines = capped(c.suspects, LIMITS.suspects, (s) => `• ${describeSuspect(s)}`);
+    blocks.push(mrkdwnSection(`*Suspected change${c.suspects.length > 1 ? 's' : ''}*\n${lines}`));
+  }
+  if (c.imageComparison.length > 0) {
+    const lines = capped(c.imageComparison, LIMITS.images, (i) => {
+      const score =
+        i.errorPercent !== undefined
+          ? `${percent(i.errorPercent)} % errors`
+          : i.sliPercent !== undefined
+            ? `SLI ${percent(i.sliPercent)} %`
+            : 'no data';
+      const total = i.total !== undefined ? ` over ${i.total.toLocaleString('en-US')} requests` : '';
+      return `• \`${shortDigest(i.digest)}\`: ${score}${total}`;
+    });
+    blocks.push(mrkdwnSection(`*By image*\n${lines}`));
+  }
+  if (c.events.length > 0) {
+    const lines = capped(c.events, LIMITS.events, (e) => {
+      const where = e.object ? ` on \`${escape(e.object)}\`` : '';
+      const count = e.count !== undefined && e.count > 1 ? ` ×${e.count}` : '';
+      const message = e.message ? `: ${escape(clip(e.message, LIMITS.eventMessageChars))}` : '';
+      return `• *${escape(e.reason)}*${where}${count}${message}`;
+    });
+    blocks.push(mrkdwnSection(`*Kubernetes warnings*\n${lines}`));
+  }
+  return blocks;
+}
+
+function describeSuspect(s: Suspect): string {
+  const what = s.kind === 'deploy' ? 'Deploy of' : `${capitalise(escape(s.kind))}:`;
+  const workload = s.workload ? ` \`${escape([s.namespace, s.workload].filter(Boolean).join('/'))}\`` : '';
+  const image = s.digest
+    ? ` image \`${shortDigest(s.digest)}\``
+    : s.image
+      ? ` image \`${escape(s.image)}\``
+      : '';
+  const before =
+    s.minutesBeforeBurn !== undefined ? `, ${Math.round(s.minutesBeforeBurn)} min before the burn began` : '';
+  const at = s.at ? ` (${slackDate(s.at)})` : '';
+  return `${what}${workload}${image}${before}${at}`;
+}
+
+type Suspect = Correlation['suspects'][number];
+
+function suspectInWords(c: Correlation | null): string {
+  const top = c?.suspects[0];
+  if (!top) return '';
+  const workload = [top.namespace, top.workload].filter(Boolean).join('/');
+  const digest = top.digest ? ` (${shortDigest(top.digest)})` : '';
+  const before =
+    top.minutesBeforeBurn !== undefined ? ` ${Math.round(top.minutesBeforeBurn)} min before` : '';
+  return ` Suspected: ${top.kind} of ${workload || 'a workload'}${digest}${before}.`;
+}
+
+function numbersInWords(s: AlertSnapshot): string {
+  const firing = s.burnRates.find((w) => w.firing) ?? s.burnRates[0];
+  const parts = [
+    `SLI ${s.sliPercent === null ? 'no data' : `${percent(s.sliPercent)} %`} (objective ${percent(s.objective)} %)`,
+    firing ? `burn rate ${rate(firing.longBurnRate)} over ${firing.longWindow}` : undefined,
+    s.budgetRemainingPercent === null ? undefined : `budget left ${percent(s.budgetRemainingPercent)} %`,
+  ].filter(Boolean);
+  return `${parts.join(', ')}.`;
+}
+
+function linkContext(t: NotifiedTransition, sloUrl: string): SlackBlock {
+  return {
+    type: 'context',
+    elements: [{ type: 'mrkdwn', text: `<${sloUrl}|Open ${escape(t.slo.name)} in Burnwatch>` }],
+  };
+}
+
+/** Up to `max` lines, then "and N more". */
+function capped<T>(items: T[], max: number, line: (item: T) => string): string {
+  const shown = items.slice(0, max).map(line);
+  if (items.length > max) shown.push(`_and ${items.length - max} more_`);
+  return shown.join('\n');
+}
+
+function mrkdwnSection(text: string): SlackBlock {
+  return { type: 'section', text: mrkdwn(clip(text, LIMITS.sectionChars)) };
+}
+
+function mrkdwn(text: string): TextObject {
+  return { type: 'mrkdwn', text };
+}
+
+function displayName(t: NotifiedTransition): string {
+  return t.slo.displayName ?? t.slo.name;
+}
+
+function workloadOf(t: NotifiedTransition): string {
+  return [t.slo.service.namespace, t.slo.service.workload].filter(Boolean).join('/');
+}
+
+/** Slack shows `<!date^…>` in each reader's own time zone; the text after | is the fallback. */
+export function slackDate(iso: string): string {
+  const seconds = Math.floor(Date.parse(iso) / 1000);
+  return `<!date^${seconds}^{date_short_pretty} {time}|${plainDate(iso)}>`;
+}
+
+function plainDate(iso: string): string {
+  return `${new Date(iso).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+function secondsBetween(from: string, to: string): number {
+  return Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1000));
+}
+
+/** Forecasts are rough: minutes are enough, and whole hours beyond a day. */
+function roundedForReading(seconds: number): number {
+  if (seconds >= 86_400) return Math.round(seconds / 3600) * 3600;
+  return Math.max(60, Math.round(seconds / 60) * 60);
+}
+
+/** 99.9 → "99.9", 93.21347 → "93.21". */
+export function percent(value: number): string {
+  return String(Math.round(value * 100) / 100);
+}
+
+function rate(value: number | null): string {
+  if (value === null) return '–';
+  return `${value >= 10 ? Math.round(value * 10) / 10 : Math.round(value * 100) / 100}×`;
+}
+
+/** Slack's mrkdwn needs &, < and > escaped in text that is not markup. */
+export function escape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** Cuts text to `max` characters with an ellipsis. */
+export function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}

@@ -1,0 +1,299 @@
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AlertEntity } from '../../alerts/alert.entity.js';
+import { CLOCK, Clock } from '../../common/clock.js';
+import { CONFIG } from '../../config/config.module.js';
+import type { Config } from '../../config/config.js';
+import { readCorrelation } from './domain/correlation.js';
+import { retryDelayMs } from './domain/delivery-policy.js';
+import { SlackMessage, rootMessage, threadReply } from './domain/slack-message.js';
+import { NotificationEntity } from './notification.entity.js';
+import { NotificationMetrics } from './notification-metrics.js';
+import { Posted, SLACK_API_PORT, SlackApi, SlackCallError } from './slack-api.js';
+
+const BATCH = 20;
+/** How far before a recorded intent to look for the message it may have posted (clock skew between hosts). */
+const LOOKBACK_MS = 5 * 60_000;
+
+/**
+ * Sends the outbox: claims due rows (several replicas share the work, each row is claimed by one), delivers each
+ * exactly once as the user sees it, retries transient failures with backoff, and stops on permanent ones.
+ */
+@Injectable()
+export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('SlackDispatcher');
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+  private stopped = false;
+  /** Slack's rate limits apply to the whole workspace: after a 429, this dispatcher sends nothing until then. */
+  private pausedUntilMs = 0;
+  /** A claim covers one Slack call and the bookkeeping around it; a crashed dispatcher's claim expires by itself. */
+  private readonly leaseMs: number;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(CONFIG) private readonly config: Config,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(SLACK_API_PORT) private readonly api: SlackApi | null,
+    @Inject(NotificationMetrics) private readonly metrics: NotificationMetrics,
+  ) {
+    this.leaseMs = 2 * config.slack.requestTimeoutMs + 2000;
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.api)
+      this.logger.warn(
+        'SLACK_BOT_TOKEN is not set: dry-run, Slack messages are logged and kept (GET /api/v1/notifications)',
+      );
+    this.schedule(0);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.dispatchDue()
+        .catch((error: unknown) => {
+          // Typically the database is unreachable: the rows wait, the next tick tries again.
+          this.logger.warn(`Notification dispatch failed, will retry: ${(error as Error).message}`);
+          return 0;
+        })
+        .then((claimed) => this.schedule(claimed === BATCH ? 0 : this.config.slack.dispatchIntervalMs));
+    }, delayMs);
+  }
+
+  /** Claims and delivers one batch of due notifications; returns how many were claimed. */
+  async dispatchDue(): Promise<number> {
+    if (this.clock.now().getTime() < this.pausedUntilMs) return 0;
+    const rows = await this.claim(this.clock.now());
+    for (const [index, row] of rows.entries()) {
+      if (this.clock.now().getTime() < this.pausedUntilMs) {
+        await this.release(rows.slice(index));
+        break;
+      }
+      try {
+        await this.deliver(row);
+      } catch (error) {
+        if (error instanceof SlackCallError) await this.recordFailure(row, error);
+        // Anything else (the database went away mid-way) leaves the claim to expire: the row is tried again,
+        // and an intent recorded before a post makes that attempt look before posting twice.
+        else this.logger.warn(`Notification ${row.id} interrupted: ${(error as Error).message}`);
+      }
+    }
+    return rows.length;
+  }
+
+  /**
+   * One statement claims due rows: pending, due, not claimed by a live dispatcher, and not behind an earlier
+   * undelivered notification of the same alert (so a resolve never overtakes its firing). SKIP LOCKED lets
+   * replicas claim different rows at the same moment.
+   */
+  private async claim(now: Date): Promise<NotificationEntity[]> {
+    const leaseUntil = new Date(now.getTime() + this.leaseMs);
+    const [rows] = (await this.dataSource.query(
+      `UPDATE "notifications" SET "lease_until" = $2, "attempts" = "attempts" + 1
+       WHERE "id" IN (
+         SELECT n."id" FROM "notifications" n
+         WHERE n."state" = 'pending' AND n."next_attempt_at" <= $1
+           AND (n."lease_until" IS NULL OR n."lease_until" < $1)
+           AND NOT EXISTS (
+             SELECT 1 FROM "notifications" e
+             WHERE e."alert_id" = n."alert_id" AND e."seq" < n."seq" AND e."state" = 'pending')
+         ORDER BY n."seq"
+         LIMIT ${BATCH}
+         FOR UPDATE SKIP LOCKED)
+       RETURNING "id"`,
+      [now, leaseUntil],
+    )) as [{ id: string }[], number];
+    if (rows.length === 0) return [];
+    const claimed = await this.dataSource.manager.findBy(
+      NotificationEntity,
+      rows.map((r) => ({ id: r.id })),
+    );
+    return claimed.sort((a, b) => Number(a.seq) - Number(b.seq));
+  }
+
+  private async deliver(row: NotificationEntity): Promise<void> {
+    const t = row.transition!;
+    const sloUrl = `${this.config.publicUrl}/slos/${encodeURIComponent(t.slo.name)}`;
+    const correlation = row.alertId ? await this.correlationOf(row.alertId) : null;
+    const message = row.kind === 'fired' ? rootMessage(t, correlation, sloUrl) : threadReply(t, sloUrl);
+
+    if (!this.api) {
+      this.logger.log({
+        msg: 'Dry-run (no SLACK_BOT_TOKEN): this Slack message was not sent',
+        channel: row.channel || '(none)',
+        kind: row.kind,
+        text: message.text,
+      });
+      await this.save(row, {
+        state: 'dry-run',
+        message,
+        sentAt: this.clock.now(),
+        leaseUntil: null,
+        error: null,
+      });
+      this.metrics.delivered(row.kind, 'dry-run');
+      return;
+    }
+    if (!row.channel) {
+      await this.fail(
+        row,
+        'no_channel: set notify.slackChannel on the SLO or SLACK_DEFAULT_CHANNEL',
+        message,
+      );
+      return;
+    }
+
+    if (row.kind === 'fired') {
+      const posted = await this.postOnce(row, row.channel, message);
+      await this.succeed(row, { channelId: posted.channelId, ts: posted.ts, message });
+      return;
+    }
+
+    // Escalation or resolve: a reply in the firing's thread, then the root message brought to the current state.
+    const root = await this.dataSource.manager.findOneBy(NotificationEntity, {
+      alertId: row.alertId!,
+      kind: 'fired',
+    });
+    const thread =
+      root?.state === 'sent' && root.ts && root.channelId ? { ts: root.ts, channelId: root.channelId } : null;
+    if (!row.ts) {
+      const posted = await this.postOnce(row, thread?.channelId ?? row.channel, message, thread?.ts);
+      await this.save(row, {
+        channelId: posted.channelId,
+        ts: posted.ts,
+        threadTs: thread?.ts ?? null,
+        message,
+      });
+    }
+    let note: string | null = null;
+    if (thread && !row.rootUpdatedAt) {
+      await this.save(row, { leaseUntil: this.leaseFromNow() });
+      try {
+        await this.api.update(thread.channelId, thread.ts, rootMessage(t, correlation, sloUrl));
+        await this.save(row, { rootUpdatedAt: this.clock.now() });
+      } catch (error) {
+        if (!(error instanceof SlackCallError) || !error.permanent) throw error;
+        // The reply is out; a root message that cannot be edited (deleted, too old) is worth a note, not a failure.
+        note = `root message not updated: ${error.message}`;
+      }
+    }
+    await this.succeed(row, { error: note });
+  }
+
+  /**
+   * Posts at most once as Slack's users see it: the intent is committed before the call, and when a previous
+   * attempt left one behind (a crash or timeout after the request went out), Slack is searched for the message
+   * first, by the notification id carried in its metadata.
+   */
+  private async postOnce(
+    row: NotificationEntity,
+    channel: string,
+    message: SlackMessage,
+    threadTs?: string,
+  ): Promise<Posted> {
+    const api = this.api!;
+    if (row.intentAt) {
+      try {
+        const since = new Date(row.intentAt.getTime() - LOOKBACK_MS);
+        const found = await api.findPosted(channel, row.id, since, threadTs);
+        if (found) {
+          this.logger.log(
+            `Notification ${row.id} was already posted before an interruption (ts ${found.ts})`,
+          );
+          return found;
+        }
+      } catch (error) {
+        if (!(error instanceof SlackCallError) || !error.permanent) throw error;
+        // Without history access (scopes) a lost post cannot be told from a delivered one: prefer a duplicate.
+        this.logger.warn(`Cannot look for an earlier post of ${row.id} (${error.message}); posting again`);
+      }
+    }
+    await this.save(row, { intentAt: this.clock.now(), leaseUntil: this.leaseFromNow() });
+    try {
+      return await api.post({ channel, message, threadTs, notificationId: row.id });
+    } catch (error) {
+      // Certainly not posted (Slack refused it or rate-limited it): nothing to look for next time.
+      if (error instanceof SlackCallError && !error.maybeDelivered) await this.save(row, { intentAt: null });
+      throw error;
+    }
+  }
+
+  /** Gives claimed rows back untried (their attempt did not happen). */
+  private async release(rows: NotificationEntity[]): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE "notifications" SET "lease_until" = NULL, "attempts" = "attempts" - 1 WHERE "id" = ANY($1)`,
+      [rows.map((r) => r.id)],
+    );
+  }
+
+  private async recordFailure(row: NotificationEntity, error: SlackCallError): Promise<void> {
+    const now = this.clock.now();
+    if (error.permanent) return this.fail(row, error.message);
+    if (now.getTime() - row.createdAt.getTime() > this.config.slack.giveUpAfterMs) {
+      return this.fail(row, `gave up after ${row.attempts} attempts; last error: ${error.message}`);
+    }
+    const delay = retryDelayMs(row.attempts, this.config.slack, error.retryAfterMs);
+    if (error.retryAfterMs) this.pausedUntilMs = now.getTime() + error.retryAfterMs;
+    this.metrics.retries.inc({ error: error.slackError.split(' ')[0] });
+    this.logger.warn(
+      `Slack notification ${row.id} (${row.kind}) failed (${error.message}); attempt ${row.attempts + 1} in ${delay} ms`,
+    );
+    await this.save(row, {
+      error: error.message,
+      nextAttemptAt: new Date(now.getTime() + delay),
+      leaseUntil: null,
+    });
+  }
+
+  private async fail(row: NotificationEntity, error: string, message?: SlackMessage): Promise<void> {
+    this.logger.error(
+      `Slack notification ${row.id} (${row.kind} to ${row.channel || '(none)'}) failed: ${error}`,
+    );
+    await this.save(row, { state: 'failed', error, leaseUntil: null, ...(message ? { message } : {}) });
+    this.metrics.failed.inc({ kind: row.kind, error: error.split(':')[0]!.split(' ')[0]! });
+  }
+
+  private async succeed(row: NotificationEntity, patch: Partial<NotificationEntity>): Promise<void> {
+    const now = this.clock.now();
+    await this.save(row, {
+      error: null,
+      ...patch,
+      state: 'sent',
+      sentAt: now,
+      intentAt: null,
+      leaseUntil: null,
+    });
+    this.metrics.delivered(row.kind, 'slack', row.transition ? new Date(row.transition.at) : undefined, now);
+  }
+
+  private async save(row: NotificationEntity, patch: Partial<NotificationEntity>): Promise<void> {
+    await this.dataSource.manager.update(NotificationEntity, { id: row.id }, patch as never);
+    Object.assign(row, patch);
+  }
+
+  private leaseFromNow(): Date {
+    return new Date(this.clock.now().getTime() + this.leaseMs);
+  }
+
+  private async correlationOf(alertId: string) {
+    const alert = await this.dataSource.manager.findOne(AlertEntity, {
+      where: { id: alertId },
+      select: { id: true, correlation: true },
+    });
+    return readCorrelation(alert?.correlation);
+  }
+}

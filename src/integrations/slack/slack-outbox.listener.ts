@@ -1,0 +1,59 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { AlertTransitionEvent, AlertTransitionListener } from '../../alerts/alert-transition-hooks.js';
+import { CLOCK, Clock } from '../../common/clock.js';
+import { CONFIG } from '../../config/config.module.js';
+import type { Config } from '../../config/config.js';
+import type { NotifiedTransition } from './domain/slack-message.js';
+import { NotificationEntity } from './notification.entity.js';
+
+/**
+ * Enqueues the Slack notification of every alert transition, inside the transition's own transaction: the
+ * transition and its notification are stored together or not at all. Nothing is sent here.
+ */
+@Injectable()
+export class SlackOutboxListener implements AlertTransitionListener {
+  readonly name = 'slack';
+
+  constructor(
+    @Inject(CONFIG) private readonly config: Config,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async onAlertTransition(manager: EntityManager, event: AlertTransitionEvent): Promise<void> {
+    // Follow-ups go to the thread of the firing message, wherever the SLO's channel points now.
+    const root =
+      event.kind === 'fired'
+        ? null
+        : await manager.findOneBy(NotificationEntity, { alertId: event.alertId, kind: 'fired' });
+    const channel = root?.channel ?? event.slo.notify?.slackChannel ?? this.config.slack.defaultChannel ?? '';
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(NotificationEntity)
+      .values({
+        alertId: event.alertId,
+        transitionId: event.transitionId,
+        kind: event.kind,
+        channel,
+        state: 'pending',
+        transition: toNotified(event),
+        nextAttemptAt: this.clock.now(),
+      })
+      .orIgnore()
+      .execute();
+  }
+}
+
+export function toNotified(event: AlertTransitionEvent): NotifiedTransition {
+  const { name, displayName, team, service, objective } = event.slo;
+  return {
+    kind: event.kind,
+    severity: event.severity,
+    previousSeverity: event.previousSeverity,
+    at: event.at.toISOString(),
+    alertStartedAt: event.alertStartedAt.toISOString(),
+    slo: { name, displayName, team, service, objective },
+    snapshot: event.snapshot,
+  };
+}

@@ -1,0 +1,46 @@
+import { Inject, Module, OnModuleInit } from '@nestjs/common';
+import { AlertsModule } from '../../alerts/alerts.module.js';
+import { AlertTransitionHooks } from '../../alerts/alert-transition-hooks.js';
+import { CONFIG } from '../../config/config.module.js';
+import type { Config } from '../../config/config.js';
+import { NotificationDispatcher } from './notification-dispatcher.js';
+import { NotificationMetrics } from './notification-metrics.js';
+import { NotificationsController } from './notifications.controller.js';
+import { NotificationsService } from './notifications.service.js';
+import { SLACK_API_PORT, WebClientSlackApi } from './slack-api.js';
+import { SlackOutboxListener } from './slack-outbox.listener.js';
+
+/** Slack notifications: the outbox listener, its dispatcher, and the notifications API. */
+@Module({
+  imports: [AlertsModule],
+  controllers: [NotificationsController],
+  providers: [
+    {
+      provide: SLACK_API_PORT,
+      inject: [CONFIG],
+      useFactory: (config: Config) =>
+        config.slack.botToken
+          ? new WebClientSlackApi({
+              token: config.slack.botToken,
+              apiUrl: config.slack.apiUrl,
+              timeoutMs: config.slack.requestTimeoutMs,
+            })
+          : null,
+    },
+    SlackOutboxListener,
+    NotificationDispatcher,
+    NotificationMetrics,
+    NotificationsService,
+  ],
+  exports: [NotificationDispatcher],
+})
+export class SlackModule implements OnModuleInit {
+  constructor(
+    @Inject(AlertTransitionHooks) private readonly hooks: AlertTransitionHooks,
+    @Inject(SlackOutboxListener) private readonly listener: SlackOutboxListener,
+  ) {}
+
+  onModuleInit(): void {
+    this.hooks.register(this.listener);
+  }
+}
