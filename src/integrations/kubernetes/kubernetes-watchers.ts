@@ -106,14 +106,26 @@ export class KubernetesWatchers implements OnApplicationBootstrap, OnApplication
     this.logger.log(`Watching the cluster at ${server} (${source})`);
     const core = kubeConfig.makeApiClient(CoreV1Api);
     const apps = kubeConfig.makeApiClient(AppsV1Api);
-    const lists: Record<WatchedResource, [string, () => Promise<{ items: KubernetesObject[] }>]> = {
+    const lists: Record<WatchedResource, [string, () => Promise<KubeList>]> = {
       // core/v1 Events carry every event, including those written through events.k8s.io/v1.
-      events: ['/api/v1/events', () => core.listEventForAllNamespaces()],
-      pods: ['/api/v1/pods', () => core.listPodForAllNamespaces()],
-      deployments: ['/apis/apps/v1/deployments', () => apps.listDeploymentForAllNamespaces()],
-      statefulsets: ['/apis/apps/v1/statefulsets', () => apps.listStatefulSetForAllNamespaces()],
-      daemonsets: ['/apis/apps/v1/daemonsets', () => apps.listDaemonSetForAllNamespaces()],
-      replicasets: ['/apis/apps/v1/replicasets', () => apps.listReplicaSetForAllNamespaces()],
+      events: ['/api/v1/events', () => paged((page) => core.listEventForAllNamespaces(page))],
+      pods: ['/api/v1/pods', () => paged((page) => core.listPodForAllNamespaces(page))],
+      deployments: [
+        '/apis/apps/v1/deployments',
+        () => paged((page) => apps.listDeploymentForAllNamespaces(page)),
+      ],
+      statefulsets: [
+        '/apis/apps/v1/statefulsets',
+        () => paged((page) => apps.listStatefulSetForAllNamespaces(page)),
+      ],
+      daemonsets: [
+        '/apis/apps/v1/daemonsets',
+        () => paged((page) => apps.listDaemonSetForAllNamespaces(page)),
+      ],
+      replicasets: [
+        '/apis/apps/v1/replicasets',
+        () => paged((page) => apps.listReplicaSetForAllNamespaces(page)),
+      ],
     };
     for (const [resource, [path, list]] of Object.entries(lists) as [
       WatchedResource,
@@ -199,6 +211,29 @@ export class KubernetesWatchers implements OnApplicationBootstrap, OnApplication
       watcher.informer.start().catch((e: unknown) => this.restartLater(watcher, e));
     }, jittered);
   }
+}
+
+interface KubeList {
+  metadata?: { resourceVersion?: string; _continue?: string };
+  items: KubernetesObject[];
+}
+
+/** Objects per list request: a large cluster's events or pods come in pages of one consistent snapshot. */
+export const LIST_PAGE_SIZE = 500;
+
+/** Lists every page (limit + continue) into one list with the first page's resourceVersion, as the informer wants. */
+async function paged(
+  list: (page: { limit: number; _continue?: string }) => Promise<KubeList>,
+): Promise<KubeList> {
+  const first = await list({ limit: LIST_PAGE_SIZE });
+  const items = [...first.items];
+  let next = first.metadata?._continue;
+  while (next) {
+    const page = await list({ limit: LIST_PAGE_SIZE, _continue: next });
+    items.push(...page.items);
+    next = page.metadata?._continue;
+  }
+  return { ...first, items };
 }
 
 function describeError(error: unknown): string {
