@@ -55,6 +55,16 @@ describe('without a reachable cluster the service runs and says so', () => {
             new Date(),
           );
         expect((await api('GET', `/api/v1/alerts/${fired!.alertId}`)).body.correlation).toBeNull();
+        // The endpoints are described for API users, their parameters by name.
+        const docs = (await api('GET', '/api/docs-json')).body;
+        expect(docs.paths['/api/v1/changes'].get.parameters.map((p: any) => p.name).sort()).toEqual([
+          'from',
+          'limit',
+          'namespace',
+          'to',
+          'workload',
+        ]);
+        expect(docs.paths['/api/v1/kubernetes/status'].get.responses['200']).toBeDefined();
       },
     );
   });
