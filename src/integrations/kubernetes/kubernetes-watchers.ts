@@ -201,7 +201,7 @@ export class KubernetesWatchers implements OnApplicationBootstrap, OnApplication
     const jittered = Math.round(delay * (0.8 + Math.random() * 0.4));
     watcher.attempt++;
     const message = describeError(error);
-    this.status.failed(watcher.resource, message, this.clock.now());
+    this.status.failed(watcher.resource, message);
     this.metrics.watchRestarts.inc({ resource: watcher.resource });
     this.logger.warn(`Watch of ${watcher.resource} stopped (${message}); restarting in ${jittered} ms`);
     watcher.timer = setTimeout(() => {
