@@ -18,7 +18,7 @@ export default defineConfig({
         plugins: [swcPlugin()],
         test: {
           name: 'unit',
-          include: ['src/**/*.spec.ts', 'sensor/**/*.spec.ts'],
+          include: ['src/**/*.spec.ts', 'sensor/**/*.spec.ts', 'ui/src/**/*.spec.ts'],
         },
       },
       {

@@ -11,10 +11,11 @@ import { ConfigModule } from './config/config.module.js';
 import type { Config } from './config/config.js';
 import { DatabaseTarget, dataSourceOptions } from './database/data-source-options.js';
 import { HealthController } from './health/health.controller.js';
-import { KubernetesModule } from './integrations/kubernetes/kubernetes.module.js';
 import { SlackModule } from './integrations/slack/slack.module.js';
+import { KubernetesModule } from './integrations/kubernetes/kubernetes.module.js';
 import { ObservabilityModule } from './observability/observability.module.js';
 import { SloModule } from './slo/slo.module.js';
+import { UiModule } from './ui/ui.module.js';
 
 @Module({})
 export class AppModule {
@@ -30,6 +31,7 @@ export class AppModule {
         AlertsModule,
         KubernetesModule,
         EngineModule,
+        UiModule,
         SlackModule,
       ],
       controllers: [HealthController],

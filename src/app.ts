@@ -8,6 +8,7 @@ import type { Config } from './config/config.js';
 import { startEmbeddedPostgres } from './database/embedded-postgres.js';
 import { JsonLogger } from './observability/json-logger.js';
 import { setupOpenApi } from './openapi.js';
+import { serveUiAssets } from './ui/ui-files.js';
 
 export interface RunningBurnwatch {
   app: NestExpressApplication;
@@ -45,6 +46,7 @@ export async function startBurnwatch(
   app.useBodyParser('text', { limit: '1mb', type: YAML_TYPES });
   app.enableShutdownHooks();
   setupOpenApi(app);
+  serveUiAssets(app);
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address() as { port: number };
   const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;

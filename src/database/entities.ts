@@ -1,8 +1,8 @@
 import { AlertTransitionEntity } from '../alerts/alert-transition.entity.js';
 import { AlertEntity } from '../alerts/alert.entity.js';
 import { KUBERNETES_ENTITIES } from '../integrations/kubernetes/change-log.entities.js';
-import { LeaseEntity } from '../alerts/engine/lease.entity.js';
 import { SliMinuteEntity, SliSeriesEntity } from '../integrations/metrics/sli-storage.entities.js';
+import { LeaseEntity } from '../alerts/engine/lease.entity.js';
 import { NotificationEntity } from '../integrations/slack/notification.entity.js';
 import { SloEntity } from '../slo/slo.entity.js';
 

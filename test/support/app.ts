@@ -15,7 +15,6 @@ export function testConfig(
     dataDir: '/nonexistent',
     apiToken: undefined,
     logLevel: 'warn',
-    kubernetes: { mode: 'off', kubeconfig: undefined, lookbackSeconds: 7200, retentionSeconds: 30 * 86400 },
     publicUrl: 'http://burnwatch.test',
     slack: {
       botToken: undefined,
@@ -27,6 +26,7 @@ export function testConfig(
       retryMaxMs: 400,
       giveUpAfterMs: 3_600_000,
     },
+    kubernetes: { mode: 'off', kubeconfig: undefined, lookbackSeconds: 7200, retentionSeconds: 30 * 86400 },
     ...overrides,
     engine: {
       scrapeTargets: [],

@@ -1,0 +1,173 @@
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { RunningBurnwatch } from '../../../src/app.js';
+import { AlertStore } from '../../../src/alerts/alert-store.js';
+import { apiClient, resetDatabase, startTestApp } from '../../support/app.js';
+import { ensureUiBuilt, openBrowser, screenshot, type TestBrowser } from '../../support/browser.js';
+import { errorRateSlo, latencySlo } from '../../support/fixtures.js';
+import { DEPLOY_DIGEST, OLD_DIGEST, routeKubernetesApis } from './contract-fixtures.js';
+import { DataSource } from 'typeorm';
+import { AlertEntity } from '../../../src/alerts/alert.entity.js';
+import { checkoutStory, evaluateNow, expectedBudgetLeft, minuteOf, seedTraffic } from './seed-sli.js';
+
+const SNAPSHOT = {
+  sliPercent: 96.5,
+  objective: 99,
+  budgetRemainingPercent: 42,
+  burnRates: [],
+  exhaustionAt: null,
+};
+
+describe('the SLO page in a browser', () => {
+  let burnwatch: RunningBurnwatch;
+  let call: ReturnType<typeof apiClient>;
+  let browser: TestBrowser;
+
+  beforeAll(() => ensureUiBuilt());
+  // A fresh service per test: the engine keeps the series it has seen in memory.
+  beforeEach(async () => {
+    await resetDatabase();
+    burnwatch = await startTestApp();
+    call = apiClient(burnwatch.url);
+    browser = await openBrowser();
+  });
+  afterEach(async () => {
+    const errors = browser.pageErrors;
+    await browser.close();
+    await burnwatch.close();
+    expect(errors).toEqual([]);
+  });
+
+  it('shows the definition, its alert windows and OpenSLO YAML, and says what is missing for the charts', async () => {
+    const { page } = browser;
+    const created = await call('POST', '/api/v1/slos', latencySlo());
+    expect(created.status).toBe(201);
+    await page.goto(`${burnwatch.url}/slos/checkout-latency`);
+
+    const definition = page.getByRole('region', { name: 'Definition' });
+    await definition.getByText(created.body.errorBudget.description).waitFor();
+    expect(await definition.getByText('Slack #payments-oncall').count()).toBe(1);
+    const yaml = await page.getByLabel('OpenSLO YAML of this SLO').textContent();
+    expect(yaml).toContain('apiVersion: openslo/v1');
+    expect(yaml).toContain('name: checkout-latency');
+    expect(await definition.locator('table.windows tbody tr').count()).toBeGreaterThan(0);
+
+    // Without SLI history (or without a history API) and without Kubernetes, the page says so instead of charts.
+    await page.getByRole('heading', { name: /No data yet|No history on this server yet/ }).waitFor();
+    await page.getByRole('heading', { name: 'Kubernetes not connected' }).waitFor();
+    await screenshot(page, 'slo-page-no-data');
+  });
+
+  it('says so when no SLO has that name', async () => {
+    const { page } = browser;
+    await page.goto(`${burnwatch.url}/slos/nothing-here`);
+    await page.getByRole('heading', { name: 'No such SLO' }).waitFor();
+    await page.getByRole('link', { name: 'See every SLO' }).click();
+    await page.waitForURL(`${burnwatch.url}/`);
+  });
+
+  it('draws the burn-down, SLI and burn-rate charts from the stored history, with deploy markers and the alert timeline', async () => {
+    const { page } = browser;
+    const created = await call('POST', '/api/v1/slos', errorRateSlo({ objective: 99, window: '7d' }));
+    const nowMinute = minuteOf(Date.now());
+    const story = checkoutStory(nowMinute);
+    const seeded = await seedTraffic(burnwatch, story, nowMinute - 7 * 1_440 + 10, nowMinute);
+    const deployAt = story.deployMinute * 60;
+    // The alert of the bad deploy, two days ago, as the engine would have recorded it.
+    const store = burnwatch.app.get(AlertStore);
+    const slo = created.body;
+    const past = await store.apply(
+      slo,
+      { kind: 'fired', severity: 'page' },
+      SNAPSHOT,
+      new Date((deployAt + 600) * 1000),
+    );
+    // Its correlation, as the Kubernetes correlation records it: the SLI per image digest.
+    await burnwatch.app.get(DataSource).manager.update(
+      AlertEntity,
+      { id: past!.alertId },
+      {
+        correlation: {
+          suspects: [],
+          events: [],
+          imageComparison: [
+            {
+              digest: OLD_DIGEST,
+              image: 'registry.example/shop/checkout:1.4.2',
+              total: 12_000,
+              bad: 3,
+              sliPercent: 99.975,
+            },
+            {
+              digest: DEPLOY_DIGEST,
+              image: 'registry.example/shop/checkout:1.4.3',
+              total: 9_000,
+              bad: 1_800,
+              sliPercent: 80,
+            },
+          ],
+        },
+      },
+    );
+    await store.apply(slo, { kind: 'resolved' }, SNAPSHOT, new Date((deployAt + 7 * 3600) * 1000));
+    // Then the engine evaluates the history: the burn of the last minutes pages.
+    await evaluateNow(burnwatch);
+    await routeKubernetesApis(page, deployAt);
+    const requests: URL[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/timeseries?')) requests.push(new URL(r.url()));
+    });
+
+    await page.goto(`${burnwatch.url}/slos/checkout-errors`);
+    const budget = page.getByTestId('chart-budget');
+    await budget.locator('canvas').waitFor();
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('Page');
+    const state = (await page.getByRole('region', { name: 'Current state' }).textContent())!;
+    expect(state).toContain(`${Number(expectedBudgetLeft(seeded, 99).toFixed(1))} %`);
+    expect(await budget.locator('figcaption').textContent()).toMatch(/error budget is left/);
+    await page.getByTestId('chart-sli').locator('canvas').waitFor();
+    // One burn-rate chart per alert window of a 7-day SLO's default policy.
+    expect(await page.locator('.small-multiples canvas').count()).toBe(slo.effectiveAlerting.windows.length);
+
+    // The whole 7-day window is what the page asked for, and the server's series have the seeded incident in them.
+    const first = requests[0]!;
+    expect(Number(first.searchParams.get('to')) - Number(first.searchParams.get('from'))).toBe(7 * 86_400);
+    const series = await call('GET', `/api/v1/slos/checkout-errors/timeseries${first.search}`);
+    expect(
+      Math.min(...series.body.budgetRemainingPercent.filter((v: number | null) => v !== null)),
+    ).toBeLessThan(0);
+
+    // The deploy is marked with its short digest; its details show on hover.
+    const deploy = budget.getByRole('button', { name: /9e8d7c6b5a4f/ });
+    await deploy.hover();
+    const details = budget.getByRole('tooltip');
+    await details.waitFor();
+    expect(await details.textContent()).toContain('Image registry.example/shop/checkout:1.4.3');
+    expect(await details.textContent()).toContain('(was 1a2b3c4d5e6f)');
+    await screenshot(page, 'slo-page', { docs: true });
+
+    // Kubernetes warnings of one reason are folded into one marker.
+    expect(await budget.getByRole('button', { name: 'BackOff ×5' }).count()).toBe(1);
+    expect(await budget.getByRole('button', { name: 'Unhealthy ×4' }).count()).toBe(1);
+
+    // The alert of the bad deploy is on the timeline, and so is the page the engine raised for the burn now.
+    const timeline = page.getByRole('region', { name: 'Alert timeline' });
+    expect(await timeline.locator('.timeline-bar.severity-page').count()).toBe(2);
+
+    // The per-image comparison of the alert shows which image served badly.
+    const images = page.getByRole('region', { name: 'Per-image comparison' });
+    const imageRows = await images.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.textContent));
+    expect(imageRows).toEqual([
+      'checkout:1.4.21a2b3c4d5e6f12,000399.975 %',
+      'checkout:1.4.39e8d7c6b5a4f9,0001,80080 %',
+    ]);
+
+    // A shorter range asks for that range and keeps it in the address.
+    await page.getByRole('button', { name: '24 hours' }).click();
+    await page.waitForURL('**/slos/checkout-errors?range=1d');
+    await expect.poll(() => requests.length).toBeGreaterThan(1);
+    const last = requests[requests.length - 1]!;
+    expect(Number(last.searchParams.get('to')) - Number(last.searchParams.get('from'))).toBe(86_400);
+    expect(await page.getByRole('button', { name: '24 hours' }).getAttribute('aria-pressed')).toBe('true');
+    await page.getByTestId('chart-budget').locator('canvas').waitFor();
+  });
+});

@@ -1,0 +1,209 @@
+/**
+ * The API's shapes as the UI reads them (see the README and /api/docs). Parts that other teams are still building
+ * are optional here, so that the UI degrades when a server does not have them yet.
+ */
+
+export type Severity = 'page' | 'ticket';
+export type SloStatusName = 'ok' | 'ticket' | 'page' | 'noData';
+
+export interface BurnRateWindowView {
+  severity: Severity;
+  longWindow: string;
+  shortWindow: string;
+  burnRate: number;
+}
+
+export interface Slo {
+  name: string;
+  displayName?: string;
+  description: string;
+  team?: string;
+  service: { namespace?: string; workload: string; route?: string; method?: string };
+  indicator:
+    | { type: 'errorRate'; errorStatus: string }
+    | { type: 'latency'; thresholdMs: number; percentile?: number }
+    | { type: 'ratio'; goodQuery?: string; badQuery?: string; totalQuery: string };
+  objective: number;
+  window: string;
+  budgetingMethod: 'occurrences' | 'timeslices';
+  timeslice?: string;
+  notify?: { slackChannel?: string };
+  source?: { type: string };
+  createdAt?: string;
+  updatedAt?: string;
+  errorBudget: { percent: number; description: string };
+  effectiveAlerting: { windows: BurnRateWindowView[]; minEvents: number; policy: 'default' | 'custom' };
+}
+
+export interface AlertSnapshot {
+  sliPercent: number | null;
+  objective: number;
+  budgetRemainingPercent: number | null;
+  burnRates: {
+    severity: Severity;
+    longWindow: string;
+    shortWindow: string;
+    threshold: number;
+    longBurnRate: number | null;
+    shortBurnRate: number | null;
+    firing: boolean;
+  }[];
+  exhaustionAt: string | null;
+}
+
+export type ChangeKind = 'deploy' | 'configRollout' | 'scale' | 'warning';
+
+/** A change as the UI draws it (see normalizeChange() for the API's shapes). */
+export interface Change {
+  kind: ChangeKind;
+  at: string;
+  namespace: string;
+  workload: string;
+  image?: string;
+  digest?: string;
+  previousDigest?: string;
+  reason?: string;
+  count?: number;
+  message?: string;
+}
+
+/** One item of GET /api/v1/changes as the Kubernetes part serves it (`type`), or as first drafted (`kind`). */
+export interface RawChange {
+  type?: 'deploy' | 'configRollout' | 'scale' | 'event';
+  kind?: ChangeKind;
+  at: string;
+  namespace: string;
+  workload?: string | null;
+  objectName?: string;
+  eventType?: string;
+  image?: string | null;
+  previousImage?: string | null;
+  digest?: string | null;
+  previousDigest?: string | null;
+  revision?: number;
+  failureMessage?: string | null;
+  fromReplicas?: number;
+  toReplicas?: number;
+  reason?: string;
+  count?: number;
+  message?: string;
+}
+
+export interface ImageComparison {
+  digest: string;
+  image: string | null;
+  total: number;
+  bad: number;
+  sliPercent: number | null;
+}
+
+/** A change suspected of causing a burn, most suspect first; `reason` says why. */
+export interface Suspect {
+  kind: 'deploy' | 'configRollout' | 'scale';
+  namespace: string;
+  workload: string;
+  image?: string | null;
+  digest?: string | null;
+  previousDigest?: string | null;
+  at: string;
+  minutesBeforeBurn?: number;
+  score?: number;
+  reason?: string;
+}
+
+export interface CorrelatedEvent {
+  reason: string;
+  objectKind?: string;
+  objectName: string;
+  namespace: string;
+  count: number;
+  firstSeen?: string;
+  lastSeen?: string;
+  message?: string;
+}
+
+export interface Correlation {
+  suspects?: Suspect[];
+  events?: CorrelatedEvent[];
+  imageComparison?: ImageComparison[] | null;
+}
+
+export type DeliveryState = 'sent' | 'pending' | 'failed' | 'dry-run';
+
+export interface Notification {
+  channel: string;
+  kind: string;
+  state: DeliveryState;
+  attempts: number;
+  error: string | null;
+  sentAt: string | null;
+  nextAttemptAt?: string | null;
+}
+
+export interface Alert {
+  id: string;
+  slo: string;
+  severity: Severity;
+  state: 'firing' | 'resolved';
+  startedAt: string;
+  resolvedAt: string | null;
+  durationSeconds: number;
+  snapshot: AlertSnapshot;
+  correlation: Correlation | null;
+  notifications?: Notification[];
+}
+
+export interface BurnRateStatus {
+  severity: Severity;
+  longWindow: string;
+  shortWindow: string;
+  threshold: number;
+  long: number | null;
+  short: number | null;
+  longEvents: number;
+  shortEvents: number;
+  firing: boolean;
+}
+
+export interface SloStatus {
+  slo: string;
+  team?: string | null;
+  namespace?: string | null;
+  workload: string;
+  status: SloStatusName;
+  objective: number;
+  window: string;
+  sli: { percent: number | null; approximate: boolean; total: number; bad: number };
+  errorBudget: {
+    totalEvents: number;
+    consumedEvents: number;
+    remainingEvents: number;
+    remainingPercent: number | null;
+    consumedPercent: number | null;
+  };
+  burnRates: BurnRateStatus[];
+  forecast: { burnRate: number | null; exhaustionAt: string | null; secondsToExhaustion: number | null };
+  alerts: Alert[];
+  dataFreshness: { lastDataAt: string | null; ageSeconds: number | null };
+  evaluatedAt: string;
+}
+
+export interface Timeseries {
+  from: number | string;
+  to: number | string;
+  stepSeconds: number;
+  timestamps: number[];
+  sliPercent: (number | null)[];
+  budgetRemainingPercent: (number | null)[];
+  burnRates: { severity: Severity; window: string; threshold: number; values: (number | null)[] }[];
+  requests: number[];
+  bad: number[];
+}
+
+/** GET /api/v1/kubernetes/status: `state` from the Kubernetes part; `connected` as first drafted. */
+export interface KubernetesStatus {
+  state?: 'disabled' | 'notConfigured' | 'connecting' | 'connected' | 'error';
+  connected?: boolean;
+  message?: string;
+  lastSyncAt?: string | null;
+}

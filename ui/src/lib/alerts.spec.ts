@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import type { Alert, Notification } from '../api/types.js';
+import { correlatedChanges, deliverySummary, splitAlerts } from './alerts.js';
+
+const note = (state: Notification['state'], extra: Partial<Notification> = {}): Notification => ({
+  channel: '#payments-oncall',
+  kind: 'fired',
+  state,
+  attempts: 1,
+  error: null,
+  sentAt: state === 'sent' ? '2026-11-25T12:00:00Z' : null,
+  ...extra,
+});
+
+describe('deliverySummary', () => {
+  it('says where a delivered alert went', () =>
+    expect(deliverySummary([note('sent'), note('sent', { kind: 'escalated' })])).toEqual({
+      state: 'sent',
+      text: 'Sent to #payments-oncall',
+      errors: [],
+    }));
+  it('shows a failure with the Slack error, even when other notifications went out', () =>
+    expect(
+      deliverySummary([note('sent'), note('failed', { error: 'channel_not_found', attempts: 5 })]),
+    ).toEqual({
+      state: 'failed',
+      text: 'Failed (1 of 2)',
+      errors: ['#payments-oncall: channel_not_found (5 attempts)'],
+    }));
+  it('shows a notification still being retried as pending', () =>
+    expect(deliverySummary([note('pending', { attempts: 2, error: 'rate_limited' })]).text).toBe(
+      'Pending (1 of 1, retrying after 2 attempts)',
+    ));
+  it('says when Slack was not told because no token is set', () =>
+    expect(deliverySummary([note('dry-run')])).toMatchObject({
+      state: 'dry-run',
+      text: 'Dry run: not sent to #payments-oncall (no Slack token)',
+    }));
+  it('tells no notification apart from a server that does not report them', () => {
+    expect(deliverySummary([]).state).toBe('none');
+    expect(deliverySummary(undefined).state).toBe('unknown');
+  });
+});
+
+describe('splitAlerts', () => {
+  it('lists firing alerts apart from resolved ones, newest first', () => {
+    const alerts = [
+      { id: 'old', state: 'resolved', startedAt: '2026-11-24T10:00:00Z' },
+      { id: 'now', state: 'firing', startedAt: '2026-11-25T10:00:00Z' },
+      { id: 'recent', state: 'resolved', startedAt: '2026-11-25T09:00:00Z' },
+    ] as Alert[];
+    const { firing, recent } = splitAlerts(alerts);
+    expect(firing.map((a) => a.id)).toEqual(['now']);
+    expect(recent.map((a) => a.id)).toEqual(['recent', 'old']);
+  });
+});
+
+describe('correlatedChanges', () => {
+  it('describes a suspect deploy with its short digest, time and reason, then the warnings around the burn', () => {
+    const alert = {
+      correlation: {
+        suspects: [
+          {
+            kind: 'deploy',
+            at: '2026-11-25T11:58:00Z',
+            namespace: 'shop',
+            workload: 'checkout',
+            image: 'registry.example/shop/checkout:1.4.3',
+            digest: 'sha256:9e8d7c6b5a4f3e2d1c',
+            reason: 'deployed 2 min before the burn began',
+          },
+        ],
+        events: [{ reason: 'BackOff', objectName: 'checkout-7f9c-x2x', namespace: 'shop', count: 5 }],
+      },
+    } as unknown as Alert;
+    expect(correlatedChanges(alert, 'UTC')).toEqual([
+      'Deploy of shop/checkout → 9e8d7c6b5a4f (checkout:1.4.3) at 25 Nov, 11:58 — deployed 2 min before the burn began',
+      '5× warning BackOff on checkout-7f9c-x2x',
+    ]);
+  });
+  it('is empty without a correlation', () =>
+    expect(correlatedChanges({ correlation: null } as Alert)).toEqual([]));
+});

@@ -1,0 +1,144 @@
+import type { Slo, SloStatus, SloStatusName } from '../api/types.js';
+
+/** One line of the SLO list: what the list page shows, already shaped. */
+export interface SloRow {
+  name: string;
+  team: string | null;
+  namespace: string | null;
+  workload: string;
+  /** "unknown" when the server has no status API (an older Burnwatch): only the definition is known. */
+  status: SloStatusName | 'unknown';
+  objective: number;
+  window: string;
+  sliPercent: number | null;
+  sliApproximate: boolean;
+  budgetRemainingPercent: number | null;
+  fastestBurn: { rate: number; window: string; threshold: number } | null;
+  forecast: { secondsToExhaustion: number | null; exhaustionAt: string | null } | null;
+  firingAlerts: number;
+}
+
+export function rowFromStatus(status: SloStatus): SloRow {
+  return {
+    name: status.slo,
+    team: status.team ?? null,
+    namespace: status.namespace ?? null,
+    workload: status.workload,
+    status: status.status,
+    objective: status.objective,
+    window: status.window,
+    sliPercent: status.sli.percent,
+    sliApproximate: status.sli.approximate,
+    budgetRemainingPercent: status.errorBudget.remainingPercent,
+    fastestBurn: fastestBurn(status.burnRates),
+    forecast: status.forecast,
+    firingAlerts: status.alerts?.length ?? 0,
+  };
+}
+
+export function rowFromSlo(slo: Slo): SloRow {
+  return {
+    name: slo.name,
+    team: slo.team ?? null,
+    namespace: slo.service.namespace ?? null,
+    workload: slo.service.workload,
+    status: 'unknown',
+    objective: slo.objective,
+    window: slo.window,
+    sliPercent: null,
+    sliApproximate: false,
+    budgetRemainingPercent: null,
+    fastestBurn: null,
+    forecast: null,
+    firingAlerts: 0,
+  };
+}
+
+/** The highest burn rate over the long windows (what spends the budget), with the window it was seen in. */
+export function fastestBurn(rates: SloStatus['burnRates']): SloRow['fastestBurn'] {
+  let best: SloRow['fastestBurn'] = null;
+  for (const rate of rates) {
+    if (rate.long === null) continue;
+    if (best === null || rate.long > best.rate)
+      best = { rate: rate.long, window: rate.longWindow, threshold: rate.threshold };
+  }
+  return best;
+}
+
+export interface ListFilter {
+  team?: string;
+  namespace?: string;
+  status?: SloRow['status'];
+}
+
+export function filterRows(rows: SloRow[], filter: ListFilter): SloRow[] {
+  return rows.filter(
+    (row) =>
+      (!filter.team || row.team === filter.team) &&
+      (!filter.namespace || row.namespace === filter.namespace) &&
+      (!filter.status || row.status === filter.status),
+  );
+}
+
+export type SortOrder = 'asc' | 'desc';
+
+/** By budget left (least first when ascending); SLOs without a budget yet always go last, then by name. */
+export function sortRows(rows: SloRow[], order: SortOrder): SloRow[] {
+  const sign = order === 'asc' ? 1 : -1;
+  return [...rows].sort((a, b) => {
+    const x = a.budgetRemainingPercent;
+    const y = b.budgetRemainingPercent;
+    if (x === null && y === null) return a.name.localeCompare(b.name);
+    if (x === null) return 1;
+    if (y === null) return -1;
+    return x === y ? a.name.localeCompare(b.name) : sign * (x - y);
+  });
+}
+
+/** The choices the filters offer: every team and namespace present, sorted. */
+export function filterOptions(rows: SloRow[]): { teams: string[]; namespaces: string[] } {
+  const unique = (values: (string | null)[]) =>
+    [...new Set(values.filter((v): v is string => v !== null && v !== ''))].sort();
+  return { teams: unique(rows.map((r) => r.team)), namespaces: unique(rows.map((r) => r.namespace)) };
+}
+
+/** How the budget bar looks: its width (0 to 100) and a level that picks the colour. */
+export function budgetBar(remainingPercent: number | null): {
+  widthPercent: number;
+  level: 'healthy' | 'low' | 'exhausted' | 'none';
+} {
+  if (remainingPercent === null) return { widthPercent: 0, level: 'none' };
+  const widthPercent = Math.min(100, Math.max(0, remainingPercent));
+  if (remainingPercent <= 0) return { widthPercent, level: 'exhausted' };
+  return { widthPercent, level: remainingPercent < 25 ? 'low' : 'healthy' };
+}
+
+export const STATUS_LABELS: Record<SloRow['status'], string> = {
+  ok: 'OK',
+  ticket: 'Ticket',
+  page: 'Page',
+  noData: 'No data',
+  unknown: 'Unknown',
+};
+
+/** Filters live in the address (?team=&namespace=&status=&sort=) so a filtered list can be shared. */
+export function readListQuery(search: string): ListFilter & { sort: SortOrder } {
+  const params = new URLSearchParams(search);
+  const status = params.get('status');
+  return {
+    team: params.get('team') || undefined,
+    namespace: params.get('namespace') || undefined,
+    status: status && status in STATUS_LABELS ? (status as SloRow['status']) : undefined,
+    sort: params.get('sort') === 'desc' ? 'desc' : 'asc',
+  };
+}
+
+export function writeListQuery(query: ListFilter & { sort: SortOrder }): string {
+  const params = new URLSearchParams();
+  if (query.team) params.set('team', query.team);
+  if (query.namespace) params.set('namespace', query.namespace);
+  if (query.status) params.set('status', query.status);
+  if (query.sort === 'desc') params.set('sort', 'desc');
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}

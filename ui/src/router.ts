@@ -1,0 +1,22 @@
+/** The UI's three pages. The service answers these paths with index.html; everything else is the API's. */
+export type Route =
+  { page: 'list' } | { page: 'slo'; name: string } | { page: 'alerts' } | { page: 'notFound' };
+
+export function parseRoute(pathname: string): Route {
+  const path = pathname.replace(/\/+$/, '') || '/';
+  if (path === '/') return { page: 'list' };
+  if (path === '/alerts') return { page: 'alerts' };
+  const slo = /^\/slos\/([^/]+)$/.exec(path);
+  if (slo) {
+    try {
+      return { page: 'slo', name: decodeURIComponent(slo[1]!) };
+    } catch {
+      return { page: 'notFound' };
+    }
+  }
+  return { page: 'notFound' };
+}
+
+export function sloPath(name: string): string {
+  return `/slos/${encodeURIComponent(name)}`;
+}
