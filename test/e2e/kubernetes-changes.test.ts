@@ -130,6 +130,35 @@ describe('the change log', () => {
     });
   });
 
+  it('re-lists 1,000 events in pages of one snapshot and counts nothing twice', async () => {
+    const lists = standin.lists.events;
+    const pages = standin.listPages.events;
+    standin.dropConnections();
+    standin.apply(
+      'events',
+      event({
+        namespace: 'noise',
+        name: 'api-5d8f7c9b6-zzzzz.1',
+        objectKind: 'Pod',
+        objectName: 'api-5d8f7c9b6-zzzzz',
+        reason: 'Unhealthy',
+        count: 9_005,
+        firstTimestamp: minutesAgo(30),
+        lastTimestamp: new Date().toISOString(),
+        message: 'Readiness probe failed: HTTP probe failed with statuscode: 503',
+      }),
+    );
+    standin.compact();
+    const rows = await eventually('the five new repeats after the re-list', async () => {
+      const items = await changes('namespace=noise');
+      return items[0]?.count === 10_005 ? items : undefined;
+    });
+    expect(rows).toHaveLength(1);
+    expect(standin.lists.events).toBe(lists + 1);
+    // 1,001 Event objects in pages of 500: two responses said "continue".
+    expect(standin.listPages.events - pages).toBe(2);
+  });
+
   it('records StatefulSet template changes as deploys or config rollouts and replica changes as scale events', async () => {
     standin.apply(
       'statefulsets',

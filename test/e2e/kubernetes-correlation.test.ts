@@ -178,7 +178,8 @@ describe('Kubernetes correlation against a stand-in API server', () => {
         message: 'Back-off restarting failed container app in pod checkout-7d9f8c6b5-x2x9k',
       });
     for (let count = 1; count <= 12; count++) standin.apply('events', backOff(count));
-    // Noise elsewhere: another workload's pod cannot be scheduled, a node is short of memory, a Normal pull.
+    // Noise elsewhere: another workload's pod cannot be scheduled, the node checkout runs on and another one are
+    // short of memory, a Normal pull.
     standin.apply(
       'events',
       event({
@@ -198,6 +199,19 @@ describe('Kubernetes correlation against a stand-in API server', () => {
         name: 'node-1.18b2',
         objectKind: 'Node',
         objectName: 'node-1',
+        reason: 'SystemOOM',
+        count: 1,
+        firstTimestamp: minutesAgo(4),
+        lastTimestamp: minutesAgo(4),
+      }),
+    );
+    standin.apply(
+      'events',
+      event({
+        namespace: 'default',
+        name: 'node-7.18b3',
+        objectKind: 'Node',
+        objectName: 'node-7',
         reason: 'SystemOOM',
         count: 1,
         firstTimestamp: minutesAgo(4),
@@ -331,7 +345,8 @@ describe('Kubernetes correlation against a stand-in API server', () => {
     });
     expect(correlation.suspects[0].reason).toContain('the rollout failed');
     expect(correlation.suspects[0].reason).toContain('99.9 % on sha256:1a2b… → 92.6 % on sha256:9f8e…');
-    // The workload's own crash loop first; the namespace's and the node's events after it; Normal ones not at all.
+    // The workload's own crash loop first; the namespace's and its node's events after it; not the node it does not
+    // run on, and no Normal events.
     expect(correlation.events.map((e: any) => [e.reason, e.objectName, e.count])).toEqual([
       ['BackOff', 'checkout-7d9f8c6b5-x2x9k', 40],
       ['FailedScheduling', 'cart-6b7c8d9f0-qwert', 3],

@@ -46,6 +46,25 @@ describe('without a reachable cluster the service runs and says so', () => {
         const ready = await api('GET', '/readyz');
         expect(ready.status).toBe(200);
         expect(ready.body.details.kubernetes).toBe('disabled: switched off (BURNWATCH_KUBERNETES=off)');
+        const fired = await app.app
+          .get(AlertStore)
+          .apply(
+            sloSpec({ name: 'unwatched' }),
+            { kind: 'fired', severity: 'ticket' },
+            snapshot(),
+            new Date(),
+          );
+        expect((await api('GET', `/api/v1/alerts/${fired!.alertId}`)).body.correlation).toBeNull();
+        // The endpoints are described for API users, their parameters by name.
+        const docs = (await api('GET', '/api/docs-json')).body;
+        expect(docs.paths['/api/v1/changes'].get.parameters.map((p: any) => p.name).sort()).toEqual([
+          'from',
+          'limit',
+          'namespace',
+          'to',
+          'workload',
+        ]);
+        expect(docs.paths['/api/v1/kubernetes/status'].get.responses['200']).toBeDefined();
       },
     );
   });

@@ -65,6 +65,9 @@ export class KubeStandin {
   readonly lists: Record<KubeResource, number> = zeroCounts();
   readonly watchRequests: Record<KubeResource, number> = zeroCounts();
   readonly goneAnswers: Record<KubeResource, number> = zeroCounts();
+  /** List responses that said "continue": more pages followed. */
+  readonly listPages: Record<KubeResource, number> = zeroCounts();
+  private readonly snapshots = new Map<string, { rv: number; items: KubeObject[] }>();
   /** The resourceVersion the last watch of each kind started from. */
   readonly watchedFrom: Partial<Record<KubeResource, string>> = {};
   url = '';
@@ -230,22 +233,47 @@ export class KubeStandin {
     }
     const watch = url.searchParams.get('watch');
     if (watch === 'true' || watch === '1') return this.watch(route, url.searchParams, response);
-    this.list(route, response);
+    this.list(route, url.searchParams, response);
   }
 
-  private list(route: Route, response: ServerResponse): void {
-    this.lists[route.resource]++;
+  /**
+   * A list, in pages when asked (`limit`, then `continue`): the pages of one list are one snapshot, taken at the
+   * first page, with that page's resourceVersion.
+   */
+  private list(route: Route, params: URLSearchParams, response: ServerResponse): void {
     const info = RESOURCES[route.resource];
-    const items = [...this.store(route.resource).values()].filter(
-      (o) => route.namespace === undefined || o.metadata.namespace === route.namespace,
-    );
+    const token = params.get('continue');
+    let snapshot: { rv: number; items: KubeObject[] };
+    let offset = 0;
+    if (token) {
+      const [id, start] = token.split(':');
+      const kept = this.snapshots.get(id!);
+      if (!kept) return sendStatus(response, 410, 'Expired', 'the provided continue parameter is too old');
+      snapshot = kept;
+      offset = Number(start);
+    } else {
+      this.lists[route.resource]++;
+      const items = [...this.store(route.resource).values()].filter(
+        (o) => route.namespace === undefined || o.metadata.namespace === route.namespace,
+      );
+      snapshot = { rv: this.rv, items: structuredClone(items) };
+    }
+    const limit = Number(params.get('limit') ?? 0);
+    const end = limit > 0 ? Math.min(snapshot.items.length, offset + limit) : snapshot.items.length;
+    let next: string | undefined;
+    if (end < snapshot.items.length) {
+      const id = token?.split(':')[0] ?? randomUUID();
+      this.snapshots.set(id, snapshot);
+      next = `${id}:${end}`;
+      this.listPages[route.resource]++;
+    }
     response.writeHead(200, { 'content-type': 'application/json' });
     response.end(
       JSON.stringify({
         apiVersion: info.apiVersion,
         kind: `${info.kind}List`,
-        metadata: { resourceVersion: String(this.rv) },
-        items,
+        metadata: { resourceVersion: String(snapshot.rv), ...(next ? { continue: next } : {}) },
+        items: snapshot.items.slice(offset, end),
       }),
     );
   }

@@ -62,6 +62,7 @@ export class ChangeRecorder {
   private running: Promise<void> | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private retryMs = RETRY_MS.first;
+  private stopped = false;
   private lookup: ClusterLookup = {
     replicaSetOwner: () => undefined,
     pod: () => undefined,
@@ -98,18 +99,15 @@ export class ChangeRecorder {
     return this.pending.size;
   }
 
-  /** Resolves when everything queued so far is written (or has failed and waits for a retry). */
-  async flush(): Promise<void> {
-    while (this.running) await this.running;
-  }
-
+  /** At shutdown: nothing more is written (what is pending comes back with the next start's list). */
   stop(): void {
+    this.stopped = true;
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
   }
 
   private kick(): void {
-    if (this.running || this.retryTimer || this.pending.size === 0) return;
+    if (this.stopped || this.running || this.retryTimer || this.pending.size === 0) return;
     this.running = this.drain().finally(() => {
       this.running = undefined;
       this.kick();
@@ -135,6 +133,7 @@ export class ChangeRecorder {
         this.retryMs = RETRY_MS.first;
         this.lastError = undefined;
       } catch (error) {
+        if (this.stopped) return;
         // Put back what no newer version replaced, and try again later.
         this.lastError = (error as Error).message;
         this.logger.warn(`Could not write ${batch.length} Kubernetes changes, retrying: ${this.lastError}`);

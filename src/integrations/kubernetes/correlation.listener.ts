@@ -9,6 +9,7 @@ import { CONFIG } from '../../config/config.module.js';
 import type { Config } from '../../config/config.js';
 import type { SloSpec } from '../../slo/domain/slo.js';
 import { ChangeLogStore } from './change-log.store.js';
+import { KubernetesWatchers } from './kubernetes-watchers.js';
 
 /** The engine's per-image data is asked for inside the alert's transaction: it may not hold it up for long. */
 const IMAGE_SLI_TIMEOUT_MS = 5_000;
@@ -27,6 +28,7 @@ export class KubernetesCorrelationListener implements AlertTransitionListener {
   constructor(
     @Inject(ChangeLogStore) private readonly store: ChangeLogStore,
     @Inject(CONFIG) private readonly config: Config,
+    @Inject(KubernetesWatchers) private readonly watchers: KubernetesWatchers,
     @Optional() @Inject(IMAGE_SLI_SOURCE) private readonly imageSli?: ImageSliSource,
   ) {}
 
@@ -97,7 +99,10 @@ export class KubernetesCorrelationListener implements AlertTransitionListener {
         toReplicas: s.toReplicas,
       })),
     ];
-    const candidates: EventCandidate[] = events.map((e) => ({
+    // Node events only from the nodes the workload runs on (all of them when that is unknown).
+    const nodes = this.watchers.nodesOf(target.namespace, target.workload);
+    const relevant = events.filter((e) => e.objectKind !== 'Node' || !nodes || nodes.has(e.objectName));
+    const candidates: EventCandidate[] = relevant.map((e) => ({
       reason: e.reason,
       objectKind: e.objectKind,
       objectName: e.objectName,

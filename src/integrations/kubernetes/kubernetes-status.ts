@@ -57,7 +57,7 @@ export class KubernetesStatus {
     if (watch.state === 'restarting') watch.state = 'watching';
   }
 
-  failed(resource: WatchedResource, message: string, _at: Date): void {
+  failed(resource: WatchedResource, message: string): void {
     const watch = this.watch(resource);
     Object.assign(watch, { state: 'restarting', lastError: message, restarts: watch.restarts + 1 });
   }

@@ -13,7 +13,7 @@ import { CLOCK, Clock } from '../../common/clock.js';
 import { CONFIG } from '../../config/config.module.js';
 import type { Config, KubernetesConfig } from '../../config/config.js';
 import { ChangeRecorder, WatchedResource } from './change-recorder.js';
-import { podWorkload, replicaSetDeployment, WorkloadObject } from './kube-objects.js';
+import { PodObject, podWorkload, replicaSetDeployment, WorkloadObject } from './kube-objects.js';
 import { KubernetesStatus } from './kubernetes-status.js';
 import { KubernetesMetrics } from './kubernetes.metrics.js';
 
@@ -111,14 +111,26 @@ export class KubernetesWatchers implements OnApplicationBootstrap, OnApplication
     this.logger.log(`Watching the cluster at ${server} (${source})`);
     const core = kubeConfig.makeApiClient(CoreV1Api);
     const apps = kubeConfig.makeApiClient(AppsV1Api);
-    const lists: Record<WatchedResource, [string, () => Promise<{ items: KubernetesObject[] }>]> = {
+    const lists: Record<WatchedResource, [string, () => Promise<KubeList>]> = {
       // core/v1 Events carry every event, including those written through events.k8s.io/v1.
-      events: ['/api/v1/events', () => core.listEventForAllNamespaces()],
-      pods: ['/api/v1/pods', () => core.listPodForAllNamespaces()],
-      deployments: ['/apis/apps/v1/deployments', () => apps.listDeploymentForAllNamespaces()],
-      statefulsets: ['/apis/apps/v1/statefulsets', () => apps.listStatefulSetForAllNamespaces()],
-      daemonsets: ['/apis/apps/v1/daemonsets', () => apps.listDaemonSetForAllNamespaces()],
-      replicasets: ['/apis/apps/v1/replicasets', () => apps.listReplicaSetForAllNamespaces()],
+      events: ['/api/v1/events', () => paged((page) => core.listEventForAllNamespaces(page))],
+      pods: ['/api/v1/pods', () => paged((page) => core.listPodForAllNamespaces(page))],
+      deployments: [
+        '/apis/apps/v1/deployments',
+        () => paged((page) => apps.listDeploymentForAllNamespaces(page)),
+      ],
+      statefulsets: [
+        '/apis/apps/v1/statefulsets',
+        () => paged((page) => apps.listStatefulSetForAllNamespaces(page)),
+      ],
+      daemonsets: [
+        '/apis/apps/v1/daemonsets',
+        () => paged((page) => apps.listDaemonSetForAllNamespaces(page)),
+      ],
+      replicasets: [
+        '/apis/apps/v1/replicasets',
+        () => paged((page) => apps.listReplicaSetForAllNamespaces(page)),
+      ],
     };
     for (const [resource, [path, list]] of Object.entries(lists) as [
       WatchedResource,
@@ -169,13 +181,32 @@ export class KubernetesWatchers implements OnApplicationBootstrap, OnApplication
     });
   }
 
+  /**
+   * The nodes the workload's pods run on, from the pod cache; undefined when Burnwatch watches no cluster (then
+   * it cannot tell which node events matter).
+   */
+  nodesOf(namespace: string | undefined, workload: string): Set<string> | undefined {
+    const pods = this.watchers.get('pods')?.informer;
+    if (!pods) return undefined;
+    const replicaSets = this.watchers.get('replicasets')?.informer;
+    const nodes = new Set<string>();
+    for (const pod of pods.list(namespace) as PodObject[]) {
+      const owner = podWorkload(pod, (ns, rs) => {
+        const replicaSet = replicaSets?.get(rs, ns);
+        return replicaSet ? replicaSetDeployment(replicaSet as WorkloadObject) : undefined;
+      });
+      if (owner?.name === workload && pod.spec?.nodeName) nodes.add(pod.spec.nodeName);
+    }
+    return nodes;
+  }
+
   private restartLater(watcher: Watcher, error: unknown): void {
     if (this.stopped || watcher.timer) return;
     const delay = Math.min(RESTART_BACKOFF_MS.max, RESTART_BACKOFF_MS.first * 2 ** watcher.attempt);
     const jittered = Math.round(delay * (0.8 + Math.random() * 0.4));
     watcher.attempt++;
     const message = describeError(error);
-    this.status.failed(watcher.resource, message, this.clock.now());
+    this.status.failed(watcher.resource, message);
     this.metrics.watchRestarts.inc({ resource: watcher.resource });
     this.logger.warn(`Watch of ${watcher.resource} stopped (${message}); restarting in ${jittered} ms`);
     watcher.timer = setTimeout(() => {
@@ -185,6 +216,29 @@ export class KubernetesWatchers implements OnApplicationBootstrap, OnApplication
       watcher.informer.start().catch((e: unknown) => this.restartLater(watcher, e));
     }, jittered);
   }
+}
+
+interface KubeList {
+  metadata?: { resourceVersion?: string; _continue?: string };
+  items: KubernetesObject[];
+}
+
+/** Objects per list request: a large cluster's events or pods come in pages of one consistent snapshot. */
+export const LIST_PAGE_SIZE = 500;
+
+/** Lists every page (limit + continue) into one list with the first page's resourceVersion, as the informer wants. */
+async function paged(
+  list: (page: { limit: number; _continue?: string }) => Promise<KubeList>,
+): Promise<KubeList> {
+  const first = await list({ limit: LIST_PAGE_SIZE });
+  const items = [...first.items];
+  let next = first.metadata?._continue;
+  while (next) {
+    const page = await list({ limit: LIST_PAGE_SIZE, _continue: next });
+    items.push(...page.items);
+    next = page.metadata?._continue;
+  }
+  return { ...first, items };
 }
 
 function describeError(error: unknown): string {
