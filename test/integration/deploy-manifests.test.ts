@@ -245,12 +245,17 @@ describe('kubectl apply -k deploy/', () => {
       .containers[0] as Container;
     const env: Record<string, string> = {};
     for (const [name, value] of imageEnv) if (name !== 'NODE_ENV') env[name!] = value!;
+    // What a user puts in the Secrets, in the form each variable wants.
+    const secretExamples: Record<string, string> = {
+      url: 'postgres://burnwatch:secret@db.example:5432/burnwatch',
+      'api-token': 'an-api-token-of-32-characters-xx',
+      'slack-bot-token': 'xoxb-1234-5678-abcdefghijkl',
+    };
     for (const variable of container.env!) {
-      env[variable.name] =
-        variable.value ??
-        (variable.valueFrom?.secretKeyRef?.key === 'url'
-          ? 'postgres://u:p@db:5432/burnwatch'
-          : 'a-secret-value-of-32-characters!');
+      const key = variable.valueFrom?.secretKeyRef?.key;
+      if (key !== undefined)
+        expect(secretExamples, `an example value for secret key ${key}`).toHaveProperty([key]);
+      env[variable.name] = variable.value ?? secretExamples[key!]!;
     }
     expect(Object.keys(env).filter((name) => !documented.has(name))).toEqual([]);
     expect(() => loadConfig(env)).not.toThrow();
