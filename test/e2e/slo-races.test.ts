@@ -11,6 +11,8 @@ import { errorRateSlo, latencySlo } from '../support/fixtures.js';
  * BURNWATCH_RACE_RUNS=100 shows each one holding 100 times.
  */
 const RUNS = Number(process.env.BURNWATCH_RACE_RUNS ?? 15);
+/** A run takes a few hundred milliseconds here (a fresh database each time); the timeout grows with the count. */
+const RACE_TIMEOUT_MS = 60_000 + RUNS * 3_000;
 
 let burnwatch: RunningBurnwatch;
 let api: ReturnType<typeof apiClient>;
@@ -54,61 +56,73 @@ const snapshot: AlertSnapshot = {
 };
 
 describe('writes racing each other', () => {
-  it('never brings back an SLO that a racing DELETE removed', async () => {
-    for (let run = 0; run < RUNS; run++) {
-      await resetDatabase();
-      expect((await api('POST', '/api/v1/slos', latencySlo())).status).toBe(201);
-      const puts = Array.from({ length: 3 }, (_, i) => api('PUT', PATH, latencySlo({ objective: 96 + i })));
-      const [del, ...putResponses] = await Promise.all([api('DELETE', PATH), ...puts]);
-      expect(del.status, `run ${run}`).toBe(204);
-      for (const put of putResponses) expect([200, 404], `run ${run}`).toContain(put.status);
-      expect((await api('GET', PATH)).status, `run ${run}`).toBe(404);
-      const { rows } = await db.query('SELECT count(*)::int AS n FROM slos');
-      expect(rows[0].n, `run ${run}`).toBe(0);
-    }
-  });
+  it(
+    'never brings back an SLO that a racing DELETE removed',
+    async () => {
+      for (let run = 0; run < RUNS; run++) {
+        await resetDatabase();
+        expect((await api('POST', '/api/v1/slos', latencySlo())).status).toBe(201);
+        const puts = Array.from({ length: 3 }, (_, i) => api('PUT', PATH, latencySlo({ objective: 96 + i })));
+        const [del, ...putResponses] = await Promise.all([api('DELETE', PATH), ...puts]);
+        expect(del.status, `run ${run}`).toBe(204);
+        for (const put of putResponses) expect([200, 404], `run ${run}`).toContain(put.status);
+        expect((await api('GET', PATH)).status, `run ${run}`).toBe(404);
+        const { rows } = await db.query('SELECT count(*)::int AS n FROM slos');
+        expect(rows[0].n, `run ${run}`).toBe(0);
+      }
+    },
+    RACE_TIMEOUT_MS,
+  );
 
-  it('keeps every field of concurrent PATCHes to different fields', async () => {
-    for (let run = 0; run < RUNS; run++) {
-      await resetDatabase();
-      await api('POST', '/api/v1/slos', latencySlo());
-      const responses = await Promise.all([
-        api('PATCH', PATH, { objective: 97 }),
-        api('PATCH', PATH, { displayName: 'Checkout speed' }),
-        api('PATCH', PATH, { description: 'Fast enough to pay' }),
-        api('PATCH', PATH, { indicator: { thresholdMs: 400 } }),
-      ]);
-      expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200]);
-      const stored = (await api('GET', PATH)).body;
-      expect(stored, `run ${run}`).toMatchObject({
-        objective: 97,
-        displayName: 'Checkout speed',
-        description: 'Fast enough to pay',
-        indicator: { type: 'latency', thresholdMs: 400 },
-      });
-    }
-  });
+  it(
+    'keeps every field of concurrent PATCHes to different fields',
+    async () => {
+      for (let run = 0; run < RUNS; run++) {
+        await resetDatabase();
+        await api('POST', '/api/v1/slos', latencySlo());
+        const responses = await Promise.all([
+          api('PATCH', PATH, { objective: 97 }),
+          api('PATCH', PATH, { displayName: 'Checkout speed' }),
+          api('PATCH', PATH, { description: 'Fast enough to pay' }),
+          api('PATCH', PATH, { indicator: { thresholdMs: 400 } }),
+        ]);
+        expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+        const stored = (await api('GET', PATH)).body;
+        expect(stored, `run ${run}`).toMatchObject({
+          objective: 97,
+          displayName: 'Checkout speed',
+          description: 'Fast enough to pay',
+          indicator: { type: 'latency', thresholdMs: 400 },
+        });
+      }
+    },
+    RACE_TIMEOUT_MS,
+  );
 
-  it('answers concurrent OpenSLO imports of one new name without a 5xx, creating it once', async () => {
-    await api('POST', '/api/v1/slos', errorRateSlo({ name: 'cart-errors' }));
-    const yaml = (await api('GET', '/api/v1/slos/cart-errors/openslo')).body as string;
-    for (let run = 0; run < RUNS; run++) {
-      await resetDatabase();
-      const responses = await Promise.all(
-        Array.from({ length: 5 }, () => api('POST', '/api/v1/openslo', yaml, 'application/yaml')),
-      );
-      expect(
-        responses.map((r) => r.status),
-        `run ${run}: ${JSON.stringify(responses.map((r) => r.body))}`,
-      ).toEqual([200, 200, 200, 200, 200]);
-      const created = responses.flatMap((r) => r.body.created);
-      const updated = responses.flatMap((r) => r.body.updated);
-      expect(created, `run ${run}`).toEqual(['cart-errors']);
-      expect(updated, `run ${run}`).toHaveLength(4);
-      const { rows } = await db.query(`SELECT count(*)::int AS n FROM slos WHERE name = 'cart-errors'`);
-      expect(rows[0].n).toBe(1);
-    }
-  });
+  it(
+    'answers concurrent OpenSLO imports of one new name without a 5xx, creating it once',
+    async () => {
+      await api('POST', '/api/v1/slos', errorRateSlo({ name: 'cart-errors' }));
+      const yaml = (await api('GET', '/api/v1/slos/cart-errors/openslo')).body as string;
+      for (let run = 0; run < RUNS; run++) {
+        await resetDatabase();
+        const responses = await Promise.all(
+          Array.from({ length: 5 }, () => api('POST', '/api/v1/openslo', yaml, 'application/yaml')),
+        );
+        expect(
+          responses.map((r) => r.status),
+          `run ${run}: ${JSON.stringify(responses.map((r) => r.body))}`,
+        ).toEqual([200, 200, 200, 200, 200]);
+        const created = responses.flatMap((r) => r.body.created);
+        const updated = responses.flatMap((r) => r.body.updated);
+        expect(created, `run ${run}`).toEqual(['cart-errors']);
+        expect(updated, `run ${run}`).toHaveLength(4);
+        const { rows } = await db.query(`SELECT count(*)::int AS n FROM slos WHERE name = 'cart-errors'`);
+        expect(rows[0].n).toBe(1);
+      }
+    },
+    RACE_TIMEOUT_MS,
+  );
 });
 
 describe('optimistic concurrency with ETag and If-Match', () => {
@@ -158,20 +172,24 @@ describe('optimistic concurrency with ETag and If-Match', () => {
     expect((await call('PATCH', PATH, { objective: 98 }, { 'if-match': `W/${current}` })).status).toBe(412);
   });
 
-  it('lets exactly one of two writers holding the same ETag win', async () => {
-    for (let run = 0; run < RUNS; run++) {
-      await resetDatabase();
-      const { etag } = await call('POST', '/api/v1/slos', latencySlo());
-      const responses = await Promise.all([
-        call('PUT', PATH, latencySlo({ objective: 97 }), { 'if-match': etag! }),
-        call('PATCH', PATH, { objective: 98 }, { 'if-match': etag! }),
-      ]);
-      const statuses = responses.map((r) => r.status).sort();
-      expect(statuses, `run ${run}`).toEqual([200, 412]);
-      const winner = responses.find((r) => r.status === 200)!;
-      expect((await call('GET', PATH)).body.objective).toBe(winner.body.objective);
-    }
-  });
+  it(
+    'lets exactly one of two writers holding the same ETag win',
+    async () => {
+      for (let run = 0; run < RUNS; run++) {
+        await resetDatabase();
+        const { etag } = await call('POST', '/api/v1/slos', latencySlo());
+        const responses = await Promise.all([
+          call('PUT', PATH, latencySlo({ objective: 97 }), { 'if-match': etag! }),
+          call('PATCH', PATH, { objective: 98 }, { 'if-match': etag! }),
+        ]);
+        const statuses = responses.map((r) => r.status).sort();
+        expect(statuses, `run ${run}`).toEqual([200, 412]);
+        const winner = responses.find((r) => r.status === 200)!;
+        expect((await call('GET', PATH)).body.objective).toBe(winner.body.objective);
+      }
+    },
+    RACE_TIMEOUT_MS,
+  );
 });
 
 describe('deleting an SLO whose alert fires', () => {
@@ -205,14 +223,18 @@ describe('deleting an SLO whose alert fires', () => {
     expect((await api('GET', `${PATH}/status`)).body.alerts).toEqual([]);
   });
 
-  it('leaves no firing alert when an alert fires while its SLO is being deleted', async () => {
-    for (let run = 0; run < RUNS; run++) {
-      await resetDatabase();
-      await api('POST', '/api/v1/slos', latencySlo());
-      const [, deleted] = await Promise.all([fire(), api('DELETE', PATH)]);
-      expect(deleted.status).toBe(204);
-      const { rows } = await db.query(`SELECT count(*)::int AS n FROM alerts WHERE state = 'firing'`);
-      expect(rows[0].n, `run ${run}`).toBe(0);
-    }
-  });
+  it(
+    'leaves no firing alert when an alert fires while its SLO is being deleted',
+    async () => {
+      for (let run = 0; run < RUNS; run++) {
+        await resetDatabase();
+        await api('POST', '/api/v1/slos', latencySlo());
+        const [, deleted] = await Promise.all([fire(), api('DELETE', PATH)]);
+        expect(deleted.status).toBe(204);
+        const { rows } = await db.query(`SELECT count(*)::int AS n FROM alerts WHERE state = 'firing'`);
+        expect(rows[0].n, `run ${run}`).toBe(0);
+      }
+    },
+    RACE_TIMEOUT_MS,
+  );
 });
