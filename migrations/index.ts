@@ -5,6 +5,7 @@ import { CreateSliStorage1764300000000 } from './1764300000000-CreateSliStorage.
 import { CreateEngineLeases1764300000001 } from './1764300000001-CreateEngineLeases.js';
 import { CreateNotifications1764100000000 } from './1764100000000-CreateNotifications.js';
 import { AddNotificationCorrelationHash1764100000001 } from './1764100000001-AddNotificationCorrelationHash.js';
+import { AddSloVersion1765600000000 } from './1765600000000-AddSloVersion.js';
 
 /** Applied in this order; a new migration is appended here. */
 export const ALL_MIGRATIONS = [
@@ -15,4 +16,5 @@ export const ALL_MIGRATIONS = [
   CreateKubernetesChangeLog1764200000000,
   CreateSliStorage1764300000000,
   CreateEngineLeases1764300000001,
+  AddSloVersion1765600000000,
 ];

@@ -7,6 +7,10 @@ import { AlertTransitionEvent, AlertTransitionHooks } from './alert-transition-h
 import { AlertEntity } from './alert.entity.js';
 import type { AlertChange, AlertSnapshot } from './domain/alert-transition.js';
 
+export interface ApplyOptions {
+  requireStoredSlo?: boolean;
+}
+
 /** Alert state and history in Postgres. Each transition is one transaction: state, history row, listeners' rows. */
 @Injectable()
 export class AlertStore {
@@ -32,8 +36,10 @@ export class AlertStore {
     snapshot: AlertSnapshot,
     at: Date,
     manager?: EntityManager,
+    /** requireStoredSlo: fire only while the SLO is stored (the evaluator's spec may predate a deletion). */
+    options: ApplyOptions = {},
   ): Promise<AlertTransitionEvent | null> {
-    const run = (m: EntityManager) => this.applyIn(m, slo, change, snapshot, at);
+    const run = (m: EntityManager) => this.applyIn(m, slo, change, snapshot, at, options);
     return manager ? run(manager) : this.dataSource.transaction(run);
   }
 
@@ -48,6 +54,7 @@ export class AlertStore {
     change: AlertChange,
     snapshot: AlertSnapshot,
     at: Date,
+    options: ApplyOptions,
   ): Promise<AlertTransitionEvent | null> {
     const current = await manager.findOne(AlertEntity, {
       where: { sloName: slo.name, state: 'firing' },
@@ -58,6 +65,9 @@ export class AlertStore {
     switch (change.kind) {
       case 'fired':
         if (current) return null;
+        // An SLO deleted while it was being evaluated must not get an alert that nothing would resolve. Its
+        // deletion holds the row lock and closes firing alerts, so after it this finds no row.
+        if (options.requireStoredSlo && !(await sloExists(manager, slo.name))) return null;
         alert = manager.create(AlertEntity, {
           sloName: slo.name,
           severity: change.severity,
@@ -104,4 +114,9 @@ export class AlertStore {
     await this.hooks.notify(manager, event);
     return event;
   }
+}
+
+async function sloExists(manager: EntityManager, name: string): Promise<boolean> {
+  const rows: unknown[] = await manager.query(`SELECT 1 FROM slos WHERE name = $1 FOR SHARE`, [name]);
+  return rows.length > 0;
 }

@@ -6,11 +6,13 @@ import { AlertTransitionHooks } from './alert-transition-hooks.js';
 import { AlertEntity } from './alert.entity.js';
 import { AlertsController } from './alerts.controller.js';
 import { AlertsService } from './alerts.service.js';
+import { SloModule } from '../slo/slo.module.js';
+import { SloDeletionAlertCloser } from './slo-deletion.listener.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([AlertEntity, AlertTransitionEntity])],
+  imports: [TypeOrmModule.forFeature([AlertEntity, AlertTransitionEntity]), SloModule],
   controllers: [AlertsController],
-  providers: [AlertStore, AlertTransitionHooks, AlertsService],
+  providers: [AlertStore, AlertTransitionHooks, AlertsService, SloDeletionAlertCloser],
   exports: [AlertStore, AlertTransitionHooks, AlertsService],
 })
 export class AlertsModule {}

@@ -1,6 +1,7 @@
 import { FieldError } from './field-error.js';
 
-export type ErrorCode = 'invalid' | 'not_found' | 'conflict' | 'unauthorized' | 'unavailable';
+export type ErrorCode =
+  'invalid' | 'not_found' | 'conflict' | 'precondition_failed' | 'unauthorized' | 'unavailable';
 
 /** The one error type domain and service code throws; the HTTP filter maps its code to a status. */
 export class BurnwatchError extends Error {
@@ -23,6 +24,10 @@ export class BurnwatchError extends Error {
   static conflict(field: string, message: string): BurnwatchError {
     return new BurnwatchError('conflict', [{ field, message }]);
   }
+
+  static preconditionFailed(field: string, message: string): BurnwatchError {
+    return new BurnwatchError('precondition_failed', [{ field, message }]);
+  }
 }
 
 export function httpStatusOf(code: ErrorCode): number {
@@ -35,6 +40,8 @@ export function httpStatusOf(code: ErrorCode): number {
       return 404;
     case 'conflict':
       return 409;
+    case 'precondition_failed':
+      return 412;
     case 'unavailable':
       return 503;
   }

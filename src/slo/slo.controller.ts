@@ -3,6 +3,7 @@ import {
   Controller,
   Delete,
   Get,
+  Headers,
   HttpCode,
   Inject,
   Param,
@@ -10,15 +11,30 @@ import {
   Post,
   Put,
   Query,
+  Res,
 } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiHeader, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { intParam, optionalString } from '../common/query-params.js';
-import { SloService, SloPage } from './slo.service.js';
+import { SloService, SloPage, VersionedSlo } from './slo.service.js';
 import { SloView } from './slo.view.js';
 
 const SLO_INPUT = { $ref: '#/components/schemas/SloInput' };
 const SLO = { $ref: '#/components/schemas/Slo' };
 const ERRORS = { $ref: '#/components/schemas/Errors' };
+const ETAG = { ETag: { description: 'The version of the SLO returned; send it back in If-Match' } };
+const IF_MATCH = {
+  name: 'If-Match',
+  required: false,
+  description: 'Write only if the SLO is still at this ETag (412 otherwise); "*" for any version',
+};
+const STALE = { status: 412, description: 'The SLO changed since the ETag in If-Match', schema: ERRORS };
+
+/** Sends the version's ETag header and returns the body. */
+function withEtag(response: Response, slo: VersionedSlo): SloView {
+  response.setHeader('ETag', slo.etag);
+  return slo.view;
+}
 
 @ApiTags('SLOs')
 @Controller('api/v1/slos')
@@ -28,11 +44,11 @@ export class SloController {
   @Post()
   @ApiOperation({ summary: 'Create an SLO' })
   @ApiBody({ schema: SLO_INPUT })
-  @ApiResponse({ status: 201, schema: SLO })
+  @ApiResponse({ status: 201, schema: SLO, headers: ETAG })
   @ApiResponse({ status: 400, description: 'Invalid SLO: every problem listed by field', schema: ERRORS })
   @ApiResponse({ status: 409, description: 'An SLO with this name exists', schema: ERRORS })
-  create(@Body() body: unknown): Promise<SloView> {
-    return this.slos.create(body);
+  async create(@Body() body: unknown, @Res({ passthrough: true }) response: Response): Promise<SloView> {
+    return withEtag(response, await this.slos.create(body));
   }
 
   @Get()
@@ -65,38 +81,58 @@ export class SloController {
 
   @Get(':name')
   @ApiOperation({ summary: 'Get one SLO' })
-  @ApiResponse({ status: 200, schema: SLO })
+  @ApiResponse({ status: 200, schema: SLO, headers: ETAG })
   @ApiResponse({ status: 404, schema: ERRORS })
-  get(@Param('name') name: string): Promise<SloView> {
-    return this.slos.get(name);
+  async get(@Param('name') name: string, @Res({ passthrough: true }) response: Response): Promise<SloView> {
+    return withEtag(response, await this.slos.get(name));
   }
 
   @Put(':name')
   @ApiOperation({ summary: 'Replace an SLO' })
   @ApiBody({ schema: SLO_INPUT })
-  @ApiResponse({ status: 200, schema: SLO })
+  @ApiHeader(IF_MATCH)
+  @ApiResponse({ status: 200, schema: SLO, headers: ETAG })
   @ApiResponse({ status: 400, schema: ERRORS })
   @ApiResponse({ status: 404, schema: ERRORS })
-  replace(@Param('name') name: string, @Body() body: unknown): Promise<SloView> {
-    return this.slos.replace(name, body);
+  @ApiResponse(STALE)
+  async replace(
+    @Param('name') name: string,
+    @Body() body: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<SloView> {
+    return withEtag(response, await this.slos.replace(name, body, ifMatch));
   }
 
   @Patch(':name')
   @ApiOperation({ summary: 'Change part of an SLO (JSON merge patch, RFC 7386: null removes a field)' })
   @ApiBody({ schema: { type: 'object' } })
-  @ApiResponse({ status: 200, schema: SLO })
-  @ApiResponse({ status: 400, schema: ERRORS })
+  @ApiHeader(IF_MATCH)
+  @ApiResponse({ status: 200, schema: SLO, headers: ETAG })
+  @ApiResponse({
+    status: 400,
+    description: 'Invalid result, or a patch that changes nothing',
+    schema: ERRORS,
+  })
   @ApiResponse({ status: 404, schema: ERRORS })
-  patch(@Param('name') name: string, @Body() body: unknown): Promise<SloView> {
-    return this.slos.patch(name, body);
+  @ApiResponse(STALE)
+  async patch(
+    @Param('name') name: string,
+    @Body() body: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<SloView> {
+    return withEtag(response, await this.slos.patch(name, body, ifMatch));
   }
 
   @Delete(':name')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete an SLO' })
+  @ApiOperation({ summary: 'Delete an SLO; its firing alert resolves, with a final notification' })
+  @ApiHeader(IF_MATCH)
   @ApiResponse({ status: 204 })
   @ApiResponse({ status: 404, schema: ERRORS })
-  async remove(@Param('name') name: string): Promise<void> {
-    await this.slos.remove(name);
+  @ApiResponse(STALE)
+  async remove(@Param('name') name: string, @Headers('if-match') ifMatch: string | undefined): Promise<void> {
+    await this.slos.remove(name, ifMatch);
   }
 }

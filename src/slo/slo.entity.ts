@@ -33,6 +33,10 @@ export class SloEntity {
   @Column({ type: 'jsonb' })
   spec!: SloSpec;
 
+  /** Raised by every write; with the id it makes the ETag that If-Match compares. */
+  @Column({ type: 'integer', default: 1 })
+  version!: number;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -2,13 +2,16 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG } from '../config/config.module.js';
 import type { Config } from '../config/config.js';
 import { InjectRepository } from '@nestjs/typeorm';
-import { QueryFailedError, Repository } from 'typeorm';
+import { EntityManager, QueryFailedError, Repository } from 'typeorm';
+import { CLOCK, Clock } from '../common/clock.js';
 import { BurnwatchError } from '../common/errors.js';
+import { ifMatchAllows } from '../common/etag.js';
 import { applyMergePatch, isPlainObject, nestsDeeperThan } from '../common/merge-patch.js';
 import { isStorableText } from '../common/storable-text.js';
 import { SloSpec } from './domain/slo.js';
 import { sloInputSchema, validateSloSpec } from './domain/slo-schema.js';
 import { SloEntity } from './slo.entity.js';
+import { SloLifecycleHooks } from './slo-lifecycle-hooks.js';
 import { READ_ONLY_FIELDS, SloView, toSloView } from './slo.view.js';
 
 export interface SloListQuery {
@@ -18,6 +21,12 @@ export interface SloListQuery {
   limit: number;
   /** The name of the last SLO of the previous page. */
   cursor?: string;
+}
+
+/** An SLO as the API returns it, with the strong entity tag of this version (the ETag header). */
+export interface VersionedSlo {
+  view: SloView;
+  etag: string;
 }
 
 export interface SloPage {
@@ -35,13 +44,15 @@ export class SloService {
   constructor(
     @InjectRepository(SloEntity) private readonly slos: Repository<SloEntity>,
     @Inject(CONFIG) private readonly config: Config,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(SloLifecycleHooks) private readonly hooks: SloLifecycleHooks,
   ) {}
 
-  async create(body: unknown): Promise<SloView> {
+  async create(body: unknown): Promise<VersionedSlo> {
     const spec = this.validate(body);
     const entity = this.slos.create({ ...columnsOf(spec), spec });
     try {
-      return toSloView(await this.slos.save(entity));
+      return versioned(await this.slos.save(entity));
     } catch (error) {
       throw duplicateNameOr(error, spec.name);
     }
@@ -62,8 +73,8 @@ export class SloService {
     return { items, total, nextCursor };
   }
 
-  async get(name: string): Promise<SloView> {
-    return toSloView(await this.find(name));
+  async get(name: string): Promise<VersionedSlo> {
+    return versioned(await this.find(name));
   }
 
   async getSpec(name: string): Promise<SloSpec> {
@@ -71,21 +82,16 @@ export class SloService {
   }
 
   /** PUT: the body is the whole SLO; its name, when given, must be the one in the path. */
-  async replace(name: string, body: unknown): Promise<SloView> {
-    const withName = isPlainObject(body) && body.name === undefined ? { ...body, name } : body;
-    const spec = this.validate(withName);
-    if (spec.name !== name) {
-      throw BurnwatchError.invalid([
-        { field: 'name', message: `must be "${name}" as in the path; an SLO cannot be renamed` },
-      ]);
-    }
-    const entity = await this.find(name);
-    Object.assign(entity, columnsOf(spec), { spec });
-    return toSloView(await this.slos.save(entity));
+  async replace(name: string, body: unknown, ifMatch?: string): Promise<VersionedSlo> {
+    const spec = this.specFor(name, body);
+    return this.writeLocked(name, ifMatch, () => spec);
   }
 
-  /** PATCH: a JSON merge patch (RFC 7386) on the SLO as written. */
-  async patch(name: string, patch: unknown): Promise<SloView> {
+  /**
+   * PATCH: a JSON merge patch (RFC 7386) on the SLO as written, applied to the stored SLO under its row lock, so
+   * that concurrent patches to different fields all land.
+   */
+  async patch(name: string, patch: unknown, ifMatch?: string): Promise<VersionedSlo> {
     if (!isPlainObject(patch)) {
       throw BurnwatchError.invalid([
         { field: '(body)', message: 'must be a JSON object (a JSON merge patch)' },
@@ -106,17 +112,36 @@ export class SloService {
         unknown.map((field) => ({ field: field === '' ? '""' : field, message: 'is not a known field' })),
       );
     }
-    const entity = await this.find(name);
-    return this.replace(name, applyMergePatch(entity.spec, patch));
+    if (!Object.keys(patch).some((key) => KNOWN_FIELDS.has(key))) {
+      // An empty patch (or one of read-only fields only) changes nothing; a 200 would suggest it did.
+      throw BurnwatchError.invalid([
+        {
+          field: '(body)',
+          message:
+            'changes nothing: a merge patch names at least one SLO field (read-only fields are ignored)',
+        },
+      ]);
+    }
+    return this.writeLocked(name, ifMatch, (current) =>
+      this.specFor(name, applyMergePatch(current.spec, patch)),
+    );
   }
 
-  async remove(name: string): Promise<void> {
+  /** DELETE: the SLO and, in the same transaction, what depends on it (its open alerts close). */
+  async remove(name: string, ifMatch?: string): Promise<void> {
     if (!isStorableText(name)) throw notFound(name);
-    const result = await this.slos.delete({ name });
-    if (!result.affected) throw notFound(name);
+    await this.slos.manager.transaction(async (manager) => {
+      const current = await lockedByName(manager, name);
+      assertPrecondition(ifMatch, current);
+      await manager.delete(SloEntity, { id: current.id });
+      await this.hooks.sloDeleted(manager, current.spec, this.clock.now());
+    });
   }
 
-  /** Creates or replaces several SLOs in one transaction, for imports: all of them land or none. */
+  /**
+   * Creates or replaces several SLOs in one transaction, for imports: all of them land or none. Concurrent
+   * imports of one new name serialise on the name: one creates it, the others update it.
+   */
   async upsertAll(
     specs: SloSpec[],
     /** Where each spec came from (an import's "documents[i]"), to name it in errors. */
@@ -134,15 +159,11 @@ export class SloService {
         );
       }
     });
+    // Rows are locked in name order, so two imports naming the same SLOs cannot deadlock.
+    const order = specs.map((_, i) => i).sort((a, b) => (specs[a]!.name < specs[b]!.name ? -1 : 1));
     return this.slos.manager.transaction(async (manager) => {
-      const repository = manager.getRepository(SloEntity);
       const results: { view: SloView; created: boolean }[] = [];
-      for (const spec of specs) {
-        const existing = await repository.findOneBy({ name: spec.name });
-        const entity = existing ?? repository.create();
-        Object.assign(entity, columnsOf(spec), { spec });
-        results.push({ view: toSloView(await repository.save(entity)), created: !existing });
-      }
+      for (const i of order) results[i] = await upsert(manager, specs[i]!);
       return results;
     });
   }
@@ -152,6 +173,41 @@ export class SloService {
     if (!result.ok) throw BurnwatchError.invalid(result.errors);
     this.assertSupported(result.spec);
     return result.spec;
+  }
+
+  /** The spec a PUT body (or a patched SLO) describes; its name, when given, must be the one in the path. */
+  private specFor(name: string, body: unknown): SloSpec {
+    const withName = isPlainObject(body) && body.name === undefined ? { ...body, name } : body;
+    const spec = this.validate(withName);
+    if (spec.name !== name) {
+      throw BurnwatchError.invalid([
+        { field: 'name', message: `must be "${name}" as in the path; an SLO cannot be renamed` },
+      ]);
+    }
+    return spec;
+  }
+
+  /**
+   * Replaces an existing SLO under its row lock (SELECT … FOR UPDATE): a write never inserts, so an SLO deleted
+   * meanwhile stays deleted (404), and If-Match is compared with the version actually replaced.
+   */
+  private async writeLocked(
+    name: string,
+    ifMatch: string | undefined,
+    next: (current: SloEntity) => SloSpec,
+  ): Promise<VersionedSlo> {
+    if (!isStorableText(name)) throw notFound(name);
+    return this.slos.manager.transaction(async (manager) => {
+      const current = await lockedByName(manager, name);
+      assertPrecondition(ifMatch, current);
+      const spec = next(current);
+      await manager.update(
+        SloEntity,
+        { id: current.id },
+        { ...columnsOf(spec), spec, version: current.version + 1 },
+      );
+      return versioned(await manager.findOneByOrFail(SloEntity, { id: current.id }));
+    });
   }
 
   /** What this deployment can evaluate (beyond what the schema checks). */
@@ -172,6 +228,62 @@ export class SloService {
     const entity = await this.slos.findOneBy({ name });
     if (!entity) throw notFound(name);
     return entity;
+  }
+}
+
+/** The strong entity tag of one version of one SLO: a recreated SLO of the same name never matches an old tag. */
+export function etagOf(entity: Pick<SloEntity, 'id' | 'version'>): string {
+  return `"${entity.version}-${entity.id}"`;
+}
+
+function versioned(entity: SloEntity): VersionedSlo {
+  return { view: toSloView(entity), etag: etagOf(entity) };
+}
+
+async function lockedByName(manager: EntityManager, name: string): Promise<SloEntity> {
+  const entity = await manager.findOne(SloEntity, { where: { name }, lock: { mode: 'pessimistic_write' } });
+  if (!entity) throw notFound(name);
+  return entity;
+}
+
+function assertPrecondition(ifMatch: string | undefined, current: SloEntity): void {
+  const etag = etagOf(current);
+  if (ifMatchAllows(ifMatch, etag)) return;
+  throw BurnwatchError.preconditionFailed(
+    'If-Match',
+    `the SLO changed since ${ifMatch}; it is now ${etag}: GET it and apply your change again`,
+  );
+}
+
+/** Inserts the SLO, or, when its name exists (or another transaction inserts it first), replaces it. */
+async function upsert(manager: EntityManager, spec: SloSpec): Promise<{ view: SloView; created: boolean }> {
+  // A racing delete can remove the row between the two statements; then the insert is tried again.
+  for (let attempt = 0; ; attempt++) {
+    const inserted = await manager
+      .createQueryBuilder()
+      .insert()
+      .into(SloEntity)
+      .values({ ...columnsOf(spec), spec })
+      .orIgnore()
+      .returning(['id'])
+      .execute();
+    const id = (inserted.raw as { id: string }[])[0]?.id;
+    if (id !== undefined)
+      return { view: toSloView(await manager.findOneByOrFail(SloEntity, { id })), created: true };
+    const existing = await manager.findOne(SloEntity, {
+      where: { name: spec.name },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (existing) {
+      await manager.update(
+        SloEntity,
+        { id: existing.id },
+        { ...columnsOf(spec), spec, version: existing.version + 1 },
+      );
+      const view = toSloView(await manager.findOneByOrFail(SloEntity, { id: existing.id }));
+      return { view, created: false };
+    }
+    if (attempt >= 3) throw new Error(`SLO "${spec.name}" kept appearing and disappearing during an import`);
   }
 }
 

@@ -345,4 +345,21 @@ describe('patching unknown fields', () => {
     expect(response.status).toBe(400);
     expect(response.body.errors).toEqual([{ field: 'x-unknown', message: 'is not a known field' }]);
   });
+
+  it.each([
+    { name: 'an empty patch', patch: {} },
+    { name: 'a patch of read-only fields only', patch: { id: 'x', createdAt: '2026-01-01T00:00:00Z' } },
+  ])('answers 400 naming the body to $name, which would change nothing', async ({ patch }) => {
+    await api('POST', '/api/v1/slos', latencySlo());
+    const before = await api('GET', '/api/v1/slos/checkout-latency');
+    const response = await api('PATCH', '/api/v1/slos/checkout-latency', patch);
+    expect(response.status).toBe(400);
+    expect(response.body.errors).toEqual([
+      {
+        field: '(body)',
+        message: 'changes nothing: a merge patch names at least one SLO field (read-only fields are ignored)',
+      },
+    ]);
+    expect((await api('GET', '/api/v1/slos/checkout-latency')).body).toEqual(before.body);
+  });
 });

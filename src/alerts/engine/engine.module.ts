@@ -11,6 +11,7 @@ import { Lease } from './lease.js';
 import { SloEngine } from './slo-engine.service.js';
 import { SloStatusService } from './slo-status.service.js';
 import { StatusController } from './status.controller.js';
+import { TimeseriesMinutesQuery } from './timeseries-minutes.query.js';
 
 @Module({
   imports: [AlertsModule, SloModule],
@@ -25,6 +26,7 @@ import { StatusController } from './status.controller.js';
     Lease,
     SloEngine,
     SloStatusService,
+    TimeseriesMinutesQuery,
   ],
   exports: [IMAGE_SLI_SOURCE, SloEngine, SensorScraperService, SliRepository, SloStatusService],
 })

@@ -123,7 +123,12 @@ export class SloEngine implements OnApplicationBootstrap {
           const change = nextChange(current, evaluation);
           const snapshot = snapshotOf(runtime.spec, evaluation);
           if (change) {
-            if (await this.alerts.apply(runtime.spec, change, snapshot, now)) transitions++;
+            if (
+              await this.alerts.apply(runtime.spec, change, snapshot, now, undefined, {
+                requireStoredSlo: true,
+              })
+            )
+              transitions++;
           } else if (current) {
             await this.alerts.updateSnapshot(current.id, snapshot);
           }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, Clock } from '../../common/clock.js';
 import { BurnwatchError } from '../../common/errors.js';
 import { FieldError } from '../../common/field-error.js';
+import { parseTimeParam } from '../../common/time-param.js';
 import { SliRepository } from '../../integrations/metrics/sli-repository.js';
 import { badEventsOf, seriesMatches } from '../../slo/domain/series-match.js';
 import { SloSpec, effectiveBurnRateWindows, windowSeconds } from '../../slo/domain/slo.js';
@@ -17,6 +18,7 @@ import { AlertView, AlertsService } from '../alerts.service.js';
 import { SloEngine } from './slo-engine.service.js';
 import type { SloEvaluation } from './slo-evaluation.js';
 import { SloTimeseries, buildTimeseries } from './timeseries.js';
+import { TimeseriesMinutesQuery } from './timeseries-minutes.query.js';
 
 export interface SloStatusView extends Omit<SloEvaluation, 'sli' | 'lastDataMinute'> {
   slo: string;
@@ -32,6 +34,7 @@ export interface SloStatusView extends Omit<SloEvaluation, 'sli' | 'lastDataMinu
 }
 
 const MAX_POINTS = 2000;
+const YIELD_EVERY_ROWS = 2000;
 
 @Injectable()
 export class SloStatusService {
@@ -41,6 +44,7 @@ export class SloStatusService {
     @Inject(SloService) private readonly slos: SloService,
     @Inject(AlertsService) private readonly alerts: AlertsService,
     @Inject(SliRepository) private readonly storage: SliRepository,
+    @Inject(TimeseriesMinutesQuery) private readonly minutes: TimeseriesMinutesQuery,
   ) {}
 
   async status(name: string): Promise<SloStatusView> {
@@ -129,13 +133,12 @@ export class SloStatusService {
       (s) => spec.source.type === 'sensor' && seriesMatches(spec.service, s),
     );
     const byId = new Map(series.map((s) => [s.id, s]));
-    const rows =
-      series.length === 0
-        ? []
-        : await this.storage.minutesFrom(fromMinute - windowMinutes, toMinute, [...byId.keys()]);
+    const rows = await this.minutes.minutes(spec.indicator, series, fromMinute - windowMinutes, toMinute);
     const timeslices = spec.budgetingMethod === 'timeslices';
     const minutes = new Map<number, SliceData>();
-    for (const row of rows) {
+    for (const [i, row] of rows.entries()) {
+      // A month of minutes of many series is a long loop: let other requests (and /healthz) in between.
+      if (i > 0 && i % YIELD_EVERY_ROWS === 0) await new Promise((resolve) => setImmediate(resolve));
       const series = byId.get(row.seriesId)!;
       const { bad } = badEventsOf(spec.indicator, series, row.requests, row.buckets);
       const data = minutes.get(row.minute) ?? { total: 0, bad: 0 };
@@ -158,10 +161,8 @@ function slicesOf(
 
 function parseTime(field: string, raw: string | undefined, fallback: Date, errors: FieldError[]): Date {
   if (raw === undefined || raw === '') return fallback;
-  const date = /^\d+$/.test(raw) ? new Date(Number(raw) * 1000) : new Date(raw);
-  if (Number.isNaN(date.getTime())) {
-    errors.push({ field, message: `must be an ISO 8601 time or epoch seconds, got "${raw}"` });
-    return fallback;
-  }
-  return date;
+  const parsed = parseTimeParam(field, raw);
+  if (parsed instanceof Date) return parsed;
+  errors.push(parsed);
+  return fallback;
 }

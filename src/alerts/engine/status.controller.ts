@@ -44,7 +44,7 @@ export class StatusController {
   @ApiOperation({
     summary: 'SLI, budget remaining and burn rates over time, columnar (for charts)',
     description:
-      'from/to: ISO 8601 or epoch seconds (default: the SLO window up to now); step: seconds, a multiple of 60.',
+      'from/to: ISO 8601 with a zone or Unix seconds, 2000 to 2100 (default: the SLO window up to now); step: seconds, a multiple of 60, at most 2,000 points (default: at most 500).',
   })
   @ApiQuery({ name: 'from', required: false })
   @ApiQuery({ name: 'to', required: false })
