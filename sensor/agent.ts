@@ -69,7 +69,13 @@ export class Sensor {
     this.log = deps.log ?? ((line) => process.stderr.write(`${line}\n`));
     this.nowMs = deps.nowMs ?? Date.now;
     this.pods = deps.pods ?? null;
-    this.resolver = new IdentityResolver(deps.procFs ?? new HostProcFs(config.procRoot), this.pods);
+    this.resolver = new IdentityResolver(
+      deps.procFs ?? new HostProcFs(config.procRoot),
+      this.pods,
+      IDENTITY_TTL_MS,
+      4096,
+      config.serviceNaming,
+    );
     this.routes = new RouteCardinalityLimiter(config.maxRoutesPerService);
     this.loader = new LoaderProcess({
       loaderPath: config.loaderPath,
@@ -199,6 +205,7 @@ export class Sensor {
       remember({ expiresAtMs, series: null, ignored: 'excluded_namespace' });
       return;
     }
+    this.metrics.noteServiceName(who.serviceName, who.serviceNameOrigin);
     const admitted = this.routes.admit(who.serviceName, templatePath(line.path, line.truncated));
     const labels: HttpLabels = {
       k8s_namespace_name: who.namespace,

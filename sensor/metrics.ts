@@ -36,6 +36,7 @@ export const SELF = {
   loaderCpu: 'burnwatch_sensor_loader_cpu_seconds_total',
   routesOverflowed: 'burnwatch_sensor_routes_overflowed_total',
   series: 'burnwatch_sensor_http_series',
+  serviceNames: 'burnwatch_sensor_service_names',
   up: 'burnwatch_sensor_up',
 } as const;
 
@@ -54,6 +55,8 @@ export class SensorMetrics {
   private readonly queueFull: Counter;
   private readonly routesOverflowed: Counter;
   private readonly lastKernel = new Map<string, number>();
+  private readonly serviceNames = new Map<string, string>();
+  private readonly serviceNamesGauge: Gauge<'origin'>;
   private readonly lastBpf = { timeNs: 0, count: 0 };
 
   constructor(
@@ -153,6 +156,12 @@ export class SensorMetrics {
         this.set(duration.size);
       },
     });
+    this.serviceNamesGauge = new Gauge({
+      name: SELF.serviceNames,
+      help: 'Distinct service_name values exported since start, by where they came from: kubernetes (the workload), unit (systemd), cmdline (script or jar), comm (the process name).',
+      labelNames: ['origin'],
+      registers,
+    });
     this.up = new Gauge({
       name: SELF.up,
       help: '1 once the BPF programs are attached.',
@@ -176,6 +185,15 @@ export class SensorMetrics {
    */
   removeIdleSeries(nowMs: number, idleMs: number): number {
     return this.duration.removeObservedBefore(nowMs - idleMs);
+  }
+
+  /** Remembers where a service name came from (a derived name is a guess: it is shown, not hidden). */
+  noteServiceName(name: string, origin: string): void {
+    if (this.serviceNames.get(name) === origin) return;
+    const before = this.serviceNames.get(name);
+    if (before !== undefined) this.serviceNamesGauge.dec({ origin: before });
+    this.serviceNames.set(name, origin);
+    this.serviceNamesGauge.inc({ origin });
   }
 
   countTransaction(): void {
