@@ -3,7 +3,10 @@
 # The BPF object is CO-RE: built once against the build host's BTF, relocated at load
 # time against each node's kernel, so one image serves every kernel with BTF.
 
-FROM debian:bookworm-slim AS bpf
+ARG NODE_IMAGE=node:20.20.2-bookworm-slim
+
+# Debian bookworm underneath: the same pinned base for every stage.
+FROM ${NODE_IMAGE} AS bpf
 RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       clang llvm libbpf-dev bpftool make gcc libc6-dev libelf-dev zlib1g-dev pkg-config \
     && rm -rf /var/lib/apt/lists/*
@@ -12,7 +15,7 @@ COPY bpf/ bpf/
 # The build host's /sys/kernel/btf/vmlinux gives vmlinux.h (types only; CO-RE relocates).
 RUN make -C bpf
 
-FROM node:20-bookworm-slim AS agent
+FROM ${NODE_IMAGE} AS agent
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 RUN npm ci --no-audit --no-fund
@@ -21,7 +24,7 @@ COPY src/ src/
 COPY migrations/ migrations/
 RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM ${NODE_IMAGE}
 RUN apt-get update && apt-get install -y --no-install-recommends libbpf1 libelf1 zlib1g \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app

@@ -1,7 +1,7 @@
 /**
  * Keeps a PodIndex of this node's pods current from the Kubernetes API:
  * one list, then a watch resumed from its resourceVersion (re-listing when the
- * watch ends). Needs RBAC to list and watch pods (deploy/sensor-daemonset.yaml).
+ * watch ends). Needs RBAC to list and watch pods (deploy/base/sensor-daemonset.yaml).
  */
 import { CoreV1Api, KubeConfig, Watch } from '@kubernetes/client-node';
 import { PodIndex, type PodLike } from './workloads.js';

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { AlertsModule } from './alerts/alerts.module.js';
 import { EngineModule } from './alerts/engine/engine.module.js';
 import { ApiTokenGuard } from './common/auth.guard.js';
@@ -10,6 +11,7 @@ import { Clock, systemClock } from './common/clock.js';
 import { ConfigModule } from './config/config.module.js';
 import type { Config } from './config/config.js';
 import { DatabaseTarget, dataSourceOptions } from './database/data-source-options.js';
+import { runMigrationsExclusively } from './database/migrate.js';
 import { HealthController } from './health/health.controller.js';
 import { SlackModule } from './integrations/slack/slack.module.js';
 import { KubernetesModule } from './integrations/kubernetes/kubernetes.module.js';
@@ -25,7 +27,15 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config, clock),
         ScheduleModule.forRoot(),
-        TypeOrmModule.forRoot({ ...dataSourceOptions(database), migrationsRun: true }),
+        TypeOrmModule.forRootAsync({
+          useFactory: () => dataSourceOptions(database),
+          // Replicas starting together apply the migrations once, in turn.
+          dataSourceFactory: async (options) => {
+            const dataSource = await new DataSource(options!).initialize();
+            await runMigrationsExclusively(dataSource);
+            return dataSource;
+          },
+        }),
         ObservabilityModule,
         SloModule,
         AlertsModule,

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { dataSourceOptions } from '../database/data-source-options.js';
 import { startEmbeddedPostgres } from '../database/embedded-postgres.js';
+import { runMigrationsExclusively } from '../database/migrate.js';
 
 /** `npm run migration:run` applies pending migrations; `npm run migration:revert` undoes the last one. */
 async function main(direction: string | undefined): Promise<void> {
@@ -18,7 +19,7 @@ async function main(direction: string | undefined): Promise<void> {
   await dataSource.initialize();
   try {
     if (direction === 'up') {
-      const applied = await dataSource.runMigrations();
+      const applied = await runMigrationsExclusively(dataSource);
       process.stdout.write(
         applied.length ? `applied: ${applied.map((m) => m.name).join(', ')}\n` : 'nothing to apply\n',
       );

@@ -5,6 +5,7 @@ import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options.js';
 import { ALL_MIGRATIONS } from '../../migrations/index.js';
+import { runMigrationsExclusively } from '../../src/database/migrate.js';
 
 /** Migrations against a database of their own, so that going down does not disturb the other tests. */
 const name = `burnwatch_migrations_${process.pid}_${Date.now()}`;
@@ -56,6 +57,28 @@ describe('migrations', () => {
       expect(await dataSource.showMigrations()).toBe(false);
     } finally {
       await dataSource.destroy();
+    }
+  });
+
+  it('are applied exactly once when three replicas start together on an empty database', async () => {
+    const fresh = `${name}_replicas`;
+    await admin((c) => c.query(`CREATE DATABASE "${fresh}"`));
+    const parsed = new URL(url);
+    parsed.pathname = `/${fresh}`;
+    const replicas = [1, 2, 3].map(
+      () => new DataSource(dataSourceOptions({ url: parsed.toString(), poolSize: 2 })),
+    );
+    try {
+      await Promise.all(replicas.map((r) => r.initialize()));
+      const outcomes = await Promise.allSettled(replicas.map((r) => runMigrationsExclusively(r)));
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+      const applied = outcomes.flatMap((o) => (o.status === 'fulfilled' ? o.value.map((m) => m.name) : []));
+      expect(applied.sort()).toEqual(ALL_MIGRATIONS.map((m) => m.name).sort());
+      const rows: { count: string }[] = await replicas[0]!.query('SELECT count(*) FROM burnwatch_migrations');
+      expect(Number(rows[0]!.count)).toBe(ALL_MIGRATIONS.length);
+    } finally {
+      await Promise.all(replicas.map((r) => (r.isInitialized ? r.destroy() : undefined)));
+      await admin((c) => c.query(`DROP DATABASE IF EXISTS "${fresh}" WITH (FORCE)`));
     }
   });
 });

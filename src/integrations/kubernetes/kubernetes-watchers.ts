@@ -83,7 +83,7 @@ export class KubernetesWatchers implements OnApplicationBootstrap, OnApplication
     if (!loaded) {
       this.status.set(
         'notConfigured',
-        'no cluster: set KUBECONFIG or run in a pod with a service account (deploy/burnwatch-rbac.yaml)',
+        'no cluster: set KUBECONFIG or run in a pod with a service account (deploy/base/burnwatch-rbac.yaml)',
       );
       this.logger.log('Kubernetes correlation is off: ' + this.status.snapshot().message);
       return;
