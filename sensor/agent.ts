@@ -8,9 +8,39 @@ import { parseRequestLine } from './http-request.js';
 import { HostProcFs, IdentityResolver, type ProcFs } from './identity.js';
 import { LoaderProcess } from './loader-process.js';
 import { SensorMetrics, type HttpLabels, type IgnoredReason, type SeriesHandle } from './metrics.js';
+import { MAX_EXACT_THRESHOLDS, MAX_THRESHOLD_MS, MIN_THRESHOLD_MS } from './histogram.js';
 import type { HttpRecord, SensorRecord } from './records.js';
 import { RouteCardinalityLimiter, templatePath } from './routes.js';
 import type { PodIndex } from './workloads.js';
+
+/** Burnwatch's scrape asks for the compact form with this media type (docs/metrics.md). */
+export const COMPACT_CONTENT_TYPE = 'application/vnd.burnwatch.histograms.v1+json';
+/** Burnwatch's scrape lists the latency thresholds (whole ms) its SLOs use in this header. */
+export const THRESHOLDS_HEADER = 'x-burnwatch-thresholds-ms';
+/** A threshold no scrape asked for in this long is forgotten (its SLO was deleted or changed). */
+const THRESHOLD_IDLE_MS = 3_600_000;
+
+export function wantsCompact(accept: string | undefined): boolean {
+  return !!accept && accept.toLowerCase().includes(COMPACT_CONTENT_TYPE);
+}
+
+/** `350,1000` → [350, 1000]; anything but whole ms from 1 to 10000 is a problem named back to the scraper. */
+export function parseThresholdsHeader(
+  value: string | string[] | undefined,
+): { ms: number[] } | { problem: string } {
+  const raw = Array.isArray(value) ? value.join(',') : (value ?? '');
+  const ms: number[] = [];
+  for (const token of raw.split(',').map((t) => t.trim())) {
+    if (token === '') continue;
+    const n = Number(token);
+    if (!/^\d+$/.test(token) || n < MIN_THRESHOLD_MS || n > MAX_THRESHOLD_MS) {
+      return { problem: `'${token}' is not a whole number of milliseconds from 1 to 10000` };
+    }
+    if (!ms.includes(n)) ms.push(n);
+  }
+  if (ms.length > MAX_EXACT_THRESHOLDS) return { problem: `at most ${MAX_EXACT_THRESHOLDS} thresholds` };
+  return { ms };
+}
 
 /** How long what was worked out for a (process, request) pair is reused. */
 const IDENTITY_TTL_MS = 30_000;
@@ -61,6 +91,8 @@ export class Sensor {
   private exitHandler: (message: string) => void = () => {};
   private readonly seriesCache = new Map<string, CachedSeries>();
   private readonly pods: PodIndex | null;
+  /** Sent with the compact form: a restarted sensor (counters from zero) has a new one. */
+  private readonly startTimeSeconds = Math.round(performance.timeOrigin) / 1000;
 
   constructor(
     private readonly config: SensorConfig,
@@ -69,7 +101,13 @@ export class Sensor {
     this.log = deps.log ?? ((line) => process.stderr.write(`${line}\n`));
     this.nowMs = deps.nowMs ?? Date.now;
     this.pods = deps.pods ?? null;
-    this.resolver = new IdentityResolver(deps.procFs ?? new HostProcFs(config.procRoot), this.pods);
+    this.resolver = new IdentityResolver(
+      deps.procFs ?? new HostProcFs(config.procRoot),
+      this.pods,
+      IDENTITY_TTL_MS,
+      4096,
+      config.serviceNaming,
+    );
     this.routes = new RouteCardinalityLimiter(config.maxRoutesPerService);
     this.loader = new LoaderProcess({
       loaderPath: config.loaderPath,
@@ -129,16 +167,12 @@ export class Sensor {
 
   /** Drops series idle for `idleMs`; in the record queue, so no handle of a removed series is used. */
   removeIdleSeries(idleMs: number): Promise<number> {
-    const done = this.queue.then(() => {
+    return this.inQueue(() => {
+      this.metrics.expireThresholds(this.nowMs() - THRESHOLD_IDLE_MS);
       const removed = this.metrics.removeIdleSeries(this.nowMs(), idleMs);
       if (removed) this.seriesCache.clear();
       return removed;
     });
-    this.queue = done.then(
-      () => undefined,
-      () => undefined,
-    );
-    return done;
   }
 
   /** Records are handled one batch after another, in the order the kernel produced them. */
@@ -199,6 +233,7 @@ export class Sensor {
       remember({ expiresAtMs, series: null, ignored: 'excluded_namespace' });
       return;
     }
+    this.metrics.noteServiceName(who.serviceName, who.serviceNameOrigin);
     const admitted = this.routes.admit(who.serviceName, templatePath(line.path, line.truncated));
     const labels: HttpLabels = {
       k8s_namespace_name: who.namespace,
@@ -224,10 +259,26 @@ export class Sensor {
   private async serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && url === '/metrics') {
-      // Everything decoded so far is counted before the scrape answers.
-      await this.queue;
+      const compact = wantsCompact(req.headers.accept);
+      const asked = parseThresholdsHeader(req.headers[THRESHOLDS_HEADER]);
+      if ('problem' in asked) {
+        res.statusCode = 400;
+        res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+        res.end(`${THRESHOLDS_HEADER}: ${asked.problem}\n`);
+        return;
+      }
+      // Everything decoded so far is counted before the scrape answers; thresholds are registered in the
+      // same queue, so their counts start exactly between two records.
+      const refused = await this.inQueue(() =>
+        asked.ms.length ? this.metrics.registerThresholds(asked.ms, this.nowMs()) : [],
+      );
+      if (compact) {
+        res.setHeader('Content-Type', COMPACT_CONTENT_TYPE);
+        res.end(this.metrics.renderCompact(this.startTimeSeconds, refused));
+        return;
+      }
       res.setHeader('Content-Type', this.metrics.registry.contentType);
-      res.end(await this.metrics.registry.metrics());
+      res.end(await this.metrics.renderText());
       return;
     }
     if (req.method === 'GET' && url === '/healthz') {
@@ -236,5 +287,15 @@ export class Sensor {
     }
     res.statusCode = 404;
     res.end('not found: try /metrics\n');
+  }
+
+  /** Runs `work` after every record received so far, before any received later. */
+  private inQueue<T>(work: () => T): Promise<T> {
+    const done = this.queue.then(work);
+    this.queue = done.then(
+      () => undefined,
+      () => undefined,
+    );
+    return done;
   }
 }

@@ -5,6 +5,12 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  parseRenames,
+  SERVICE_NAME_SOURCES,
+  type ServiceNameSource,
+  type ServiceNaming,
+} from './service-name.js';
 
 export const DEFAULT_BUCKETS_SECONDS = [
   0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10,
@@ -35,6 +41,8 @@ export interface SensorConfig {
   readonly btfPath: string | null;
   /** /proc of the host (the DaemonSet runs with hostPID). */
   readonly procRoot: string;
+  /** How service_name is derived outside a pod. */
+  readonly serviceNaming: ServiceNaming;
 }
 
 export class SensorConfigError extends Error {
@@ -125,6 +133,20 @@ export function loadSensorConfig(env: NodeJS.ProcessEnv = process.env): SensorCo
     );
   }
 
+  let sources: ServiceNameSource[] = [...SERVICE_NAME_SOURCES];
+  const rawSources = env.BURNWATCH_SENSOR_SERVICE_NAME_FROM;
+  if (rawSources?.trim()) {
+    const wanted = list(rawSources);
+    const bad = wanted.filter((s) => s !== 'comm' && !(SERVICE_NAME_SOURCES as string[]).includes(s));
+    if (bad.length || (wanted.includes('comm') && wanted.length > 1)) {
+      problems.push(
+        `BURNWATCH_SENSOR_SERVICE_NAME_FROM=${rawSources}: want unit and/or cmdline in the order to try (e.g. unit,cmdline), or comm for the process name only`,
+      );
+    } else sources = wanted.filter((s): s is ServiceNameSource => s !== 'comm');
+  }
+  const renames = parseRenames(env.BURNWATCH_SENSOR_SERVICE_NAMES ?? '');
+  for (const p of renames.problems) problems.push(`BURNWATCH_SENSOR_SERVICE_NAMES: ${p}`);
+
   if (problems.length) throw new SensorConfigError(problems);
   return {
     port,
@@ -142,5 +164,6 @@ export function loadSensorConfig(env: NodeJS.ProcessEnv = process.env): SensorCo
     nodeName,
     btfPath: env.BURNWATCH_SENSOR_BTF?.trim() || null,
     procRoot: env.BURNWATCH_SENSOR_PROC_ROOT?.trim() || '/proc',
+    serviceNaming: { sources, renames: renames.renames },
   };
 }

@@ -1,10 +1,17 @@
 /**
  * pid → who served the request: process name, and in Kubernetes the pod's
  * workload and image, through /proc/<pid>/cgroup → container ID → pod.
+ * Outside a pod the service name comes from the systemd unit or the command line (service-name.ts).
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseCgroup } from './cgroup.js';
+import {
+  DEFAULT_SERVICE_NAMING,
+  serviceNameOf,
+  type ServiceNameOrigin,
+  type ServiceNaming,
+} from './service-name.js';
 import { PodIndex, workloadLabels } from './workloads.js';
 
 export interface ServiceIdentity {
@@ -15,12 +22,16 @@ export interface ServiceIdentity {
   readonly imageName: string;
   readonly imageId: string;
   readonly processName: string;
+  /** Where serviceName came from: the pod's workload, the systemd unit, the command line or the process name. */
+  readonly serviceNameOrigin: ServiceNameOrigin | 'kubernetes';
 }
 
 /** The /proc reads the resolver needs (a port, so tests can hand their own). */
 export interface ProcFs {
   comm(pid: number): Promise<string | null>;
   cgroup(pid: number): Promise<string | null>;
+  /** argv, from the NUL-separated /proc/<pid>/cmdline. */
+  cmdline(pid: number): Promise<string[] | null>;
 }
 
 export class HostProcFs implements ProcFs {
@@ -32,6 +43,14 @@ export class HostProcFs implements ProcFs {
 
   cgroup(pid: number): Promise<string | null> {
     return this.read(pid, 'cgroup');
+  }
+
+  async cmdline(pid: number): Promise<string[] | null> {
+    const raw = await this.read(pid, 'cmdline');
+    if (raw === null) return null;
+    const argv = raw.split('\0');
+    if (argv[argv.length - 1] === '') argv.pop();
+    return argv;
   }
 
   private async read(pid: number, file: string): Promise<string | null> {
@@ -61,6 +80,7 @@ export class IdentityResolver {
     private readonly pods: PodIndex | null,
     private readonly ttlMs = 30_000,
     private readonly maxEntries = 4096,
+    private readonly naming: ServiceNaming = DEFAULT_SERVICE_NAMING,
   ) {}
 
   async resolve(pid: number, cgroupId: bigint, threadComm: string, nowMs: number): Promise<ServiceIdentity> {
@@ -68,23 +88,31 @@ export class IdentityResolver {
     const hit = this.cache.get(pid);
     if (hit && hit.key === key && hit.expiresAtMs > nowMs) return hit.identity;
 
-    const [comm, cgroup] = await Promise.all([this.proc.comm(pid), this.proc.cgroup(pid)]);
+    const [comm, cgroup, argv] = await Promise.all([
+      this.proc.comm(pid),
+      this.proc.cgroup(pid),
+      this.naming.sources.includes('cmdline') ? this.proc.cmdline(pid) : null,
+    ]);
     const processName = comm || threadComm;
+    const derived = serviceNameOf({ comm: processName, cgroup, argv }, this.naming);
     let identity: ServiceIdentity = {
       namespace: '',
       workloadName: '',
       workloadKind: '',
-      serviceName: processName,
+      serviceName: derived.name,
       imageName: '',
       imageId: '',
       processName,
+      serviceNameOrigin: derived.origin,
     };
     if (this.pods && cgroup) {
       const { containerId, podUid } = parseCgroup(cgroup);
       const pod = this.pods.lookup(containerId, podUid);
       if (pod) {
         const w = workloadLabels(pod, containerId);
-        identity = { ...w, serviceName: w.workloadName || processName, processName };
+        identity = w.workloadName
+          ? { ...w, serviceName: w.workloadName, processName, serviceNameOrigin: 'kubernetes' }
+          : { ...w, serviceName: derived.name, processName, serviceNameOrigin: derived.origin };
       }
     }
     // A pod not yet known to the watch is looked up again soon.

@@ -2,8 +2,8 @@
  * Metric names and the registry. The histogram is the contract shared with the
  * burn-rate engine (docs/metrics.md); the rest are the sensor's self-metrics.
  */
-import { Counter, Gauge, Registry, type Metric } from 'prom-client';
-import { LabelledHistogram, type HistogramSeries } from './histogram.js';
+import { Counter, Gauge, Registry } from 'prom-client';
+import { LabelledHistogram, type ExactThreshold, type HistogramSeries } from './histogram.js';
 import { KERNEL_STATS, type KernelStat, type StatsRecord } from './records.js';
 
 export const HTTP_SERVER_DURATION = 'http_server_request_duration_seconds';
@@ -36,6 +36,9 @@ export const SELF = {
   loaderCpu: 'burnwatch_sensor_loader_cpu_seconds_total',
   routesOverflowed: 'burnwatch_sensor_routes_overflowed_total',
   series: 'burnwatch_sensor_http_series',
+  serviceNames: 'burnwatch_sensor_service_names',
+  exactThresholds: 'burnwatch_sensor_exact_thresholds',
+  exactThresholdsRefused: 'burnwatch_sensor_exact_thresholds_refused_total',
   up: 'burnwatch_sensor_up',
 } as const;
 
@@ -45,6 +48,7 @@ export type IgnoredReason = 'malformed_request' | 'excluded_process' | 'excluded
 export type SeriesHandle = Pick<HistogramSeries, 'observe'>;
 
 export class SensorMetrics {
+  /** The self-metrics; the histogram renders itself (renderText), far cheaper than through prom-client. */
   readonly registry = new Registry();
   private readonly duration: LabelledHistogram;
   private readonly transactions: Counter;
@@ -54,6 +58,8 @@ export class SensorMetrics {
   private readonly queueFull: Counter;
   private readonly routesOverflowed: Counter;
   private readonly lastKernel = new Map<string, number>();
+  private readonly serviceNames = new Map<string, string>();
+  private readonly serviceNamesGauge: Gauge<'origin'>;
   private readonly lastBpf = { timeNs: 0, count: 0 };
 
   constructor(
@@ -67,7 +73,20 @@ export class SensorMetrics {
       HTTP_LABELS,
       bucketsSeconds,
     );
-    this.registry.registerMetric(this.duration as unknown as Metric);
+    const exactThresholds = () => this.duration.exactThresholds().length;
+    new Gauge({
+      name: SELF.exactThresholds,
+      help: 'Latency thresholds (ms) counted exactly per series, as asked by Burnwatch scrapes.',
+      registers,
+      collect() {
+        this.set(exactThresholds());
+      },
+    });
+    this.thresholdsRefused = new Counter({
+      name: SELF.exactThresholdsRefused,
+      help: 'Thresholds a scrape asked to count exactly that were refused: the sensor already counts its maximum.',
+      registers,
+    });
     this.transactions = new Counter({
       name: SELF.transactions,
       help: 'HTTP transactions received from the kernel.',
@@ -153,6 +172,12 @@ export class SensorMetrics {
         this.set(duration.size);
       },
     });
+    this.serviceNamesGauge = new Gauge({
+      name: SELF.serviceNames,
+      help: 'Distinct service_name values exported since start, by where they came from: kubernetes (the workload), unit (systemd), cmdline (script or jar), comm (the process name).',
+      labelNames: ['origin'],
+      registers,
+    });
     this.up = new Gauge({
       name: SELF.up,
       help: '1 once the BPF programs are attached.',
@@ -160,6 +185,7 @@ export class SensorMetrics {
     });
   }
 
+  private readonly thresholdsRefused: Counter;
   private readonly setConnections: (tracked: number, capacity: number) => void;
   private readonly addBpf: (seconds: number, runs: number) => void;
   readonly up: Gauge;
@@ -169,6 +195,32 @@ export class SensorMetrics {
     return this.duration.seriesFor(labels);
   }
 
+  /** The standard text exposition: the histogram, then the self-metrics. */
+  async renderText(): Promise<string> {
+    return `${this.duration.renderText()}\n${await this.registry.metrics()}`;
+  }
+
+  /** Burnwatch's compact form of the histogram (docs/metrics.md, "Burnwatch's scrape"). */
+  renderCompact(startTimeSeconds: number, refusedThresholdsMs: readonly number[]): string {
+    return this.duration.renderCompact({ startTimeSeconds, refusedThresholdsMs });
+  }
+
+  /** Counts requests within these thresholds exactly from now on; returns the ones refused (too many). */
+  registerThresholds(ms: readonly number[], nowMs: number): number[] {
+    const refused = this.duration.registerThresholds(ms, nowMs);
+    if (refused.length) this.thresholdsRefused.inc(refused.length);
+    return refused;
+  }
+
+  /** Forgets thresholds no scrape asked for since `beforeMs`. */
+  expireThresholds(beforeMs: number): number {
+    return this.duration.expireThresholds(beforeMs);
+  }
+
+  exactThresholds(): ExactThreshold[] {
+    return this.duration.exactThresholds();
+  }
+
   /**
    * Removes the series that saw no request for `idleMs` (pods that went away, old image
    * digests), so the sensor's memory and the scrape stay bounded over days of deploys.
@@ -176,6 +228,15 @@ export class SensorMetrics {
    */
   removeIdleSeries(nowMs: number, idleMs: number): number {
     return this.duration.removeObservedBefore(nowMs - idleMs);
+  }
+
+  /** Remembers where a service name came from (a derived name is a guess: it is shown, not hidden). */
+  noteServiceName(name: string, origin: string): void {
+    if (this.serviceNames.get(name) === origin) return;
+    const before = this.serviceNames.get(name);
+    if (before !== undefined) this.serviceNamesGauge.dec({ origin: before });
+    this.serviceNames.set(name, origin);
+    this.serviceNamesGauge.inc({ origin });
   }
 
   countTransaction(): void {

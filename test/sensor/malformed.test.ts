@@ -11,6 +11,7 @@ import { startSensor, waitFor, type RunningSensor } from './support/sensor.js';
 let sensor: RunningSensor;
 let servers: TestServer[];
 const NODE = 'bw-node-garbage';
+const PYTHON = 'py-server'; // service_name of `python3 py-server.py`: the script
 
 /** Deterministic bytes: mulberry32. */
 function randomBytes(seed: number, n: number): Buffer {
@@ -73,7 +74,7 @@ describe('malformed and binary traffic', () => {
 
     const series = [
       ...(await sensor.series({ service_name: NODE })),
-      ...(await sensor.series({ service_name: 'python3' })),
+      ...(await sensor.series({ service_name: PYTHON })),
     ];
     const seen = series.map(
       (s) =>
@@ -82,8 +83,8 @@ describe('malformed and binary traffic', () => {
     expect(seen.sort()).toEqual([
       `${NODE} GET /sync 200 1`,
       `${NODE} GET /valid/{id} 200 5`,
-      'python3 GET /sync 200 1',
-      'python3 GET /valid/{id} 200 5',
+      `${PYTHON} GET /sync 200 1`,
+      `${PYTHON} GET /valid/{id} 200 5`,
     ]);
 
     // The servers did answer some garbage that began like a request (400, 505, …):

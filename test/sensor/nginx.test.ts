@@ -89,7 +89,7 @@ describe('nginx', () => {
     await settle();
 
     const [front] = await sensor.series({ service_name: 'nginx', http_route: '/up/orders/{id}' });
-    const [back] = await sensor.series({ service_name: 'python3', http_route: '/up/orders/{id}' });
+    const [back] = await sensor.series({ service_name: upstream.name, http_route: '/up/orders/{id}' });
     for (const s of [front!, back!]) {
       expect(s.labels.http_response_status_code).toBe('201');
       expect(s.count).toBe(3);

@@ -21,10 +21,10 @@ async function settle(server: TestServer): Promise<void> {
   const n = (syncs.get(server.port) ?? 0) + 1;
   syncs.set(server.port, n);
   await request(server.port, `/sync?n=${n}`);
-  await waitFor(`sync ${n} of port ${server.port}`, async () => {
-    const series = await sensor.series({ service_name: 'python3', http_route: '/sync' });
-    return series.reduce((sum, s) => sum + s.count, 0) >= [...syncs.values()].reduce((a, b) => a + b, 0);
-  });
+  await waitFor(
+    `sync ${n} of port ${server.port}`,
+    async () => (await sensor.count({ service_name: server.name, http_route: '/sync' })) >= n,
+  );
 }
 
 beforeAll(async () => {
@@ -57,7 +57,7 @@ describe('a Python BaseHTTPRequestHandler server (HTTP/1.1)', () => {
     await settle(handler);
 
     const counts = Object.fromEntries(
-      (await sensor.series({ service_name: 'python3' }))
+      (await sensor.series({ service_name: handler.name }))
         .filter((s) => s.labels.http_route!.startsWith('/py/'))
         .map((s) => [`${s.labels.http_route} ${s.labels.http_response_status_code}`, s.count]),
     );
@@ -73,7 +73,7 @@ describe('a Python BaseHTTPRequestHandler server (HTTP/1.1)', () => {
   it('puts a 320 ms answer above the 0.3 s bucket and within 0.75 s', async () => {
     for (let i = 0; i < 3; i++) await request(handler.port, '/py/slow?delay=320');
     await settle(handler);
-    const [slow] = await sensor.series({ service_name: 'python3', http_route: '/py/slow' });
+    const [slow] = await sensor.series({ service_name: handler.name, http_route: '/py/slow' });
     expect(slow!.count).toBe(3);
     expect(slow!.buckets.get('0.3')).toBe(0);
     expect(slow!.buckets.get('0.75')).toBe(3);
@@ -92,21 +92,21 @@ describe('python3 -m http.server (HTTP/1.0)', () => {
 
     expect(
       await sensor.count({
-        service_name: 'python3',
+        service_name: plain.name,
         http_route: '/index.txt',
         http_response_status_code: '200',
       }),
     ).toBe(7);
     expect(
       await sensor.count({
-        service_name: 'python3',
+        service_name: plain.name,
         http_route: '/nope.txt',
         http_response_status_code: '404',
       }),
     ).toBe(4);
     expect(
       await sensor.count({
-        service_name: 'python3',
+        service_name: plain.name,
         http_route: '/big.bin',
         http_response_status_code: '200',
       }),

@@ -62,7 +62,8 @@ export function startNodeServer(title = 'bw-node-fixture'): Promise<TestServer> 
 }
 
 export function startPythonServer(): Promise<TestServer> {
-  return startPrintingPort('python3', [path.join(fixtures, 'py-server.py')], 'python3');
+  // service_name: the script, not the interpreter (sensor/service-name.ts).
+  return startPrintingPort('python3', [path.join(fixtures, 'py-server.py')], 'py-server');
 }
 
 /** A Python server reading and writing through `mode`'s syscalls (fixtures/syscall-server.py); comm `bw-<mode>`. */
@@ -113,7 +114,7 @@ export async function startPlainPythonHttpServer(dir: string): Promise<TestServe
     },
   );
   await waitForListener(port, 'python3 -m http.server');
-  return { port, pid: child.pid!, name: 'python3', stop: stopChild(child) };
+  return { port, pid: child.pid!, name: 'http.server', stop: stopChild(child) };
 }
 
 /**
