@@ -638,8 +638,8 @@ describe("the OpenSLO specification's own examples", () => {
     const rolling = parse(original) as Doc;
     rolling.spec.timeWindow = [{ duration: '1w', isRolling: true }];
     const ratio = rolling.spec.indicator.spec.ratioMetric;
-    ratio.good.metricSource = { type: 'Prometheus', spec: { query: 'sum(rate(probes_ok[1m]))' } };
-    ratio.total.metricSource = { type: 'Prometheus', spec: { query: 'sum(rate(probes[1m]))' } };
+    ratio.good.metricSource = { type: 'Prometheus', spec: { query: 'sum(increase(probes_ok[{{window}}]))' } };
+    ratio.total.metricSource = { type: 'Prometheus', spec: { query: 'sum(increase(probes[{{window}}]))' } };
     expect((await importYaml(stringify(rolling))).body.errors).toEqual([
       {
         field: 'documents[0].spec.budgetingMethod',
@@ -842,8 +842,8 @@ describe('exporting OpenSLO', () => {
         source: { type: 'prometheus' },
         indicator: {
           type: 'ratio',
-          goodQuery: 'sum(rate(http_requests_total{code!~"5.."}[5m]))',
-          totalQuery: 'sum(rate(http_requests_total[5m]))',
+          goodQuery: 'sum(increase(http_requests_total{code!~"5.."}[{{window}}]))',
+          totalQuery: 'sum(http_requests_total)',
         },
       }),
     },
@@ -855,8 +855,8 @@ describe('exporting OpenSLO', () => {
         source: { type: 'prometheus' },
         indicator: {
           type: 'ratio',
-          badQuery: 'sum(rate(http_requests_total{code=~"5.."}[5m]))',
-          totalQuery: 'sum(rate(http_requests_total[5m]))',
+          badQuery: 'sum(increase(http_requests_total{code=~"5.."}[{{.Window}}]))',
+          totalQuery: 'sum(increase(http_requests_total[{{ .window }}]))',
         },
       }),
     },

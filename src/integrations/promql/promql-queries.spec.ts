@@ -48,15 +48,48 @@ describe('windowQueries', () => {
       expected: { total: 'sum(increase(all[1h]))', good: 'sum(increase(ok[1h]))' },
     },
     {
-      name: 'a ratio without placeholder is differenced as a counter',
+      name: 'a ratio gets the window in the Go-template placeholders sloth and the OpenSLO SDK write',
       spec: {
         ...base,
         service: { workload: 'w' },
-        indicator: { type: 'ratio', badQuery: 'sum(errors)', totalQuery: 'sum(requests)' },
+        indicator: {
+          type: 'ratio',
+          badQuery: 'sum(rate(errors[{{.window}}])) * 3600',
+          totalQuery: 'sum(increase(all[{{ .Window }}]))',
+        },
+      },
+      expected: { total: 'sum(increase(all[1h]))', bad: 'sum(rate(errors[1h])) * 3600' },
+    },
+    {
+      name: 'a sum of counters without placeholder counts the increase of each series, then sums',
+      spec: {
+        ...base,
+        service: { workload: 'w' },
+        indicator: {
+          type: 'ratio',
+          badQuery: 'sum by (code) (requests_total{code=~"5.."})',
+          totalQuery: 'requests_total',
+        },
       },
       expected: {
-        total: '(sum(requests)) - (sum(requests) offset 1h)',
-        bad: '(sum(errors)) - (sum(errors) offset 1h)',
+        total: 'increase(requests_total[1h])',
+        bad: 'sum by (code) (increase(requests_total{code=~"5.."}[1h]))',
+      },
+    },
+    {
+      name: 'a difference of counters without placeholder counts the increase of each side',
+      spec: {
+        ...base,
+        service: { workload: 'w' },
+        indicator: {
+          type: 'ratio',
+          goodQuery: 'sum(requests_total) - sum(errors_total)',
+          totalQuery: 'sum(requests_total)',
+        },
+      },
+      expected: {
+        total: 'sum(increase(requests_total[1h]))',
+        good: 'sum(increase(requests_total[1h])) - sum(increase(errors_total[1h]))',
       },
     },
   ])('$name', ({ spec, expected }) => {

@@ -1,5 +1,6 @@
 import { SloSpec } from '../../slo/domain/slo.js';
 import { formatDuration } from '../../slo/domain/duration.js';
+import { promqlForWindow } from '../../slo/domain/promql.js';
 import { SENSOR_HISTOGRAM } from '../metrics/sensor-histograms.js';
 
 /** PromQL for the events of one window: total and bad (or good, turned into bad by the caller). */
@@ -9,24 +10,18 @@ export interface WindowQueries {
   good?: string;
 }
 
-const WINDOW_PLACEHOLDER = /\{\{\s*window\s*\}\}/g;
-const HAS_WINDOW_PLACEHOLDER = /\{\{\s*window\s*\}\}/;
-
 /**
  * The queries that count an SLO's events over `windowSeconds`.
  * - errorRate / latency: the sensor's histogram read through PromQL (the metric contract, docs/metrics.md);
- * - ratio: the user's queries. A query with `{{window}}` gets the window's duration (e.g. `increase(x[{{window}}])`);
- *   one without is taken as a counter and differenced: `(q) - (q offset 1h)` (a counter reset inside the window
- *   then undercounts: prefer increase() with {{window}}).
+ * - ratio: the user's queries, which the SLO schema has checked (src/slo/domain/promql.ts): the window's duration
+ *   in each `{{window}}` placeholder, or, in a counter query without one, `increase(…[window])` around each
+ *   selector (`sum(x)` counts as `sum(increase(x[1h]))`).
  */
 export function windowQueries(spec: SloSpec, windowSeconds: number): WindowQueries {
   const range = formatDuration(windowSeconds);
   const indicator = spec.indicator;
   if (indicator.type === 'ratio') {
-    const counted = (query: string) =>
-      HAS_WINDOW_PLACEHOLDER.test(query)
-        ? query.replace(WINDOW_PLACEHOLDER, range)
-        : `(${query}) - (${query} offset ${range})`;
+    const counted = (query: string) => promqlForWindow(query, range);
     return {
       total: counted(indicator.totalQuery),
       ...(indicator.goodQuery !== undefined

@@ -227,6 +227,30 @@ describe('validateSloSpec', () => {
     ]);
   });
 
+  it('refuses PromQL that Prometheus would not run, naming the query field and the position', () => {
+    const errors = errorsOf({
+      ...checkoutLatency(),
+      source: { type: 'prometheus' },
+      indicator: {
+        type: 'ratio',
+        goodQuery: 'sum(increase(ok_total[{{window}}])',
+        totalQuery: 'sum(requests_total) offset 1h',
+      },
+    });
+    expect(errors).toEqual([
+      {
+        field: 'indicator.goodQuery',
+        message: expect.stringMatching(/ends too early.*\(at line 1, column 35\)/),
+      },
+      {
+        field: 'indicator.totalQuery',
+        message: expect.stringMatching(
+          /offset modifier after "sum\(requests_total\)".*\(at line 1, column 1\)/,
+        ),
+      },
+    ]);
+  });
+
   it('lists every problem at once', () => {
     const errors = errorsOf({ ...checkoutLatency(), name: 'BAD', objective: 0, window: 'x', extra: 1 });
     expect(errors.map((e) => e.field).sort()).toEqual(['extra', 'name', 'objective', 'window']);

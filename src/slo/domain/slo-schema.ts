@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { FieldError } from '../../common/field-error.js';
 import { UNSTORABLE_TEXT_MESSAGE, isStorableText } from '../../common/storable-text.js';
 import { parseDurationSeconds } from './duration.js';
+import { checkPromqlQuery } from './promql.js';
 import { HTTP_METHODS, SloSpec } from './slo.js';
 
 const HOUR = 3600;
@@ -53,6 +54,18 @@ const errorStatus = z
     message: 'must be status classes or codes separated by commas, such as "5xx", "4xx,5xx" or "500,503,429"',
   });
 
+/** A ratio SLO's query: real PromQL (Prometheus's grammar and type rules) that counts the events of a window. */
+const promqlQuery = (counts: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, `must be a PromQL query counting ${counts}`)
+    .max(10_000, 'must be at most 10000 characters')
+    .superRefine((query, ctx) => {
+      const check = checkPromqlQuery(query);
+      if (!check.ok) ctx.addIssue({ code: 'custom', message: check.message });
+    });
+
 const indicatorSchema = z.discriminatedUnion(
   'type',
   [
@@ -71,9 +84,9 @@ const indicatorSchema = z.discriminatedUnion(
     }),
     z.strictObject({
       type: z.literal('ratio'),
-      goodQuery: z.string().trim().min(1, 'must be a PromQL query counting good events').optional(),
-      badQuery: z.string().trim().min(1, 'must be a PromQL query counting bad events').optional(),
-      totalQuery: z.string().trim().min(1, 'must be a PromQL query counting all events'),
+      goodQuery: promqlQuery('good events').optional(),
+      badQuery: promqlQuery('bad events').optional(),
+      totalQuery: promqlQuery('all events'),
     }),
   ],
   { error: 'must have a "type" of "errorRate", "latency" or "ratio"' },
