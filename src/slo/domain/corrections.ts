@@ -1,6 +1,6 @@
 import rrulePackage from 'rrule';
 import { Period } from './calendar-window.js';
-import { floatingMs, instantOfWallTime, isTimeZone, wallTimeAt, wallTimeOfFloating } from './zoned-time.js';
+import { floatingMs, instantOfWallTime, wallTimeAt, wallTimeOfFloating } from './zoned-time.js';
 
 // rrule ships CommonJS whose named exports Node's ESM loader cannot see.
 const { RRule } = rrulePackage;
@@ -141,5 +141,3 @@ function merge(ranges: Period[]): Period[] {
   }
   return merged;
 }
-
-export { isTimeZone };
