@@ -6,6 +6,7 @@ import { CreateEngineLeases1764300000001 } from './1764300000001-CreateEngineLea
 import { CreateNotifications1764100000000 } from './1764100000000-CreateNotifications.js';
 import { AddNotificationCorrelationHash1764100000001 } from './1764100000001-AddNotificationCorrelationHash.js';
 import { AddSloVersion1765600000000 } from './1765600000000-AddSloVersion.js';
+import { CreateSloCorrections1765900000000 } from './1765900000000-CreateSloCorrections.js';
 
 /** Applied in this order; a new migration is appended here. */
 export const ALL_MIGRATIONS = [
@@ -17,4 +18,5 @@ export const ALL_MIGRATIONS = [
   CreateSliStorage1764300000000,
   CreateEngineLeases1764300000001,
   AddSloVersion1765600000000,
+  CreateSloCorrections1765900000000,
 ];

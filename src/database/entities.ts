@@ -4,11 +4,13 @@ import { KUBERNETES_ENTITIES } from '../integrations/kubernetes/change-log.entit
 import { SliMinuteEntity, SliSeriesEntity } from '../integrations/metrics/sli-storage.entities.js';
 import { LeaseEntity } from '../alerts/engine/lease.entity.js';
 import { NotificationEntity } from '../integrations/slack/notification.entity.js';
+import { SloCorrectionEntity } from '../slo/corrections/correction.entity.js';
 import { SloEntity } from '../slo/slo.entity.js';
 
 /** Every TypeORM entity, listed once for the data source and for the schema-drift test. */
 export const ALL_ENTITIES = [
   SloEntity,
+  SloCorrectionEntity,
   AlertEntity,
   AlertTransitionEntity,
   NotificationEntity,

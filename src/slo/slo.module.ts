@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { CorrectionsController } from './corrections/corrections.controller.js';
+import { SloCorrectionEntity } from './corrections/correction.entity.js';
+import { CorrectionsService } from './corrections/corrections.service.js';
 import { OpenSloController } from './openslo/openslo.controller.js';
 import { SloController } from './slo.controller.js';
 import { SloEntity } from './slo.entity.js';
@@ -7,9 +10,9 @@ import { SloLifecycleHooks } from './slo-lifecycle-hooks.js';
 import { SloService } from './slo.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([SloEntity])],
-  controllers: [SloController, OpenSloController],
-  providers: [SloService, SloLifecycleHooks],
-  exports: [SloService, SloLifecycleHooks],
+  imports: [TypeOrmModule.forFeature([SloEntity, SloCorrectionEntity])],
+  controllers: [SloController, OpenSloController, CorrectionsController],
+  providers: [SloService, SloLifecycleHooks, CorrectionsService],
+  exports: [SloService, SloLifecycleHooks, CorrectionsService],
 })
 export class SloModule {}
