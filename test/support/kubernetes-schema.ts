@@ -32,6 +32,7 @@ function modelModule(object: KubeObject): string {
   if (group === 'monitoring.coreos.com') {
     return `@kubernetes-models/prometheus-operator/${group}/${version}/${object.kind}`;
   }
+  if (group === 'argoproj.io') return `@kubernetes-models/argo-rollouts/${group}/${version}/${object.kind}`;
   return `kubernetes-models/${group ? `${group}/` : ''}${version}/${object.kind}`;
 }
 

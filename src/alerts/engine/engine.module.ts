@@ -10,12 +10,13 @@ import { ImageSliQuery } from './image-sli.query.js';
 import { Lease } from './lease.js';
 import { SloEngine } from './slo-engine.service.js';
 import { SloStatusService } from './slo-status.service.js';
+import { GateController } from './gate.controller.js';
 import { StatusController } from './status.controller.js';
 import { TimeseriesMinutesQuery } from './timeseries-minutes.query.js';
 
 @Module({
   imports: [AlertsModule, SloModule],
-  controllers: [StatusController],
+  controllers: [StatusController, GateController],
   providers: [
     ImageSliQuery,
     { provide: IMAGE_SLI_SOURCE, useExisting: ImageSliQuery },
