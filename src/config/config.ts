@@ -38,6 +38,8 @@ export interface EngineConfig {
   evalIntervalSeconds: number;
   /** Fewer events than this in a window and the window is not judged, unless an SLO says otherwise. */
   minEvents: number;
+  /** No event for longer than this and an SLO is `stale` (BURNWATCH_STALE_AFTER). */
+  staleAfterSeconds: number;
   /** Per-minute SLI data older than this is pruned. */
   retentionDays: number;
   prometheusUrl: string | undefined;
@@ -118,6 +120,7 @@ export function loadConfig(env: Env = process.env): Config {
       scrapeIntervalSeconds: read('BURNWATCH_SCRAPE_INTERVAL_SECONDS', parsePositiveSeconds, 15),
       evalIntervalSeconds: read('BURNWATCH_EVAL_INTERVAL_SECONDS', parsePositiveSeconds, 30),
       minEvents: read('BURNWATCH_MIN_EVENTS', parseWholeNumber, 20),
+      staleAfterSeconds: read('BURNWATCH_STALE_AFTER', parseDuration, 5 * 60),
       retentionDays: read('BURNWATCH_RETENTION_DAYS', parseRetentionDays, 31),
       prometheusUrl: read('BURNWATCH_PROMETHEUS_URL', (raw) => parseUrlList(raw)[0], undefined),
       schedule: true,

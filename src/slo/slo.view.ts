@@ -4,7 +4,7 @@ import {
   SloSpec,
   allowedBadRatio,
   describeErrorBudget,
-  effectiveBurnRateWindows,
+  effectiveAlertingPolicy,
 } from './domain/slo.js';
 import { validateSloSpec } from './domain/slo-schema.js';
 import type { SloEntity } from './slo.entity.js';
@@ -21,7 +21,13 @@ export interface SloView extends SloSpec {
   createdAt: string;
   updatedAt: string;
   errorBudget: { percent: number; description: string };
-  effectiveAlerting: { windows: BurnRateWindowView[]; minEvents: number; policy: 'default' | 'custom' };
+  effectiveAlerting: {
+    windows: BurnRateWindowView[];
+    minEvents: number;
+    policy: 'default' | 'custom';
+    /** How the default tiers were fitted to this SLO's window and objective (scaled, capped, dropped). */
+    notes: string[];
+  };
 }
 
 /** Fields a client may send back from a GET unchanged; they are ignored on write. */
@@ -29,6 +35,7 @@ export const READ_ONLY_FIELDS = ['id', 'createdAt', 'updatedAt', 'errorBudget', 
 
 export function toSloView(entity: SloEntity): SloView {
   const spec = canonicalSpec(entity.spec);
+  const alerting = effectiveAlertingPolicy(spec);
   return {
     id: entity.id,
     ...spec,
@@ -40,8 +47,9 @@ export function toSloView(entity: SloEntity): SloView {
     },
     effectiveAlerting: {
       policy: spec.alerting?.windows === undefined ? 'default' : 'custom',
-      windows: effectiveBurnRateWindows(spec).map(toWindowView),
+      windows: alerting.windows.map(toWindowView),
       minEvents: spec.alerting?.minEvents ?? DEFAULT_MIN_EVENTS,
+      notes: alerting.notes,
     },
   };
 }

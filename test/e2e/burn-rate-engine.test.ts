@@ -172,7 +172,11 @@ describe('the burn-rate engine on sensor data', () => {
     const port = sensor.port;
     await sensor.stop(); // the node is gone for half an hour
     await run(1800, () => undefined);
-    expect((await api('GET', '/api/v1/slos/checkout-errors/status')).body.status).toBe('ok');
+    // Nothing is known about the last half hour: stale, with since when, and no alert either way.
+    expect((await api('GET', '/api/v1/slos/checkout-errors/status')).body).toMatchObject({
+      status: 'stale',
+      staleSince: expect.any(String),
+    });
     await sensor.start(port);
     await run(900, good);
     expect(await alerts('checkout-errors')).toEqual([]);

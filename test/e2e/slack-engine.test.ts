@@ -34,14 +34,14 @@ afterAll(async () => {
 /** Simulated time in steps: the sensor records 100 requests/s with `status`, then a scrape and an evaluation. */
 async function run(
   seconds: number,
-  status: number,
+  status: number | null,
   until: () => Promise<boolean>,
   stepSeconds = STEP_SECONDS,
 ): Promise<void> {
   const engine = burnwatch.app.get(SloEngine);
   const scraper = burnwatch.app.get(SensorScraperService);
   for (let t = 0; t < seconds; t += stepSeconds) {
-    sensor.record(100 * stepSeconds, status, 0.02);
+    if (status !== null) sensor.record(100 * stepSeconds, status, 0.02);
     const now = clock.advance(stepSeconds);
     await scraper.scrapeAll(now, [sensor.url]);
     await engine.tick(now);
@@ -95,6 +95,56 @@ describe('an SLO burning on sensor data', () => {
     expect(reply.args.thread_ts).toBe(firing!.response!.ts);
     expect(String(reply.args.text)).toMatch(/^Resolved: checkout-errors after /);
     expect(slack.history('C0PAYMENTS')[0]!.text).toMatch(/^Resolved: checkout-errors \(was page\)/);
+  });
+});
+
+describe('a paging SLO whose workload stops reporting', () => {
+  it("says so on the open alert's Slack message within 10 minutes, keeps the alert open, and clears it when data returns", async () => {
+    const api = apiClient(burnwatch.url);
+    await api('DELETE', '/api/v1/slos/checkout-errors');
+    const name = 'checkout-silent';
+    expect(
+      (
+        await api(
+          'POST',
+          '/api/v1/slos',
+          errorRateSlo({ name, window: '30d', notify: { slackChannel: '#payments-oncall' } }),
+        )
+      ).status,
+    ).toBe(201);
+    const alertOf = async () => (await api('GET', `/api/v1/alerts?slo=${name}`)).body.items[0];
+    const updates = () => slack.okCalls('chat.update').length;
+    await run(1800, 200, async () => false, 300);
+    await run(1800, 503, async () => (await alertOf())?.state === 'firing');
+    await eventually(() =>
+      expect(slack.okCalls('chat.postMessage').at(-1)!.args.text).toMatch(/checkout-silent/),
+    );
+    const root = slack.okCalls('chat.postMessage').at(-1)!;
+    const before = updates();
+
+    // The pod is gone: no request at all. Within 10 minutes the SLO is stale, and the page says so.
+    let silentFor = 0;
+    await run(600, null, async () => {
+      silentFor += STEP_SECONDS;
+      return (await api('GET', `/api/v1/slos/${name}/status`)).body.status === 'stale';
+    });
+    expect(silentFor).toBeLessThanOrEqual(600);
+    const status = (await api('GET', `/api/v1/slos/${name}/status`)).body;
+    expect(status).toMatchObject({ status: 'stale', staleSince: expect.any(String) });
+    expect((await alertOf()).state).toBe('firing');
+    await eventually(() => expect(updates()).toBe(before + 1));
+    const stale = slack.okCalls('chat.update').at(-1)!;
+    expect(stale.args.ts).toBe(root.response!.ts);
+    expect(String(stale.args.text)).toContain('No data since');
+
+    // Still silent an hour later: still firing, nothing resolved on missing data.
+    await run(3600, null, async () => false, 300);
+    expect((await alertOf()).state).toBe('firing');
+
+    // Data returns (still failing): the warning goes away.
+    await run(120, 503, async () => (await api('GET', `/api/v1/slos/${name}/status`)).body.status === 'page');
+    await eventually(() => expect(updates()).toBe(before + 2));
+    expect(String(slack.okCalls('chat.update').at(-1)!.args.text)).not.toContain('No data since');
   });
 });
 

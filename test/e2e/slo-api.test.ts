@@ -34,12 +34,38 @@ describe('the SLO resource', () => {
     const created = await api('POST', '/api/v1/slos', errorRateSlo({ window: '28d' }));
     expect(created.body.errorBudget.description).toBe('0.1 % of requests over 28 d may fail');
     expect(created.body.effectiveAlerting.policy).toBe('default');
+    // The workbook's 14.4× over windows scaled to 28 d (docs/burn-rate-math.md), not a 13.44× over 1 h.
     expect(created.body.effectiveAlerting.windows[0]).toEqual({
       severity: 'page',
-      longWindow: '1h',
+      longWindow: '56m',
       shortWindow: '5m',
-      burnRate: 13.44,
+      burnRate: 14.4,
     });
+    expect(created.body.effectiveAlerting.notes).toEqual([
+      expect.stringContaining('windows scaled by 0.9333'),
+    ]);
+  });
+
+  it('refuses explicit tiers that would alert while the SLO is met or could never fire, naming each', async () => {
+    const response = await api(
+      'POST',
+      '/api/v1/slos',
+      errorRateSlo({
+        objective: 90,
+        alerting: {
+          windows: [
+            { severity: 'ticket', longWindow: '3d', shortWindow: '6h', burnRate: 0.7 },
+            { severity: 'page', longWindow: '1h', shortWindow: '5m', burnRate: 14.4 },
+            { severity: 'page', longWindow: '6h', shortWindow: '30m', burnRate: 6 },
+          ],
+        },
+      }),
+    );
+    expect(response.status).toBe(400);
+    expect(response.body.errors).toEqual([
+      { field: 'alerting.windows.0.burnRate', message: expect.stringContaining('must be at least 1') },
+      { field: 'alerting.windows.1.burnRate', message: expect.stringContaining('must be at most 10') },
+    ]);
   });
 
   it('describes a timeslices budget in bad slices', async () => {

@@ -33,6 +33,7 @@ export function testConfig(
       scrapeIntervalSeconds: 15,
       evalIntervalSeconds: 30,
       minEvents: 20,
+      staleAfterSeconds: 300,
       retentionDays: 31,
       prometheusUrl: undefined,
       // Tests drive scrapes and evaluations with their own clock unless they ask for the schedule.

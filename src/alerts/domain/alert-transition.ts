@@ -24,4 +24,12 @@ export interface AlertSnapshot {
   }[];
   /** When the budget runs out at the current burn rate; null when it does not. */
   exhaustionAt: string | null;
+  /**
+   * Whether the numbers are current: `stale` when the workload stopped reporting (since the end of its last
+   * minute with data), `error` when the SLO could not be evaluated. Absent in snapshots stored before it existed.
+   */
+  dataState?:
+    | { state: 'fresh'; since: null }
+    | { state: 'stale'; since: string | null }
+    | { state: 'error'; since: string; reason: string };
 }

@@ -7,7 +7,14 @@ import {
   distinctWindowSeconds,
   Evaluation,
   evaluateBurnRateWindows,
+  evaluateSlo,
+  failedEvaluation,
+  nextChange,
   nextTransition,
+  SloEvaluation,
+  SloEvaluationInput,
+  snapshotOf,
+  SumMinutes,
   secondsToDetect,
   SeverityVerdict,
   TierCounts,
@@ -433,5 +440,180 @@ describe('evaluation is monotonic', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('evaluating an SLO at a minute', () => {
+  const NOW = 1_000_000;
+  /** Steady traffic of `perMinute` requests, `badRatio` failing since `badSinceMinutes` ago, none in the last `quietMinutes`. */
+  function traffic(
+    perMinute: number,
+    badRatio: number,
+    badSinceMinutes: number,
+    quietMinutes = 0,
+  ): SumMinutes {
+    return (from, to) => {
+      let total = 0;
+      let bad = 0;
+      for (let m = Math.max(from, NOW - 40 * 1440); m < to; m++) {
+        if (m > NOW - quietMinutes) continue;
+        total += perMinute;
+        if (m > NOW - badSinceMinutes) bad += perMinute * badRatio;
+      }
+      return { total, bad };
+    };
+  }
+  const lastDataOf = (quietMinutes: number) => NOW - quietMinutes;
+  const evaluate = (sum: SumMinutes, overrides: Partial<SloEvaluationInput> = {}) =>
+    evaluateSlo({
+      windowMinutes: 30 * 1440,
+      allowedBadRatio: ALLOWED,
+      windows: WINDOWS_30D,
+      sum,
+      nowMinute: NOW,
+      minEvents: MIN_EVENTS,
+      lastDataMinute: NOW,
+      staleAfterMinutes: 5,
+      ...overrides,
+    });
+
+  it.each([
+    {
+      name: 'healthy traffic is ok with the whole budget left',
+      sum: traffic(100, 0, 0),
+      status: 'ok',
+      remaining: 100,
+    },
+    {
+      name: 'two minutes of 100 % errors page on the 1 h window',
+      sum: traffic(6000, 1, 2),
+      status: 'page',
+      remaining: 95.37,
+    },
+    {
+      name: 'a mild burn (2× for a day) stays below every tier',
+      sum: traffic(100, 0.002, 1500),
+      status: 'ok',
+      remaining: 93.06,
+    },
+  ])('$name', ({ sum, status, remaining }) => {
+    const evaluation = evaluate(sum);
+    expect(evaluation.status).toBe(status);
+    expect(evaluation.errorBudget.remainingPercent!).toBeCloseTo(remaining, 0);
+  });
+
+  it('says no data, with the budget unknown, when there is no traffic at all', () => {
+    const evaluation = evaluate(() => ({ total: 0, bad: 0 }), { lastDataMinute: null });
+    expect(evaluation.status).toBe('noData');
+    expect(evaluation.errorBudget.remainingPercent).toBeNull();
+    expect(evaluation.staleSince).toBeNull();
+  });
+
+  it('does not judge windows with fewer events than minEvents: one failure in ten cannot page', () => {
+    const evaluation = evaluate(() => ({ total: 10, bad: 1 }));
+    expect(evaluation.status).toBe('noData');
+    expect(evaluation.burnRates.every((w) => !w.firing)).toBe(true);
+  });
+
+  it('SRE workbook: 1.44 % errors on a 99.9 % SLO with only the 14.4× tier pages (0.0144 / 0.001 is 14.399999999999999)', () => {
+    // Regression: the engine's former core compared with an exact >= and said ok.
+    const only14 = WINDOWS_30D.slice(0, 1);
+    const evaluation = evaluate(traffic(1000, 0.0144, 1e9), { windows: only14 });
+    expect(evaluation.burnRates[0]!.long).toBeCloseTo(14.4, 9);
+    expect(evaluation.status).toBe('page');
+    expect(nextChange(null, evaluation)).toEqual({ kind: 'fired', severity: 'page' });
+  });
+
+  it('says stale, and since when, once a workload has reported nothing for longer than staleAfter', () => {
+    // Regression: the former core showed such a workload as ok for up to three days (the 3 d window stayed full).
+    const evaluation = evaluate(traffic(100, 0, 0, 6), { lastDataMinute: lastDataOf(6) });
+    expect(evaluation.status).toBe('stale');
+    expect(evaluation.staleSince).toBe(new Date((NOW - 5) * 60_000).toISOString());
+    expect(evaluate(traffic(100, 0, 0, 5), { lastDataMinute: lastDataOf(5) }).status).toBe('ok');
+  });
+
+  it('neither fires nor resolves on stale data', () => {
+    const outageThenSilence = evaluate(traffic(6000, 1, 20, 10), { lastDataMinute: lastDataOf(10) });
+    expect(outageThenSilence.status).toBe('stale');
+    expect(outageThenSilence.severities.page).toBe('firing'); // the windows still hold the outage…
+    expect(nextChange(null, outageThenSilence)).toBeNull(); // …but nothing fires on it
+    const quietAfterGood = evaluate(traffic(100, 0, 0, 30), { lastDataMinute: lastDataOf(30) });
+    expect(nextChange({ severity: 'page' }, quietAfterGood)).toBeNull(); // and an open page stays open
+    expect(snapshotOf(99.9, quietAfterGood).dataState).toEqual({
+      state: 'stale',
+      since: quietAfterGood.staleSince,
+    });
+  });
+
+  it('budgets every slice of the window with timeslices, quiet ones included', () => {
+    // Regression: the former core budgeted only the slices that had data, so a quiet day shrank the budget.
+    // 30 d of 1 m slices at 99.9 %: 43.2 bad slices allowed; one day of data with 10 bad slices spends 10 of them.
+    const oneDay: SumMinutes = (from, to) => {
+      const minutes = Math.max(0, Math.min(to, NOW + 1) - Math.max(from, NOW + 1 - 1440));
+      return { total: minutes, bad: Math.min(minutes, 10), requests: minutes * 100 };
+    };
+    const evaluation = evaluate(oneDay, { sliceMinutes: 1, minEvents: 1 });
+    expect(evaluation.errorBudget.totalEvents).toBeCloseTo(43.2, 6);
+    expect(evaluation.errorBudget.remainingPercent!).toBeCloseTo((33.2 / 43.2) * 100, 3);
+  });
+
+  it('with alerting switched off is ok on traffic and no data without', () => {
+    expect(evaluate(traffic(100, 0, 0), { windows: [] }).status).toBe('ok');
+    expect(evaluate(() => ({ total: 0, bad: 0 }), { windows: [], lastDataMinute: null }).status).toBe(
+      'noData',
+    );
+  });
+
+  it('forecasts exhaustion at the burn rate of the shortest long window', () => {
+    const evaluation = evaluate(traffic(6000, 1, 2));
+    expect(evaluation.forecast.burnRate!).toBeGreaterThan(14.4);
+    expect(evaluation.forecast.secondsToExhaustion!).toBeGreaterThan(0);
+    expect(Date.parse(evaluation.forecast.exhaustionAt!)).toBe(
+      (NOW * 60 + evaluation.forecast.secondsToExhaustion!) * 1000,
+    );
+  });
+
+  it('reports an SLO that could not be evaluated as an error with the reason and since when', () => {
+    const failed = failedEvaluation(
+      'Prometheus at http://x: connect ECONNREFUSED',
+      new Date('2026-12-03T06:00:00Z'),
+    );
+    expect(failed).toMatchObject({
+      status: 'error',
+      error: { reason: expect.stringContaining('ECONNREFUSED') },
+    });
+    expect(nextChange({ severity: 'ticket' }, failed)).toBeNull();
+    expect(snapshotOf(99.9, failed).dataState).toMatchObject({
+      state: 'error',
+      since: '2026-12-03T06:00:00.000Z',
+    });
+  });
+});
+
+describe('the engine moves alerts by the same state machine', () => {
+  const verdicts: SeverityVerdict[] = ['firing', 'ok', 'noData'];
+  const cases = verdicts.flatMap((page) =>
+    verdicts.flatMap((ticket) =>
+      [null, 'ticket' as const, 'page' as const].map((current) => ({ page, ticket, current })),
+    ),
+  );
+  it.each(cases)('page $page, ticket $ticket, alert $current', ({ page, ticket, current }) => {
+    // Regression: the former engine core resolved on different evidence than nextTransition.
+    const evaluation = {
+      status:
+        page === 'firing'
+          ? 'page'
+          : ticket === 'firing'
+            ? 'ticket'
+            : page === 'ok' || ticket === 'ok'
+              ? 'ok'
+              : 'noData',
+      severities: { page, ticket },
+    } as SloEvaluation;
+    const previous: AlertState = current ? { state: 'firing', severity: current } : { state: 'ok' };
+    const transition = nextTransition(previous, { state: 'ok', severities: { page, ticket }, windows: [] });
+    const change = nextChange(current ? { severity: current } : null, evaluation);
+    if (evaluation.status === 'noData') expect(change).toBeNull();
+    else expect(change?.kind ?? 'none').toBe(transition.type);
   });
 });

@@ -1,5 +1,12 @@
-import { burnRate, EventCounts, secondsToReachBurnRate } from '../../slo/domain/budget.js';
+import {
+  burnRate,
+  EventCounts,
+  secondsToExhaustion,
+  secondsToReachBurnRate,
+} from '../../slo/domain/budget.js';
+import { formatDuration } from '../../slo/domain/duration.js';
 import { BurnRateWindow, Severity } from './alert-policy.js';
+import type { AlertChange, AlertSnapshot } from './alert-transition.js';
 
 /** What a window holds: events (occurrences) or slices (timeslices), and the bad ones among them. */
 export interface WindowCounts extends EventCounts {
@@ -202,4 +209,241 @@ export function tierCounts(
 export function distinctWindowSeconds(windows: readonly BurnRateWindow[]): number[] {
   const seconds = new Set(windows.flatMap((w) => [w.longWindowSeconds, w.shortWindowSeconds]));
   return [...seconds].sort((a, b) => b - a);
+}
+
+// ——— One SLO at one minute: tiers, freshness, budget and forecast ———
+
+/** What the engine, the status API, the timeseries and Slack say about an SLO. */
+export type SloStatus = 'ok' | 'ticket' | 'page' | 'noData' | 'stale' | 'error';
+
+/** Events (or slices) summed over the minutes [fromMinute, toMinute). */
+export type SumMinutes = (fromMinute: number, toMinute: number) => WindowCounts;
+
+export interface SloEvaluationInput {
+  /** The SLO window, in minutes. */
+  windowMinutes: number;
+  allowedBadRatio: number;
+  windows: readonly BurnRateWindow[];
+  sum: SumMinutes;
+  /** The current minute; its events so far are included. */
+  nowMinute: number;
+  minEvents: number;
+  /** The latest minute holding any event; null when the SLO has never had data. */
+  lastDataMinute: number | null;
+  /** No event for longer than this and the SLO is `stale`: the numbers describe the past. */
+  staleAfterMinutes: number;
+  /** Timeslices budgeting: the slice length. The budget then counts every slice of the window. */
+  sliceMinutes?: number;
+}
+
+/** One tier as the API shows it. */
+export interface TierView {
+  severity: Severity;
+  longWindow: string;
+  shortWindow: string;
+  threshold: number;
+  long: number | null;
+  short: number | null;
+  longEvents: number;
+  shortEvents: number;
+  /** Both windows hold at least minEvents events. */
+  judged: boolean;
+  firing: boolean;
+}
+
+export interface SloEvaluation {
+  status: SloStatus;
+  sli: { percent: number | null; total: number; bad: number };
+  errorBudget: {
+    totalEvents: number;
+    consumedEvents: number;
+    remainingEvents: number;
+    remainingPercent: number | null;
+    consumedPercent: number | null;
+  };
+  burnRates: TierView[];
+  /** What the tiers of each severity say, the state machine's evidence. */
+  severities: Record<Severity, SeverityVerdict>;
+  forecast: { burnRate: number | null; exhaustionAt: string | null; secondsToExhaustion: number | null };
+  lastDataMinute: number | null;
+  /** Set when `status` is `stale`: the end of the last minute with data. */
+  staleSince: string | null;
+  /** Set when `status` is `error`: why the SLO could not be evaluated, and since when it has failed. */
+  error: { reason: string; since: string } | null;
+}
+
+/**
+ * Evaluates one SLO: SLI and budget over its window, every tier, data freshness and the forecast. Pure: the
+ * clock is `nowMinute` and the data is `sum`.
+ *
+ * - `stale` when the SLO had data but none for more than `staleAfterMinutes`: the windows still hold the old
+ *   events, so the tiers are shown but say nothing about now; the state machine neither fires nor resolves.
+ * - `noData` when no tier holds enough events to be judged (or, with alerting off, no event at all).
+ * - Timeslices: the budget is `allowedBadRatio × slices in the window`, whether or not a slice had traffic.
+ */
+export function evaluateSlo(input: SloEvaluationInput): SloEvaluation {
+  const { windows, sum, nowMinute, allowedBadRatio, windowMinutes } = input;
+  const end = nowMinute + 1;
+  const whole = sum(end - windowMinutes, end);
+  const sums = new Map<number, WindowCounts>();
+  const sumWindow = (seconds: number) => {
+    let counts = sums.get(seconds);
+    if (counts === undefined) {
+      counts = sum(end - seconds / 60, end);
+      sums.set(seconds, counts);
+    }
+    return counts;
+  };
+  const counts = tierCounts(windows, sumWindow);
+  const tiers = evaluateBurnRateWindows(windows, counts, allowedBadRatio, input.minEvents);
+  const burnRates = tiers.windows.map((w, i): TierView => ({
+    severity: w.window.severity,
+    longWindow: formatDuration(w.window.longWindowSeconds),
+    shortWindow: formatDuration(w.window.shortWindowSeconds),
+    threshold: w.window.burnRate,
+    long: round(w.longBurnRate),
+    short: round(w.shortBurnRate),
+    longEvents: counts[i]!.long.total,
+    shortEvents: counts[i]!.short.total,
+    judged: w.judged,
+    firing: w.firing,
+  }));
+
+  const stale = input.lastDataMinute !== null && nowMinute - input.lastDataMinute > input.staleAfterMinutes;
+  let status: SloStatus;
+  if (stale) status = 'stale';
+  else if (windows.length === 0) status = whole.total > 0 ? 'ok' : 'noData';
+  else status = tiers.state;
+
+  const budgetEvents =
+    input.sliceMinutes === undefined
+      ? whole.total * allowedBadRatio
+      : Math.floor(windowMinutes / input.sliceMinutes) * allowedBadRatio;
+  const remaining = budgetEvents - whole.bad;
+  // No event in the window: nothing is known about the budget, even when timeslices fix its size.
+  const remainingFraction = budgetEvents > 0 && whole.total > 0 ? remaining / budgetEvents : null;
+
+  // Forecast at the burn rate of the shortest long window (1 h for a 30 d SLO).
+  const forecastWindow = [...windows].sort((a, b) => a.longWindowSeconds - b.longWindowSeconds)[0];
+  const forecastRate = burnRate(
+    forecastWindow ? sumWindow(forecastWindow.longWindowSeconds) : whole,
+    allowedBadRatio,
+  );
+  const exhaustionSeconds = secondsToExhaustion(
+    remainingFraction === null ? null : remainingFraction * 100,
+    forecastRate,
+    windowMinutes * 60,
+  );
+  const secondsLeft = exhaustionSeconds === null ? null : Math.round(exhaustionSeconds);
+  return {
+    status,
+    sli: {
+      percent: whole.total > 0 ? round((1 - whole.bad / whole.total) * 100, 6) : null,
+      total: whole.total,
+      bad: whole.bad,
+    },
+    errorBudget: {
+      totalEvents: round(budgetEvents, 3)!,
+      consumedEvents: whole.bad,
+      remainingEvents: round(remaining, 3)!,
+      remainingPercent: remainingFraction === null ? null : round(remainingFraction * 100, 4),
+      consumedPercent: remainingFraction === null ? null : round((1 - remainingFraction) * 100, 4),
+    },
+    burnRates,
+    severities: tiers.severities,
+    forecast: {
+      burnRate: round(forecastRate),
+      secondsToExhaustion: secondsLeft,
+      exhaustionAt:
+        secondsLeft === null ? null : new Date((nowMinute * 60 + secondsLeft) * 1000).toISOString(),
+    },
+    lastDataMinute: input.lastDataMinute,
+    staleSince: stale ? new Date((input.lastDataMinute! + 1) * 60_000).toISOString() : null,
+    error: null,
+  };
+}
+
+/** The evaluation of an SLO that could not be evaluated: every number unknown, the reason and since when. */
+export function failedEvaluation(
+  reason: string,
+  since: Date,
+  lastDataMinute: number | null = null,
+): SloEvaluation {
+  return {
+    status: 'error',
+    sli: { percent: null, total: 0, bad: 0 },
+    errorBudget: {
+      totalEvents: 0,
+      consumedEvents: 0,
+      remainingEvents: 0,
+      remainingPercent: null,
+      consumedPercent: null,
+    },
+    burnRates: [],
+    severities: { page: 'noData', ticket: 'noData' },
+    forecast: { burnRate: null, exhaustionAt: null, secondsToExhaustion: null },
+    lastDataMinute,
+    staleSince: null,
+    error: { reason, since: since.toISOString() },
+  };
+}
+
+/**
+ * The stored alert's next change, by the state machine above (`nextTransition`). An SLO that is stale, has no
+ * data or failed to evaluate changes nothing: missing evidence neither fires nor resolves.
+ */
+export function nextChange(
+  current: { severity: Severity } | null,
+  evaluation: SloEvaluation,
+): AlertChange | null {
+  if (evaluation.status === 'stale' || evaluation.status === 'error' || evaluation.status === 'noData')
+    return null;
+  const previous: AlertState = current ? { state: 'firing', severity: current.severity } : { state: 'ok' };
+  const transition = nextTransition(previous, {
+    state: 'ok',
+    severities: evaluation.severities,
+    windows: [],
+  });
+  switch (transition.type) {
+    case 'none':
+      return null;
+    case 'fired':
+      return { kind: 'fired', severity: transition.severity };
+    case 'escalated':
+      return { kind: 'escalated', severity: 'page' };
+    case 'resolved':
+      return { kind: 'resolved' };
+  }
+}
+
+/** The numbers kept with an alert (what Slack and the UI show). */
+export function snapshotOf(objective: number, evaluation: SloEvaluation): AlertSnapshot {
+  return {
+    sliPercent: evaluation.sli.percent,
+    objective,
+    budgetRemainingPercent: evaluation.errorBudget.remainingPercent,
+    burnRates: evaluation.burnRates.map((w) => ({
+      severity: w.severity,
+      longWindow: w.longWindow,
+      shortWindow: w.shortWindow,
+      threshold: w.threshold,
+      longBurnRate: w.long,
+      shortBurnRate: w.short,
+      firing: w.firing,
+    })),
+    exhaustionAt: evaluation.forecast.exhaustionAt,
+    dataState:
+      evaluation.status === 'stale'
+        ? { state: 'stale', since: evaluation.staleSince }
+        : evaluation.status === 'error'
+          ? { state: 'error', since: evaluation.error!.since, reason: evaluation.error!.reason }
+          : { state: 'fresh', since: null },
+  };
+}
+
+function round(value: number | null, decimals = 4): number | null {
+  if (value === null) return null;
+  if (!Number.isFinite(value)) return value;
+  const scale = 10 ** decimals;
+  return Math.round(value * scale) / scale;
 }

@@ -15,7 +15,7 @@ import {
 import { PromqlSliSource } from '../../integrations/promql/promql-sli-source.js';
 import { MetricsService } from '../../observability/metrics.service.js';
 import { badEventsOf, needsHistogram, seriesMatches } from '../../slo/domain/series-match.js';
-import { SloSpec, effectiveBurnRateWindows, windowSeconds } from '../../slo/domain/slo.js';
+import { SloSpec, allowedBadRatio, effectiveBurnRateWindows, windowSeconds } from '../../slo/domain/slo.js';
 import {
   SliceData,
   addToSlice,
@@ -27,7 +27,7 @@ import { AlertStore } from '../alert-store.js';
 import { Lease } from './lease.js';
 import { MinuteCountsStore } from './minute-counts.js';
 import { RollingCounts, capacityForSlo } from '../../slo/domain/rolling-counts.js';
-import { SloEvaluation, evaluateSlo, nextChange, snapshotOf } from './slo-evaluation.js';
+import { SloEvaluation, evaluateSlo, failedEvaluation, nextChange, snapshotOf } from '../domain/evaluate.js';
 
 /** What the engine keeps in memory for one SLO. */
 interface SloRuntime {
@@ -35,12 +35,17 @@ interface SloRuntime {
   version: string;
   seriesIds: Set<number>;
   counts: MinuteCountsStore;
-  approximate: boolean;
+  /** The latest minute whose bad events were estimated (a latency threshold between buckets). */
+  lastApproximateMinute: number | undefined;
+  /** Since when this SLO's evaluations have failed, while they do. */
+  failingSince: Date | undefined;
   needsBackfill: boolean;
   /** Timeslices budgeting: recent per-minute data, to classify slices as their minutes arrive. */
   minuteData?: Map<number, SliceData>;
-  evaluation?: SloEvaluation & { evaluatedAt: Date; approximate: boolean };
+  evaluation?: EngineEvaluation;
 }
+
+export type EngineEvaluation = SloEvaluation & { evaluatedAt: Date; approximate: boolean };
 
 const LEASE = 'alert-evaluator';
 /** Minutes re-read at every tick: a scrape may still add to the minute that just ended. */
@@ -89,7 +94,8 @@ export class SloEngine implements OnApplicationBootstrap {
     });
     this.evaluationErrors = new Counter({
       name: 'burnwatch_slo_evaluation_errors_total',
-      help: 'SLO evaluations that failed.',
+      help: 'SLO evaluations that failed (Prometheus unreachable or slow, a query it refused, a bad row), by SLO.',
+      labelNames: ['slo'],
       registers,
     });
     this.slosGauge = new Gauge({ name: 'burnwatch_slos', help: 'SLOs known to the engine.', registers });
@@ -114,14 +120,13 @@ export class SloEngine implements OnApplicationBootstrap {
       const firing = leader ? new Map((await this.alerts.allFiring()).map((a) => [a.sloName, a])) : new Map();
       let transitions = 0;
       for (const runtime of this.runtimes.values()) {
+        const evaluation = await this.evaluateSafely(runtime, now);
+        this.slosEvaluated.inc();
+        if (!leader) continue;
         try {
-          const evaluation = await this.evaluate(runtime, now);
-          runtime.evaluation = { ...evaluation, evaluatedAt: now, approximate: runtime.approximate };
-          this.slosEvaluated.inc();
-          if (!leader) continue;
           const current = firing.get(runtime.spec.name) ?? null;
           const change = nextChange(current, evaluation);
-          const snapshot = snapshotOf(runtime.spec, evaluation);
+          const snapshot = snapshotOf(runtime.spec.objective, evaluation);
           if (change) {
             if (
               await this.alerts.apply(runtime.spec, change, snapshot, now, undefined, {
@@ -133,10 +138,8 @@ export class SloEngine implements OnApplicationBootstrap {
             await this.alerts.updateSnapshot(current.id, snapshot);
           }
         } catch (error) {
-          this.evaluationErrors.inc();
-          this.logger.error(
-            `Evaluating SLO ${runtime.spec.name} failed: ${error instanceof Error ? error.message : String(error)}`,
-          );
+          // The alert store failing is not the SLO's fault: the next tick applies the same change again.
+          this.logger.error(`Applying the alert of SLO ${runtime.spec.name} failed: ${messageOf(error)}`);
         }
       }
       return { evaluated: this.runtimes.size, transitions, leader };
@@ -146,10 +149,7 @@ export class SloEngine implements OnApplicationBootstrap {
   }
 
   /** The latest evaluation of an SLO, computing one if the SLO is newer than the last tick. */
-  async statusOf(
-    name: string,
-    now: Date,
-  ): Promise<(SloEvaluation & { evaluatedAt: Date; approximate: boolean }) | undefined> {
+  async statusOf(name: string, now: Date): Promise<EngineEvaluation | undefined> {
     let runtime = this.runtimes.get(name);
     if (!runtime?.evaluation) {
       await this.refreshSlos();
@@ -157,12 +157,31 @@ export class SloEngine implements OnApplicationBootstrap {
       await this.loadData(minuteOf(now));
       runtime = this.runtimes.get(name);
       if (!runtime) return undefined;
-      runtime.evaluation = {
-        ...(await this.evaluate(runtime, now)),
-        evaluatedAt: now,
-        approximate: runtime.approximate,
-      };
+      await this.evaluateSafely(runtime, now);
     }
+    return runtime.evaluation;
+  }
+
+  /**
+   * Evaluates one SLO and keeps the result; a failure becomes that SLO's `error` evaluation (with the reason and
+   * since when it has failed) and is counted, and never reaches the other SLOs, the list or the tick.
+   */
+  private async evaluateSafely(runtime: SloRuntime, now: Date): Promise<EngineEvaluation> {
+    const nowMinute = minuteOf(now);
+    let evaluation: SloEvaluation;
+    try {
+      evaluation = await this.evaluate(runtime, now);
+      runtime.failingSince = undefined;
+    } catch (error) {
+      runtime.failingSince ??= now;
+      this.evaluationErrors.inc({ slo: runtime.spec.name });
+      this.logger.error(`Evaluating SLO ${runtime.spec.name} failed: ${messageOf(error)}`);
+      evaluation = failedEvaluation(messageOf(error), runtime.failingSince);
+    }
+    const approximate =
+      runtime.lastApproximateMinute !== undefined &&
+      runtime.lastApproximateMinute >= nowMinute - windowSeconds(runtime.spec) / 60;
+    runtime.evaluation = { ...evaluation, evaluatedAt: now, approximate };
     return runtime.evaluation;
   }
 
@@ -176,38 +195,44 @@ export class SloEngine implements OnApplicationBootstrap {
   }
 
   private async evaluate(runtime: SloRuntime, now: Date): Promise<SloEvaluation> {
+    const { spec } = runtime;
     const nowMinute = minuteOf(now);
-    const windows = effectiveBurnRateWindows(runtime.spec);
-    // With timeslices a window counts slices, each already a judgement on its own requests: one is enough.
-    const minEvents = runtime.minuteData
-      ? 1
-      : (runtime.spec.alerting?.minEvents ?? this.config.engine.minEvents);
-    if (runtime.spec.source.type === 'prometheus') {
+    const windows = effectiveBurnRateWindows(spec);
+    const windowMinutes = windowSeconds(spec) / 60;
+    const staleAfterMinutes = Math.ceil(this.config.engine.staleAfterSeconds / 60);
+    const input = {
+      windowMinutes,
+      allowedBadRatio: allowedBadRatio(spec),
+      windows,
+      nowMinute,
+      // With timeslices a window counts slices, each already a judgement on its own requests: one is enough.
+      minEvents: runtime.minuteData ? 1 : (spec.alerting?.minEvents ?? this.config.engine.minEvents),
+      staleAfterMinutes,
+      sliceMinutes: runtime.minuteData ? timesliceMinutes(spec) : undefined,
+    };
+    if (spec.source.type === 'prometheus') {
+      // Prometheus sums each window itself: ask for every length the evaluation reads, plus the freshness window.
       const lengths = [
-        windowSeconds(runtime.spec) / 60,
+        windowMinutes,
+        staleAfterMinutes + 1,
         ...windows.flatMap((w) => [w.longWindowSeconds / 60, w.shortWindowSeconds / 60]),
       ];
-      const counts = await this.promql.windowCounts(runtime.spec, lengths, now);
-      const whole = counts.get(lengths[0]!);
-      const sum = (from: number, to: number) =>
-        counts.get(to - from) ?? { total: 0, bad: 0, minutesWithData: 0 };
-      return evaluateSlo(
-        runtime.spec,
-        windows,
-        sum,
-        nowMinute,
-        minEvents,
-        whole && whole.total > 0 ? nowMinute : null,
-      );
+      const counts = await this.promql.windowCounts(spec, lengths, now);
+      const empty = { total: 0, bad: 0, minutesWithData: 0 };
+      const sum = (from: number, to: number) => counts.get(to - from) ?? empty;
+      const whole = counts.get(windowMinutes) ?? empty;
+      const recent = counts.get(staleAfterMinutes + 1) ?? empty;
+      // Prometheus gives no "last minute with data": when the recent window is empty, the data stopped at least
+      // that long ago, which is what `staleSince` then says.
+      const lastDataMinute =
+        whole.total === 0 ? null : recent.total > 0 ? nowMinute : nowMinute - staleAfterMinutes - 1;
+      return evaluateSlo({ ...input, sum, lastDataMinute });
     }
-    return evaluateSlo(
-      runtime.spec,
-      windows,
-      (from, to) => runtime.counts.sum(from, to),
-      nowMinute,
-      minEvents,
-      runtime.counts.lastMinuteWithData() ?? null,
-    );
+    return evaluateSlo({
+      ...input,
+      sum: (from, to) => runtime.counts.sum(from, to),
+      lastDataMinute: runtime.counts.lastMinuteWithData() ?? null,
+    });
   }
 
   private async refreshSlos(): Promise<void> {
@@ -231,7 +256,8 @@ export class SloEngine implements OnApplicationBootstrap {
             Math.max(0, ...effectiveBurnRateWindows(row.spec).map((w) => w.longWindowSeconds)),
           ),
         ),
-        approximate: false,
+        lastApproximateMinute: undefined,
+        failingSince: undefined,
         needsBackfill: true,
         minuteData: row.spec.budgetingMethod === 'timeslices' ? new Map() : undefined,
       };
@@ -263,6 +289,7 @@ export class SloEngine implements OnApplicationBootstrap {
       if (!runtime.needsBackfill) continue;
       runtime.counts.clear();
       runtime.minuteData?.clear();
+      runtime.lastApproximateMinute = undefined;
       runtime.needsBackfill = false;
       if (runtime.seriesIds.size === 0) continue;
       const from = nowMinute - windowSeconds(runtime.spec) / 60 - 1;
@@ -293,7 +320,8 @@ export class SloEngine implements OnApplicationBootstrap {
       for (const runtime of runtimes) {
         if (!runtime.seriesIds.has(row.seriesId)) continue;
         const { bad, approximate } = badEventsOf(runtime.spec.indicator, series, row.requests, row.buckets);
-        if (approximate) runtime.approximate = true;
+        if (approximate)
+          runtime.lastApproximateMinute = Math.max(runtime.lastApproximateMinute ?? -Infinity, row.minute);
         const minutes = perRuntime.get(runtime) ?? new Map<number, SliceData>();
         const data = minutes.get(row.minute) ?? { total: 0, bad: 0 };
         addToSlice(data, row.requests, bad, series.bounds, row.buckets, runtime.minuteData !== undefined);
@@ -340,4 +368,8 @@ export class SloEngine implements OnApplicationBootstrap {
       this.subscribers.set(id, list);
     }
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -16,7 +16,7 @@ import {
 import { SloService } from '../../slo/slo.service.js';
 import { AlertView, AlertsService } from '../alerts.service.js';
 import { SloEngine } from './slo-engine.service.js';
-import type { SloEvaluation } from './slo-evaluation.js';
+import type { SloEvaluation } from '../domain/evaluate.js';
 import { SloTimeseries, buildTimeseries } from './timeseries.js';
 import { TimeseriesMinutesQuery } from './timeseries-minutes.query.js';
 
@@ -89,7 +89,12 @@ export class SloStatusService {
         cursor,
       });
       for (const slo of page.items) {
-        const status = await this.status(slo.name);
+        const status = await this.status(slo.name).catch((error: unknown) => {
+          // Deleted between the page and its status: it is simply no longer in the list.
+          if (error instanceof BurnwatchError && error.code === 'not_found') return undefined;
+          throw error;
+        });
+        if (!status) continue;
         if (filter.status === undefined || status.status === filter.status) items.push(status);
       }
       cursor = page.nextCursor ?? undefined;

@@ -5,7 +5,7 @@ import { optionalString } from '../../common/query-params.js';
 import { SloStatusService, SloStatusView } from './slo-status.service.js';
 import type { SloTimeseries } from './timeseries.js';
 
-const STATUSES = ['ok', 'ticket', 'page', 'noData'];
+const STATUSES = ['ok', 'ticket', 'page', 'noData', 'stale', 'error'];
 
 @ApiTags('Error budgets')
 @Controller('api/v1')

@@ -1,3 +1,4 @@
+import type { AlertSnapshot } from '../../alerts/domain/alert-transition.js';
 import {
   BeforeApplicationShutdown,
   Inject,
@@ -25,6 +26,12 @@ const LOOKBACK_MS = 5 * 60_000;
  * Sends the outbox: claims due rows (several replicas share the work, each row is claimed by one), delivers each
  * exactly once as the user sees it, retries transient failures with backoff, and stops on permanent ones.
  */
+/**
+ * What a firing alert's root message shows beyond its transition: the correlation and whether the SLO's data is
+ * current. When this hash changes, the message is edited.
+ */
+const SHOWN_HASH = `md5(coalesce(a."correlation"::text, '') || '|' || coalesce(a."last_snapshot"->'dataState'->>'state', 'fresh'))`;
+
 @Injectable()
 export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('SlackDispatcher');
@@ -314,29 +321,41 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     alertId: string,
   ): Promise<{ correlation: Correlation | null; correlationHash: string | null }> {
     const [row] = (await this.dataSource.query(
-      `SELECT "correlation", md5("correlation"::text) AS "hash" FROM "alerts" WHERE "id" = $1`,
+      `SELECT a."correlation", ${SHOWN_HASH} AS "hash" FROM "alerts" a WHERE a."id" = $1`,
       [alertId],
     )) as { correlation: unknown; hash: string | null }[];
     return { correlation: readCorrelation(row?.correlation), correlationHash: row?.hash ?? null };
   }
 
   /**
-   * The Kubernetes correlation may land after the firing message went out: the root message of a firing alert is
-   * then edited to show it. Claimed by setting the hash first (one replica wins); put back to retry on failure.
+   * The Kubernetes correlation may land after the firing message went out, and the SLO's data may stop (stale)
+   * or come back while the alert fires: the root message of a firing alert is then edited to show it. Claimed by setting the hash first (one replica wins); put back to retry on failure.
    */
   async refreshCorrelations(): Promise<number> {
     if (!this.api) return 0;
     const [claimed] = (await this.dataSource.query(
-      `UPDATE "notifications" n SET "correlation_hash" = md5(a."correlation"::text)
+      `UPDATE "notifications" n SET "correlation_hash" = ${SHOWN_HASH}
        FROM "alerts" a
        WHERE a."id" = n."alert_id" AND n."kind" = 'fired' AND n."state" = 'sent' AND a."state" = 'firing'
-         AND a."correlation" IS NOT NULL AND n."ts" IS NOT NULL AND n."channel_id" IS NOT NULL
-         AND n."correlation_hash" IS DISTINCT FROM md5(a."correlation"::text)
+         AND n."ts" IS NOT NULL AND n."channel_id" IS NOT NULL
+         AND n."correlation_hash" IS DISTINCT FROM ${SHOWN_HASH}
+         AND NOT (n."correlation_hash" IS NULL AND a."correlation" IS NULL
+           AND coalesce(a."last_snapshot"->'dataState'->>'state', 'fresh') = 'fresh')
          AND NOT EXISTS (
            SELECT 1 FROM "notifications" p WHERE p."alert_id" = n."alert_id" AND p."state" = 'pending')
        RETURNING n."id", n."alert_id" AS "alertId", n."channel_id" AS "channelId", n."ts",
-         a."correlation"`,
-    )) as [{ id: string; alertId: string; channelId: string; ts: string; correlation: unknown }[], number];
+         a."correlation", a."last_snapshot"->'dataState' AS "dataState"`,
+    )) as [
+      {
+        id: string;
+        alertId: string;
+        channelId: string;
+        ts: string;
+        correlation: unknown;
+        dataState: AlertSnapshot['dataState'] | null;
+      }[],
+      number,
+    ];
     for (const root of claimed) {
       // The root shows the alert's latest transition (an escalation may have followed the firing).
       const latest = await this.dataSource.manager.findOne(NotificationEntity, {
@@ -350,7 +369,11 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
         await this.api.update(
           root.channelId,
           root.ts,
-          rootMessage(t, readCorrelation(root.correlation), sloUrl),
+          rootMessage(
+            { ...t, snapshot: { ...t.snapshot, dataState: root.dataState ?? undefined } },
+            readCorrelation(root.correlation),
+            sloUrl,
+          ),
         );
       } catch (error) {
         const permanent = error instanceof SlackCallError && error.permanent;

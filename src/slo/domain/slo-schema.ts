@@ -3,7 +3,8 @@ import { FieldError } from '../../common/field-error.js';
 import { UNSTORABLE_TEXT_MESSAGE, isStorableText } from '../../common/storable-text.js';
 import { parseDurationSeconds } from './duration.js';
 import { checkPromqlQuery } from './promql.js';
-import { HTTP_METHODS, SloSpec } from './slo.js';
+import { tierProblem } from '../../alerts/domain/alert-policy.js';
+import { HTTP_METHODS, SloSpec, allowedBadRatio } from './slo.js';
 
 const HOUR = 3600;
 const DAY = 86400;
@@ -260,6 +261,10 @@ export const sloInputSchema = z
           path: ['alerting', 'windows', i, 'shortWindow'],
           message: 'must be shorter than longWindow',
         });
+      }
+      const problem = tierProblem(window.burnRate, allowedBadRatio(slo), slo.objective);
+      if (problem) {
+        ctx.addIssue({ code: 'custom', path: ['alerting', 'windows', i, 'burnRate'], message: problem });
       }
       if (long && windowSeconds && long > windowSeconds) {
         ctx.addIssue({

@@ -1,7 +1,8 @@
 import {
+  AlertingPolicy,
   BurnRateWindow,
   BurnRateWindowView,
-  defaultBurnRateWindows,
+  defaultAlertingPolicy,
 } from '../../alerts/domain/alert-policy.js';
 import { describeDuration, parseDurationSeconds } from './duration.js';
 
@@ -78,13 +79,22 @@ export function windowSeconds(spec: Pick<SloSpec, 'window'>): number {
 }
 
 export function effectiveBurnRateWindows(spec: SloSpec): BurnRateWindow[] {
-  if (spec.alerting?.windows === undefined) return defaultBurnRateWindows(windowSeconds(spec));
-  return spec.alerting.windows.map((w) => ({
-    severity: w.severity,
-    longWindowSeconds: parseDurationSeconds(w.longWindow)!,
-    shortWindowSeconds: parseDurationSeconds(w.shortWindow)!,
-    burnRate: w.burnRate,
-  }));
+  return effectiveAlertingPolicy(spec).windows;
+}
+
+/** The tiers an SLO alerts with: its own, or the defaults fitted to its window and objective (with notes). */
+export function effectiveAlertingPolicy(spec: SloSpec): AlertingPolicy {
+  if (spec.alerting?.windows === undefined)
+    return defaultAlertingPolicy(windowSeconds(spec), allowedBadRatio(spec));
+  return {
+    windows: spec.alerting.windows.map((w) => ({
+      severity: w.severity,
+      longWindowSeconds: parseDurationSeconds(w.longWindow)!,
+      shortWindowSeconds: parseDurationSeconds(w.shortWindow)!,
+      burnRate: w.burnRate,
+    })),
+    notes: [],
+  };
 }
 
 /** "0.1 % of requests over 28 d may fail": the budget in words. */

@@ -4,7 +4,7 @@
  */
 
 export type Severity = 'page' | 'ticket';
-export type SloStatusName = 'ok' | 'ticket' | 'page' | 'noData';
+export type SloStatusName = 'ok' | 'ticket' | 'page' | 'noData' | 'stale' | 'error';
 
 export interface BurnRateWindowView {
   severity: Severity;
@@ -32,7 +32,12 @@ export interface Slo {
   createdAt?: string;
   updatedAt?: string;
   errorBudget: { percent: number; description: string };
-  effectiveAlerting: { windows: BurnRateWindowView[]; minEvents: number; policy: 'default' | 'custom' };
+  effectiveAlerting: {
+    windows: BurnRateWindowView[];
+    minEvents: number;
+    policy: 'default' | 'custom';
+    notes?: string[];
+  };
 }
 
 export interface AlertSnapshot {
@@ -185,6 +190,10 @@ export interface SloStatus {
   forecast: { burnRate: number | null; exhaustionAt: string | null; secondsToExhaustion: number | null };
   alerts: Alert[];
   dataFreshness: { lastDataAt: string | null; ageSeconds: number | null };
+  /** Set when `status` is `stale`: the end of the last minute with data. */
+  staleSince?: string | null;
+  /** Set when `status` is `error`: why the SLO could not be evaluated, since when. */
+  error?: { reason: string; since: string } | null;
   evaluatedAt: string;
 }
 

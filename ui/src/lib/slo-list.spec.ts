@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SloStatus } from '../api/types.js';
 import {
+  statusNote,
   SloRow,
   budgetBar,
   fastestBurn,
@@ -120,4 +121,24 @@ describe('list query in the address', () => {
   });
   it('ignores an unknown status', () => expect(readListQuery('?status=bogus').status).toBeUndefined());
   it('writes nothing for the defaults', () => expect(writeListQuery({ sort: 'asc' })).toBe(''));
+});
+
+describe('why the numbers are not current', () => {
+  it.each([
+    { status: 'ok' as const, note: null },
+    {
+      status: 'stale' as const,
+      staleSince: '2026-12-03T06:00:00.000Z',
+      note: 'No data since 2026-12-03T06:00:00.000Z',
+    },
+    {
+      status: 'error' as const,
+      error: { reason: 'connect ECONNREFUSED', since: '2026-12-03T06:00:00.000Z' },
+      note: 'connect ECONNREFUSED',
+    },
+  ])('a $status SLO says so in one sentence', ({ note, ...status }) => {
+    const result = statusNote(status);
+    if (note === null) expect(result).toBeNull();
+    else expect(result).toContain(note);
+  });
 });

@@ -16,6 +16,8 @@ export interface SloRow {
   fastestBurn: { rate: number; window: string; threshold: number } | null;
   forecast: { secondsToExhaustion: number | null; exhaustionAt: string | null } | null;
   firingAlerts: number;
+  /** Why the numbers are not current (stale or error), as one sentence; null when they are. */
+  statusNote: string | null;
 }
 
 export function rowFromStatus(status: SloStatus): SloRow {
@@ -33,7 +35,17 @@ export function rowFromStatus(status: SloStatus): SloRow {
     fastestBurn: fastestBurn(status.burnRates),
     forecast: status.forecast,
     firingAlerts: status.alerts?.length ?? 0,
+    statusNote: statusNote(status),
   };
+}
+
+/** Why an SLO's numbers are not current, in one sentence; null when they are. */
+export function statusNote(status: Pick<SloStatus, 'status' | 'staleSince' | 'error'>): string | null {
+  if (status.status === 'stale')
+    return `No data since ${status.staleSince ?? 'a while'}: the numbers describe the past; alerts neither fire nor resolve.`;
+  if (status.status === 'error')
+    return `Cannot evaluate since ${status.error?.since ?? 'now'}: ${status.error?.reason ?? 'unknown error'}`;
+  return null;
 }
 
 export function rowFromSlo(slo: Slo): SloRow {
@@ -51,6 +63,7 @@ export function rowFromSlo(slo: Slo): SloRow {
     fastestBurn: null,
     forecast: null,
     firingAlerts: 0,
+    statusNote: null,
   };
 }
 
@@ -118,6 +131,8 @@ export const STATUS_LABELS: Record<SloRow['status'], string> = {
   ticket: 'Ticket',
   page: 'Page',
   noData: 'No data',
+  stale: 'Stale',
+  error: 'Error',
   unknown: 'Unknown',
 };
 

@@ -79,7 +79,9 @@ export function SloListPage({ search }: { search: string }) {
 
   const options = filterOptions(loaded.rows);
   const rows = sortRows(filterRows(loaded.rows, query), query.sort);
-  const statuses = loaded.withStatus ? (['page', 'ticket', 'ok', 'noData'] as const) : (['unknown'] as const);
+  const statuses = loaded.withStatus
+    ? (['page', 'ticket', 'error', 'stale', 'ok', 'noData'] as const)
+    : (['unknown'] as const);
   return (
     <>
       <div class="page-head">
@@ -193,6 +195,7 @@ export function SloListPage({ search }: { search: string }) {
                   </th>
                   <td>
                     <StatusBadge status={row.status} />
+                    {row.statusNote && <div class="muted small status-note">{row.statusNote}</div>}
                   </td>
                   <td>
                     {formatPercent(row.objective, 3)} <span class="muted">/ {row.window}</span>

@@ -29,7 +29,7 @@ import {
   sliRange,
   zeroStop,
 } from '../lib/series.js';
-import { fastestBurn } from '../lib/slo-list.js';
+import { fastestBurn, statusNote } from '../lib/slo-list.js';
 import { RANGES, parseWindow, resolveRange } from '../lib/time-range.js';
 import { navigate, useRefresh } from '../navigation.js';
 import { sloPath } from '../router.js';
@@ -165,8 +165,14 @@ function Summary({
     ) : null;
   }
   const fastest = fastestBurn(status.burnRates);
+  const note = statusNote(status);
   return (
     <section aria-label="Current state" class="summary">
+      {note && (
+        <p class={`notice status-note-${status.status}`} role="status">
+          {note}
+        </p>
+      )}
       <dl class="stats">
         <div>
           <dt>SLI over {status.window}</dt>

@@ -314,6 +314,47 @@ describe('rootMessage', () => {
   });
 });
 
+describe('a firing alert whose numbers are not current', () => {
+  it.each([
+    {
+      name: 'a stale SLO says since when there has been no data, and that the alert stays open',
+      dataState: { state: 'stale' as const, since: '2026-11-02T09:05:00.000Z' },
+      says: 'No data since 2026-11-02 09:05 UTC',
+    },
+    {
+      name: 'an SLO that cannot be evaluated says why',
+      dataState: {
+        state: 'error' as const,
+        since: '2026-11-02T09:05:00.000Z',
+        reason: 'connect ECONNREFUSED 127.0.0.1:9090',
+      },
+      says: 'Cannot evaluate this SLO since 2026-11-02 09:05 UTC (connect ECONNREFUSED 127.0.0.1:9090)',
+    },
+  ])('$name', ({ dataState, says }) => {
+    const message = rootMessage(transition({ snapshot: snapshot({ dataState }) }), null, URL);
+    expect(textsOf(message.blocks)[2]).toContain(`⚠️ ${says}`);
+    expect(message.text).toContain(says);
+  });
+
+  it('shows no warning on current data, nor once resolved', () => {
+    const fresh = rootMessage(
+      transition({ snapshot: snapshot({ dataState: { state: 'fresh', since: null } }) }),
+      null,
+      URL,
+    );
+    expect(fresh.text).not.toContain('⚠️');
+    const resolved = rootMessage(
+      transition({
+        kind: 'resolved',
+        snapshot: snapshot({ dataState: { state: 'stale', since: '2026-11-02T09:05:00.000Z' } }),
+      }),
+      null,
+      URL,
+    );
+    expect(textsOf(resolved.blocks).join(' ')).not.toContain('No data since');
+  });
+});
+
 describe('threadReply', () => {
   it('says what escalated, from what to what', () => {
     const reply = threadReply(transition({ kind: 'escalated', previousSeverity: 'ticket' }), URL);

@@ -69,14 +69,28 @@ export function rootMessage(
     mrkdwnSection(`${who.join(' · ')}\n${when}`),
     { type: 'section', fields: snapshotFields(t) },
   ];
+  const dataWarning = resolved ? null : dataStateWarning(t.snapshot);
+  if (dataWarning) blocks.splice(2, 0, mrkdwnSection(`⚠️ ${dataWarning}`));
   const burn = burnRateLines(t.snapshot);
   if (burn) blocks.push(mrkdwnSection(burn));
   if (correlation) blocks.push(...correlationBlocks(correlation));
   blocks.push(linkContext(t, sloUrl));
   const text = resolved
     ? `Resolved: ${title} (was ${t.severity}) after ${describeDuration(secondsBetween(t.alertStartedAt, t.at))}. ${numbersInWords(t.snapshot)} ${sloUrl}`
-    : `[${t.severity.toUpperCase()}] ${title} is burning its error budget since ${plainDate(t.alertStartedAt)}. ${numbersInWords(t.snapshot)}${suspectInWords(correlation)} ${sloUrl}`;
+    : `[${t.severity.toUpperCase()}] ${title} is burning its error budget since ${plainDate(t.alertStartedAt)}. ${dataWarning ? `${dataWarning} ` : ''}${numbersInWords(t.snapshot)}${suspectInWords(correlation)} ${sloUrl}`;
   return { text: clip(text, LIMITS.fallbackChars), blocks: blocks.slice(0, LIMITS.blocks) };
+}
+
+/** A firing alert whose SLO stopped reporting or cannot be evaluated says so: its numbers are from the past. */
+export function dataStateWarning(s: AlertSnapshot): string | null {
+  const state = s.dataState;
+  if (state?.state === 'stale') {
+    return `No data since ${state.since ? plainDate(state.since) : 'a while'}: the numbers are from then, and the alert stays open until data shows the burn has stopped.`;
+  }
+  if (state?.state === 'error') {
+    return `Cannot evaluate this SLO since ${plainDate(state.since)} (${clip(state.reason, 300)}): the numbers are from then.`;
+  }
+  return null;
 }
 
 /** The reply in the alert's thread for an escalation or a resolve. */
