@@ -138,6 +138,45 @@ describe('importing OpenSLO', () => {
     });
   });
 
+  it('reads a top-level YAML list, a metric source finding its DataSource in the same list', async () => {
+    const response = await importYaml(`- apiVersion: openslo/v1
+  kind: DataSource
+  metadata: { name: thanos }
+  spec: { type: Prometheus, connectionDetails: { url: 'http://thanos:9090' } }
+- apiVersion: openslo/v1
+  kind: SLO
+  metadata: { name: listed-availability }
+  spec:
+    service: listed
+    indicator:
+      metadata: { name: listed-sli }
+      spec:
+        ratioMetric:
+          counter: true
+          bad: { metricSource: { metricSourceRef: thanos, spec: { query: 'sum(requests_total{code=~"5.."})' } } }
+          total: { metricSource: { metricSourceRef: thanos, spec: { query: 'sum(requests_total)' } } }
+    timeWindow: [{ duration: 28d, isRolling: true }]
+    budgetingMethod: Occurrences
+    objectives: [{ target: 0.99 }]
+`);
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    expect(response.body.created).toEqual(['listed-availability']);
+    expect(response.body.ignored).toEqual([
+      {
+        field: 'documents[0][0]',
+        message: expect.stringMatching(/^DataSource "thanos" gives the type "Prometheus"/),
+      },
+    ]);
+    expect(await storedSpec('listed-availability')).toMatchObject({
+      source: { type: 'prometheus' },
+      indicator: {
+        type: 'ratio',
+        badQuery: 'sum(requests_total{code=~"5.."})',
+        totalQuery: 'sum(requests_total)',
+      },
+    });
+  });
+
   it('accepts JSON as well as YAML', async () => {
     const response = await api('POST', '/api/v1/openslo', cartErrors());
     expect(response.status).toBe(200);
@@ -226,10 +265,14 @@ describe('importing OpenSLO', () => {
       message: 'must be "burnwatch" (the eBPF sensor) or "Prometheus", got "Datadog"',
     },
     {
-      name: 'a metric source that refers to a DataSource',
-      doc: cartErrors((d) => (d.spec.indicator.spec.ratioMetric.total.metricSource.metricSourceRef = 'prom')),
+      name: 'a metric source that refers to a DataSource not in the request, without an inline type',
+      doc: cartErrors((d) => {
+        const source = d.spec.indicator.spec.ratioMetric.total.metricSource;
+        delete source.type;
+        source.metricSourceRef = 'prom';
+      }),
       field: 'documents[0].spec.indicator.spec.ratioMetric.total.metricSource.metricSourceRef',
-      message: /not supported: Burnwatch has no DataSource objects/,
+      message: /^names no DataSource in this request: "prom"; send the DataSource document with the SLO/,
     },
     {
       name: 'a calendar-aligned window',
@@ -290,7 +333,7 @@ describe('importing OpenSLO', () => {
         };
       }),
       field: 'documents[0].spec.indicator.spec.ratioMetric.good.metricSource.spec.step',
-      message: /is not supported by Burnwatch \(known here: query\)/,
+      message: /is not supported by Burnwatch \(known here: query, promql\)/,
     },
     {
       name: 'a raw ratio metric',
@@ -445,16 +488,11 @@ describe('importing OpenSLO', () => {
       message: 'must be "openslo/v1", got "openslo/v1alpha"',
     },
     {
-      name: 'a kind Burnwatch does not store',
-      doc: cartErrors((d) => (d.kind = 'DataSource')),
-      field: 'documents[0].kind',
-      message: 'DataSource is not supported: give each metric source inline, of type burnwatch or Prometheus',
-    },
-    {
       name: 'a kind OpenSLO does not have',
       doc: cartErrors((d) => (d.kind = 'Slo')),
       field: 'documents[0].kind',
-      message: 'must be "SLO" or "SLI", got "Slo"',
+      message:
+        'must be one of SLO, SLI, DataSource, Service, AlertPolicy, AlertCondition, AlertNotificationTarget, got "Slo"',
     },
     {
       name: 'an indicatorRef to an SLI that is not in the request',
@@ -681,20 +719,19 @@ describe("the OpenSLO specification's own examples", () => {
     expect(rejected(response.body.errors)).toEqual([
       'documents[0].spec.timeWindow',
       'documents[0].spec.budgetingMethod',
-      'documents[0].spec.indicator.spec.ratioMetric.good.metricSource.metricSourceRef',
-      'documents[0].spec.indicator.spec.ratioMetric.total.metricSource.metricSourceRef',
+      'documents[0].spec.indicator.spec.ratioMetric.good.metricSource.type',
+      'documents[0].spec.indicator.spec.ratioMetric.total.metricSource.type',
     ]);
   });
 
-  it('takes the ratioMetric Prometheus example by indicatorRef once it names no DataSource', async () => {
-    const original = fixture('spec-ratio-metric-prometheus.yaml');
-    expect(rejected((await importYaml(original)).body.errors)).toEqual([
+  it('takes the ratioMetric Prometheus example by indicatorRef, its redundant metricSourceRef reported', async () => {
+    const accepted = await importYaml(fixture('spec-ratio-metric-prometheus.yaml'));
+    expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
+    expect(accepted.body).toMatchObject({ created: ['localhost-availability'] });
+    expect(rejected(accepted.body.ignored)).toEqual([
       'documents[0].spec.ratioMetric.good.metricSource.metricSourceRef',
       'documents[0].spec.ratioMetric.total.metricSource.metricSourceRef',
     ]);
-    const accepted = await importYaml(original.replace(/\n\s+metricSourceRef: prometheus-datasource/g, ''));
-    expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
-    expect(accepted.body).toMatchObject({ created: ['localhost-availability'], ignored: [] });
     expect(await storedSpec('localhost-availability')).toMatchObject({
       service: { workload: 'localhost' },
       indicator: {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SloSpec } from '../../slo/domain/slo.js';
+import { checkPromqlQuery } from '../../slo/domain/promql.js';
 import { statusRegex, windowQueries } from './promql-queries.js';
 
 const base = {
@@ -54,11 +55,11 @@ describe('windowQueries', () => {
         service: { workload: 'w' },
         indicator: {
           type: 'ratio',
-          badQuery: 'sum(rate(errors[{{.window}}])) * 3600',
+          badQuery: 'sum(increase(errors[{{.window}}]))',
           totalQuery: 'sum(increase(all[{{ .Window }}]))',
         },
       },
-      expected: { total: 'sum(increase(all[1h]))', bad: 'sum(rate(errors[1h])) * 3600' },
+      expected: { total: 'sum(increase(all[1h]))', bad: 'sum(increase(errors[1h]))' },
     },
     {
       name: 'a sum of counters without placeholder counts the increase of each series, then sums',
@@ -93,6 +94,10 @@ describe('windowQueries', () => {
       },
     },
   ])('$name', ({ spec, expected }) => {
+    // Only queries the SLO schema accepts reach windowQueries.
+    if (spec.indicator.type === 'ratio')
+      for (const query of Object.values(spec.indicator).filter((v) => v !== 'ratio'))
+        expect(checkPromqlQuery(query as string)).toMatchObject({ ok: true });
     expect(windowQueries(spec as unknown as SloSpec, 3600)).toEqual(expected);
   });
 

@@ -60,20 +60,29 @@ export function parseOpenSlo(text: string): OpenSloParse {
       return;
     }
     if (value === null || value === undefined) return;
-    if (!isPlainObject(value)) {
-      errors.push({
-        field: at,
-        message: 'must be an OpenSLO object with apiVersion, kind, metadata and spec',
-      });
-      return;
+    // The OpenSLO Go SDK, oslo and others write several objects as one YAML list.
+    const items = Array.isArray(value)
+      ? value.map((item, j) => ({ item: item as unknown, itemAt: `${at}[${j}]` }))
+      : [{ item: value, itemAt: at }];
+    for (const { item, itemAt } of items) {
+      if (!isPlainObject(item)) {
+        errors.push({
+          field: itemAt,
+          message: `must be an OpenSLO object with apiVersion, kind, metadata and spec${
+            Array.isArray(value) ? '' : ' (or a list of them)'
+          }, got ${show(item)}`,
+        });
+        continue;
+      }
+      docs.push({ doc: item, at: itemAt });
     }
-    docs.push({ doc: value, at });
   });
   if (docs.length === 0 && errors.length === 0) {
     errors.push({ field: 'documents', message: 'holds no OpenSLO document' });
   }
 
   const slis = new Map<string, { doc: Doc; at: string }>();
+  const dataSources: DataSources = new Map();
   const slos: { doc: Doc; at: string }[] = [];
   for (const entry of docs) {
     const { doc, at } = entry;
@@ -111,17 +120,27 @@ export function parseOpenSlo(text: string): OpenSloParse {
           message: `kind ${doc.kind} is not stored: Burnwatch alerts with its own burn-rate policy and notifies through Slack`,
         });
         break;
-      case 'DataSource':
-        errors.push({
-          field: `${at}.kind`,
-          message:
-            'DataSource is not supported: give each metric source inline, of type burnwatch or Prometheus',
-        });
+      case 'DataSource': {
+        const name = nameOf(doc);
+        const type = isPlainObject(doc.spec) ? doc.spec.type : undefined;
+        if (name === undefined) errors.push({ field: `${at}.metadata.name`, message: 'is required' });
+        else if (typeof type !== 'string')
+          errors.push({
+            field: `${at}.spec.type`,
+            message: 'is required: the metric source type of the DataSource, such as Prometheus',
+          });
+        else if (dataSources.has(name))
+          errors.push({
+            field: `${at}.metadata.name`,
+            message: `names the DataSource "${name}" a second time`,
+          });
+        else dataSources.set(name, { type, at, used: false });
         break;
+      }
       default:
         errors.push({
           field: `${at}.kind`,
-          message: `must be "SLO" or "SLI", got ${show(doc.kind)}`,
+          message: `must be one of SLO, SLI, DataSource, Service, AlertPolicy, AlertCondition, AlertNotificationTarget, got ${show(doc.kind)}`,
         });
     }
   }
@@ -129,7 +148,7 @@ export function parseOpenSlo(text: string): OpenSloParse {
   const result: SloSpec[] = [];
   const documents: string[] = [];
   for (const { doc, at } of slos) {
-    const converted = fromOpenSloDocument(doc, at, slis, ignored);
+    const converted = fromOpenSloDocument(doc, at, slis, dataSources, ignored);
     if (!converted.ok) {
       errors.push(...converted.errors);
       continue;
@@ -146,6 +165,14 @@ export function parseOpenSlo(text: string): OpenSloParse {
         field: at,
         message: `SLI "${name}" is not referenced by any SLO here and is not stored`,
       });
+  }
+  for (const [name, { at, type, used }] of dataSources) {
+    ignored.push({
+      field: at,
+      message: used
+        ? `DataSource "${name}" gives the type ${show(type)} of the metric sources that name it; its connection details are not used: Burnwatch queries the Prometheus it is configured with (BURNWATCH_PROMETHEUS_URL)`
+        : `DataSource "${name}" is not named by any metric source here and is not stored`,
+    });
   }
   const names = new Set<string>();
   for (const spec of result) {
@@ -179,14 +206,18 @@ class Origins {
   }
 }
 
+/** The DataSource objects of one request by name: their type, where they are, and whether a metric source named one. */
+type DataSources = Map<string, { type: string; at: string; used: boolean }>;
+
 function fromOpenSloDocument(
   doc: Doc,
   at: string,
   slis: Map<string, { doc: Doc; at: string }>,
+  dataSources: DataSources,
   ignored: FieldError[],
 ): Converted {
   const errors: FieldError[] = [];
-  const reader = new Reader(errors);
+  const reader = new Reader(errors, dataSources, ignored);
   const origins = new Origins(at);
   const metadata = reader.object(doc, 'metadata', at);
   const spec = reader.object(doc, 'spec', at);
@@ -430,10 +461,11 @@ function indicatorFrom(sli: Doc, context: IndicatorContext): Doc {
       ignored.push({ field: `${at}.metadata.${key}`, message: 'is not kept (only the SLO metadata is)' });
   }
   const spec = reader.object(sli, 'spec', at);
+  const out: Doc = {};
+  if (!isPlainObject(sli.spec)) return out;
   reader.only(spec, `${at}.spec`, 'description', 'thresholdMetric', 'ratioMetric');
   if (spec.description !== undefined)
     ignored.push({ field: `${at}.spec.description`, message: 'is not kept (the SLO description is)' });
-  const out: Doc = {};
 
   if (spec.thresholdMetric !== undefined && spec.ratioMetric !== undefined) {
     reader.fail(`${at}.spec`, 'give either thresholdMetric or ratioMetric, not both');
@@ -506,12 +538,12 @@ function indicatorFrom(sli: Doc, context: IndicatorContext): Doc {
     origins.set('service', context.serviceAt);
     out.indicator = {
       type: 'ratio',
-      ...(good ? { goodQuery: good.spec.query } : { badQuery: bad!.spec.query }),
-      totalQuery: total.spec.query,
+      ...(good ? { goodQuery: good.query } : { badQuery: bad!.query }),
+      totalQuery: total.query,
     };
     origins.set('indicator', ratioAt);
-    origins.set(good ? 'indicator.goodQuery' : 'indicator.badQuery', `${numerator.at}.query`);
-    origins.set('indicator.totalQuery', `${total.at}.query`);
+    origins.set(good ? 'indicator.goodQuery' : 'indicator.badQuery', numerator.queryAt!);
+    origins.set('indicator.totalQuery', total.queryAt!);
     return out;
   }
   reader.only(total.spec, total.at, ...SELECTOR_KEYS);
@@ -567,11 +599,18 @@ interface MetricSource {
   spec: Doc;
   /** OpenSLO path of `spec`. */
   at: string;
+  /** A Prometheus source's PromQL (spec.query, or spec.promql as Nobl9 writes it) and its path. */
+  query?: string;
+  queryAt?: string;
 }
 
 /** Reads OpenSLO objects, collecting errors with the OpenSLO path rather than Burnwatch's. */
 class Reader {
-  constructor(private readonly errors: FieldError[]) {}
+  constructor(
+    private readonly errors: FieldError[],
+    private readonly dataSources: DataSources = new Map(),
+    private readonly ignored: FieldError[] = [],
+  ) {}
 
   fail(field: string, message: string): void {
     this.errors.push({ field, message });
@@ -605,19 +644,45 @@ class Reader {
       this.fail(`${at}.metricSource`, source === undefined ? 'is required' : 'must be an object');
       return undefined;
     }
+    this.only(source, `${at}.metricSource`, 'metricSourceRef', 'type', 'spec');
+    let declared = source.type;
+    let from = '';
     if (source.metricSourceRef !== undefined) {
-      this.fail(
-        `${at}.metricSource.metricSourceRef`,
-        'is not supported: Burnwatch has no DataSource objects; give type and spec inline',
-      );
-      return undefined;
+      const refAt = `${at}.metricSource.metricSourceRef`;
+      const ref = source.metricSourceRef;
+      const dataSource = typeof ref === 'string' ? this.dataSources.get(ref) : undefined;
+      if (typeof ref !== 'string') {
+        this.fail(refAt, 'must be the name of a DataSource');
+        return undefined;
+      } else if (dataSource) {
+        dataSource.used = true;
+        if (declared !== undefined && String(declared).toLowerCase() !== dataSource.type.toLowerCase()) {
+          this.fail(
+            `${at}.metricSource.type`,
+            `is ${show(declared)}, but the DataSource "${ref}" it names (${dataSource.at}) is of type ${show(dataSource.type)}`,
+          );
+          return undefined;
+        }
+        declared ??= dataSource.type;
+        from = ` (the type of the DataSource "${ref}", ${dataSource.at})`;
+      } else if (declared === undefined) {
+        this.fail(
+          refAt,
+          `names no DataSource in this request: ${show(ref)}; send the DataSource document with the SLO, or give the metric source's type inline`,
+        );
+        return undefined;
+      } else {
+        this.ignored.push({
+          field: refAt,
+          message: `names no DataSource in this request and is not kept: the inline type ${show(declared)} and spec are used`,
+        });
+      }
     }
-    this.only(source, `${at}.metricSource`, 'type', 'spec');
-    const type = typeof source.type === 'string' ? source.type.toLowerCase() : '';
+    const type = typeof declared === 'string' ? declared.toLowerCase() : '';
     if (type !== SOURCE_BURNWATCH && type !== SOURCE_PROMETHEUS) {
       this.fail(
         `${at}.metricSource.type`,
-        `must be "burnwatch" (the eBPF sensor) or "Prometheus", got ${show(source.type)}`,
+        `must be "burnwatch" (the eBPF sensor) or "Prometheus", got ${show(declared)}${from}`,
       );
       return undefined;
     }
@@ -628,11 +693,18 @@ class Reader {
     }
     const spec = source.spec;
     if (type === SOURCE_PROMETHEUS) {
-      this.only(spec, specAt, 'query');
-      if (typeof spec.query !== 'string') {
-        this.fail(`${specAt}.query`, 'must be a PromQL query');
+      // Nobl9's Prometheus source spells the query "promql".
+      this.only(spec, specAt, 'query', 'promql');
+      if (spec.query !== undefined && spec.promql !== undefined) {
+        this.fail(`${specAt}.promql`, 'give either query or promql, not both');
         return undefined;
       }
+      const key = spec.promql !== undefined ? 'promql' : 'query';
+      if (typeof spec[key] !== 'string') {
+        this.fail(`${specAt}.${key}`, 'must be a PromQL query');
+        return undefined;
+      }
+      return { type, spec, at: specAt, query: spec[key], queryAt: `${specAt}.${key}` };
     }
     return { type, spec, at: specAt };
   }

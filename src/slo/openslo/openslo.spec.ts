@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import { parseOpenSlo } from './openslo.js';
+
+/** A Prometheus ratio SLO whose two metric sources are `source` (a YAML flow mapping without the query). */
+const slo = (source: string, indent = '') =>
+  `apiVersion: openslo/v1
+kind: SLO
+metadata: { name: checkout-availability }
+spec:
+  service: checkout
+  indicator:
+    metadata: { name: checkout-sli }
+    spec:
+      ratioMetric:
+        counter: true
+        good: { metricSource: { ${source}, spec: { query: 'sum(http_requests_total{code!~"5.."})' } } }
+        total: { metricSource: { ${source}, spec: { query: 'sum(http_requests_total)' } } }
+  timeWindow: [{ duration: 28d, isRolling: true }]
+  budgetingMethod: Occurrences
+  objectives: [{ target: 0.999 }]`
+    .split('\n')
+    .map((line, i) => (i === 0 ? line : indent + line))
+    .join('\n');
+
+const dataSource = (type: string, indent = '') =>
+  `apiVersion: openslo/v1
+kind: DataSource
+metadata: { name: thanos }
+spec: { type: ${type}, connectionDetails: { url: 'http://thanos:9090' } }`
+    .split('\n')
+    .map((line, i) => (i === 0 ? line : indent + line))
+    .join('\n');
+
+const GOOD = 'documents[0].spec.indicator.spec.ratioMetric.good.metricSource';
+
+describe('parseOpenSlo: YAML lists and metric source references', () => {
+  it.each([
+    {
+      name: 'a top-level YAML list of objects, as the OpenSLO Go SDK and oslo write, is read item by item',
+      yaml: `- ${dataSource('Prometheus', '  ')}\n- ${slo('metricSourceRef: thanos', '  ')}`,
+      slos: ['checkout-availability'],
+      ignored: [
+        'documents[0][0]: DataSource "thanos" gives the type "Prometheus" of the metric sources that name it; its connection details are not used: Burnwatch queries the Prometheus it is configured with (BURNWATCH_PROMETHEUS_URL)',
+      ],
+    },
+    {
+      name: 'a metricSourceRef naming a DataSource in another document of the request takes its type',
+      yaml: `${dataSource('prometheus')}\n---\n${slo('metricSourceRef: thanos')}`,
+      slos: ['checkout-availability'],
+      ignored: [expect.stringMatching(/^documents\[0\]: DataSource "thanos" gives the type "prometheus"/)],
+    },
+    {
+      name: 'a metricSourceRef beside an inline type of the same DataSource is accepted',
+      yaml: `${dataSource('Prometheus')}\n---\n${slo('metricSourceRef: thanos, type: Prometheus')}`,
+      slos: ['checkout-availability'],
+      ignored: [expect.stringMatching(/^documents\[0\]: DataSource "thanos" gives the type/)],
+    },
+    {
+      name: 'a redundant metricSourceRef naming no DataSource beside an inline source is reported, not refused',
+      yaml: slo('metricSourceRef: thanos, type: Prometheus'),
+      slos: ['checkout-availability'],
+      ignored: [
+        `${GOOD}.metricSourceRef: names no DataSource in this request and is not kept: the inline type "Prometheus" and spec are used`,
+        `${GOOD.replace('good', 'total')}.metricSourceRef: names no DataSource in this request and is not kept: the inline type "Prometheus" and spec are used`,
+      ],
+    },
+  ])('$name', ({ yaml, slos, ignored }) => {
+    const parsed = parseOpenSlo(yaml);
+    expect(parsed.ok ? parsed.slos.map((s) => s.name) : parsed.errors).toEqual(slos);
+    expect(parsed.ok && parsed.ignored.map((e) => `${e.field}: ${e.message}`)).toEqual(ignored);
+  });
+
+  it.each([
+    {
+      name: 'a metricSourceRef naming nothing, with no inline type, says what to send',
+      yaml: slo('metricSourceRef: thanos'),
+      field: `${GOOD}.metricSourceRef`,
+      message:
+        'names no DataSource in this request: "thanos"; send the DataSource document with the SLO, or give the metric source\'s type inline',
+    },
+    {
+      name: 'an inline type that contradicts the DataSource named is refused, naming both',
+      yaml: `${dataSource('Datadog')}\n---\n${slo('metricSourceRef: thanos, type: Prometheus')}`,
+      field: 'documents[1].spec.indicator.spec.ratioMetric.good.metricSource.type',
+      message: 'is "Prometheus", but the DataSource "thanos" it names (documents[0]) is of type "Datadog"',
+    },
+    {
+      name: 'a DataSource of a type Burnwatch cannot read is refused where it is used, naming the DataSource',
+      yaml: `${dataSource('Datadog')}\n---\n${slo('metricSourceRef: thanos')}`,
+      field: 'documents[1].spec.indicator.spec.ratioMetric.good.metricSource.type',
+      message:
+        'must be "burnwatch" (the eBPF sensor) or "Prometheus", got "Datadog" (the type of the DataSource "thanos", documents[0])',
+    },
+    {
+      name: 'a DataSource without a type is refused',
+      yaml: 'apiVersion: openslo/v1\nkind: DataSource\nmetadata: { name: thanos }\nspec: {}',
+      field: 'documents[0].spec.type',
+      message: 'is required: the metric source type of the DataSource, such as Prometheus',
+    },
+    {
+      name: 'an item of a YAML list that is not an object is named by its place in the list',
+      yaml: `- ${slo('type: Prometheus', '  ')}\n- just text`,
+      field: 'documents[0][1]',
+      message: 'must be an OpenSLO object with apiVersion, kind, metadata and spec, got "just text"',
+    },
+    {
+      name: 'a document that is neither an object nor a list says that a list would do',
+      yaml: 'just text',
+      field: 'documents[0]',
+      message:
+        'must be an OpenSLO object with apiVersion, kind, metadata and spec (or a list of them), got "just text"',
+    },
+  ])('$name', ({ yaml, field, message }) => {
+    const parsed = parseOpenSlo(yaml);
+    expect(parsed.ok ? parsed.slos : parsed.errors).toContainEqual({ field, message });
+  });
+
+  it("reads a Prometheus query written as Nobl9's spec.promql, and names that path when it is wrong", () => {
+    const yaml = slo('type: Prometheus')
+      .replace(/query:/g, 'promql:')
+      .replace('sum(http_requests_total)', 'sum(');
+    const parsed = parseOpenSlo(yaml);
+    expect(parsed.ok ? parsed.slos : parsed.errors).toEqual([
+      {
+        field: 'documents[0].spec.indicator.spec.ratioMetric.total.metricSource.spec.promql',
+        message: expect.stringMatching(/^ends too early.*\(Burnwatch's indicator\.totalQuery\)$/),
+      },
+    ]);
+  });
+});
