@@ -3,6 +3,7 @@ import {
   AlertLabels,
   Matcher,
   Silence,
+  activeSilence,
   holdingSilence,
   holdsTransition,
   matcherMatches,
@@ -180,5 +181,14 @@ describe('holdingSilence', () => {
     expect(holdingSilence([short, long], alert, 2_000)?.id).toBe('long');
     expect(holdingSilence([short, untilResolved, long, other], alert, 2_000)?.id).toBe('until');
     expect(holdingSilence([other], alert, 2_000)).toBeUndefined();
+  });
+});
+
+describe('activeSilence', () => {
+  it('does not count a silence until resolved that just ended, nor a pending one', () => {
+    const ended = silence({ id: 'ended', untilResolved: true, alertId: 'a1', endsAtMs: 3_000 });
+    const pending = silence({ id: 'pending', startsAtMs: 4_000, endsAtMs: 9_000 });
+    expect(activeSilence([ended, pending], alert, 3_000)).toBeUndefined();
+    expect(activeSilence([ended, pending], alert, 4_000)?.id).toBe('pending');
   });
 });

@@ -93,15 +93,26 @@ export function holdsTransition(silence: Silence, alert: SilencedAlert, atMs: nu
 }
 
 /**
- * The silence that holds a transition, of all that match: the one that lasts longest (until-resolved ones first),
- * so that the UI names the silence to wait for.
+ * The silence that holds a transition at `atMs`, of all that match: the one that lasts longest (until-resolved
+ * ones first), so that the UI names the silence to wait for.
  */
 export function holdingSilence<S extends Silence>(
   silences: readonly S[],
   alert: SilencedAlert,
   atMs: number,
 ): S | undefined {
-  return silences
-    .filter((s) => holdsTransition(s, alert, atMs))
-    .sort((a, b) => (b.endsAtMs ?? Infinity) - (a.endsAtMs ?? Infinity))[0];
+  return longest(silences.filter((s) => holdsTransition(s, alert, atMs)));
+}
+
+/** The active silence that holds the alert's notifications at `atMs` (not counting one that just ended). */
+export function activeSilence<S extends Silence>(
+  silences: readonly S[],
+  alert: SilencedAlert,
+  atMs: number,
+): S | undefined {
+  return longest(silences.filter((s) => silenceState(s, atMs) === 'active' && silenceMatches(s, alert)));
+}
+
+function longest<S extends Silence>(silences: S[]): S | undefined {
+  return silences.sort((a, b) => (b.endsAtMs ?? Infinity) - (a.endsAtMs ?? Infinity))[0];
 }
