@@ -35,8 +35,8 @@ export const silenceInputSchema = z.strictObject({
     .optional()
     .describe('End when the alert (alertId, or the firing alert of slo) resolves'),
   alertId: z.uuid().optional().describe('Only this alert'),
-  createdBy: z.string().min(1).max(MAX_CREATED_BY).optional().describe('Who made it; "api" when not given'),
-  comment: z.string().min(1, 'is required: say why').max(MAX_COMMENT),
+  createdBy: z.string().max(MAX_CREATED_BY).optional().describe('Who made it; "api" when not given'),
+  comment: z.string().max(MAX_COMMENT),
 });
 
 export interface SilenceInput {
