@@ -5,6 +5,7 @@ import { EmptyState, ErrorNote, SeverityBadge } from '../components/bits.js';
 import { Link } from '../components/Link.js';
 import { correlatedChanges, deliverySummary, splitAlerts } from '../lib/alerts.js';
 import { formatDuration, formatPercent, formatTime } from '../lib/format.js';
+import { silencedLine } from '../lib/silences.js';
 import { useRefresh } from '../navigation.js';
 import { sloPath } from '../router.js';
 
@@ -129,6 +130,15 @@ function AlertTable({ alerts, label }: { alerts: Alert[]; label: string }) {
                   {delivery.errors.map((e) => (
                     <div class="delivery-error small">{e}</div>
                   ))}
+                  {alert.silence ? (
+                    <div class="silenced small">{silencedLine(alert.silence)}</div>
+                  ) : alert.state === 'firing' && alert.silence === null ? (
+                    <div class="small">
+                      <Link href={`/silences?slo=${encodeURIComponent(alert.slo)}`}>
+                        Silence<span class="visually-hidden"> {alert.slo}</span>…
+                      </Link>
+                    </div>
+                  ) : null}
                 </td>
               </tr>
             );
