@@ -32,7 +32,8 @@ const NOTIFICATION = {
       type: 'string',
       format: 'uuid',
       nullable: true,
-      description: 'held: the silence that held it (never sent); pending or sent: the silence whose end it tells',
+      description:
+        'held: the silence that held it (never sent); pending or sent: the silence whose end it tells',
     },
     message: {
       type: 'object',

@@ -59,7 +59,7 @@ export function AlertsPage() {
             {firing.length === 0 ? (
               <p class="muted">No alert is firing.</p>
             ) : (
-              <AlertTable alerts={firing} label="Firing alerts" />
+              <AlertTable alerts={firing} label="Firing alerts" firing />
             )}
           </section>
           <section aria-labelledby="recent-title">
@@ -76,7 +76,7 @@ export function AlertsPage() {
   );
 }
 
-function AlertTable({ alerts, label }: { alerts: Alert[]; label: string }) {
+function AlertTable({ alerts, label, firing = false }: { alerts: Alert[]; label: string; firing?: boolean }) {
   return (
     <div class="table-wrap">
       <table class="alert-table">
@@ -90,6 +90,7 @@ function AlertTable({ alerts, label }: { alerts: Alert[]; label: string }) {
             <th scope="col">At the last evaluation</th>
             <th scope="col">Correlated changes</th>
             <th scope="col">Notification</th>
+            {firing && <th scope="col">Silence</th>}
           </tr>
         </thead>
         <tbody>
@@ -130,16 +131,16 @@ function AlertTable({ alerts, label }: { alerts: Alert[]; label: string }) {
                   {delivery.errors.map((e) => (
                     <div class="delivery-error small">{e}</div>
                   ))}
-                  {alert.silence ? (
-                    <div class="silenced small">{silencedLine(alert.silence)}</div>
-                  ) : alert.state === 'firing' && alert.silence === null ? (
-                    <div class="small">
-                      <Link href={`/silences?slo=${encodeURIComponent(alert.slo)}`}>
-                        Silence<span class="visually-hidden"> {alert.slo}</span>…
-                      </Link>
-                    </div>
-                  ) : null}
                 </td>
+                {firing && (
+                  <td class="silence small">
+                    {alert.silence ? (
+                      <span class="silenced">{silencedLine(alert.silence)}</span>
+                    ) : (
+                      <Link href={`/silences?slo=${encodeURIComponent(alert.slo)}`}>Silence this alert…</Link>
+                    )}
+                  </td>
+                )}
               </tr>
             );
           })}
