@@ -265,4 +265,25 @@ describe('a silence holds notifications', () => {
     expect(late.status).toBe(400);
     expect(late.body.errors[0].field).toBe('untilResolved');
   });
+
+  it('is told once when the silence ends, with two replicas dispatching', async () => {
+    const second = await startTestApp({ apiToken: TOKEN }, clock);
+    try {
+      const silence = (await api('POST', '/api/v1/silences', silenceOf('checkout-latency'))).body;
+      const alertId = await fire(checkout, 'page');
+      await api('DELETE', `/api/v1/silences/${silence.id}`);
+      // Both replicas' dispatcher loops run; and both are asked at once besides.
+      const releases = await Promise.all(
+        [burnwatch, second].map((app) => app.app.get(SilenceRelease).releaseEnded(clock.now())),
+      );
+      expect(releases.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(1);
+      await eventually(async () =>
+        expect((await notificationsOf(alertId)).map((n) => n.state)).toEqual(['held', 'dry-run']),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await notificationsOf(alertId)).toHaveLength(2);
+    } finally {
+      await second.close();
+    }
+  });
 });
