@@ -32,7 +32,11 @@ export class CreateSilences1766100000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DELETE FROM "notifications" WHERE "state" = 'held'`);
+    // Kept, not deleted, in a state the code before silences knows and never sends.
+    await queryRunner.query(
+      `UPDATE "notifications" SET "state" = 'failed', "error" = 'held by a silence (silences were rolled back)'
+       WHERE "state" = 'held'`,
+    );
     await queryRunner.query(`ALTER TABLE "notifications" DROP COLUMN "silence_id"`);
     await queryRunner.query(`DROP TABLE "silences"`);
   }
