@@ -7,6 +7,7 @@ import { CreateNotifications1764100000000 } from './1764100000000-CreateNotifica
 import { AddNotificationCorrelationHash1764100000001 } from './1764100000001-AddNotificationCorrelationHash.js';
 import { AddSloVersion1765600000000 } from './1765600000000-AddSloVersion.js';
 import { CreateSloCorrections1765900000000 } from './1765900000000-CreateSloCorrections.js';
+import { CreateSilences1766100000000 } from './1766100000000-CreateSilences.js';
 
 /** Applied in this order; a new migration is appended here. */
 export const ALL_MIGRATIONS = [
@@ -19,4 +20,5 @@ export const ALL_MIGRATIONS = [
   CreateEngineLeases1764300000001,
   AddSloVersion1765600000000,
   CreateSloCorrections1765900000000,
+  CreateSilences1766100000000,
 ];

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { BurnwatchError } from '../common/errors.js';
@@ -6,6 +6,7 @@ import { NotificationView, notificationsOfAlerts } from '../integrations/slack/n
 import { AlertTransitionEntity } from './alert-transition.entity.js';
 import { AlertEntity } from './alert.entity.js';
 import type { AlertSnapshot, AlertState } from './domain/alert-transition.js';
+import { SilenceView, SilencesService } from './silences/silences.service.js';
 
 export interface AlertView {
   id: string;
@@ -19,6 +20,8 @@ export interface AlertView {
   correlation: unknown;
   /** Slack deliveries of this alert's transitions, in order. */
   notifications: NotificationView[];
+  /** The silence holding this firing alert's notifications now, if any. */
+  silence: SilenceView | null;
 }
 
 export interface AlertDetailView extends AlertView {
@@ -33,7 +36,10 @@ export interface AlertQuery {
 
 @Injectable()
 export class AlertsService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(SilencesService) private readonly silences: SilencesService,
+  ) {}
 
   async list(query: AlertQuery, now: Date): Promise<{ items: AlertView[] }> {
     const builder = this.dataSource.manager
@@ -47,7 +53,10 @@ export class AlertsService {
       this.dataSource.manager,
       alerts.map((a) => a.id),
     );
-    return { items: alerts.map((a) => toAlertView(a, now, notifications.get(a.id))) };
+    const silences = await this.silences.holdingNow(alerts);
+    return {
+      items: alerts.map((a) => toAlertView(a, now, notifications.get(a.id), silences.get(a.id))),
+    };
   }
 
   async get(id: string, now: Date): Promise<AlertDetailView> {
@@ -60,8 +69,9 @@ export class AlertsService {
       order: { at: 'ASC' },
     });
     const notifications = await notificationsOfAlerts(this.dataSource.manager, [id]);
+    const silences = await this.silences.holdingNow([alert]);
     return {
-      ...toAlertView(alert, now, notifications.get(id)),
+      ...toAlertView(alert, now, notifications.get(id), silences.get(id)),
       transitions: transitions.map((t) => ({
         id: t.id,
         kind: t.kind,
@@ -77,6 +87,7 @@ export function toAlertView(
   alert: AlertEntity,
   now: Date,
   notifications: NotificationView[] = [],
+  silence: SilenceView | null = null,
 ): AlertView {
   const end = alert.resolvedAt ?? now;
   return {
@@ -90,5 +101,6 @@ export function toAlertView(
     snapshot: alert.lastSnapshot,
     correlation: alert.correlation,
     notifications,
+    silence,
   };
 }

@@ -4,6 +4,7 @@ import { KUBERNETES_ENTITIES } from '../integrations/kubernetes/change-log.entit
 import { SliMinuteEntity, SliSeriesEntity } from '../integrations/metrics/sli-storage.entities.js';
 import { LeaseEntity } from '../alerts/engine/lease.entity.js';
 import { NotificationEntity } from '../integrations/slack/notification.entity.js';
+import { SilenceEntity } from '../alerts/silences/silence.entity.js';
 import { SloCorrectionEntity } from '../slo/corrections/correction.entity.js';
 import { SloEntity } from '../slo/slo.entity.js';
 
@@ -13,6 +14,7 @@ export const ALL_ENTITIES = [
   SloCorrectionEntity,
   AlertEntity,
   AlertTransitionEntity,
+  SilenceEntity,
   NotificationEntity,
   SliSeriesEntity,
   SliMinuteEntity,

@@ -20,6 +20,11 @@ export class UiController {
     return sendIndex(response);
   }
 
+  @Get('silences')
+  silences(@Res() response: Response): Promise<void> {
+    return sendIndex(response);
+  }
+
   @Get('slos/:name')
   slo(@Res() response: Response): Promise<void> {
     return sendIndex(response);

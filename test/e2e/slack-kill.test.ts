@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import { DataSource } from 'typeorm';
 import { AlertStore } from '../../src/alerts/alert-store.js';
 import { AlertTransitionHooks } from '../../src/alerts/alert-transition-hooks.js';
+import { SilencesService } from '../../src/alerts/silences/silences.service.js';
 import { systemClock } from '../../src/common/clock.js';
 import { dataSourceOptions } from '../../src/database/data-source-options.js';
 import { SlackOutboxListener } from '../../src/integrations/slack/slack-outbox.listener.js';
@@ -31,7 +32,9 @@ beforeAll(async () => {
   dataSource = new DataSource(dataSourceOptions({ url: inject('databaseUrl'), poolSize: 2 }));
   await dataSource.initialize();
   const hooks = new AlertTransitionHooks();
-  hooks.register(new SlackOutboxListener(testConfig(), systemClock));
+  hooks.register(
+    new SlackOutboxListener(testConfig(), systemClock, new SilencesService(dataSource, systemClock)),
+  );
   store = new AlertStore(dataSource, hooks);
 }, 180_000);
 afterEach(async () => {

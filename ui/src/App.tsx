@@ -4,10 +4,11 @@ import { Link } from './components/Link.js';
 import { useLocation } from './navigation.js';
 import { AlertsPage } from './pages/AlertsPage.js';
 import { SloListPage } from './pages/SloListPage.js';
+import { SilencesPage } from './pages/SilencesPage.js';
 import { SloPage } from './pages/SloPage.js';
 import { parseRoute } from './router.js';
 
-const TITLES = { list: 'SLOs', alerts: 'Alerts', notFound: 'Not found' } as const;
+const TITLES = { list: 'SLOs', alerts: 'Alerts', silences: 'Silences', notFound: 'Not found' } as const;
 
 export function App() {
   const { pathname, search } = useLocation();
@@ -53,6 +54,11 @@ export function App() {
               </Link>
             </li>
             <li>
+              <Link href="/silences" current={route.page === 'silences'}>
+                Silences
+              </Link>
+            </li>
+            <li>
               <a href="/api/docs">API</a>
             </li>
           </ul>
@@ -62,6 +68,7 @@ export function App() {
         {route.page === 'list' && <SloListPage search={search} />}
         {route.page === 'slo' && <SloPage key={route.name} name={route.name} search={search} />}
         {route.page === 'alerts' && <AlertsPage />}
+        {route.page === 'silences' && <SilencesPage search={search} />}
         {route.page === 'notFound' && (
           <>
             <h1 tabIndex={-1}>Not found</h1>
@@ -74,8 +81,8 @@ export function App() {
         )}
       </main>
       <footer class="site-footer muted small">
-        Burnwatch: SLOs and error budgets from an eBPF sensor. Reading needs no token; changes go through the{' '}
-        <a href="/api/docs">API</a>.
+        Burnwatch: SLOs and error budgets from an eBPF sensor. Reading needs no token; silences are made here,
+        other changes go through the <a href="/api/docs">API</a>.
       </footer>
     </>
   );

@@ -1,11 +1,16 @@
-/** The UI's three pages. The service answers these paths with index.html; everything else is the API's. */
+/** The UI's pages. The service answers these paths with index.html; everything else is the API's. */
 export type Route =
-  { page: 'list' } | { page: 'slo'; name: string } | { page: 'alerts' } | { page: 'notFound' };
+  | { page: 'list' }
+  | { page: 'slo'; name: string }
+  | { page: 'alerts' }
+  | { page: 'silences' }
+  | { page: 'notFound' };
 
 export function parseRoute(pathname: string): Route {
   const path = pathname.replace(/\/+$/, '') || '/';
   if (path === '/') return { page: 'list' };
   if (path === '/alerts') return { page: 'alerts' };
+  if (path === '/silences') return { page: 'silences' };
   const slo = /^\/slos\/([^/]+)$/.exec(path);
   if (slo) {
     try {

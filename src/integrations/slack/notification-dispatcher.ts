@@ -7,7 +7,7 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, Not } from 'typeorm';
 import { CLOCK, Clock } from '../../common/clock.js';
 import { CONFIG } from '../../config/config.module.js';
 import type { Config } from '../../config/config.js';
@@ -16,6 +16,7 @@ import { retryDelayMs } from './domain/delivery-policy.js';
 import { SlackMessage, rootMessage, threadReply } from './domain/slack-message.js';
 import { NotificationEntity } from './notification.entity.js';
 import { NotificationMetrics } from './notification-metrics.js';
+import { SilenceRelease } from './silence-release.js';
 import { Posted, SLACK_API_PORT, SlackApi, SlackCallError } from './slack-api.js';
 
 const BATCH = 20;
@@ -49,6 +50,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SLACK_API_PORT) private readonly api: SlackApi | null,
     @Inject(NotificationMetrics) private readonly metrics: NotificationMetrics,
+    @Inject(SilenceRelease) private readonly silenceRelease: SilenceRelease,
   ) {
     this.leaseMs = 2 * config.slack.requestTimeoutMs + 2000;
   }
@@ -70,7 +72,10 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
   private schedule(delayMs: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      this.running = this.dispatchDue()
+      // Silences that ended first: what they enqueue goes out in this same tick.
+      this.running = this.silenceRelease
+        .releaseEnded(this.clock.now())
+        .then(() => this.dispatchDue())
         .then(async (claimed) => {
           if (claimed === 0 && this.clock.now().getTime() >= this.pausedUntilMs)
             await this.refreshCorrelations();
@@ -177,9 +182,11 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     }
 
     // Escalation or resolve: a reply in the firing's thread, then the root message brought to the current state.
+    // A held firing is not the thread: the firing told when its silence ended is.
     const root = await this.dataSource.manager.findOneBy(NotificationEntity, {
       alertId: row.alertId!,
       kind: 'fired',
+      state: Not('held'),
     });
     const thread =
       root?.state === 'sent' && root.ts && root.channelId ? { ts: root.ts, channelId: root.channelId } : null;
@@ -358,8 +365,9 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     ];
     for (const root of claimed) {
       // The root shows the alert's latest transition (an escalation may have followed the firing).
+      // (Not a held one: a silenced alert's message keeps the state last told until the silence ends.)
       const latest = await this.dataSource.manager.findOne(NotificationEntity, {
-        where: { alertId: root.alertId },
+        where: { alertId: root.alertId, state: Not('held') },
         order: { seq: 'DESC' },
       });
       const t = latest?.transition;

@@ -17,6 +17,8 @@ export interface NotificationView {
   /** Slack's ts of the message (and the thread it replies in). */
   ts: string | null;
   threadTs: string | null;
+  /** held: the silence that held it; otherwise the silence whose end it tells about, if any. */
+  silenceId: string | null;
 }
 
 export interface NotificationDetailView extends NotificationView {
@@ -38,6 +40,7 @@ export function toNotificationView(n: NotificationEntity): NotificationView {
     nextAttemptAt: n.state === 'pending' ? n.nextAttemptAt.toISOString() : null,
     ts: n.ts,
     threadTs: n.threadTs,
+    silenceId: n.silenceId,
   };
 }
 

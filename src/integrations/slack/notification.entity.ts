@@ -13,8 +13,11 @@ import { AlertEntity } from '../../alerts/alert.entity.js';
 import type { NotifiedTransition, SlackMessage } from './domain/slack-message.js';
 
 export type NotificationKind = 'fired' | 'escalated' | 'resolved' | 'test';
-/** pending: waiting for (another) attempt; dry-run: no token, kept instead of sent. */
-export type NotificationState = 'pending' | 'sent' | 'failed' | 'dry-run';
+/**
+ * pending: waiting for (another) attempt; dry-run: no token, kept instead of sent; held: a silence matched the
+ * alert when it was enqueued, so it is kept and never sent (the state is told once when the silence ends).
+ */
+export type NotificationState = 'pending' | 'sent' | 'failed' | 'dry-run' | 'held';
 
 /**
  * The Slack outbox: one row per message to deliver, written in the transaction of the alert transition it tells
@@ -80,6 +83,10 @@ export class NotificationEntity {
   /** Firing: md5 of the alert's correlation the root message shows, to update it when the correlation changes. */
   @Column({ name: 'correlation_hash', type: 'varchar', length: 32, nullable: true })
   correlationHash!: string | null;
+
+  /** held: the silence that held it; pending after a silence ended: the silence whose end it tells about. */
+  @Column({ name: 'silence_id', type: 'uuid', nullable: true })
+  silenceId!: string | null;
 
   @Column({ type: 'integer', default: 0 })
   attempts!: number;

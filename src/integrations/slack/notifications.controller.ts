@@ -7,7 +7,7 @@ import type { NotificationState } from './notification.entity.js';
 import type { NotificationDetailView } from './notification-views.js';
 import { NotificationsService } from './notifications.service.js';
 
-const STATES: readonly NotificationState[] = ['pending', 'sent', 'failed', 'dry-run'];
+const STATES: readonly NotificationState[] = ['pending', 'sent', 'failed', 'dry-run', 'held'];
 const ERRORS = { $ref: '#/components/schemas/Errors' };
 const NOTIFICATION = {
   type: 'object',
@@ -28,6 +28,13 @@ const NOTIFICATION = {
     nextAttemptAt: { type: 'string', format: 'date-time', nullable: true },
     ts: { type: 'string', nullable: true, description: "Slack's timestamp id of the message" },
     threadTs: { type: 'string', nullable: true },
+    silenceId: {
+      type: 'string',
+      format: 'uuid',
+      nullable: true,
+      description:
+        'held: the silence that held it (never sent); pending or sent: the silence whose end it tells',
+    },
     message: {
       type: 'object',
       nullable: true,

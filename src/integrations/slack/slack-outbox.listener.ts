@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { Not } from 'typeorm';
 import type { AlertTransitionEvent, AlertTransitionListener } from '../../alerts/alert-transition-hooks.js';
+import { SilencesService } from '../../alerts/silences/silences.service.js';
 import { CLOCK, Clock } from '../../common/clock.js';
 import { CONFIG } from '../../config/config.module.js';
 import type { Config } from '../../config/config.js';
@@ -9,7 +11,8 @@ import { NotificationEntity } from './notification.entity.js';
 
 /**
  * Enqueues the Slack notification of every alert transition, inside the transition's own transaction: the
- * transition and its notification are stored together or not at all. Nothing is sent here.
+ * transition and its notification are stored together or not at all. Nothing is sent here. A transition a silence
+ * holds is stored as 'held' with that silence's id, and never sent (see SilenceRelease for when it ends).
  */
 @Injectable()
 export class SlackOutboxListener implements AlertTransitionListener {
@@ -18,6 +21,7 @@ export class SlackOutboxListener implements AlertTransitionListener {
   constructor(
     @Inject(CONFIG) private readonly config: Config,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(SilencesService) private readonly silences: SilencesService,
   ) {}
 
   async onAlertTransition(manager: EntityManager, event: AlertTransitionEvent): Promise<void> {
@@ -25,7 +29,12 @@ export class SlackOutboxListener implements AlertTransitionListener {
     const root =
       event.kind === 'fired'
         ? null
-        : await manager.findOneBy(NotificationEntity, { alertId: event.alertId, kind: 'fired' });
+        : await manager.findOneBy(NotificationEntity, {
+            alertId: event.alertId,
+            kind: 'fired',
+            state: Not('held'),
+          });
+    const silence = await this.silences.holding(manager, event);
     const channel = root?.channel ?? event.slo.notify?.slackChannel ?? this.config.slack.defaultChannel ?? '';
     await manager
       .createQueryBuilder()
@@ -36,7 +45,8 @@ export class SlackOutboxListener implements AlertTransitionListener {
         transitionId: event.transitionId,
         kind: event.kind,
         channel,
-        state: 'pending',
+        state: silence ? 'held' : 'pending',
+        silenceId: silence?.id ?? null,
         transition: toNotified(event),
         nextAttemptAt: this.clock.now(),
       })

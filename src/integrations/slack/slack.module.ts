@@ -7,6 +7,7 @@ import { NotificationDispatcher } from './notification-dispatcher.js';
 import { NotificationMetrics } from './notification-metrics.js';
 import { NotificationsController } from './notifications.controller.js';
 import { NotificationsService } from './notifications.service.js';
+import { SilenceRelease } from './silence-release.js';
 import { SLACK_API_PORT, WebClientSlackApi } from './slack-api.js';
 import { SlackOutboxListener } from './slack-outbox.listener.js';
 
@@ -28,6 +29,7 @@ import { SlackOutboxListener } from './slack-outbox.listener.js';
           : null,
     },
     SlackOutboxListener,
+    SilenceRelease,
     NotificationDispatcher,
     NotificationMetrics,
     NotificationsService,

@@ -1,4 +1,13 @@
-import type { Alert, KubernetesStatus, RawChange, Slo, SloStatus, Timeseries } from './types.js';
+import type {
+  Alert,
+  KubernetesStatus,
+  RawChange,
+  Silence,
+  SilenceState,
+  Slo,
+  SloStatus,
+  Timeseries,
+} from './types.js';
 
 /** What a read gave: the value, "this server has no such thing" (404), or an error to show. */
 export type Result<T> = { ok: true; value: T } | { ok: false; notFound: boolean; message: string };
@@ -13,6 +22,42 @@ async function getJson<T>(path: string, signal?: AbortSignal): Promise<Result<T>
   }
   if (response.ok) return { ok: true, value: (await response.json()) as T };
   return { ok: false, notFound: response.status === 404, message: await errorMessage(response) };
+}
+
+/** What a write gave: the value, or every problem the server listed by field. */
+export type WriteResult<T> =
+  { ok: true; value: T } | { ok: false; status: number; errors: { field: string; message: string }[] };
+
+async function send<T>(method: string, path: string, body: unknown, token: string): Promise<WriteResult<T>> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (token.trim()) headers.authorization = `Bearer ${token.trim()}`;
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (error) {
+    return {
+      ok: false,
+      status: 0,
+      errors: [{ field: '(request)', message: `Burnwatch did not answer (${(error as Error).message})` }],
+    };
+  }
+  if (response.ok) return { ok: true, value: (await response.json()) as T };
+  try {
+    const answer = (await response.json()) as { errors?: { field: string; message: string }[] };
+    if (answer.errors?.length) return { ok: false, status: response.status, errors: answer.errors };
+  } catch {
+    // Not JSON: the status line below.
+  }
+  return {
+    ok: false,
+    status: response.status,
+    errors: [{ field: '(request)', message: `HTTP ${response.status} ${response.statusText}` }],
+  };
 }
 
 async function errorMessage(response: Response): Promise<string> {
@@ -72,6 +117,12 @@ export const api = {
       })}`,
       signal,
     ),
+  silences: (params: { state?: SilenceState; limit?: number }, signal?: AbortSignal) =>
+    getJson<{ items: Silence[] }>(`/api/v1/silences${query(params)}`, signal),
+  createSilence: (body: Record<string, unknown>, token: string) =>
+    send<Silence>('POST', '/api/v1/silences', body, token),
+  expireSilence: (id: string, token: string) =>
+    send<Silence>('DELETE', `/api/v1/silences/${enc(id)}`, undefined, token),
   kubernetes: (signal?: AbortSignal) => getJson<KubernetesStatus>('/api/v1/kubernetes/status', signal),
   async openslo(name: string, signal?: AbortSignal): Promise<Result<string>> {
     try {

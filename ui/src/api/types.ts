@@ -133,7 +133,8 @@ export interface Correlation {
   imageComparison?: ImageComparison[] | null;
 }
 
-export type DeliveryState = 'sent' | 'pending' | 'failed' | 'dry-run';
+/** held: a silence matched the alert, so the notification is kept and not sent. */
+export type DeliveryState = 'sent' | 'pending' | 'failed' | 'dry-run' | 'held';
 
 export interface Notification {
   channel: string;
@@ -143,6 +144,34 @@ export interface Notification {
   error: string | null;
   sentAt: string | null;
   nextAttemptAt?: string | null;
+  silenceId?: string | null;
+}
+
+export type MatcherName = 'slo' | 'team' | 'namespace' | 'workload' | 'severity';
+
+export interface Matcher {
+  name: MatcherName;
+  value: string;
+  isRegex: boolean;
+  isEqual: boolean;
+}
+
+export type SilenceState = 'active' | 'pending' | 'expired';
+
+/** GET /api/v1/silences: Alertmanager's shape, plus "until the alert resolves". */
+export interface Silence {
+  id: string;
+  matchers: Matcher[];
+  startsAt: string;
+  /** null: until the alert resolves, and it has not yet. */
+  endsAt: string | null;
+  untilResolved: boolean;
+  alertId: string | null;
+  createdBy: string;
+  comment: string;
+  createdAt: string;
+  updatedAt: string;
+  status: { state: SilenceState };
 }
 
 export interface Alert {
@@ -156,6 +185,8 @@ export interface Alert {
   snapshot: AlertSnapshot;
   correlation: Correlation | null;
   notifications?: Notification[];
+  /** The silence holding this firing alert's notifications now (absent on a server without silences). */
+  silence?: Silence | null;
 }
 
 export interface BurnRateStatus {

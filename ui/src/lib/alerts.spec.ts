@@ -36,6 +36,13 @@ describe('deliverySummary', () => {
       state: 'dry-run',
       text: 'Dry run: not sent to #payments-oncall (no Slack token)',
     }));
+  it('says a silence holds what it has not sent, and what went out once the silence ended', () => {
+    expect(deliverySummary([note('sent'), note('held', { kind: 'escalated' })])).toMatchObject({
+      state: 'held',
+      text: 'Held by a silence (1 of 2)',
+    });
+    expect(deliverySummary([note('held'), note('sent')]).state).toBe('sent');
+  });
   it('tells no notification apart from a server that does not report them', () => {
     expect(deliverySummary([]).state).toBe('none');
     expect(deliverySummary(undefined).state).toBe('unknown');

@@ -3,7 +3,7 @@ import { formatTime, shortDigest, shortImage } from './format.js';
 
 /** The delivery of an alert's notifications, summed up: failed wins over pending, pending over sent. */
 export interface DeliverySummary {
-  state: 'sent' | 'pending' | 'failed' | 'dry-run' | 'none' | 'unknown';
+  state: 'sent' | 'pending' | 'failed' | 'dry-run' | 'held' | 'none' | 'unknown';
   text: string;
   errors: string[];
 }
@@ -28,8 +28,15 @@ export function deliverySummary(notifications: Notification[] | undefined): Deli
       errors: pending.filter((n) => n.error).map((n) => `${n.channel}: ${n.error}`),
     };
   }
+  const held = notifications.filter((n) => n.state === 'held');
+  if (held.length > 0 && notifications.at(-1)!.state === 'held')
+    return {
+      state: 'held',
+      text: `Held by a silence (${held.length} of ${notifications.length})`,
+      errors: [],
+    };
   const channels = [...new Set(notifications.map((n) => n.channel))].join(', ');
-  if (notifications.every((n) => n.state === 'dry-run'))
+  if (notifications.every((n) => n.state === 'dry-run' || n.state === 'held'))
     return { state: 'dry-run', text: `Dry run: not sent to ${channels} (no Slack token)`, errors: [] };
   return { state: 'sent', text: `Sent to ${channels}`, errors: [] };
 }

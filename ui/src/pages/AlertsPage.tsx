@@ -5,6 +5,7 @@ import { EmptyState, ErrorNote, SeverityBadge } from '../components/bits.js';
 import { Link } from '../components/Link.js';
 import { correlatedChanges, deliverySummary, splitAlerts } from '../lib/alerts.js';
 import { formatDuration, formatPercent, formatTime } from '../lib/format.js';
+import { silencedLine } from '../lib/silences.js';
 import { useRefresh } from '../navigation.js';
 import { sloPath } from '../router.js';
 
@@ -58,7 +59,7 @@ export function AlertsPage() {
             {firing.length === 0 ? (
               <p class="muted">No alert is firing.</p>
             ) : (
-              <AlertTable alerts={firing} label="Firing alerts" />
+              <AlertTable alerts={firing} label="Firing alerts" firing />
             )}
           </section>
           <section aria-labelledby="recent-title">
@@ -75,7 +76,7 @@ export function AlertsPage() {
   );
 }
 
-function AlertTable({ alerts, label }: { alerts: Alert[]; label: string }) {
+function AlertTable({ alerts, label, firing = false }: { alerts: Alert[]; label: string; firing?: boolean }) {
   return (
     <div class="table-wrap">
       <table class="alert-table">
@@ -89,6 +90,7 @@ function AlertTable({ alerts, label }: { alerts: Alert[]; label: string }) {
             <th scope="col">At the last evaluation</th>
             <th scope="col">Correlated changes</th>
             <th scope="col">Notification</th>
+            {firing && <th scope="col">Silence</th>}
           </tr>
         </thead>
         <tbody>
@@ -130,6 +132,15 @@ function AlertTable({ alerts, label }: { alerts: Alert[]; label: string }) {
                     <div class="delivery-error small">{e}</div>
                   ))}
                 </td>
+                {firing && (
+                  <td class="silence small">
+                    {alert.silence ? (
+                      <span class="silenced">{silencedLine(alert.silence)}</span>
+                    ) : (
+                      <Link href={`/silences?slo=${encodeURIComponent(alert.slo)}`}>Silence this alert…</Link>
+                    )}
+                  </td>
+                )}
               </tr>
             );
           })}
