@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { MinuteRange } from '../../slo/domain/corrections.js';
 import { defaultBurnRateWindows } from './alert-policy.js';
 import {
   AlertState,
@@ -615,5 +616,56 @@ describe('the engine moves alerts by the same state machine', () => {
     const change = nextChange(current ? { severity: current } : null, evaluation);
     if (evaluation.status === 'noData') expect(change).toBeNull();
     else expect(change?.kind ?? 'none').toBe(transition.type);
+  });
+});
+
+describe('an SLO with a budget correction', () => {
+  const NOW = 1_000_000;
+  // 100 requests a minute for 40 days; 100 % errors in the 30 minutes of a load test that ended 10 minutes ago.
+  const loadTest = { fromMinute: NOW - 40, toMinute: NOW - 10 };
+  const sum: SumMinutes = (from, to) => {
+    let total = 0;
+    let bad = 0;
+    for (let m = Math.max(from, NOW - 40 * 1440); m < Math.min(to, NOW + 1); m++) {
+      total += 100;
+      if (m >= loadTest.fromMinute && m < loadTest.toMinute) bad += 100;
+    }
+    return { total, bad };
+  };
+  const evaluate = (excludedMinutes: MinuteRange[], overrides: Partial<SloEvaluationInput> = {}) =>
+    evaluateSlo({
+      windowMinutes: 30 * 1440,
+      allowedBadRatio: ALLOWED,
+      windows: WINDOWS_30D,
+      sum,
+      nowMinute: NOW,
+      minEvents: MIN_EVENTS,
+      lastDataMinute: NOW,
+      staleAfterMinutes: 5,
+      excludedMinutes,
+      ...overrides,
+    });
+
+  it('pages on the load test without the correction', () => {
+    expect(evaluate([]).status).toBe('page');
+    expect(evaluate([]).errorBudget.consumedEvents).toBe(3000);
+  });
+
+  it('leaves the corrected minutes out of the SLI, the budget and every tier: no page, budget intact', () => {
+    const evaluation = evaluate([loadTest]);
+    expect(evaluation.status).toBe('ok');
+    expect(evaluation.sli).toEqual({ percent: 100, total: 100 * (30 * 1440 - 30), bad: 0 });
+    expect(evaluation.errorBudget.remainingPercent).toBe(100);
+    expect(evaluation.corrections).toEqual({ excludedMinutes: 30, activeNow: false });
+  });
+
+  it('says when a correction covers the current minute', () => {
+    expect(evaluate([{ fromMinute: NOW - 5, toMinute: NOW + 60 }]).corrections.activeNow).toBe(true);
+  });
+
+  it('shrinks a timeslices budget by the corrected slices', () => {
+    // 30 d of 1 m slices minus 30 corrected: 43,170 slices × 0.1 % = 43.17 bad slices allowed.
+    const evaluation = evaluate([loadTest], { sliceMinutes: 1, minEvents: 1 });
+    expect(evaluation.errorBudget.totalEvents).toBeCloseTo(43.17, 6);
   });
 });

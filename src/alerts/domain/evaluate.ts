@@ -4,6 +4,7 @@ import {
   secondsToExhaustion,
   secondsToReachBurnRate,
 } from '../../slo/domain/budget.js';
+import { MinuteRange, excludingMinutes, minutesCovered } from '../../slo/domain/corrections.js';
 import { formatDuration } from '../../slo/domain/duration.js';
 import { BurnRateWindow, Severity } from './alert-policy.js';
 import type { AlertChange, AlertSnapshot } from './alert-transition.js';
@@ -234,6 +235,8 @@ export interface SloEvaluationInput {
   staleAfterMinutes: number;
   /** Timeslices budgeting: the slice length. The budget then counts every slice of the window. */
   sliceMinutes?: number;
+  /** Budget corrections: minutes left out of every window (sorted, disjoint). */
+  excludedMinutes?: readonly MinuteRange[];
 }
 
 /** One tier as the API shows it. */
@@ -270,6 +273,8 @@ export interface SloEvaluation {
   staleSince: string | null;
   /** Set when `status` is `error`: why the SLO could not be evaluated, and since when it has failed. */
   error: { reason: string; since: string } | null;
+  /** Budget corrections within the SLO window: minutes left out, and whether one covers the current minute. */
+  corrections: { excludedMinutes: number; activeNow: boolean };
 }
 
 /**
@@ -282,8 +287,11 @@ export interface SloEvaluation {
  * - Timeslices: the budget is `allowedBadRatio × slices in the window`, whether or not a slice had traffic.
  */
 export function evaluateSlo(input: SloEvaluationInput): SloEvaluation {
-  const { windows, sum, nowMinute, allowedBadRatio, windowMinutes } = input;
+  const { windows, nowMinute, allowedBadRatio, windowMinutes } = input;
+  const excluded = input.excludedMinutes ?? [];
+  const sum = excludingMinutes(input.sum, excluded);
   const end = nowMinute + 1;
+  const excludedMinutes = minutesCovered(excluded, end - windowMinutes, end);
   const whole = sum(end - windowMinutes, end);
   const sums = new Map<number, WindowCounts>();
   const sumWindow = (seconds: number) => {
@@ -318,7 +326,7 @@ export function evaluateSlo(input: SloEvaluationInput): SloEvaluation {
   const budgetEvents =
     input.sliceMinutes === undefined
       ? whole.total * allowedBadRatio
-      : Math.floor(windowMinutes / input.sliceMinutes) * allowedBadRatio;
+      : Math.floor((windowMinutes - excludedMinutes) / input.sliceMinutes) * allowedBadRatio;
   const remaining = budgetEvents - whole.bad;
   // No event in the window: nothing is known about the budget, even when timeslices fix its size.
   const remainingFraction = budgetEvents > 0 && whole.total > 0 ? remaining / budgetEvents : null;
@@ -360,6 +368,7 @@ export function evaluateSlo(input: SloEvaluationInput): SloEvaluation {
     lastDataMinute: input.lastDataMinute,
     staleSince: stale ? new Date((input.lastDataMinute! + 1) * 60_000).toISOString() : null,
     error: null,
+    corrections: { excludedMinutes, activeNow: minutesCovered(excluded, nowMinute, end) > 0 },
   };
 }
 
@@ -385,6 +394,7 @@ export function failedEvaluation(
     lastDataMinute,
     staleSince: null,
     error: { reason, since: since.toISOString() },
+    corrections: { excludedMinutes: 0, activeNow: false },
   };
 }
 

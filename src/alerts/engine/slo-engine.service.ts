@@ -23,9 +23,16 @@ import {
   sliceStartOf,
   timesliceMinutes,
 } from '../../slo/domain/timeslice.js';
+import { CorrectionsService } from '../../slo/corrections/corrections.service.js';
+import {
+  Correction,
+  MinuteRange,
+  correctedMinuteRanges,
+  correctedRanges,
+} from '../../slo/domain/corrections.js';
 import { AlertStore } from '../alert-store.js';
 import { Lease } from './lease.js';
-import { MinuteCountsStore } from './minute-counts.js';
+import { MinuteCountsStore, WindowCounts } from './minute-counts.js';
 import { RollingCounts, capacityForSlo } from '../../slo/domain/rolling-counts.js';
 import { SloEvaluation, evaluateSlo, failedEvaluation, nextChange, snapshotOf } from '../domain/evaluate.js';
 
@@ -63,6 +70,7 @@ export class SloEngine implements OnApplicationBootstrap {
   private readonly series = new Map<number, StoredSeries>();
   private readonly subscribers = new Map<number, SloRuntime[]>();
   private maxSeriesId = 0;
+  private correctionsBySlo = new Map<string, Correction[]>();
   private watermark: number | undefined;
   private readonly tickDuration: Histogram;
   private readonly slosEvaluated: Counter;
@@ -78,6 +86,7 @@ export class SloEngine implements OnApplicationBootstrap {
     @Inject(Lease) private readonly lease: Lease,
     @Inject(JobScheduler) private readonly scheduler: JobScheduler,
     @Inject(PromqlSliSource) private readonly promql: PromqlSliSource,
+    @Inject(CorrectionsService) private readonly corrections: CorrectionsService,
     @Inject(MetricsService) metrics: MetricsService,
   ) {
     const registers = [metrics.registry];
@@ -116,6 +125,7 @@ export class SloEngine implements OnApplicationBootstrap {
       await this.refreshSlos();
       await this.refreshSeries();
       await this.loadData(nowMinute);
+      await this.refreshCorrections();
       const leader = await this.lease.acquire(LEASE, now, this.config.engine.evalIntervalSeconds * 3);
       const firing = leader ? new Map((await this.alerts.allFiring()).map((a) => [a.sloName, a])) : new Map();
       let transitions = 0;
@@ -155,6 +165,7 @@ export class SloEngine implements OnApplicationBootstrap {
       await this.refreshSlos();
       await this.refreshSeries();
       await this.loadData(minuteOf(now));
+      await this.refreshCorrections();
       runtime = this.runtimes.get(name);
       if (!runtime) return undefined;
       await this.evaluateSafely(runtime, now);
@@ -209,6 +220,7 @@ export class SloEngine implements OnApplicationBootstrap {
       minEvents: runtime.minuteData ? 1 : (spec.alerting?.minEvents ?? this.config.engine.minEvents),
       staleAfterMinutes,
       sliceMinutes: runtime.minuteData ? timesliceMinutes(spec) : undefined,
+      excludedMinutes: this.excludedMinutesOf(spec, nowMinute),
     };
     if (spec.source.type === 'prometheus') {
       // Prometheus sums each window itself: ask for every length the evaluation reads, plus the freshness window.
@@ -219,7 +231,25 @@ export class SloEngine implements OnApplicationBootstrap {
       ];
       const counts = await this.promql.windowCounts(spec, lengths, now);
       const empty = { total: 0, bad: 0, minutesWithData: 0 };
-      const sum = (from: number, to: number) => counts.get(to - from) ?? empty;
+      const end = nowMinute + 1;
+      // Corrected minutes inside each window are asked for as their own ranges (PromQL at the range's end).
+      const parts = new Map<string, WindowCounts>();
+      for (const length of new Set(lengths)) {
+        for (const range of input.excludedMinutes) {
+          const from = Math.max(end - length, range.fromMinute);
+          const to = Math.min(end, range.toMinute);
+          const key = `${from}:${to}`;
+          if (to <= from || parts.has(key)) continue;
+          parts.set(key, empty);
+          const at = to === end ? now : new Date(to * 60_000);
+          const part = await this.promql.windowCounts(spec, [to - from], at);
+          parts.set(key, part.get(to - from) ?? empty);
+        }
+      }
+      const sum = (from: number, to: number) =>
+        to === end
+          ? (counts.get(to - from) ?? parts.get(`${from}:${to}`) ?? empty)
+          : (parts.get(`${from}:${to}`) ?? empty);
       const whole = counts.get(windowMinutes) ?? empty;
       const recent = counts.get(staleAfterMinutes + 1) ?? empty;
       // Prometheus gives no "last minute with data": when the recent window is empty, the data stopped at least
@@ -233,6 +263,21 @@ export class SloEngine implements OnApplicationBootstrap {
       sum: (from, to) => runtime.counts.sum(from, to),
       lastDataMinute: runtime.counts.lastMinuteWithData() ?? null,
     });
+  }
+
+  /** Every SLO's budget corrections, read once per tick (one query). */
+  private async refreshCorrections(): Promise<void> {
+    this.correctionsBySlo = await this.corrections.allBySloName();
+  }
+
+  /** The minutes an SLO's corrections leave out of the SLO window ending with `nowMinute`. */
+  private excludedMinutesOf(spec: SloSpec, nowMinute: number): MinuteRange[] {
+    const list = this.correctionsBySlo.get(spec.name);
+    if (!list || list.length === 0) return [];
+    const endMs = (nowMinute + 1) * 60_000;
+    return correctedMinuteRanges(
+      correctedRanges(list, { startMs: endMs - windowSeconds(spec) * 1000, endMs }),
+    );
   }
 
   private async refreshSlos(): Promise<void> {

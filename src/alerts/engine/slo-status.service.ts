@@ -13,6 +13,8 @@ import {
   sliceStartOf,
   timesliceMinutes,
 } from '../../slo/domain/timeslice.js';
+import { CorrectionsService } from '../../slo/corrections/corrections.service.js';
+import { MinuteRange, correctedMinuteRanges, correctedRanges } from '../../slo/domain/corrections.js';
 import { SloService } from '../../slo/slo.service.js';
 import { AlertView, AlertsService } from '../alerts.service.js';
 import { SloEngine } from './slo-engine.service.js';
@@ -45,6 +47,7 @@ export class SloStatusService {
     @Inject(AlertsService) private readonly alerts: AlertsService,
     @Inject(SliRepository) private readonly storage: SliRepository,
     @Inject(TimeseriesMinutesQuery) private readonly minutes: TimeseriesMinutesQuery,
+    @Inject(CorrectionsService) private readonly corrections: CorrectionsService,
   ) {}
 
   async status(name: string): Promise<SloStatusView> {
@@ -105,7 +108,7 @@ export class SloStatusService {
   async timeseries(
     name: string,
     query: { from?: string; to?: string; step?: string },
-  ): Promise<SloTimeseries> {
+  ): Promise<SloTimeseries & { corrected: { from: string; to: string }[] }> {
     const spec = await this.slos.getSpec(name);
     const now = this.clock.now();
     const errors: FieldError[] = [];
@@ -150,9 +153,37 @@ export class SloStatusService {
       addToSlice(data, row.requests, bad, series.bounds, row.buckets, timeslices);
       minutes.set(row.minute, data);
     }
+    // Budget corrections leave their minutes out of every point, as they do in the engine.
+    const corrected = correctedMinuteRanges(
+      correctedRanges((await this.corrections.allBySloName()).get(spec.name) ?? [], {
+        startMs: (fromMinute - windowMinutes) * 60_000,
+        endMs: toMinute * 60_000,
+      }),
+    );
+    for (const minute of [...minutes.keys()]) if (isCorrected(corrected, minute)) minutes.delete(minute);
     const counts = timeslices ? slicesOf(spec, minutes) : minutes;
-    return buildTimeseries(spec, effectiveBurnRateWindows(spec), counts, fromMinute, toMinute, stepMinutes);
+    return {
+      ...buildTimeseries(spec, effectiveBurnRateWindows(spec), counts, fromMinute, toMinute, stepMinutes),
+      corrected: corrected
+        .filter((r) => r.toMinute > fromMinute)
+        .map((r) => ({
+          from: new Date(Math.max(r.fromMinute, fromMinute) * 60_000).toISOString(),
+          to: new Date(r.toMinute * 60_000).toISOString(),
+        })),
+    };
   }
+}
+
+/** Whether a minute lies in one of the sorted, disjoint ranges (binary search). */
+function isCorrected(ranges: MinuteRange[], minute: number): boolean {
+  let low = 0;
+  let high = ranges.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (ranges[middle]!.toMinute <= minute) low = middle + 1;
+    else high = middle;
+  }
+  return low < ranges.length && ranges[low]!.fromMinute <= minute;
 }
 
 function slicesOf(

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { Correction, correctedRanges, correctionRanges, coveredMs, rruleProblem } from './corrections.js';
+import {
+  Correction,
+  correctedMinuteRanges,
+  correctedRanges,
+  correctionRanges,
+  coveredMs,
+  excludingMinutes,
+  minutesCovered,
+  rruleProblem,
+} from './corrections.js';
 
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000', '');
 const at = (text: string) => Date.parse(text);
@@ -137,5 +146,104 @@ describe('RRULE validation', () => {
   ])('"$rule"', ({ rule, problem }) => {
     if (problem === undefined) expect(rruleProblem(rule)).toBeUndefined();
     else expect(rruleProblem(rule)).toMatch(problem);
+  });
+});
+
+describe('leaving corrected minutes out of window sums', () => {
+  const MINUTE = 60_000;
+  it.each([
+    {
+      name: 'a range on minute boundaries covers exactly its minutes',
+      ranges: [{ startMs: 10 * MINUTE, endMs: 20 * MINUTE }],
+      minutes: [{ fromMinute: 10, toMinute: 20 }],
+    },
+    {
+      name: 'a range that touches part of a minute leaves that minute out whole',
+      ranges: [{ startMs: 10 * MINUTE + 1, endMs: 19 * MINUTE + 30_000 }],
+      minutes: [{ fromMinute: 10, toMinute: 20 }],
+    },
+    {
+      name: 'ranges that share a minute merge',
+      ranges: [
+        { startMs: 0, endMs: 5 * MINUTE + 1 },
+        { startMs: 5 * MINUTE + 2, endMs: 8 * MINUTE },
+      ],
+      minutes: [{ fromMinute: 0, toMinute: 8 }],
+    },
+    {
+      name: 'separate ranges stay separate, sorted',
+      ranges: [
+        { startMs: 30 * MINUTE, endMs: 31 * MINUTE },
+        { startMs: 0, endMs: MINUTE },
+      ],
+      minutes: [
+        { fromMinute: 0, toMinute: 1 },
+        { fromMinute: 30, toMinute: 31 },
+      ],
+    },
+  ])('$name', ({ ranges, minutes }) => {
+    expect(correctedMinuteRanges(ranges)).toEqual(minutes);
+  });
+
+  // 100 requests a minute, the bad ones in minutes 50–59 (a load test).
+  const sum = (from: number, to: number) => {
+    let total = 0;
+    let bad = 0;
+    for (let m = from; m < to; m++) {
+      total += 100;
+      if (m >= 50 && m < 60) bad += 100;
+    }
+    return { total, bad };
+  };
+  it.each([
+    {
+      name: 'a window holding the whole correction loses its events',
+      from: 0,
+      to: 120,
+      excluded: [{ fromMinute: 50, toMinute: 60 }],
+      expected: { total: 11_000, bad: 0 },
+    },
+    {
+      name: 'a window holding part of it loses that part',
+      from: 55,
+      to: 65,
+      excluded: [{ fromMinute: 50, toMinute: 60 }],
+      expected: { total: 500, bad: 0 },
+    },
+    {
+      name: 'a window outside it is untouched',
+      from: 60,
+      to: 70,
+      excluded: [{ fromMinute: 50, toMinute: 60 }],
+      expected: { total: 1000, bad: 0 },
+    },
+    {
+      name: 'a window inside it holds nothing',
+      from: 52,
+      to: 58,
+      excluded: [{ fromMinute: 50, toMinute: 60 }],
+      expected: { total: 0, bad: 0 },
+    },
+    {
+      name: 'no correction changes nothing',
+      from: 0,
+      to: 120,
+      excluded: [],
+      expected: { total: 12_000, bad: 1000 },
+    },
+    {
+      name: 'two corrections are both left out',
+      from: 0,
+      to: 120,
+      excluded: [
+        { fromMinute: 0, toMinute: 10 },
+        { fromMinute: 55, toMinute: 60 },
+      ],
+      expected: { total: 10_500, bad: 500 },
+    },
+  ])('$name', ({ from, to, excluded, expected }) => {
+    expect(excludingMinutes(sum, excluded)(from, to)).toEqual(expected);
+    // Every minute holds 100 requests: the minutes left out are the requests that went, in hundreds.
+    expect(minutesCovered(excluded, from, to)).toBe(to - from - expected.total / 100);
   });
 });

@@ -141,3 +141,56 @@ function merge(ranges: Period[]): Period[] {
   }
   return merged;
 }
+
+/** Whole minutes [fromMinute, toMinute) since the epoch. */
+export interface MinuteRange {
+  fromMinute: number;
+  toMinute: number;
+}
+
+/**
+ * The minutes corrected ranges touch: every minute a range covers any part of is left out whole, since counts are
+ * kept per minute. Sorted and disjoint.
+ */
+export function correctedMinuteRanges(ranges: Period[]): MinuteRange[] {
+  const minutes = merge(
+    ranges.map((r) => ({ startMs: Math.floor(r.startMs / 60_000), endMs: Math.ceil(r.endMs / 60_000) })),
+  );
+  return minutes.map((r) => ({ fromMinute: r.startMs, toMinute: r.endMs }));
+}
+
+/** How many of the minutes [fromMinute, toMinute) the ranges cover. */
+export function minutesCovered(
+  excluded: readonly MinuteRange[],
+  fromMinute: number,
+  toMinute: number,
+): number {
+  let covered = 0;
+  for (const r of excluded)
+    covered += Math.max(0, Math.min(toMinute, r.toMinute) - Math.max(fromMinute, r.fromMinute));
+  return covered;
+}
+
+/**
+ * A window sum with the corrected minutes left out: the window's sum minus the sums of the corrected ranges
+ * within it. `excluded` must be disjoint (as `correctedMinuteRanges` gives them).
+ */
+export function excludingMinutes<T extends { total: number; bad: number; requests?: number }>(
+  sum: (fromMinute: number, toMinute: number) => T,
+  excluded: readonly MinuteRange[],
+): (fromMinute: number, toMinute: number) => T {
+  if (excluded.length === 0) return sum;
+  return (fromMinute, toMinute) => {
+    const whole = { ...sum(fromMinute, toMinute) };
+    for (const r of excluded) {
+      const from = Math.max(fromMinute, r.fromMinute);
+      const to = Math.min(toMinute, r.toMinute);
+      if (to <= from) continue;
+      const part = sum(from, to);
+      whole.total -= part.total;
+      whole.bad -= part.bad;
+      if (whole.requests !== undefined && part.requests !== undefined) whole.requests -= part.requests;
+    }
+    return whole;
+  };
+}

@@ -223,6 +223,8 @@ export interface SloStatus {
   dataFreshness: { lastDataAt: string | null; ageSeconds: number | null };
   /** Set when `status` is `stale`: the end of the last minute with data. */
   staleSince?: string | null;
+  /** Budget corrections within the SLO window. */
+  corrections?: { excludedMinutes: number; activeNow: boolean };
   /** Set when `status` is `error`: why the SLO could not be evaluated, since when. */
   error?: { reason: string; since: string } | null;
   evaluatedAt: string;
@@ -238,6 +240,8 @@ export interface Timeseries {
   burnRates: { severity: Severity; window: string; threshold: number; values: (number | null)[] }[];
   requests: number[];
   bad: number[];
+  /** Budget corrections in the range: left out of every number above. */
+  corrected?: { from: string; to: string }[];
 }
 
 /** GET /api/v1/kubernetes/status: `state` from the Kubernetes part; `connected` as first drafted. */

@@ -17,6 +17,7 @@ export const COLORS = {
   deploy: '#8250df',
   warning: '#bc4c00',
   grid: '#d0d7de',
+  corrected: 'rgba(87, 96, 106, 0.16)',
   text: '#1f2328',
 };
 
@@ -35,6 +36,8 @@ export interface ChartProps {
   from: number;
   to: number;
   markers?: Marker[];
+  /** Time ranges (epoch seconds) drawn as grey bands: budget corrections, left out of every number. */
+  bands?: { from: number; to: number }[];
   /** false: draw the markers' lines only (small charts), their buttons are under the big charts. */
   markerButtons?: boolean;
   height?: number;
@@ -47,6 +50,8 @@ export function Chart(props: ChartProps) {
   const plot = useRef<uPlot | null>(null);
   const markersRef = useRef<Marker[]>(props.markers ?? []);
   markersRef.current = props.markers ?? [];
+  const bandsRef = useRef(props.bands ?? []);
+  bandsRef.current = props.bands ?? [];
   const [plotBox, setPlotBox] = useState<{ left: number; width: number } | null>(null);
 
   useEffect(() => {
@@ -76,7 +81,7 @@ export function Chart(props: ChartProps) {
       hooks: {
         ready: [syncBox],
         setSize: [syncBox],
-        draw: [(u) => drawMarkers(u, markersRef.current)],
+        draw: [(u) => drawBands(u, bandsRef.current), (u) => drawMarkers(u, markersRef.current)],
       },
     };
     const u = new uPlot(options, props.data as uPlot.AlignedData, element);
@@ -124,6 +129,18 @@ export function Chart(props: ChartProps) {
 
 /** Height of one row of marker buttons. */
 const LANE_REM = 1.45;
+
+function drawBands(u: uPlot, bands: { from: number; to: number }[]): void {
+  const ctx = u.ctx;
+  ctx.save();
+  ctx.fillStyle = COLORS.corrected;
+  for (const band of bands) {
+    const left = Math.max(u.bbox.left, u.valToPos(band.from, 'x', true));
+    const right = Math.min(u.bbox.left + u.bbox.width, u.valToPos(band.to, 'x', true));
+    if (right > left) ctx.fillRect(left, u.bbox.top, right - left, u.bbox.height);
+  }
+  ctx.restore();
+}
 
 function drawMarkers(u: uPlot, markers: Marker[]): void {
   const ctx = u.ctx;

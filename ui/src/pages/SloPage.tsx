@@ -201,6 +201,15 @@ function Summary({
           <dt>Budget runs out</dt>
           <dd>{formatForecast(status.forecast, status.errorBudget.remainingPercent)}</dd>
         </div>
+        {status.corrections && status.corrections.excludedMinutes > 0 && (
+          <div>
+            <dt>Corrected</dt>
+            <dd>
+              {status.corrections.excludedMinutes.toLocaleString('en')} min left out
+              {status.corrections.activeNow && <span class="muted"> (one is active now)</span>}
+            </dd>
+          </div>
+        )}
         <div>
           <dt>Latest data</dt>
           <dd>
@@ -339,6 +348,7 @@ function Charts(props: {
         <SliChart ts={ts} objective={slo.objective} from={from} to={to} markers={markers} />
         <BurnRateCharts ts={ts} from={from} to={to} markers={markers} />
         <AlertTimeline alerts={props.alerts} from={from} to={to} />
+        <CorrectionList ts={ts} />
       </section>
       {k8sNote}
       <ChangeList changes={markers} kubernetesConnected={k8sConnected} />
@@ -383,6 +393,7 @@ function BudgetChart(props: {
       from={props.from}
       to={props.to}
       markers={props.markers}
+      bands={correctedBands(props.ts)}
       height={240}
     />
   );
@@ -438,6 +449,7 @@ function SliChart(props: {
       from={props.from}
       to={props.to}
       markers={props.markers}
+      bands={correctedBands(props.ts)}
     />
   );
 }
@@ -506,6 +518,34 @@ function BurnRateChart(props: {
       height={150}
       headingLevel={3}
     />
+  );
+}
+
+/** Budget corrections as chart bands, in epoch seconds. */
+function correctedBands(ts: Timeseries): { from: number; to: number }[] {
+  return (ts.corrected ?? []).map((r) => ({ from: Date.parse(r.from) / 1000, to: Date.parse(r.to) / 1000 }));
+}
+
+function CorrectionList({ ts }: { ts: Timeseries }) {
+  const ranges = ts.corrected ?? [];
+  if (ranges.length === 0) return null;
+  return (
+    <section class="corrections" aria-labelledby="corrections-title">
+      <h2 id="corrections-title" class="chart-title">
+        Budget corrections
+      </h2>
+      <p class="chart-caption">
+        Time left out of the SLI, the budget and every alert (the grey bands above): planned load tests,
+        maintenance, upstream outages.
+      </p>
+      <ul class="correction-list">
+        {ranges.map((r) => (
+          <li>
+            {formatTime(Date.parse(r.from) / 1000)} → {formatTime(Date.parse(r.to) / 1000)}
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 
