@@ -95,6 +95,27 @@ describe.each([
     expect(firing).toEqual(['errors', 'latency', 'ratio']);
   });
 
+  it('leaves a budget correction out of a PromQL SLO, asking Prometheus for the corrected range', async () => {
+    const api = apiClient(burnwatch.url);
+    const name = 'corrected-errors';
+    expect(
+      (await api('POST', '/api/v1/slos', errorRateSlo({ name, source: { type: 'prometheus' } }))).status,
+    ).toBe(201);
+    const correction = await api('POST', `/api/v1/slos/${name}/corrections`, {
+      start: new Date(Date.now() - 3600_000).toISOString(),
+      end: new Date(Date.now() + 3600_000).toISOString(),
+      reason: 'the whole test run is a load test',
+    });
+    expect(correction.status).toBe(201);
+    await burnwatch.app.get(SloEngine).tick(new Date());
+    const status = (await api('GET', `/api/v1/slos/${name}/status`)).body;
+    // Every sample lies inside the correction: nothing is left to judge, nothing pages.
+    expect(status.corrections).toMatchObject({ activeNow: true });
+    expect(status.sli.total).toBeLessThan(1);
+    expect(status.status).toBe('noData');
+    expect((await api('GET', `/api/v1/alerts?slo=${name}&state=firing`)).body.items).toEqual([]);
+  });
+
   it('refuses a PromQL SLO with timeslices, naming the field', async () => {
     const response = await apiClient(burnwatch.url)(
       'POST',

@@ -191,6 +191,9 @@ export function excludingMinutes<T extends { total: number; bad: number; request
       whole.bad -= part.bad;
       if (whole.requests !== undefined && part.requests !== undefined) whole.requests -= part.requests;
     }
+    // PromQL extrapolates each range on its own: the difference can dip just below zero.
+    whole.total = Math.max(0, whole.total);
+    whole.bad = Math.min(whole.total, Math.max(0, whole.bad));
     return whole;
   };
 }
