@@ -11,12 +11,14 @@ import { Lease } from './lease.js';
 import { SloEngine } from './slo-engine.service.js';
 import { SloStatusService } from './slo-status.service.js';
 import { GateController } from './gate.controller.js';
+import { ReportsController } from '../reports/reports.controller.js';
+import { ReportsService } from '../reports/reports.service.js';
 import { StatusController } from './status.controller.js';
 import { TimeseriesMinutesQuery } from './timeseries-minutes.query.js';
 
 @Module({
   imports: [AlertsModule, SloModule],
-  controllers: [StatusController, GateController],
+  controllers: [StatusController, GateController, ReportsController],
   providers: [
     ImageSliQuery,
     { provide: IMAGE_SLI_SOURCE, useExisting: ImageSliQuery },
@@ -28,6 +30,7 @@ import { TimeseriesMinutesQuery } from './timeseries-minutes.query.js';
     SloEngine,
     SloStatusService,
     TimeseriesMinutesQuery,
+    ReportsService,
   ],
   exports: [IMAGE_SLI_SOURCE, SloEngine, SensorScraperService, SliRepository, SloStatusService],
 })

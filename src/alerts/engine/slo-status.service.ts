@@ -105,6 +105,43 @@ export class SloStatusService {
     return { items };
   }
 
+  /**
+   * An SLO's stored events per minute over [fromMinute, toMinute) (per slice, keyed by its first minute, with
+   * timeslices), its budget corrections left out, and the corrected ranges. Sensor data only: a Prometheus SLO's
+   * numbers are not stored here (empty counts).
+   */
+  async countsByMinute(
+    spec: SloSpec,
+    fromMinute: number,
+    toMinute: number,
+  ): Promise<{ counts: Map<number, { total: number; bad: number }>; corrected: MinuteRange[] }> {
+    const series = (await this.storage.seriesAfter(0)).filter(
+      (s) => spec.source.type === 'sensor' && seriesMatches(spec.service, s),
+    );
+    const byId = new Map(series.map((s) => [s.id, s]));
+    const rows = await this.minutes.minutes(spec.indicator, series, fromMinute, toMinute);
+    const timeslices = spec.budgetingMethod === 'timeslices';
+    const minutes = new Map<number, SliceData>();
+    for (const [i, row] of rows.entries()) {
+      // A month of minutes of many series is a long loop: let other requests (and /healthz) in between.
+      if (i > 0 && i % YIELD_EVERY_ROWS === 0) await new Promise((resolve) => setImmediate(resolve));
+      const series = byId.get(row.seriesId)!;
+      const { bad } = badEventsOf(spec.indicator, series, row.requests, row.buckets);
+      const data = minutes.get(row.minute) ?? { total: 0, bad: 0 };
+      addToSlice(data, row.requests, bad, series.bounds, row.buckets, timeslices);
+      minutes.set(row.minute, data);
+    }
+    // Budget corrections leave their minutes out of every number, as they do in the engine.
+    const corrected = correctedMinuteRanges(
+      correctedRanges((await this.corrections.allBySloName()).get(spec.name) ?? [], {
+        startMs: fromMinute * 60_000,
+        endMs: toMinute * 60_000,
+      }),
+    );
+    for (const minute of [...minutes.keys()]) if (isCorrected(corrected, minute)) minutes.delete(minute);
+    return { counts: timeslices ? slicesOf(spec, minutes) : minutes, corrected };
+  }
+
   async timeseries(
     name: string,
     query: { from?: string; to?: string; step?: string },
@@ -137,31 +174,7 @@ export class SloStatusService {
     if (errors.length > 0) throw BurnwatchError.invalid(errors);
 
     const windowMinutes = windowSeconds(spec) / 60;
-    const series = (await this.storage.seriesAfter(0)).filter(
-      (s) => spec.source.type === 'sensor' && seriesMatches(spec.service, s),
-    );
-    const byId = new Map(series.map((s) => [s.id, s]));
-    const rows = await this.minutes.minutes(spec.indicator, series, fromMinute - windowMinutes, toMinute);
-    const timeslices = spec.budgetingMethod === 'timeslices';
-    const minutes = new Map<number, SliceData>();
-    for (const [i, row] of rows.entries()) {
-      // A month of minutes of many series is a long loop: let other requests (and /healthz) in between.
-      if (i > 0 && i % YIELD_EVERY_ROWS === 0) await new Promise((resolve) => setImmediate(resolve));
-      const series = byId.get(row.seriesId)!;
-      const { bad } = badEventsOf(spec.indicator, series, row.requests, row.buckets);
-      const data = minutes.get(row.minute) ?? { total: 0, bad: 0 };
-      addToSlice(data, row.requests, bad, series.bounds, row.buckets, timeslices);
-      minutes.set(row.minute, data);
-    }
-    // Budget corrections leave their minutes out of every point, as they do in the engine.
-    const corrected = correctedMinuteRanges(
-      correctedRanges((await this.corrections.allBySloName()).get(spec.name) ?? [], {
-        startMs: (fromMinute - windowMinutes) * 60_000,
-        endMs: toMinute * 60_000,
-      }),
-    );
-    for (const minute of [...minutes.keys()]) if (isCorrected(corrected, minute)) minutes.delete(minute);
-    const counts = timeslices ? slicesOf(spec, minutes) : minutes;
+    const { counts, corrected } = await this.countsByMinute(spec, fromMinute - windowMinutes, toMinute);
     return {
       ...buildTimeseries(spec, effectiveBurnRateWindows(spec), counts, fromMinute, toMinute, stepMinutes),
       corrected: corrected
