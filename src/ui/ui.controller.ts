@@ -25,6 +25,11 @@ export class UiController {
     return sendIndex(response);
   }
 
+  @Get('reports')
+  reports(@Res() response: Response): Promise<void> {
+    return sendIndex(response);
+  }
+
   @Get('slos/:name')
   slo(@Res() response: Response): Promise<void> {
     return sendIndex(response);

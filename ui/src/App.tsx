@@ -4,11 +4,18 @@ import { Link } from './components/Link.js';
 import { useLocation } from './navigation.js';
 import { AlertsPage } from './pages/AlertsPage.js';
 import { SloListPage } from './pages/SloListPage.js';
+import { ReportsPage } from './pages/ReportsPage.js';
 import { SilencesPage } from './pages/SilencesPage.js';
 import { SloPage } from './pages/SloPage.js';
 import { parseRoute } from './router.js';
 
-const TITLES = { list: 'SLOs', alerts: 'Alerts', silences: 'Silences', notFound: 'Not found' } as const;
+const TITLES = {
+  list: 'SLOs',
+  alerts: 'Alerts',
+  silences: 'Silences',
+  reports: 'Reports',
+  notFound: 'Not found',
+} as const;
 
 export function App() {
   const { pathname, search } = useLocation();
@@ -59,6 +66,11 @@ export function App() {
               </Link>
             </li>
             <li>
+              <Link href="/reports" current={route.page === 'reports'}>
+                Reports
+              </Link>
+            </li>
+            <li>
               <a href="/api/docs">API</a>
             </li>
           </ul>
@@ -69,6 +81,7 @@ export function App() {
         {route.page === 'slo' && <SloPage key={route.name} name={route.name} search={search} />}
         {route.page === 'alerts' && <AlertsPage />}
         {route.page === 'silences' && <SilencesPage search={search} />}
+        {route.page === 'reports' && <ReportsPage search={search} />}
         {route.page === 'notFound' && (
           <>
             <h1 tabIndex={-1}>Not found</h1>

@@ -4,6 +4,7 @@ export type Route =
   | { page: 'slo'; name: string }
   | { page: 'alerts' }
   | { page: 'silences' }
+  | { page: 'reports' }
   | { page: 'notFound' };
 
 export function parseRoute(pathname: string): Route {
@@ -11,6 +12,7 @@ export function parseRoute(pathname: string): Route {
   if (path === '/') return { page: 'list' };
   if (path === '/alerts') return { page: 'alerts' };
   if (path === '/silences') return { page: 'silences' };
+  if (path === '/reports') return { page: 'reports' };
   const slo = /^\/slos\/([^/]+)$/.exec(path);
   if (slo) {
     try {

@@ -6,6 +6,7 @@ import type {
   SilenceState,
   Slo,
   SloStatus,
+  Report,
   Timeseries,
 } from './types.js';
 
@@ -96,6 +97,8 @@ export const api = {
     } while (cursor);
     return { ok: true, value: { items } };
   },
+  report: (params: { period: string; team?: string; timeZone?: string }, signal?: AbortSignal) =>
+    getJson<Report>(`/api/v1/reports${query(params)}`, signal),
   slo: (name: string, signal?: AbortSignal) => getJson<Slo>(`/api/v1/slos/${enc(name)}`, signal),
   statuses: (signal?: AbortSignal) => getJson<{ items: SloStatus[] }>('/api/v1/slo-statuses', signal),
   status: (name: string, signal?: AbortSignal) =>

@@ -251,3 +251,44 @@ export interface KubernetesStatus {
   message?: string;
   lastSyncAt?: string | null;
 }
+
+/** GET /api/v1/reports: compliance over a calendar period. */
+export interface SloReport {
+  slo: string;
+  displayName: string | null;
+  team: string | null;
+  namespace: string | null;
+  workload: string;
+  objective: number;
+  budgetingMethod: 'occurrences' | 'timeslices';
+  achievedPercent: number | null;
+  met: boolean | null;
+  total: number;
+  bad: number;
+  allowedBad: number;
+  budgetConsumedPercent: number | null;
+  pageSeconds: number;
+  ticketSeconds: number;
+  incidents: {
+    alertId: string;
+    severity: Severity;
+    startedAt: string;
+    resolvedAt: string | null;
+    suspects: { kind: string; image?: string; digest?: string; at?: string; reason?: string }[];
+  }[];
+  corrections: { minutes: number; ranges: { from: string; to: string }[] };
+  coverage: { dataFrom: string | null; complete: boolean; note: string | null };
+  burnDown: { at: string; remainingPercent: number | null }[];
+}
+
+export interface Report {
+  period: string;
+  calendar: 'week' | 'month' | 'quarter';
+  timeZone: string;
+  from: string;
+  to: string;
+  until: string;
+  team: string | null;
+  items: SloReport[];
+  generatedAt: string;
+}
