@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, Clock } from '../common/clock.js';
+import { CONFIG } from '../config/config.module.js';
+import type { Config } from '../config/config.js';
 import { SliRepository } from '../integrations/metrics/sli-repository.js';
 import { SloService } from '../slo/slo.service.js';
 import { CoveringSloSpec, WorkloadsView, lookbackMinutes, summarizeWorkloads } from './domain/workloads.js';
@@ -11,6 +13,7 @@ export class WorkloadsService {
     @Inject(SliRepository) private readonly storage: SliRepository,
     @Inject(SloService) private readonly slos: SloService,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(CONFIG) private readonly config: Config,
   ) {}
 
   async list(): Promise<WorkloadsView> {
@@ -21,7 +24,13 @@ export class WorkloadsService {
       this.storage.minutesFrom(fromMinute, toMinute),
       this.allSlos(),
     ]);
-    return summarizeWorkloads({ series, minutes, slos, now });
+    return summarizeWorkloads({
+      series,
+      minutes,
+      slos,
+      now,
+      scrapeIntervalSeconds: this.config.engine.scrapeIntervalSeconds,
+    });
   }
 
   private async allSlos(): Promise<CoveringSloSpec[]> {

@@ -64,8 +64,22 @@ describe('workloads from sensor series', () => {
       requestsPerMinute: 0,
       errorPercent: null,
     },
-  ])('$name', ({ series: s, minutes, requestsPerMinute, errorPercent }) => {
-    const [workload] = summarize(s, minutes);
+    {
+      name: 'the span starts one scrape interval before its first minute, when those requests happened',
+      series: [series(1)],
+      minutes: [row(1, 0, 90), row(1, 4, 90)],
+      scrapeIntervalSeconds: 30,
+      requestsPerMinute: 36,
+      errorPercent: 0,
+    },
+  ])('$name', ({ series: s, minutes, requestsPerMinute, errorPercent, scrapeIntervalSeconds }) => {
+    const [workload] = summarizeWorkloads({
+      series: s,
+      minutes,
+      slos: [],
+      now: NOW,
+      scrapeIntervalSeconds,
+    }).items;
     expect(workload!.requestsPerMinute).toBeCloseTo(requestsPerMinute, 6);
     expect(workload!.errorPercent).toBe(errorPercent);
   });

@@ -117,19 +117,22 @@ export function lookbackMinutes(now: Date): { fromMinute: number; toMinute: numb
 }
 
 /**
- * Every workload with a request in the lookback, busiest first. The recent span is the current minute and the four
- * before it, divided by the time actually elapsed (between 4 and 5 minutes), so fresh requests count at once and
- * the current, partial minute does not pull the rate down.
+ * Every workload with a request in the lookback, busiest first. The recent span is the rows of the current minute
+ * and the four before it, divided by the time those requests happened in, so that fresh requests count at once and
+ * the current, partial minute does not pull the rate down. A row holds the requests scraped in its minute, which
+ * happened up to one scrape interval earlier: the span starts that much before its first minute.
  */
 export function summarizeWorkloads(input: {
   series: readonly ObservedSeries[];
   minutes: readonly ObservedMinute[];
   slos: readonly CoveringSloSpec[];
   now: Date;
+  scrapeIntervalSeconds?: number;
 }): WorkloadsView {
   const { fromMinute, toMinute } = lookbackMinutes(input.now);
   const recentFromMinute = toMinute - RECENT_MINUTES;
-  const recentMinutes = Math.max(1, (input.now.getTime() - recentFromMinute * MINUTE_MS) / MINUTE_MS);
+  const recentFromMs = recentFromMinute * MINUTE_MS - (input.scrapeIntervalSeconds ?? 0) * 1000;
+  const recentMinutes = Math.max(1, (input.now.getTime() - recentFromMs) / MINUTE_MS);
   const byId = new Map(input.series.map((s) => [s.id, s]));
 
   type Group = { identity: Identity; series: Map<number, ObservedSeries>; rows: Row[] };
@@ -204,7 +207,7 @@ export function summarizeWorkloads(input: {
   );
   return {
     items,
-    recent: { from: minuteIso(recentFromMinute), to: input.now.toISOString() },
+    recent: { from: new Date(recentFromMs).toISOString(), to: input.now.toISOString() },
     seenSince: minuteIso(fromMinute),
   };
 }
