@@ -6,9 +6,16 @@ import { AlertsPage } from './pages/AlertsPage.js';
 import { SloListPage } from './pages/SloListPage.js';
 import { SilencesPage } from './pages/SilencesPage.js';
 import { SloPage } from './pages/SloPage.js';
+import { WorkloadsPage } from './pages/WorkloadsPage.js';
 import { parseRoute } from './router.js';
 
-const TITLES = { list: 'SLOs', alerts: 'Alerts', silences: 'Silences', notFound: 'Not found' } as const;
+const TITLES = {
+  list: 'SLOs',
+  alerts: 'Alerts',
+  silences: 'Silences',
+  workloads: 'Workloads',
+  notFound: 'Not found',
+} as const;
 
 export function App() {
   const { pathname, search } = useLocation();
@@ -49,6 +56,11 @@ export function App() {
               </Link>
             </li>
             <li>
+              <Link href="/workloads" current={route.page === 'workloads'}>
+                Workloads
+              </Link>
+            </li>
+            <li>
               <Link href="/alerts" current={route.page === 'alerts'}>
                 Alerts
               </Link>
@@ -69,6 +81,7 @@ export function App() {
         {route.page === 'slo' && <SloPage key={route.name} name={route.name} search={search} />}
         {route.page === 'alerts' && <AlertsPage />}
         {route.page === 'silences' && <SilencesPage search={search} />}
+        {route.page === 'workloads' && <WorkloadsPage />}
         {route.page === 'notFound' && (
           <>
             <h1 tabIndex={-1}>Not found</h1>

@@ -4,6 +4,7 @@ export type Route =
   | { page: 'slo'; name: string }
   | { page: 'alerts' }
   | { page: 'silences' }
+  | { page: 'workloads' }
   | { page: 'notFound' };
 
 export function parseRoute(pathname: string): Route {
@@ -11,6 +12,7 @@ export function parseRoute(pathname: string): Route {
   if (path === '/') return { page: 'list' };
   if (path === '/alerts') return { page: 'alerts' };
   if (path === '/silences') return { page: 'silences' };
+  if (path === '/workloads') return { page: 'workloads' };
   const slo = /^\/slos\/([^/]+)$/.exec(path);
   if (slo) {
     try {

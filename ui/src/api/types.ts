@@ -247,3 +247,10 @@ export interface KubernetesStatus {
   message?: string;
   lastSyncAt?: string | null;
 }
+
+/** GET /api/v1/workloads: the API's own type (type-only, nothing of the server is bundled). */
+export type {
+  SuggestedSlo,
+  WorkloadSummary as Workload,
+  WorkloadsView,
+} from '../../../src/workloads/domain/workloads.js';
