@@ -94,8 +94,8 @@ export function App() {
         )}
       </main>
       <footer class="site-footer muted small">
-        Burnwatch: SLOs and error budgets from an eBPF sensor. Reading needs no token; silences are made here,
-        other changes go through the <a href="/api/docs">API</a>.
+        Burnwatch: SLOs and error budgets from an eBPF sensor. Reading needs no token; silences and SLOs from
+        observed workloads are made here, other changes go through the <a href="/api/docs">API</a>.
       </footer>
     </>
   );
