@@ -18,6 +18,7 @@ import { KubernetesModule } from './integrations/kubernetes/kubernetes.module.js
 import { ObservabilityModule } from './observability/observability.module.js';
 import { SloModule } from './slo/slo.module.js';
 import { UiModule } from './ui/ui.module.js';
+import { WorkloadsModule } from './workloads/workloads.module.js';
 
 @Module({})
 export class AppModule {
@@ -42,6 +43,7 @@ export class AppModule {
         KubernetesModule,
         EngineModule,
         UiModule,
+        WorkloadsModule,
         SlackModule,
       ],
       controllers: [HealthController],

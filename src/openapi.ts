@@ -44,6 +44,7 @@ export function setupOpenApi(app: INestApplication): void {
         },
       ],
     },
+    ...WORKLOAD_SCHEMAS,
     Errors: {
       type: 'object',
       properties: {
@@ -62,3 +63,97 @@ export function setupOpenApi(app: INestApplication): void {
   };
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
 }
+
+const nullableNumber = (description: string) => ({ type: 'number', nullable: true, description });
+const instant = (description: string) => ({ type: 'string', format: 'date-time', description });
+
+/** GET /api/v1/workloads (src/workloads/domain/workloads.ts). */
+const TRAFFIC = {
+  requestsPerMinute: { type: 'number', description: 'Over the last five minutes' },
+  errorPercent: nullableNumber(
+    '5xx answers, percent of requests over the last five minutes; null without requests',
+  ),
+  latency: {
+    type: 'object',
+    properties: {
+      p95Ms: nullableNumber('95th percentile over the last five minutes'),
+      p99Ms: nullableNumber('99th percentile over the last five minutes'),
+      approximate: {
+        type: 'boolean',
+        enum: [true],
+        description: 'Interpolated between histogram bucket bounds, as PromQL histogram_quantile',
+      },
+    },
+    required: ['p95Ms', 'p99Ms', 'approximate'],
+  },
+};
+const WORKLOAD_SCHEMAS = {
+  Workload: {
+    type: 'object',
+    properties: {
+      namespace: { type: 'string', nullable: true, description: 'null outside Kubernetes' },
+      workload: {
+        type: 'string',
+        description: 'The Kubernetes workload, or the service name outside Kubernetes',
+      },
+      kind: { type: 'string', nullable: true, example: 'Deployment' },
+      lastSeenAt: instant('Start of the last minute with a request'),
+      ...TRAFFIC,
+      routes: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            method: { type: 'string' },
+            route: { type: 'string' },
+            lastSeenAt: instant('Start of the last minute with a request'),
+            ...TRAFFIC,
+          },
+        },
+      },
+      images: {
+        type: 'array',
+        description: 'Container image digests seen in the last hour, most recent first',
+        items: {
+          type: 'object',
+          properties: {
+            name: { type: 'string' },
+            digest: { type: 'string', example: 'sha256:4c1e…' },
+            lastSeenAt: instant('Start of the last minute with a request'),
+          },
+        },
+      },
+      slos: {
+        type: 'array',
+        description: 'SLOs that select this workload (or one of its routes)',
+        items: {
+          type: 'object',
+          properties: {
+            name: { type: 'string' },
+            indicator: { type: 'string', enum: ['errorRate', 'latency', 'ratio'] },
+            route: { type: 'string' },
+            method: { type: 'string' },
+          },
+        },
+      },
+      suggestedSlos: {
+        type: 'array',
+        description:
+          "Bodies for POST /api/v1/slos: errors (5xx) at 99.9 % over 30d, and latency at 99 % within the bucket bound at or above the last hour's P99",
+        items: { $ref: '#/components/schemas/SloInput' },
+      },
+    },
+  },
+  Workloads: {
+    type: 'object',
+    properties: {
+      items: { type: 'array', items: { $ref: '#/components/schemas/Workload' } },
+      recent: {
+        type: 'object',
+        description: 'The span rates, error share and latency are computed over',
+        properties: { from: instant('Start'), to: instant('End (now)') },
+      },
+      seenSince: instant('A workload is listed when it had a request since then (one hour)'),
+    },
+  },
+};

@@ -30,6 +30,11 @@ export class UiController {
     return sendIndex(response);
   }
 
+  @Get('workloads')
+  workloads(@Res() response: Response): Promise<void> {
+    return sendIndex(response);
+  }
+
   @Get('slos/:name')
   slo(@Res() response: Response): Promise<void> {
     return sendIndex(response);

@@ -7,6 +7,7 @@ import { SloListPage } from './pages/SloListPage.js';
 import { ReportsPage } from './pages/ReportsPage.js';
 import { SilencesPage } from './pages/SilencesPage.js';
 import { SloPage } from './pages/SloPage.js';
+import { WorkloadsPage } from './pages/WorkloadsPage.js';
 import { parseRoute } from './router.js';
 
 const TITLES = {
@@ -14,6 +15,7 @@ const TITLES = {
   alerts: 'Alerts',
   silences: 'Silences',
   reports: 'Reports',
+  workloads: 'Workloads',
   notFound: 'Not found',
 } as const;
 
@@ -56,6 +58,11 @@ export function App() {
               </Link>
             </li>
             <li>
+              <Link href="/workloads" current={route.page === 'workloads'}>
+                Workloads
+              </Link>
+            </li>
+            <li>
               <Link href="/alerts" current={route.page === 'alerts'}>
                 Alerts
               </Link>
@@ -82,6 +89,7 @@ export function App() {
         {route.page === 'alerts' && <AlertsPage />}
         {route.page === 'silences' && <SilencesPage search={search} />}
         {route.page === 'reports' && <ReportsPage search={search} />}
+        {route.page === 'workloads' && <WorkloadsPage />}
         {route.page === 'notFound' && (
           <>
             <h1 tabIndex={-1}>Not found</h1>
@@ -94,8 +102,8 @@ export function App() {
         )}
       </main>
       <footer class="site-footer muted small">
-        Burnwatch: SLOs and error budgets from an eBPF sensor. Reading needs no token; silences are made here,
-        other changes go through the <a href="/api/docs">API</a>.
+        Burnwatch: SLOs and error budgets from an eBPF sensor. Reading needs no token; silences and SLOs from
+        observed workloads are made here, other changes go through the <a href="/api/docs">API</a>.
       </footer>
     </>
   );

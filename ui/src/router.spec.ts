@@ -7,6 +7,7 @@ describe('parseRoute', () => {
     { path: '/alerts', expected: { page: 'alerts' } },
     { path: '/alerts/', expected: { page: 'alerts' } },
     { path: '/silences', expected: { page: 'silences' } },
+    { path: '/workloads', expected: { page: 'workloads' } },
     { path: '/slos/checkout-latency', expected: { page: 'slo', name: 'checkout-latency' } },
     { path: '/slos/a%20b', expected: { page: 'slo', name: 'a b' } },
     { path: '/slos/a/b', expected: { page: 'notFound' } },

@@ -5,6 +5,7 @@ export type Route =
   | { page: 'alerts' }
   | { page: 'silences' }
   | { page: 'reports' }
+  | { page: 'workloads' }
   | { page: 'notFound' };
 
 export function parseRoute(pathname: string): Route {
@@ -13,6 +14,7 @@ export function parseRoute(pathname: string): Route {
   if (path === '/alerts') return { page: 'alerts' };
   if (path === '/silences') return { page: 'silences' };
   if (path === '/reports') return { page: 'reports' };
+  if (path === '/workloads') return { page: 'workloads' };
   const slo = /^\/slos\/([^/]+)$/.exec(path);
   if (slo) {
     try {

@@ -8,6 +8,7 @@ import type {
   SloStatus,
   Report,
   Timeseries,
+  WorkloadsView,
 } from './types.js';
 
 /** What a read gave: the value, "this server has no such thing" (404), or an error to show. */
@@ -126,6 +127,8 @@ export const api = {
     send<Silence>('POST', '/api/v1/silences', body, token),
   expireSilence: (id: string, token: string) =>
     send<Silence>('DELETE', `/api/v1/silences/${enc(id)}`, undefined, token),
+  workloads: (signal?: AbortSignal) => getJson<WorkloadsView>('/api/v1/workloads', signal),
+  createSlo: (body: Record<string, unknown>, token: string) => send<Slo>('POST', '/api/v1/slos', body, token),
   kubernetes: (signal?: AbortSignal) => getJson<KubernetesStatus>('/api/v1/kubernetes/status', signal),
   async openslo(name: string, signal?: AbortSignal): Promise<Result<string>> {
     try {

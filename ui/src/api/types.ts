@@ -292,3 +292,9 @@ export interface Report {
   items: SloReport[];
   generatedAt: string;
 }
+/** GET /api/v1/workloads: the API's own type (type-only, nothing of the server is bundled). */
+export type {
+  SuggestedSlo,
+  WorkloadSummary as Workload,
+  WorkloadsView,
+} from '../../../src/workloads/domain/workloads.js';

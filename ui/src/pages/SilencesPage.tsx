@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api/client.js';
+import { useApiToken } from '../api/token.js';
 import type { MatcherName, Silence } from '../api/types.js';
 import { EmptyState, ErrorNote } from '../components/bits.js';
 import { formatTime } from '../lib/format.js';
@@ -16,8 +17,6 @@ import {
 import { useRefresh } from '../navigation.js';
 
 const REFRESH_SECONDS = 30;
-/** Only for this tab: a token typed here is sent with writes and forgotten when the tab closes. */
-const TOKEN_KEY = 'burnwatch.apiToken';
 const STATE_LABELS = { active: 'Active', pending: 'Pending', expired: 'Expired' } as const;
 
 type FieldErrors = { field: string; message: string }[];
@@ -26,7 +25,7 @@ type FieldErrors = { field: string; message: string }[];
 export function SilencesPage({ search }: { search: string }) {
   const [silences, setSilences] = useState<Silence[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [token, setToken] = useState(() => sessionStorage.getItem(TOKEN_KEY) ?? '');
+  const [token, rememberToken] = useApiToken();
   const [expireErrors, setExpireErrors] = useState<FieldErrors>([]);
   const [reload, setReload] = useState(0);
 
@@ -42,11 +41,6 @@ export function SilencesPage({ search }: { search: string }) {
     [reload],
   );
 
-  const rememberToken = (value: string) => {
-    setToken(value);
-    if (value) sessionStorage.setItem(TOKEN_KEY, value);
-    else sessionStorage.removeItem(TOKEN_KEY);
-  };
   const expire = async (id: string) => {
     const result = await api.expireSilence(id, token);
     setExpireErrors(result.ok ? [] : result.errors);

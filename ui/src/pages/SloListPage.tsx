@@ -30,6 +30,7 @@ interface Loaded {
 export function SloListPage({ search }: { search: string }) {
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [reload, setReload] = useState(0);
   const query = readListQuery(search);
 
   useRefresh(
@@ -53,7 +54,7 @@ export function SloListPage({ search }: { search: string }) {
       setError(null);
     },
     REFRESH_SECONDS,
-    [],
+    [reload],
   );
 
   const setQuery = (change: Partial<typeof query>) =>
@@ -72,7 +73,7 @@ export function SloListPage({ search }: { search: string }) {
       <>
         <h1 tabIndex={-1}>Service level objectives</h1>
         {error && <ErrorNote message={error} />}
-        <NoSlosYet />
+        <NoSlosYet onCreated={() => setReload((n) => n + 1)} />
       </>
     );
   }
