@@ -350,6 +350,17 @@ describe('kubectl apply -k deploy/', () => {
     }
   });
 
+  it("the sensor's probes ask its /healthz on the port its environment listens on", () => {
+    const container = find(renders.base, 'DaemonSet', 'burnwatch-sensor').spec.template.spec
+      .containers[0] as Container;
+    const port = Number(container.env!.find((e) => e.name === 'BURNWATCH_SENSOR_PORT')!.value);
+    // sensor/agent.ts answers GET /healthz with 200 "ok"; starting it needs the BPF loader, so it is not run here.
+    for (const probe of [container.readinessProbe, container.livenessProbe]) {
+      expect(probe.httpGet.path).toBe('/healthz');
+      expect(container.ports!.find((p) => p.name === probe.httpGet.port)?.containerPort).toBe(port);
+    }
+  });
+
   it('grants the service exactly list and watch on what its Kubernetes watches read, and the sensor exactly list and watch on pods', () => {
     const listAndWatch = (paths: string[]) =>
       paths
