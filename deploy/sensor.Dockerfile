@@ -3,9 +3,10 @@
 # The BPF object is CO-RE: built once against the build host's BTF, relocated at load
 # time against each node's kernel, so one image serves every kernel with BTF.
 
+# Debian bookworm underneath: the same pinned base for every stage (as in deploy/service.Dockerfile, whose comment
+# says how to record its digest and build with tag@sha256:…).
 ARG NODE_IMAGE=node:20.20.2-bookworm-slim
 
-# Debian bookworm underneath: the same pinned base for every stage.
 FROM ${NODE_IMAGE} AS bpf
 RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       clang llvm libbpf-dev bpftool make gcc libc6-dev libelf-dev zlib1g-dev pkg-config \

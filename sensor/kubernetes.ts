@@ -6,6 +6,9 @@
 import { CoreV1Api, KubeConfig, Watch } from '@kubernetes/client-node';
 import { PodIndex, type PodLike } from './workloads.js';
 
+/** Where the node's pods are listed and watched (with a spec.nodeName field selector): RBAC grants list and watch on it. */
+export const POD_WATCH_PATH = '/api/v1/pods';
+
 export class NodePodWatch {
   readonly pods = new PodIndex();
   private abort: AbortController | null = null;
@@ -53,7 +56,7 @@ export class NodePodWatch {
     const watch = new Watch(this.kubeConfig);
     try {
       this.abort = await watch.watch(
-        '/api/v1/pods',
+        POD_WATCH_PATH,
         { fieldSelector: this.fieldSelector, resourceVersion, allowWatchBookmarks: true },
         (phase, pod: PodLike & { metadata?: { resourceVersion?: string } }) => {
           if (pod?.metadata?.resourceVersion) resourceVersion = pod.metadata.resourceVersion;

@@ -1,11 +1,16 @@
 /**
  * `kubectl apply -k deploy/` without a cluster: what kustomize renders is checked against the Kubernetes OpenAPI
  * schemas (kubernetes-models, the Prometheus Operator CRDs) and against itself — selectors that select, ports that
- * exist, secrets that are defined, the security context the README promises, and an environment the service accepts.
+ * exist, secrets that are defined, the security context the README promises, an environment the service accepts,
+ * probes the service started with that environment answers, and RBAC that is exactly what the watches use.
  */
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
+import { POD_WATCH_PATH } from '../../sensor/kubernetes.js';
+import { startBurnwatch } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
+import { WATCH_PATHS } from '../../src/integrations/kubernetes/kubernetes-watchers.js';
+import { JsonLogger } from '../../src/observability/json-logger.js';
 import { KubeObject, renderKustomization, schemaProblems } from '../support/kubernetes-schema.js';
 
 const repoRoot = new URL('../..', import.meta.url).pathname;
@@ -56,6 +61,71 @@ function documentedVariables(): Set<string> {
     .filter((line) => line.startsWith('| `'))
     .flatMap((line) => [...line.split('|')[1]!.matchAll(/`([A-Z][A-Z0-9_]*)`/g)].map((m) => m[1]!));
   return new Set(names);
+}
+
+/** `ENV A=1 B=2` lines of a Dockerfile, as [name, value] pairs. */
+const dockerfileEnv = (path: string): [string, string][] =>
+  [...readFileSync(`${repoRoot}${path}`, 'utf8').matchAll(/^ENV (.+)$/gm)].flatMap((m) =>
+    m[1]!.split(/\s+/).map((pair) => pair.split('=') as [string, string]),
+  );
+
+/** What a user puts in the Secrets, in the form each variable wants. */
+const secretExamples: Record<string, string> = {
+  url: 'postgres://burnwatch:secret@db.example:5432/burnwatch',
+  'api-token': 'an-api-token-of-32-characters-xx',
+  'slack-bot-token': 'xoxb-1234-5678-abcdefghijkl',
+};
+
+/** The service container's environment in the cluster: the image's ENV, then the Deployment's (secrets as examples). */
+function serviceEnvironment(): Record<string, string> {
+  const container = find(renders.base, 'Deployment', 'burnwatch').spec.template.spec
+    .containers[0] as Container;
+  const env: Record<string, string> = {};
+  for (const [name, value] of dockerfileEnv('deploy/service.Dockerfile'))
+    if (name !== 'NODE_ENV') env[name] = value;
+  for (const variable of container.env!) {
+    const key = variable.valueFrom?.secretKeyRef?.key;
+    if (key !== undefined)
+      expect(secretExamples, `an example value for secret key ${key}`).toHaveProperty([key]);
+    env[variable.name] = variable.value ?? secretExamples[key!]!;
+  }
+  return env;
+}
+
+/** `/api/v1/pods` → core pods, `/apis/apps/v1/deployments` → apps deployments: what RBAC names a collection by. */
+function rbacResource(path: string): { group: string; resource: string } {
+  const core = path.match(/^\/api\/v1\/([a-z]+)$/);
+  if (core) return { group: '', resource: core[1]! };
+  const named = path.match(/^\/apis\/([a-z0-9.-]+)\/[a-z0-9]+\/([a-z]+)$/);
+  if (!named) throw new Error(`not a cluster-wide collection path: ${path}`);
+  return { group: named[1]!, resource: named[2]! };
+}
+
+/** Every group/resource/verb the ClusterRoles bound to a service account grant, as `group/resource:verb`. */
+function grantedTo(objects: KubeObject[], serviceAccount: string): string[] {
+  const roles = (objects as any[])
+    .filter(
+      (o) =>
+        o.kind === 'ClusterRoleBinding' &&
+        o.subjects.some(
+          (s: any) => s.kind === 'ServiceAccount' && s.name === serviceAccount && s.namespace === 'burnwatch',
+        ),
+    )
+    .map((binding) => find(objects, 'ClusterRole', binding.roleRef.name));
+  expect(
+    objects.filter((o) => o.kind === 'Role' || o.kind === 'RoleBinding'),
+    'namespaced RBAC (this test reads ClusterRoles only)',
+  ).toEqual([]);
+  return roles
+    .flatMap((role) => role.rules)
+    .flatMap((rule: any) =>
+      rule.apiGroups.flatMap((group: string) =>
+        rule.resources.flatMap((resource: string) =>
+          rule.verbs.map((verb: string) => `${group}/${resource}:${verb}`),
+        ),
+      ),
+    )
+    .sort();
 }
 
 describe('kubectl apply -k deploy/', () => {
@@ -237,28 +307,72 @@ describe('kubectl apply -k deploy/', () => {
 
   it("gives the service only variables the README's configuration table documents, and values the service accepts", () => {
     const documented = documentedVariables();
-    const images = { service: readFileSync(`${repoRoot}deploy/service.Dockerfile`, 'utf8') };
-    const imageEnv = [...images.service.matchAll(/^ENV (.+)$/gm)].flatMap((m) =>
-      m[1]!.split(/\s+/).map((pair) => pair.split('=')),
+    const env = serviceEnvironment();
+    // BURNWATCH_SENSOR (the image turns off the in-process sensor: the DaemonSet runs it) is issue 13 item 1's; its
+    // README row comes with it. Remove it from here when it lands.
+    const notYetDocumented = new Set(['BURNWATCH_SENSOR']);
+    expect(Object.keys(env).filter((name) => !documented.has(name) && !notYetDocumented.has(name))).toEqual(
+      [],
     );
+    expect(() => loadConfig(env)).not.toThrow();
+  });
+
+  it('every probe of the service names its container port, and the service started with its environment answers each with 200', async () => {
+    const env = serviceEnvironment();
     const container = find(renders.base, 'Deployment', 'burnwatch').spec.template.spec
       .containers[0] as Container;
-    const env: Record<string, string> = {};
-    for (const [name, value] of imageEnv) if (name !== 'NODE_ENV') env[name!] = value!;
-    // What a user puts in the Secrets, in the form each variable wants.
-    const secretExamples: Record<string, string> = {
-      url: 'postgres://burnwatch:secret@db.example:5432/burnwatch',
-      'api-token': 'an-api-token-of-32-characters-xx',
-      'slack-bot-token': 'xoxb-1234-5678-abcdefghijkl',
+    const probes = {
+      startupProbe: container.startupProbe,
+      livenessProbe: container.livenessProbe,
+      readinessProbe: container.readinessProbe,
     };
-    for (const variable of container.env!) {
-      const key = variable.valueFrom?.secretKeyRef?.key;
-      if (key !== undefined)
-        expect(secretExamples, `an example value for secret key ${key}`).toHaveProperty([key]);
-      env[variable.name] = variable.value ?? secretExamples[key!]!;
+    for (const [kind, probe] of Object.entries(probes)) {
+      expect(probe, kind).toBeDefined();
+      const port = container.ports!.find((p) => p.name === probe.httpGet.port);
+      expect(port?.containerPort, `${kind} port ${probe.httpGet.port}`).toBe(Number(env.PORT));
     }
-    expect(Object.keys(env).filter((name) => !documented.has(name))).toEqual([]);
-    expect(() => loadConfig(env)).not.toThrow();
+    // As in the pod, but on a free local port, with this run's database and no cluster to watch.
+    const config = {
+      ...loadConfig(env),
+      port: 0,
+      host: '127.0.0.1',
+      databaseUrl: inject('databaseUrl'),
+      kubernetes: { ...loadConfig(env).kubernetes, mode: 'off' as const },
+    };
+    const service = await startBurnwatch(config, new JsonLogger('error'));
+    try {
+      for (const [kind, probe] of Object.entries(probes)) {
+        const response = await fetch(`${service.url}${probe.httpGet.path}`);
+        expect(response.status, `${kind} GET ${probe.httpGet.path}`).toBe(200);
+      }
+    } finally {
+      await service.close();
+    }
+  });
+
+  it("the sensor's probes ask its /healthz on the port its environment listens on", () => {
+    const container = find(renders.base, 'DaemonSet', 'burnwatch-sensor').spec.template.spec
+      .containers[0] as Container;
+    const port = Number(container.env!.find((e) => e.name === 'BURNWATCH_SENSOR_PORT')!.value);
+    // sensor/agent.ts answers GET /healthz with 200 "ok"; starting it needs the BPF loader, so it is not run here.
+    for (const probe of [container.readinessProbe, container.livenessProbe]) {
+      expect(probe.httpGet.path).toBe('/healthz');
+      expect(container.ports!.find((p) => p.name === probe.httpGet.port)?.containerPort).toBe(port);
+    }
+  });
+
+  it('grants the service exactly list and watch on what its Kubernetes watches read, and the sensor exactly list and watch on pods', () => {
+    const listAndWatch = (paths: string[]) =>
+      paths
+        .map(rbacResource)
+        .flatMap(({ group, resource }) => [`${group}/${resource}:list`, `${group}/${resource}:watch`])
+        .sort();
+    const serviceAccount = find(renders.base, 'Deployment', 'burnwatch').spec.template.spec
+      .serviceAccountName;
+    expect(grantedTo(renders.base, serviceAccount)).toEqual(listAndWatch(Object.values(WATCH_PATHS)));
+    const sensorAccount = find(renders.base, 'DaemonSet', 'burnwatch-sensor').spec.template.spec
+      .serviceAccountName;
+    expect(grantedTo(renders.base, sensorAccount)).toEqual(listAndWatch([POD_WATCH_PATH]));
   });
 });
 
@@ -276,12 +390,18 @@ describe('the container images', () => {
         m[1]!.replace(/^\$\{(\w+)\}$/, (_, name) => args.get(name) ?? name),
       );
       expect(bases.length).toBeGreaterThanOrEqual(2);
-      for (const base of bases) expect(base).toMatch(/^[\w./-]+:\d+\.\d+\.\d+[\w.-]*$/);
+      // An exact version tag, and the digest where it was recorded (tag@sha256:…).
+      for (const base of bases)
+        expect(base).toMatch(/^[\w./-]+:\d+\.\d+\.\d+[\w.-]*(@sha256:[0-9a-f]{64})?$/);
       const entrypoint = text.match(/^ENTRYPOINT (.+)$/m)![1]!;
       expect(JSON.parse(entrypoint)).toEqual(['node', expect.stringMatching(/^dist\/.+\.js$/)]);
       expect(text).not.toMatch(/\btsx\b/);
     },
   );
+
+  it('the service image never starts a sensor of its own (the DaemonSet measures the nodes)', () => {
+    expect(new Map(dockerfileEnv('deploy/service.Dockerfile')).get('BURNWATCH_SENSOR')).toBe('off');
+  });
 
   it('the service image runs as a non-root user', () => {
     const service = dockerfiles[0]!.text;

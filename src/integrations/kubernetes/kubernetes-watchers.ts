@@ -20,6 +20,20 @@ import { KubernetesMetrics } from './kubernetes.metrics.js';
 /** Restart delays after an informer stopped on an error: doubling from the first to the last, ±20 %. */
 export const RESTART_BACKOFF_MS = { first: 500, max: 30_000 };
 
+/**
+ * The collection each kind is listed and watched at (all namespaces). The informers only list and watch, so RBAC
+ * grants exactly `list` and `watch` on these (deploy/base/burnwatch-rbac.yaml; the deploy test checks both agree).
+ * core/v1 Events carry every event, including those written through events.k8s.io/v1.
+ */
+export const WATCH_PATHS: Record<WatchedResource, string> = {
+  events: '/api/v1/events',
+  pods: '/api/v1/pods',
+  deployments: '/apis/apps/v1/deployments',
+  statefulsets: '/apis/apps/v1/statefulsets',
+  daemonsets: '/apis/apps/v1/daemonsets',
+  replicasets: '/apis/apps/v1/replicasets',
+};
+
 const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
 /** Where the cluster's credentials come from: KUBECONFIG, else the pod's service account, else nowhere. */
@@ -111,31 +125,15 @@ export class KubernetesWatchers implements OnApplicationBootstrap, OnApplication
     this.logger.log(`Watching the cluster at ${server} (${source})`);
     const core = kubeConfig.makeApiClient(CoreV1Api);
     const apps = kubeConfig.makeApiClient(AppsV1Api);
-    const lists: Record<WatchedResource, [string, () => Promise<KubeList>]> = {
-      // core/v1 Events carry every event, including those written through events.k8s.io/v1.
-      events: ['/api/v1/events', () => paged((page) => core.listEventForAllNamespaces(page))],
-      pods: ['/api/v1/pods', () => paged((page) => core.listPodForAllNamespaces(page))],
-      deployments: [
-        '/apis/apps/v1/deployments',
-        () => paged((page) => apps.listDeploymentForAllNamespaces(page)),
-      ],
-      statefulsets: [
-        '/apis/apps/v1/statefulsets',
-        () => paged((page) => apps.listStatefulSetForAllNamespaces(page)),
-      ],
-      daemonsets: [
-        '/apis/apps/v1/daemonsets',
-        () => paged((page) => apps.listDaemonSetForAllNamespaces(page)),
-      ],
-      replicasets: [
-        '/apis/apps/v1/replicasets',
-        () => paged((page) => apps.listReplicaSetForAllNamespaces(page)),
-      ],
+    const lists: Record<WatchedResource, () => Promise<KubeList>> = {
+      events: () => paged((page) => core.listEventForAllNamespaces(page)),
+      pods: () => paged((page) => core.listPodForAllNamespaces(page)),
+      deployments: () => paged((page) => apps.listDeploymentForAllNamespaces(page)),
+      statefulsets: () => paged((page) => apps.listStatefulSetForAllNamespaces(page)),
+      daemonsets: () => paged((page) => apps.listDaemonSetForAllNamespaces(page)),
+      replicasets: () => paged((page) => apps.listReplicaSetForAllNamespaces(page)),
     };
-    for (const [resource, [path, list]] of Object.entries(lists) as [
-      WatchedResource,
-      (typeof lists)[WatchedResource],
-    ][]) {
+    for (const [resource, list] of Object.entries(lists) as [WatchedResource, () => Promise<KubeList>][]) {
       const listed = async () => {
         const result = await list();
         this.status.listed(resource, this.clock.now());
@@ -146,7 +144,7 @@ export class KubernetesWatchers implements OnApplicationBootstrap, OnApplication
       // Bookmarks keep the resourceVersion fresh on quiet kinds, so that a reconnect rarely needs a re-list.
       const informer = makeInformer(
         kubeConfig,
-        `${path}?allowWatchBookmarks=true`,
+        `${WATCH_PATHS[resource]}?allowWatchBookmarks=true`,
         listed,
       ) as Watcher['informer'];
       const watcher: Watcher = { resource, informer, attempt: 0, timer: undefined };
