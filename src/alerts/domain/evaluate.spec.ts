@@ -669,3 +669,43 @@ describe('an SLO with a budget correction', () => {
     expect(evaluation.errorBudget.totalEvents).toBeCloseTo(43.17, 6);
   });
 });
+
+describe('an SLO with a calendar window', () => {
+  // 100 requests a minute; every one failed during the last hour of the previous month.
+  const PERIOD_START = 1_000_000;
+  const sum: SumMinutes = (from, to) => {
+    let total = 0;
+    let bad = 0;
+    for (let m = Math.max(from, PERIOD_START - 2 * 1440); m < to; m++) {
+      total += 100;
+      if (m >= PERIOD_START - 60 && m < PERIOD_START) bad += 100;
+    }
+    return { total, bad };
+  };
+  const at = (nowMinute: number, sliceMinutes?: number) =>
+    evaluateSlo({
+      windowMinutes: 30 * 1440,
+      allowedBadRatio: ALLOWED,
+      windows: WINDOWS_30D,
+      sum,
+      nowMinute,
+      minEvents: MIN_EVENTS,
+      lastDataMinute: nowMinute,
+      staleAfterMinutes: 5,
+      budgetPeriod: { fromMinute: PERIOD_START, minutes: 30 * 1440 },
+      sliceMinutes,
+    });
+
+  it('starts the budget afresh at the period start, while the rolling tiers still see the last burn', () => {
+    const justAfter = at(PERIOD_START + 9);
+    expect(justAfter.sli).toEqual({ percent: 100, total: 1000, bad: 0 });
+    expect(justAfter.errorBudget.remainingPercent).toBe(100);
+    // The 1 h / 5 m page: the 1 h window still holds the outage, the 5 m window is clean — no page, but burning.
+    expect(justAfter.burnRates[0]!.long).toBeGreaterThan(14.4);
+    expect(justAfter.burnRates[0]!.firing).toBe(false);
+  });
+
+  it('budgets every slice of the whole period with timeslices, from its first minute', () => {
+    expect(at(PERIOD_START + 9, 1).errorBudget.totalEvents).toBeCloseTo(43.2, 6);
+  });
+});

@@ -237,6 +237,11 @@ export interface SloEvaluationInput {
   sliceMinutes?: number;
   /** Budget corrections: minutes left out of every window (sorted, disjoint). */
   excludedMinutes?: readonly MinuteRange[];
+  /**
+   * A calendar window: the budget period (its first minute and its length). The SLI and budget then run from the
+   * period's start (the budget resets there); the tiers stay rolling. Leave it out for a rolling window.
+   */
+  budgetPeriod?: { fromMinute: number; minutes: number };
 }
 
 /** One tier as the API shows it. */
@@ -291,8 +296,10 @@ export function evaluateSlo(input: SloEvaluationInput): SloEvaluation {
   const excluded = input.excludedMinutes ?? [];
   const sum = excludingMinutes(input.sum, excluded);
   const end = nowMinute + 1;
-  const excludedMinutes = minutesCovered(excluded, end - windowMinutes, end);
-  const whole = sum(end - windowMinutes, end);
+  const budgetFrom = input.budgetPeriod?.fromMinute ?? end - windowMinutes;
+  const budgetMinutes = input.budgetPeriod?.minutes ?? windowMinutes;
+  const excludedMinutes = minutesCovered(excluded, budgetFrom, end);
+  const whole = sum(budgetFrom, end);
   const sums = new Map<number, WindowCounts>();
   const sumWindow = (seconds: number) => {
     let counts = sums.get(seconds);
@@ -326,7 +333,10 @@ export function evaluateSlo(input: SloEvaluationInput): SloEvaluation {
   const budgetEvents =
     input.sliceMinutes === undefined
       ? whole.total * allowedBadRatio
-      : Math.floor((windowMinutes - excludedMinutes) / input.sliceMinutes) * allowedBadRatio;
+      : Math.floor(
+          (budgetMinutes - minutesCovered(excluded, budgetFrom, budgetFrom + budgetMinutes)) /
+            input.sliceMinutes,
+        ) * allowedBadRatio;
   const remaining = budgetEvents - whole.bad;
   // No event in the window: nothing is known about the budget, even when timeslices fix its size.
   const remainingFraction = budgetEvents > 0 && whole.total > 0 ? remaining / budgetEvents : null;
@@ -340,7 +350,7 @@ export function evaluateSlo(input: SloEvaluationInput): SloEvaluation {
   const exhaustionSeconds = secondsToExhaustion(
     remainingFraction === null ? null : remainingFraction * 100,
     forecastRate,
-    windowMinutes * 60,
+    budgetMinutes * 60,
   );
   const secondsLeft = exhaustionSeconds === null ? null : Math.round(exhaustionSeconds);
   return {

@@ -15,7 +15,15 @@ import {
 import { PromqlSliSource } from '../../integrations/promql/promql-sli-source.js';
 import { MetricsService } from '../../observability/metrics.service.js';
 import { badEventsOf, needsHistogram, seriesMatches } from '../../slo/domain/series-match.js';
-import { SloSpec, allowedBadRatio, effectiveBurnRateWindows, windowSeconds } from '../../slo/domain/slo.js';
+import {
+  SloSpec,
+  allowedBadRatio,
+  budgetPeriodAt,
+  effectiveBurnRateWindows,
+  longestWindowSeconds,
+  windowSeconds,
+} from '../../slo/domain/slo.js';
+import type { BurnRateWindow } from '../domain/alert-policy.js';
 import {
   SliceData,
   addToSlice,
@@ -191,7 +199,7 @@ export class SloEngine implements OnApplicationBootstrap {
     }
     const approximate =
       runtime.lastApproximateMinute !== undefined &&
-      runtime.lastApproximateMinute >= nowMinute - windowSeconds(runtime.spec) / 60;
+      runtime.lastApproximateMinute >= nowMinute - longestWindowSeconds(runtime.spec) / 60;
     runtime.evaluation = { ...evaluation, evaluatedAt: now, approximate };
     return runtime.evaluation;
   }
@@ -199,7 +207,7 @@ export class SloEngine implements OnApplicationBootstrap {
   async prune(now: Date, retentionDays: number): Promise<number> {
     const longestWindowMinutes = Math.max(
       0,
-      ...[...this.runtimes.values()].map((r) => windowSeconds(r.spec) / 60),
+      ...[...this.runtimes.values()].map((r) => longestWindowSeconds(r.spec) / 60),
     );
     const keepMinutes = Math.max(retentionDays * 1440, longestWindowMinutes + 1440);
     return this.storage.pruneBefore(minuteOf(now) - keepMinutes);
@@ -211,7 +219,15 @@ export class SloEngine implements OnApplicationBootstrap {
     const windows = effectiveBurnRateWindows(spec);
     const windowMinutes = windowSeconds(spec) / 60;
     const staleAfterMinutes = Math.ceil(this.config.engine.staleAfterSeconds / 60);
+    const period = budgetPeriodAt(spec, nowMinute * 60_000);
+    const budgetPeriod = period.calendar
+      ? {
+          fromMinute: Math.round(period.startMs / 60_000),
+          minutes: Math.round((period.endMs - period.startMs) / 60_000),
+        }
+      : undefined;
     const input = {
+      budgetPeriod,
       windowMinutes,
       allowedBadRatio: allowedBadRatio(spec),
       windows,
@@ -220,12 +236,13 @@ export class SloEngine implements OnApplicationBootstrap {
       minEvents: runtime.minuteData ? 1 : (spec.alerting?.minEvents ?? this.config.engine.minEvents),
       staleAfterMinutes,
       sliceMinutes: runtime.minuteData ? timesliceMinutes(spec) : undefined,
-      excludedMinutes: this.excludedMinutesOf(spec, nowMinute),
+      excludedMinutes: this.excludedMinutesOf(spec, nowMinute, windows),
     };
     if (spec.source.type === 'prometheus') {
       // Prometheus sums each window itself: ask for every length the evaluation reads, plus the freshness window.
+      const budgetMinutesSoFar = budgetPeriod ? nowMinute + 1 - budgetPeriod.fromMinute : windowMinutes;
       const lengths = [
-        windowMinutes,
+        budgetMinutesSoFar,
         staleAfterMinutes + 1,
         ...windows.flatMap((w) => [w.longWindowSeconds / 60, w.shortWindowSeconds / 60]),
       ];
@@ -250,7 +267,7 @@ export class SloEngine implements OnApplicationBootstrap {
         to === end
           ? (counts.get(to - from) ?? parts.get(`${from}:${to}`) ?? empty)
           : (parts.get(`${from}:${to}`) ?? empty);
-      const whole = counts.get(windowMinutes) ?? empty;
+      const whole = counts.get(budgetMinutesSoFar) ?? empty;
       const recent = counts.get(staleAfterMinutes + 1) ?? empty;
       // Prometheus gives no "last minute with data": when the recent window is empty, the data stopped at least
       // that long ago, which is what `staleSince` then says.
@@ -270,13 +287,21 @@ export class SloEngine implements OnApplicationBootstrap {
     this.correctionsBySlo = await this.corrections.allBySloName();
   }
 
-  /** The minutes an SLO's corrections leave out of the SLO window ending with `nowMinute`. */
-  private excludedMinutesOf(spec: SloSpec, nowMinute: number): MinuteRange[] {
+  /**
+   * The minutes an SLO's corrections leave out of what the evaluation at `nowMinute` reads: the budget period (a
+   * calendar one to its end, for the slices it budgets) and every tier's window.
+   */
+  private excludedMinutesOf(spec: SloSpec, nowMinute: number, windows: BurnRateWindow[]): MinuteRange[] {
     const list = this.correctionsBySlo.get(spec.name);
     if (!list || list.length === 0) return [];
     const endMs = (nowMinute + 1) * 60_000;
+    const period = budgetPeriodAt(spec, nowMinute * 60_000);
+    const longestTierMs = Math.max(0, ...windows.map((w) => w.longWindowSeconds * 1000));
     return correctedMinuteRanges(
-      correctedRanges(list, { startMs: endMs - windowSeconds(spec) * 1000, endMs }),
+      correctedRanges(list, {
+        startMs: Math.min(period.startMs, endMs - longestTierMs),
+        endMs: Math.max(period.endMs, endMs),
+      }),
     );
   }
 
@@ -297,7 +322,7 @@ export class SloEngine implements OnApplicationBootstrap {
         seriesIds: new Set(),
         counts: new RollingCounts(
           capacityForSlo(
-            windowSeconds(row.spec),
+            longestWindowSeconds(row.spec),
             Math.max(0, ...effectiveBurnRateWindows(row.spec).map((w) => w.longWindowSeconds)),
           ),
         ),
@@ -337,7 +362,7 @@ export class SloEngine implements OnApplicationBootstrap {
       runtime.lastApproximateMinute = undefined;
       runtime.needsBackfill = false;
       if (runtime.seriesIds.size === 0) continue;
-      const from = nowMinute - windowSeconds(runtime.spec) / 60 - 1;
+      const from = nowMinute - longestWindowSeconds(runtime.spec) / 60 - 1;
       const rows = await this.storage.minutesFrom(
         from,
         nowMinute + 1,

@@ -5,7 +5,13 @@ import { FieldError } from '../../common/field-error.js';
 import { parseTimeParam } from '../../common/time-param.js';
 import { SliRepository } from '../../integrations/metrics/sli-repository.js';
 import { badEventsOf, seriesMatches } from '../../slo/domain/series-match.js';
-import { SloSpec, effectiveBurnRateWindows, windowSeconds } from '../../slo/domain/slo.js';
+import {
+  SloSpec,
+  budgetPeriodAt,
+  effectiveBurnRateWindows,
+  longestWindowSeconds,
+  windowSeconds,
+} from '../../slo/domain/slo.js';
 import {
   SliceData,
   addToSlice,
@@ -28,7 +34,9 @@ export interface SloStatusView extends Omit<SloEvaluation, 'sli' | 'lastDataMinu
   namespace: string | null;
   workload: string;
   objective: number;
-  window: string;
+  window: SloSpec['window'];
+  /** A calendar window's current budget period (the budget reset at `from`); null for a rolling window. */
+  budgetPeriod: { from: string; to: string } | null;
   sli: SloEvaluation['sli'] & { approximate: boolean };
   alerts: AlertView[];
   dataFreshness: { lastDataAt: string | null; ageSeconds: number | null };
@@ -65,6 +73,7 @@ export class SloStatusService {
       workload: spec.service.workload,
       objective: spec.objective,
       window: spec.window,
+      budgetPeriod: calendarPeriodView(spec, now),
       ...rest,
       sli: { ...sli, approximate },
       alerts: firing,
@@ -173,7 +182,7 @@ export class SloStatusService {
     }
     if (errors.length > 0) throw BurnwatchError.invalid(errors);
 
-    const windowMinutes = windowSeconds(spec) / 60;
+    const windowMinutes = longestWindowSeconds(spec) / 60;
     const { counts, corrected } = await this.countsByMinute(spec, fromMinute - windowMinutes, toMinute);
     return {
       ...buildTimeseries(spec, effectiveBurnRateWindows(spec), counts, fromMinute, toMinute, stepMinutes),
@@ -185,6 +194,12 @@ export class SloStatusService {
         })),
     };
   }
+}
+
+function calendarPeriodView(spec: SloSpec, now: Date): { from: string; to: string } | null {
+  const period = budgetPeriodAt(spec, now.getTime());
+  if (!period.calendar) return null;
+  return { from: new Date(period.startMs).toISOString(), to: new Date(period.endMs).toISOString() };
 }
 
 /** Whether a minute lies in one of the sorted, disjoint ranges (binary search). */

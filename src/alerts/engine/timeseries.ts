@@ -1,5 +1,5 @@
 import { formatDuration } from '../../slo/domain/duration.js';
-import { SloSpec, allowedBadRatio, windowSeconds } from '../../slo/domain/slo.js';
+import { SloSpec, allowedBadRatio, budgetPeriodAt, windowSeconds } from '../../slo/domain/slo.js';
 import type { BurnRateWindow, Severity } from '../domain/alert-policy.js';
 
 export interface SloTimeseries {
@@ -32,6 +32,11 @@ export function buildTimeseries(
   stepMinutes: number,
 ): SloTimeseries {
   const windowMinutes = windowSeconds(spec) / 60;
+  // A calendar window's SLI and budget run from the start of the period each point lies in.
+  const windowStart = (end: number) =>
+    typeof spec.window === 'string'
+      ? end - windowMinutes
+      : Math.round(budgetPeriodAt(spec, end * 60_000 - 1).startMs / 60_000);
   const keys = Float64Array.from(minutes.keys()).sort();
   const totalPrefix = new Float64Array(keys.length + 1);
   const badPrefix = new Float64Array(keys.length + 1);
@@ -75,7 +80,7 @@ export function buildTimeseries(
     bad: [],
   };
   for (let end = fromMinute + stepMinutes; end <= toMinute; end += stepMinutes) {
-    const whole = sum(end - windowMinutes, end);
+    const whole = sum(windowStart(end), end);
     const step = sum(end - stepMinutes, end);
     result.timestamps.push(end * 60);
     result.sliPercent.push(whole.total > 0 ? round((1 - whole.bad / whole.total) * 100) : null);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { calendarPeriodAt, namedPeriod } from './calendar-window.js';
+import { CalendarWindow, calendarPeriodAt, namedPeriod, parseWallTime } from './calendar-window.js';
 
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000', '');
 const period = (p: { startMs: number; endMs: number } | undefined) => p && [iso(p.startMs), iso(p.endMs)];
@@ -83,4 +83,53 @@ describe('calendar periods', () => {
   ])('$name', ({ text, zone, period: expected }) => {
     expect(period(namedPeriod(text, zone))).toEqual(expected);
   });
+});
+
+describe('calendar periods anchored at an OpenSLO startTime', () => {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const period = (atIso: string, window: CalendarWindow) => {
+    const p = calendarPeriodAt(Date.parse(atIso), window);
+    return [iso(p.startMs), iso(p.endMs)];
+  };
+  it.each([
+    {
+      name: 'weeks from Saturday noon in New York (the OpenSLO SDK examples)',
+      at: '2026-12-03T10:00:00Z',
+      window: { calendar: 'week' as const, timeZone: 'America/New_York', start: '2022-01-01 12:00:00' },
+      expected: ['2026-11-28T17:00:00.000Z', '2026-12-05T17:00:00.000Z'],
+    },
+    {
+      name: 'a week across the spring clock change is an hour shorter',
+      at: '2026-03-10T00:00:00Z',
+      window: { calendar: 'week' as const, timeZone: 'America/New_York', start: '2022-01-01 12:00:00' },
+      expected: ['2026-03-07T17:00:00.000Z', '2026-03-14T16:00:00.000Z'],
+    },
+    {
+      name: 'months from the 31st fall back to the last day of shorter months',
+      at: '2026-02-15T00:00:00Z',
+      window: { calendar: 'month' as const, timeZone: 'UTC', start: '2026-01-31 00:00:00' },
+      expected: ['2026-01-31T00:00:00.000Z', '2026-02-28T00:00:00.000Z'],
+    },
+    {
+      name: 'quarters from mid-February, before the anchor too',
+      at: '2025-12-01T00:00:00Z',
+      window: { calendar: 'quarter' as const, timeZone: 'UTC', start: '2026-02-15 06:00:00' },
+      expected: ['2025-11-15T06:00:00.000Z', '2026-02-15T06:00:00.000Z'],
+    },
+    {
+      name: 'an instant exactly at a period start belongs to the new period',
+      at: '2026-11-28T17:00:00Z',
+      window: { calendar: 'week' as const, timeZone: 'America/New_York', start: '2022-01-01 12:00:00' },
+      expected: ['2026-11-28T17:00:00.000Z', '2026-12-05T17:00:00.000Z'],
+    },
+  ])('$name', ({ at, window, expected }) => {
+    expect(period(at, window)).toEqual(expected);
+  });
+
+  it.each(['2022-02-30 00:00:00', '2022-01-01 24:00:00', 'yesterday', '2022-01-01'])(
+    'does not read "%s" as a wall time',
+    (text) => {
+      expect(parseWallTime(text)).toBeUndefined();
+    },
+  );
 });

@@ -262,3 +262,59 @@ describe('validateSloSpec', () => {
     ]);
   });
 });
+
+describe('calendar windows', () => {
+  it.each([
+    { name: 'a month in a time zone', window: { calendar: 'month', timeZone: 'Europe/Berlin' } },
+    {
+      name: 'a week anchored at an OpenSLO startTime',
+      window: { calendar: 'week', timeZone: 'America/New_York', start: '2022-01-01 12:00:00' },
+    },
+    { name: 'a quarter in UTC', window: { calendar: 'quarter', timeZone: 'UTC' } },
+  ])('accepts $name', ({ window }) => {
+    const result = validateSloSpec({ ...checkoutLatency(), window });
+    expect(result.ok && result.spec.window).toEqual(window);
+  });
+
+  it.each([
+    {
+      name: 'an unknown unit',
+      window: { calendar: 'fortnight', timeZone: 'UTC' },
+      field: 'window.calendar',
+      message: /week, month, quarter/,
+    },
+    {
+      name: 'an unknown time zone',
+      window: { calendar: 'month', timeZone: 'Mars/Olympus' },
+      field: 'window.timeZone',
+      message: /IANA time zone/,
+    },
+    {
+      name: 'a start that is no wall time',
+      window: { calendar: 'week', timeZone: 'UTC', start: '2022-02-30 00:00:00' },
+      field: 'window.start',
+      message: /wall time/,
+    },
+    {
+      name: 'neither a duration nor a calendar',
+      window: 42,
+      field: 'window',
+      message: /rolling window such as "28d", or a calendar window/,
+    },
+  ])('refuses $name, naming the field', ({ window, field, message }) => {
+    expect(errorsOf({ ...checkoutLatency(), window })).toEqual([
+      { field, message: expect.stringMatching(message) },
+    ]);
+  });
+
+  it("asks a calendar window's timeslices to divide an hour (days can be 23 or 25 hours)", () => {
+    const errors = errorsOf({
+      ...checkoutLatency(),
+      indicator: { type: 'latency', thresholdMs: 300, percentile: 95 },
+      budgetingMethod: 'timeslices',
+      timeslice: '7m',
+      window: { calendar: 'month', timeZone: 'Europe/Berlin' },
+    });
+    expect(errors).toEqual([{ field: 'timeslice', message: expect.stringMatching(/divide an hour/) }]);
+  });
+});

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { FieldError } from '../../common/field-error.js';
 import { UNSTORABLE_TEXT_MESSAGE, isStorableText } from '../../common/storable-text.js';
+import { CALENDAR_UNITS, parseWallTime } from './calendar-window.js';
 import { parseDurationSeconds } from './duration.js';
+import { isTimeZone } from './zoned-time.js';
 import { checkPromqlQuery } from './promql.js';
 import { tierProblem } from '../../alerts/domain/alert-policy.js';
-import { HTTP_METHODS, SloSpec, allowedBadRatio } from './slo.js';
+import { HTTP_METHODS, SloSpec, allowedBadRatio, windowSeconds } from './slo.js';
 
 const HOUR = 3600;
 const DAY = 86400;
@@ -103,6 +105,37 @@ const burnRateWindowSchema = z.strictObject({
     .max(10_000, 'must be at most 10000'),
 });
 
+const rollingWindowSchema = duration(HOUR, 90 * DAY, 'a rolling window from 1h to 90d');
+const calendarWindowSchema = z.strictObject({
+  calendar: z.enum(CALENDAR_UNITS, { error: `must be one of ${CALENDAR_UNITS.join(', ')}` }),
+  timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as "Europe/Berlin" or "UTC"'),
+  start: z
+    .string()
+    .refine(
+      (text) => parseWallTime(text) !== undefined,
+      'must be a wall time such as "2022-01-01 12:00:00" that one period starts at',
+    )
+    .optional(),
+});
+
+/** A rolling window ("28d") or a calendar one ({ calendar, timeZone }), each with its own field errors. */
+const windowSchema = z.unknown().transform((value, ctx): string | z.infer<typeof calendarWindowSchema> => {
+  const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (typeof value !== 'string' && !isObject) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'must be a rolling window such as "28d", or a calendar window such as { "calendar": "month", "timeZone": "Europe/Berlin" }',
+    });
+    return z.NEVER;
+  }
+  const result = isObject ? calendarWindowSchema.safeParse(value) : rollingWindowSchema.safeParse(value);
+  if (result.success) return result.data;
+  for (const issue of result.error.issues)
+    ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+  return z.NEVER;
+});
+
 export const sloInputSchema = z
   .strictObject({
     name: dnsLabel('a name'),
@@ -128,7 +161,7 @@ export const sloInputSchema = z
     }),
     indicator: indicatorSchema,
     objective: percent('objective'),
-    window: duration(HOUR, 90 * DAY, 'a rolling window from 1h to 90d'),
+    window: windowSchema,
     budgetingMethod: z
       .enum(['occurrences', 'timeslices'], { error: 'must be "occurrences" or "timeslices"' })
       .default('occurrences'),
@@ -162,7 +195,9 @@ export const sloInputSchema = z
       .default({ type: 'sensor' }),
   })
   .superRefine((slo, ctx) => {
-    const windowSeconds = parseDurationSeconds(slo.window, ['m', 'h', 'd']);
+    // A calendar period is whole days (23 or 25 hours across a clock change): its slices must divide an hour.
+    const windowSeconds =
+      typeof slo.window === 'string' ? parseDurationSeconds(slo.window, ['m', 'h', 'd']) : HOUR;
     if (slo.budgetingMethod === 'timeslices') {
       if (slo.timeslice === undefined) {
         ctx.addIssue({
@@ -176,7 +211,10 @@ export const sloInputSchema = z
           ctx.addIssue({
             code: 'custom',
             path: ['timeslice'],
-            message: `must divide the window (${slo.window}) evenly`,
+            message:
+              typeof slo.window === 'string'
+                ? `must divide the window (${slo.window}) evenly`
+                : 'must divide an hour evenly with a calendar window (its days can be 23 or 25 hours long)',
           });
         }
       }
@@ -266,15 +304,20 @@ export const sloInputSchema = z
       if (problem) {
         ctx.addIssue({ code: 'custom', path: ['alerting', 'windows', i, 'burnRate'], message: problem });
       }
-      if (long && windowSeconds && long > windowSeconds) {
+      const sloSeconds = typeof slo.window === 'string' ? windowSeconds : nominalSeconds(slo.window.calendar);
+      if (long && sloSeconds && long > sloSeconds) {
         ctx.addIssue({
           code: 'custom',
           path: ['alerting', 'windows', i, 'longWindow'],
-          message: `must not be longer than the SLO window (${slo.window})`,
+          message: `must not be longer than the SLO window (${typeof slo.window === 'string' ? slo.window : `a ${slo.window.calendar}`})`,
         });
       }
     });
   });
+
+function nominalSeconds(calendar: (typeof CALENDAR_UNITS)[number]): number {
+  return windowSeconds({ window: { calendar, timeZone: 'UTC' } });
+}
 
 export type SloValidation = { ok: true; spec: SloSpec } | { ok: false; errors: FieldError[] };
 

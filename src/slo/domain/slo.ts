@@ -4,6 +4,7 @@ import {
   BurnRateWindowView,
   defaultAlertingPolicy,
 } from '../../alerts/domain/alert-policy.js';
+import { CalendarWindow, Period, calendarPeriodAt } from './calendar-window.js';
 import { describeDuration, parseDurationSeconds } from './duration.js';
 
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
@@ -57,7 +58,8 @@ export interface SloSpec {
   service: SloService;
   indicator: Indicator;
   objective: number;
-  window: string;
+  /** A rolling window ("28d"), or a calendar week, month or quarter in a time zone (the budget resets at its start). */
+  window: string | CalendarWindow;
   budgetingMethod: 'occurrences' | 'timeslices';
   timeslice?: string;
   /** Timeslices with an error-rate indicator: a slice is good when at least this percent of its requests are. */
@@ -74,8 +76,38 @@ export function allowedBadRatio(spec: Pick<SloSpec, 'objective'>): number {
   return roundTo((100 - spec.objective) / 100, 9);
 }
 
+/**
+ * The window's length for alerting tiers and defaults: a rolling window's own, or a calendar period's nominal one
+ * (week 7 d, month 30 d, quarter 90 d; burn-rate tiers stay rolling, so a calendar month alerts like a 30 d SLO).
+ */
 export function windowSeconds(spec: Pick<SloSpec, 'window'>): number {
-  return parseDurationSeconds(spec.window)!;
+  if (typeof spec.window === 'string') return parseDurationSeconds(spec.window)!;
+  return NOMINAL_CALENDAR_DAYS[spec.window.calendar] * 86_400;
+}
+
+/** The longest a window can be: what the engine must keep in memory and load at start (a quarter: 92 days). */
+export function longestWindowSeconds(spec: Pick<SloSpec, 'window'>): number {
+  if (typeof spec.window === 'string') return parseDurationSeconds(spec.window)!;
+  return LONGEST_CALENDAR_DAYS[spec.window.calendar] * 86_400;
+}
+
+const NOMINAL_CALENDAR_DAYS = { week: 7, month: 30, quarter: 90 } as const;
+const LONGEST_CALENDAR_DAYS = { week: 7, month: 31, quarter: 92 } as const;
+
+/**
+ * The stretch the SLI and the budget cover at `atMs`: the rolling window ending then, or the calendar period
+ * that contains it (from its start, so the budget resets at midnight of the first day in its time zone).
+ */
+export function budgetPeriodAt(spec: Pick<SloSpec, 'window'>, atMs: number): Period & { calendar: boolean } {
+  if (typeof spec.window === 'string') {
+    return { startMs: atMs - windowSeconds(spec) * 1000, endMs: atMs, calendar: false };
+  }
+  return { ...calendarPeriodAt(atMs, spec.window), calendar: true };
+}
+
+/** "28d", or "month (Europe/Berlin)": the window in a few words. */
+export function describeWindow(window: SloSpec['window']): string {
+  return typeof window === 'string' ? window : `calendar ${window.calendar} (${window.timeZone})`;
 }
 
 export function effectiveBurnRateWindows(spec: SloSpec): BurnRateWindow[] {
@@ -100,13 +132,17 @@ export function effectiveAlertingPolicy(spec: SloSpec): AlertingPolicy {
 /** "0.1 % of requests over 28 d may fail": the budget in words. */
 export function describeErrorBudget(spec: SloSpec): string {
   const percent = formatPercent(100 - spec.objective);
-  const window = describeDuration(windowSeconds(spec));
+  const window =
+    typeof spec.window === 'string'
+      ? `over ${describeDuration(windowSeconds(spec))}`
+      : `per calendar ${spec.window.calendar} (${spec.window.timeZone})`;
   if (spec.budgetingMethod === 'timeslices') {
     const slice = describeDuration(parseDurationSeconds(spec.timeslice!)!);
     const badSliceSeconds = Math.round((windowSeconds(spec) * (100 - spec.objective)) / 100);
-    return `${percent} % of ${slice} slices over ${window} may be bad (${describeDuration(badSliceSeconds)}), a slice being bad when ${describeBadSlice(spec)}`;
+    const about = typeof spec.window === 'string' ? '' : 'about ';
+    return `${percent} % of ${slice} slices ${window} may be bad (${about}${describeDuration(badSliceSeconds)}), a slice being bad when ${describeBadSlice(spec)}`;
   }
-  return `${percent} % of requests over ${window} may ${describeBadEvent(spec.indicator)}`;
+  return `${percent} % of requests ${window} may ${describeBadEvent(spec.indicator)}`;
 }
 
 function describeBadEvent(indicator: Indicator): string {

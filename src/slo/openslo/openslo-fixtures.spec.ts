@@ -38,19 +38,11 @@ const cases: { file: string; imports?: string[]; refusals?: [string, string][] }
         'documents[0][0].metadata.labels.team',
         'must name one team: a Burnwatch SLO belongs to one team, got 2',
       ],
-      [
-        'documents[0][0].spec.timeWindow[0].calendar',
-        'is not supported: Burnwatch windows are rolling, not calendar-aligned (use isRolling: true)',
-      ],
     ],
   },
   {
     file: 'go-sdk-export-v1-slo.yaml',
     refusals: [
-      [
-        'documents[0][0].spec.timeWindow[0].calendar',
-        'is not supported: Burnwatch windows are rolling, not calendar-aligned (use isRolling: true)',
-      ],
       [
         'documents[0][0].spec.indicator.spec.thresholdMetric.metricSource.type',
         'must be "burnwatch" for a threshold metric: latency thresholds come from the sensor',
@@ -61,16 +53,8 @@ const cases: { file: string; imports?: string[]; refusals?: [string, string][] }
     file: 'go-sdk-inline-v1-slo.yaml',
     refusals: [
       [
-        'documents[0][0].spec.timeWindow[0].calendar',
-        'is not supported: Burnwatch windows are rolling, not calendar-aligned (use isRolling: true)',
-      ],
-      [
         'documents[0][0].spec.indicator.spec.thresholdMetric.metricSource.type',
         'must be "burnwatch" for a threshold metric: latency thresholds come from the sensor',
-      ],
-      [
-        'documents[0][1].spec.timeWindow[0].calendar',
-        'is not supported: Burnwatch windows are rolling, not calendar-aligned (use isRolling: true)',
       ],
       [
         'documents[0][2].spec.thresholdMetric.metricSource.type',
@@ -87,16 +71,8 @@ const cases: { file: string; imports?: string[]; refusals?: [string, string][] }
         'must name one team: a Burnwatch SLO belongs to one team, got 2',
       ],
       [
-        'documents[0][0].spec.timeWindow[0].calendar',
-        'is not supported: Burnwatch windows are rolling, not calendar-aligned (use isRolling: true)',
-      ],
-      [
         'documents[0][1].metadata.labels.team',
         'must name one team: a Burnwatch SLO belongs to one team, got 2',
-      ],
-      [
-        'documents[0][1].spec.timeWindow[0].calendar',
-        'is not supported: Burnwatch windows are rolling, not calendar-aligned (use isRolling: true)',
       ],
       [
         'documents[0][2].spec.thresholdMetric.metricSource.type',
@@ -112,20 +88,14 @@ const cases: { file: string; imports?: string[]; refusals?: [string, string][] }
   {
     file: 'openslo-schema-test-slo-indicatorref-calendar-alerts.yaml',
     refusals: [
-      [
-        'documents[0].spec.timeWindow[0].calendar',
-        'is not supported: Burnwatch windows are rolling, not calendar-aligned (use isRolling: true)',
-      ],
+      ['documents[0].spec.timeWindow[0].duration', 'must be 1w, 1M or 1Q with a calendar, got "1d"'],
       ['documents[0].spec.indicatorRef', 'names no SLI document in this request: "indicatorRefString"'],
     ],
   },
   {
     file: 'openslo-schema-test-slo-indicatorref-calendar-no-alerts.yaml',
     refusals: [
-      [
-        'documents[0].spec.timeWindow[0].calendar',
-        'is not supported: Burnwatch windows are rolling, not calendar-aligned (use isRolling: true)',
-      ],
+      ['documents[0].spec.timeWindow[0].duration', 'must be 1w, 1M or 1Q with a calendar, got "1d"'],
       ['documents[0].spec.indicatorRef', 'names no SLI document in this request: "indicatorRefString"'],
     ],
   },
@@ -144,10 +114,7 @@ const cases: { file: string; imports?: string[]; refusals?: [string, string][] }
   {
     file: 'openslo-schema-test-slo-no-indicatorref-calendar-alerts.yaml',
     refusals: [
-      [
-        'documents[0].spec.timeWindow[0].calendar',
-        'is not supported: Burnwatch windows are rolling, not calendar-aligned (use isRolling: true)',
-      ],
+      ['documents[0].spec.timeWindow[0].duration', 'must be 1w, 1M or 1Q with a calendar, got "1d"'],
       [
         'documents[0].spec.indicator.spec.ratioMetric.good.metricSource.type',
         'must be "burnwatch" (the eBPF sensor) or "Prometheus", got "Datadog"',
@@ -161,10 +128,7 @@ const cases: { file: string; imports?: string[]; refusals?: [string, string][] }
   {
     file: 'openslo-schema-test-slo-no-indicatorref-calendar-no-alerts.yaml',
     refusals: [
-      [
-        'documents[0].spec.timeWindow[0].calendar',
-        'is not supported: Burnwatch windows are rolling, not calendar-aligned (use isRolling: true)',
-      ],
+      ['documents[0].spec.timeWindow[0].duration', 'must be 1w, 1M or 1Q with a calendar, got "1d"'],
       [
         'documents[0].spec.indicator.spec.ratioMetric.good.metricSource.type',
         'must be "burnwatch" (the eBPF sensor) or "Prometheus", got "Datadog"',
@@ -231,19 +195,11 @@ const cases: { file: string; imports?: string[]; refusals?: [string, string][] }
         'documents[0][0].metadata.labels.team',
         'must name one team: a Burnwatch SLO belongs to one team, got 2',
       ],
-      [
-        'documents[0][0].spec.timeWindow[0].calendar',
-        'is not supported: Burnwatch windows are rolling, not calendar-aligned (use isRolling: true)',
-      ],
     ],
   },
   {
     file: 'slogen-sumologic-logs-req-rolling.yaml',
     refusals: [
-      [
-        'documents[0].spec.timeWindow[0].calendar',
-        'is not supported: Burnwatch windows are rolling, not calendar-aligned (use isRolling: true)',
-      ],
       [
         'documents[0].spec.indicator.spec.ratioMetric.good.metricSource.type',
         'must be "burnwatch" (the eBPF sensor) or "Prometheus", got "sumologic-logs"',
@@ -281,10 +237,6 @@ const cases: { file: string; imports?: string[]; refusals?: [string, string][] }
   {
     file: 'spec-low-traffic-timeslices.yaml',
     refusals: [
-      [
-        'documents[0].spec.timeWindow[0].calendar',
-        'is not supported: Burnwatch windows are rolling, not calendar-aligned (use isRolling: true)',
-      ],
       [
         'documents[0].spec.indicator.spec.ratioMetric.good.metricSource.type',
         'must be "burnwatch" (the eBPF sensor) or "Prometheus", got "Any"',
@@ -325,10 +277,7 @@ const cases: { file: string; imports?: string[]; refusals?: [string, string][] }
   {
     file: 'spec-timeslices-calendar.yaml',
     refusals: [
-      [
-        'documents[0].spec.timeWindow[0].calendar',
-        'is not supported: Burnwatch windows are rolling, not calendar-aligned (use isRolling: true)',
-      ],
+      ['documents[0].spec.timeWindow[0].duration', 'must be 1w, 1M or 1Q with a calendar, got "1m"'],
       [
         'documents[0].spec.objectives',
         'must hold exactly one objective: Burnwatch has one objective per SLO (no composite SLOs), got 2',

@@ -128,3 +128,66 @@ describe('parseOpenSlo: YAML lists and metric source references', () => {
     ]);
   });
 });
+
+describe('calendar windows in OpenSLO', () => {
+  const withWindow = (window: string) =>
+    slo('type: Prometheus').replace(
+      'timeWindow: [{ duration: 28d, isRolling: true }]',
+      `timeWindow: [${window}]`,
+    );
+
+  it.each([
+    {
+      name: "the OpenSLO SDK's week from Saturday noon in New York keeps its anchor",
+      window:
+        '{ duration: 1w, isRolling: false, calendar: { startTime: "2022-01-01 12:00:00", timeZone: America/New_York } }',
+      expected: { calendar: 'week', timeZone: 'America/New_York', start: '2022-01-01 12:00:00' },
+    },
+    {
+      name: 'a month from midnight of the 1st needs no anchor',
+      window:
+        '{ duration: 1M, isRolling: false, calendar: { startTime: "2024-01-01 00:00:00", timeZone: Europe/Berlin } }',
+      expected: { calendar: 'month', timeZone: 'Europe/Berlin' },
+    },
+    {
+      name: 'a quarter',
+      window:
+        '{ duration: 1Q, isRolling: false, calendar: { startTime: "2024-04-01 00:00:00", timeZone: UTC } }',
+      expected: { calendar: 'quarter', timeZone: 'UTC' },
+    },
+  ])('imports $name, and exports it back losslessly', async ({ window, expected }) => {
+    const parsed = parseOpenSlo(withWindow(window));
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+    expect(parsed.slos[0]!.window).toEqual(expected);
+    const { toOpenSloYaml } = await import('./openslo.js');
+    const again = parseOpenSlo(toOpenSloYaml(parsed.slos[0]!));
+    if (!again.ok) throw new Error(JSON.stringify(again.errors));
+    expect(again.slos[0]).toEqual(parsed.slos[0]);
+  });
+
+  it.each([
+    {
+      window:
+        '{ duration: 1d, isRolling: false, calendar: { startTime: "2024-01-01 00:00:00", timeZone: UTC } }',
+      field: 'duration',
+      says: 'must be 1w, 1M or 1Q',
+    },
+    {
+      window: '{ duration: 1M, isRolling: false, calendar: { startTime: "soon", timeZone: UTC } }',
+      field: 'calendar.startTime',
+      says: 'must be a date and time',
+    },
+    {
+      window:
+        '{ duration: 1M, isRolling: false, calendar: { startTime: "2024-01-01 00:00:00", timeZone: Mars/Olympus } }',
+      field: 'calendar.timeZone',
+      says: 'IANA time zone',
+    },
+  ])('refuses a calendar window with a bad $field, naming its path', ({ window, field, says }) => {
+    const parsed = parseOpenSlo(withWindow(window));
+    expect(parsed.ok ? [] : parsed.errors).toContainEqual({
+      field: `documents[0].spec.timeWindow[0].${field}`,
+      message: expect.stringContaining(says),
+    });
+  });
+});

@@ -3,6 +3,8 @@ import { FieldError } from '../../common/field-error.js';
 import { isPlainObject } from '../../common/merge-patch.js';
 import { SloSpec, SloService } from '../domain/slo.js';
 import { validateSloSpec } from '../domain/slo-schema.js';
+import { isTimeZone } from '../domain/zoned-time.js';
+import { parseWallTime } from '../domain/calendar-window.js';
 
 /**
  * OpenSLO v1 ⇄ Burnwatch. The mapping is documented in docs/openslo.md; in short:
@@ -283,16 +285,17 @@ function fromOpenSloDocument(
     const window = windows[0];
     const path = `${at}.spec.timeWindow[0]`;
     reader.only(window, path, 'duration', 'isRolling', 'calendar');
-    if (window.calendar !== undefined) {
-      reader.fail(
-        `${path}.calendar`,
-        'is not supported: Burnwatch windows are rolling, not calendar-aligned (use isRolling: true)',
-      );
-    } else if (window.isRolling !== true) {
-      reader.fail(`${path}.isRolling`, 'must be true: Burnwatch supports rolling windows only');
+    // A rolling window with a calendar (slogen writes a time zone there) is rolling: the calendar says nothing.
+    if (window.isRolling === false || (window.calendar !== undefined && window.isRolling !== true)) {
+      out.window = calendarWindowOf(window, path, reader);
+      origins.set('window', `${path}.calendar`);
+    } else {
+      if (window.isRolling !== true) {
+        reader.fail(`${path}.isRolling`, 'must be true for a rolling window, or false with a calendar');
+      }
+      out.window = weeksAsDays(window.duration);
+      origins.set('window', `${path}.duration`);
     }
-    out.window = weeksAsDays(window.duration);
-    origins.set('window', `${path}.duration`);
   }
 
   const method = spec.budgetingMethod;
@@ -760,6 +763,66 @@ function readAnnotations(annotations: unknown, at: string, reader: Reader, ignor
 }
 
 /** OpenSLO durations may be in weeks, Burnwatch's in days: "2w" is "14d". */
+/** OpenSLO's calendar windows as Burnwatch reads and writes them: a week, a month or a quarter. */
+const CALENDAR_DURATIONS = { week: '1w', month: '1M', quarter: '1Q' } as const;
+/** A start that every period of its kind is aligned with (2024-01-01 was a Monday). */
+const CALENDAR_START_TIMES = {
+  week: '2024-01-01 00:00:00',
+  month: '2024-01-01 00:00:00',
+  quarter: '2024-01-01 00:00:00',
+} as const;
+
+/**
+ * `{ duration: 1M, calendar: { startTime, timeZone }, isRolling: false }` → `{ calendar: "month", timeZone }`.
+ * Burnwatch's periods start at midnight on the first day (a Monday for weeks): a startTime elsewhere is refused.
+ */
+function calendarWindowOf(window: Doc, path: string, reader: Reader): unknown {
+  const unit = { '1w': 'week', '7d': 'week', '1M': 'month', '1Q': 'quarter', '3M': 'quarter' }[
+    String(window.duration)
+  ] as 'week' | 'month' | 'quarter' | undefined;
+  if (window.isRolling === true) reader.fail(`${path}.isRolling`, 'must be false with a calendar');
+  if (!unit) {
+    reader.fail(`${path}.duration`, `must be 1w, 1M or 1Q with a calendar, got "${String(window.duration)}"`);
+    return undefined;
+  }
+  const calendar = window.calendar;
+  if (!isPlainObject(calendar)) {
+    reader.fail(
+      `${path}.calendar`,
+      'must give startTime and timeZone, such as { startTime: "2024-01-01 00:00:00", timeZone: UTC }',
+    );
+    return undefined;
+  }
+  reader.only(calendar, `${path}.calendar`, 'startTime', 'timeZone');
+  const timeZone = typeof calendar.timeZone === 'string' ? calendar.timeZone : 'UTC';
+  if (
+    calendar.timeZone !== undefined &&
+    (typeof calendar.timeZone !== 'string' || !isTimeZone(calendar.timeZone))
+  ) {
+    reader.fail(`${path}.calendar.timeZone`, 'must be an IANA time zone such as "Europe/Berlin"');
+    return undefined;
+  }
+  const startTime = String(calendar.startTime ?? '');
+  const start = parseWallTime(startTime);
+  if (!start) {
+    reader.fail(
+      `${path}.calendar.startTime`,
+      `must be a date and time such as "2022-01-01 00:00:00" that one ${unit} starts at, got "${startTime}"`,
+    );
+    return undefined;
+  }
+  // Midnight on the 1st (on a Monday for weeks) is Burnwatch's default alignment: no anchor to keep.
+  const aligned =
+    start.hour === 0 &&
+    start.minute === 0 &&
+    start.second === 0 &&
+    (unit === 'week'
+      ? new Date(Date.UTC(start.year, start.month - 1, start.day)).getUTCDay() === 1
+      : start.day === 1 && (unit === 'month' || (start.month - 1) % 3 === 0));
+  if (!aligned) return { calendar: unit, timeZone, start: startTime.replace('T', ' ') };
+  return { calendar: unit, timeZone };
+}
+
 function weeksAsDays(duration: unknown): unknown {
   if (typeof duration !== 'string') return duration;
   const weeks = /^(\d+)w$/.exec(duration);
@@ -838,7 +901,18 @@ export function toOpenSlo(spec: SloSpec): Doc {
   // OpenSLO names are DNS labels too (at most 63 characters): a long SLO name lends its SLI its own name.
   const sliName = spec.name.length <= 59 ? `${spec.name}-sli` : spec.name;
   sloSpec.indicator = { metadata: { name: sliName }, spec: sliSpec };
-  sloSpec.timeWindow = [{ duration: spec.window, isRolling: true }];
+  sloSpec.timeWindow = [
+    typeof spec.window === 'string'
+      ? { duration: spec.window, isRolling: true }
+      : {
+          duration: CALENDAR_DURATIONS[spec.window.calendar],
+          calendar: {
+            startTime: spec.window.start ?? CALENDAR_START_TIMES[spec.window.calendar],
+            timeZone: spec.window.timeZone,
+          },
+          isRolling: false,
+        },
+  ];
   sloSpec.budgetingMethod = spec.budgetingMethod === 'timeslices' ? 'Timeslices' : 'Occurrences';
   sloSpec.objectives = [objective];
   return { apiVersion: API_VERSION, kind: 'SLO', metadata, spec: sloSpec };

@@ -4,6 +4,9 @@
  */
 
 export type Severity = 'page' | 'ticket';
+
+/** A rolling window ("28d"), or a calendar week, month or quarter in a time zone (optionally anchored). */
+export type SloWindow = string | { calendar: 'week' | 'month' | 'quarter'; timeZone: string; start?: string };
 export type SloStatusName = 'ok' | 'ticket' | 'page' | 'noData' | 'stale' | 'error';
 
 export interface BurnRateWindowView {
@@ -24,7 +27,7 @@ export interface Slo {
     | { type: 'latency'; thresholdMs: number; percentile?: number }
     | { type: 'ratio'; goodQuery?: string; badQuery?: string; totalQuery: string };
   objective: number;
-  window: string;
+  window: SloWindow;
   budgetingMethod: 'occurrences' | 'timeslices';
   timeslice?: string;
   notify?: { slackChannel?: string };
@@ -208,7 +211,7 @@ export interface SloStatus {
   workload: string;
   status: SloStatusName;
   objective: number;
-  window: string;
+  window: SloWindow;
   sli: { percent: number | null; approximate: boolean; total: number; bad: number };
   errorBudget: {
     totalEvents: number;

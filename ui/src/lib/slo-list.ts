@@ -1,4 +1,5 @@
 import type { Slo, SloStatus, SloStatusName } from '../api/types.js';
+import { describeWindow } from './time-range.js';
 
 /** One line of the SLO list: what the list page shows, already shaped. */
 export interface SloRow {
@@ -28,7 +29,7 @@ export function rowFromStatus(status: SloStatus): SloRow {
     workload: status.workload,
     status: status.status,
     objective: status.objective,
-    window: status.window,
+    window: describeWindow(status.window),
     sliPercent: status.sli.percent,
     sliApproximate: status.sli.approximate,
     budgetRemainingPercent: status.errorBudget.remainingPercent,
@@ -56,7 +57,7 @@ export function rowFromSlo(slo: Slo): SloRow {
     workload: slo.service.workload,
     status: 'unknown',
     objective: slo.objective,
-    window: slo.window,
+    window: describeWindow(slo.window),
     sliPercent: null,
     sliApproximate: false,
     budgetRemainingPercent: null,

@@ -1,3 +1,4 @@
+import type { SloWindow } from '../api/types.js';
 /** The SLO page's time ranges: the whole SLO window (the default, for the burn-down) or a recent slice of it. */
 
 export interface RangeChoice {
@@ -37,6 +38,18 @@ export function resolveRange(
   const step = stepFor(seconds);
   const to = Math.ceil(nowSeconds / step) * step;
   return { key: choice.key, from: to - seconds, to, step };
+}
+
+/** A rolling window's length, or a calendar window's nominal one (week 7 d, month 30 d, quarter 90 d). */
+export function windowLengthSeconds(window: SloWindow): number | null {
+  if (typeof window === 'string') return parseWindow(window);
+  return { week: 7, month: 30, quarter: 90 }[window.calendar] * 86_400;
+}
+
+/** "28d", or "calendar month (Europe/Berlin)": a window in a few words. */
+export function describeWindow(window: SloWindow): string {
+  if (typeof window === 'string') return window;
+  return `calendar ${window.calendar} (${window.timeZone}${window.start ? `, from ${window.start}` : ''})`;
 }
 
 /** "28d", "30d", "1w", "12h" → seconds; null when unreadable. Mirrors the API's durations. */

@@ -30,7 +30,7 @@ import {
   zeroStop,
 } from '../lib/series.js';
 import { fastestBurn, statusNote } from '../lib/slo-list.js';
-import { RANGES, parseWindow, resolveRange } from '../lib/time-range.js';
+import { RANGES, describeWindow, resolveRange, windowLengthSeconds } from '../lib/time-range.js';
 import { navigate, useRefresh } from '../navigation.js';
 import { sloPath } from '../router.js';
 
@@ -71,7 +71,7 @@ export function SloPage({ name, search }: { name: string; search: string }) {
         api.kubernetes(signal),
       ]);
       setPage({ slo, status, alerts: alerts.ok ? alerts.value.items : [], openslo, kubernetes });
-      const windowSeconds = parseWindow(slo.value.window) ?? 28 * 86_400;
+      const windowSeconds = windowLengthSeconds(slo.value.window) ?? 28 * 86_400;
       const range = resolveRange(rangeKey, windowSeconds, Date.now() / 1000);
       const [timeseries, changes] = await Promise.all([
         api.timeseries(name, range.from, range.to, range.step, signal),
@@ -175,7 +175,11 @@ function Summary({
       )}
       <dl class="stats">
         <div>
-          <dt>SLI over {status.window}</dt>
+          <dt>
+            {typeof status.window === 'string'
+              ? `SLI over ${status.window}`
+              : `SLI this ${status.window.calendar}`}
+          </dt>
           <dd>
             {status.sli.approximate && status.sli.percent !== null ? '≈ ' : ''}
             {formatPercent(status.sli.percent, 3)}
@@ -701,7 +705,11 @@ function Definition({ slo, openslo }: { slo: Slo; openslo: Result<string> | null
         <dd>{describeIndicator(slo)}</dd>
         <dt>Objective</dt>
         <dd>
-          {formatPercent(slo.objective, 4)} over a rolling {slo.window} ({slo.budgetingMethod})
+          {formatPercent(slo.objective, 4)}{' '}
+          {typeof slo.window === 'string'
+            ? `over a rolling ${slo.window}`
+            : `per ${describeWindow(slo.window)}`}{' '}
+          ({slo.budgetingMethod})
         </dd>
         <dt>Error budget</dt>
         <dd>{slo.errorBudget.description}</dd>
@@ -754,7 +762,11 @@ function Definition({ slo, openslo }: { slo: Slo; openslo: Result<string> | null
       )}
       <p class="muted small">
         Created {formatTime(slo.createdAt ?? null)}, last changed {formatTime(slo.updatedAt ?? null)}.
-        Duration of the window: {formatDuration(parseWindow(slo.window))}.
+        Duration of the window: {formatDuration(windowLengthSeconds(slo.window))}
+        {typeof slo.window === 'string'
+          ? ''
+          : ' (nominal: the alert tiers use it; the budget resets with each period)'}
+        .
       </p>
     </section>
   );
