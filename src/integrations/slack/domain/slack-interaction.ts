@@ -88,7 +88,8 @@ export function parseInteraction(formBody: string): Interaction | string {
       ? (payload.actions[0] as { action_id?: unknown; value?: unknown } | undefined)
       : undefined;
     const name = (Object.keys(ACTIONS) as ActionName[]).find((k) => ACTIONS[k] === action?.action_id);
-    if (!name || !action) return { type: 'ignored', why: `action ${String(action?.action_id)} is not Burnwatch's` };
+    if (!name || !action)
+      return { type: 'ignored', why: `action ${String(action?.action_id)} is not Burnwatch's` };
     if (!user) return 'payload.user.id is missing';
     if (typeof action.value !== 'string' || !UUID.test(action.value))
       return 'the action value is not an alert id';
