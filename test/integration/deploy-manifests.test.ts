@@ -250,6 +250,7 @@ describe('kubectl apply -k deploy/', () => {
       url: 'postgres://burnwatch:secret@db.example:5432/burnwatch',
       'api-token': 'an-api-token-of-32-characters-xx',
       'slack-bot-token': 'xoxb-1234-5678-abcdefghijkl',
+      'slack-signing-secret': '8f742231b10e8888abcd99yyyzzz85a5',
     };
     for (const variable of container.env!) {
       const key = variable.valueFrom?.secretKeyRef?.key;
