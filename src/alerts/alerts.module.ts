@@ -1,5 +1,7 @@
 import { Inject, Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AlertAnnotationEntity } from './annotations/alert-annotation.entity.js';
+import { AlertAnnotationsService } from './annotations/alert-annotations.service.js';
 import { AlertStore } from './alert-store.js';
 import { AlertTransitionEntity } from './alert-transition.entity.js';
 import { AlertTransitionHooks } from './alert-transition-hooks.js';
@@ -13,10 +15,20 @@ import { SilencesService } from './silences/silences.service.js';
 import { SloDeletionAlertCloser } from './slo-deletion.listener.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([AlertEntity, AlertTransitionEntity, SilenceEntity]), SloModule],
+  imports: [
+    TypeOrmModule.forFeature([AlertEntity, AlertTransitionEntity, SilenceEntity, AlertAnnotationEntity]),
+    SloModule,
+  ],
   controllers: [AlertsController, SilencesController],
-  providers: [AlertStore, AlertTransitionHooks, AlertsService, SloDeletionAlertCloser, SilencesService],
-  exports: [AlertStore, AlertTransitionHooks, AlertsService, SilencesService],
+  providers: [
+    AlertStore,
+    AlertTransitionHooks,
+    AlertsService,
+    SloDeletionAlertCloser,
+    SilencesService,
+    AlertAnnotationsService,
+  ],
+  exports: [AlertStore, AlertTransitionHooks, AlertsService, SilencesService, AlertAnnotationsService],
 })
 export class AlertsModule implements OnModuleInit {
   constructor(

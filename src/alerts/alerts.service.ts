@@ -3,7 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { BurnwatchError } from '../common/errors.js';
 import { NotificationView, notificationsOfAlerts } from '../integrations/slack/notification-views.js';
+import { AlertAnnotationsService } from './annotations/alert-annotations.service.js';
 import { AlertTransitionEntity } from './alert-transition.entity.js';
+import type { AlertAnnotation } from './domain/alert-annotation.js';
 import { AlertEntity } from './alert.entity.js';
 import type { AlertSnapshot, AlertState } from './domain/alert-transition.js';
 import { SilenceView, SilencesService } from './silences/silences.service.js';
@@ -22,6 +24,8 @@ export interface AlertView {
   notifications: NotificationView[];
   /** The silence holding this firing alert's notifications now, if any. */
   silence: SilenceView | null;
+  /** Acknowledgements, silences and "not a real burn" from Slack's buttons, oldest first. */
+  annotations: AlertAnnotation[];
 }
 
 export interface AlertDetailView extends AlertView {
@@ -39,6 +43,7 @@ export class AlertsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(SilencesService) private readonly silences: SilencesService,
+    @Inject(AlertAnnotationsService) private readonly annotations: AlertAnnotationsService,
   ) {}
 
   async list(query: AlertQuery, now: Date): Promise<{ items: AlertView[] }> {
@@ -54,8 +59,11 @@ export class AlertsService {
       alerts.map((a) => a.id),
     );
     const silences = await this.silences.holdingNow(alerts);
+    const annotations = await this.annotations.ofAlerts(alerts.map((a) => a.id));
     return {
-      items: alerts.map((a) => toAlertView(a, now, notifications.get(a.id), silences.get(a.id))),
+      items: alerts.map((a) =>
+        toAlertView(a, now, notifications.get(a.id), silences.get(a.id), annotations.get(a.id)),
+      ),
     };
   }
 
@@ -70,8 +78,9 @@ export class AlertsService {
     });
     const notifications = await notificationsOfAlerts(this.dataSource.manager, [id]);
     const silences = await this.silences.holdingNow([alert]);
+    const annotations = await this.annotations.ofAlerts([id]);
     return {
-      ...toAlertView(alert, now, notifications.get(id), silences.get(id)),
+      ...toAlertView(alert, now, notifications.get(id), silences.get(id), annotations.get(id)),
       transitions: transitions.map((t) => ({
         id: t.id,
         kind: t.kind,
@@ -88,6 +97,7 @@ export function toAlertView(
   now: Date,
   notifications: NotificationView[] = [],
   silence: SilenceView | null = null,
+  annotations: AlertAnnotation[] = [],
 ): AlertView {
   const end = alert.resolvedAt ?? now;
   return {
@@ -102,5 +112,6 @@ export function toAlertView(
     correlation: alert.correlation,
     notifications,
     silence,
+    annotations,
   };
 }

@@ -1,4 +1,5 @@
-import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import { CONFIG } from '../config/config.module.js';
@@ -6,13 +7,23 @@ import type { Config } from '../config/config.js';
 import { BurnwatchError } from './errors.js';
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const SIGNED_ELSEWHERE = 'burnwatch:signedElsewhere';
+
+/**
+ * A route its caller cannot send the API token to (Slack's interactions): the route itself must check another
+ * proof instead (Slack's request signature).
+ */
+export const NoApiToken = (): MethodDecorator & ClassDecorator => SetMetadata(SIGNED_ELSEWHERE, true);
 
 /** With BURNWATCH_API_TOKEN set, writes need `Authorization: Bearer <token>`; reads stay open. */
 @Injectable()
 export class ApiTokenGuard implements CanActivate {
   private readonly expected: Buffer | undefined;
 
-  constructor(@Inject(CONFIG) config: Config) {
+  constructor(
+    @Inject(CONFIG) config: Config,
+    @Inject(Reflector) private readonly reflector: Reflector,
+  ) {
     this.expected = config.apiToken === undefined ? undefined : Buffer.from(config.apiToken);
   }
 
@@ -20,6 +31,11 @@ export class ApiTokenGuard implements CanActivate {
     if (this.expected === undefined) return true;
     const request = context.switchToHttp().getRequest<Request>();
     if (READ_METHODS.has(request.method)) return true;
+    const signedElsewhere = this.reflector.getAllAndOverride<boolean>(SIGNED_ELSEWHERE, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (signedElsewhere) return true;
     const header = request.headers.authorization;
     if (header === undefined) {
       throw new BurnwatchError('unauthorized', [

@@ -53,6 +53,11 @@ export interface EngineConfig {
 export interface SlackConfig {
   /** Unset: dry-run, messages are logged and kept instead of sent. */
   botToken: string | undefined;
+  /**
+   * The app's signing secret: Slack signs each interaction (a button, a modal) with it. Unset: no buttons on
+   * messages and POST /api/v1/slack/interactions answers 503.
+   */
+  signingSecret: string | undefined;
   /** Base URL of the Web API, ending in a slash. */
   apiUrl: string;
   /** Channel for SLOs without `notify.slackChannel`. */
@@ -138,6 +143,7 @@ export function loadConfig(env: Env = process.env): Config {
     ),
     slack: {
       botToken: read('SLACK_BOT_TOKEN', parseSlackToken, undefined),
+      signingSecret: read('SLACK_SIGNING_SECRET', parseSigningSecret, undefined),
       apiUrl: read(
         'SLACK_API_URL',
         (raw) => parseHttpUrl(raw).replace(/\/*$/, '/'),
@@ -256,6 +262,16 @@ function parseHttpUrl(raw: string): string {
 
 function parseSlackToken(raw: string): string {
   if (!/^xox[a-z]-\S+$/.test(raw)) throw new Error('must be a Slack bot token (it starts with "xoxb-")');
+  return raw;
+}
+
+/** Slack's signing secrets are 32 hex digits; anything much shorter is a paste gone wrong. */
+function parseSigningSecret(raw: string): string {
+  if (!/^\S{16,}$/.test(raw)) {
+    throw new Error(
+      "must be the Slack app's signing secret (Basic Information → App Credentials), 16+ characters",
+    );
+  }
   return raw;
 }
 

@@ -1,4 +1,5 @@
 import { AlertTransitionEntity } from '../alerts/alert-transition.entity.js';
+import { AlertAnnotationEntity } from '../alerts/annotations/alert-annotation.entity.js';
 import { AlertEntity } from '../alerts/alert.entity.js';
 import { KUBERNETES_ENTITIES } from '../integrations/kubernetes/change-log.entities.js';
 import { SliMinuteEntity, SliSeriesEntity } from '../integrations/metrics/sli-storage.entities.js';
@@ -15,6 +16,7 @@ export const ALL_ENTITIES = [
   AlertEntity,
   AlertTransitionEntity,
   SilenceEntity,
+  AlertAnnotationEntity,
   NotificationEntity,
   SliSeriesEntity,
   SliMinuteEntity,

@@ -74,6 +74,7 @@ const secretExamples: Record<string, string> = {
   url: 'postgres://burnwatch:secret@db.example:5432/burnwatch',
   'api-token': 'an-api-token-of-32-characters-xx',
   'slack-bot-token': 'xoxb-1234-5678-abcdefghijkl',
+  'slack-signing-secret': '8f742231b10e8888abcd99yyyzzz85a5',
 };
 
 /** The service container's environment in the cluster: the image's ENV, then the Deployment's (secrets as examples). */

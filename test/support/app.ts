@@ -18,6 +18,7 @@ export function testConfig(
     publicUrl: 'http://burnwatch.test',
     slack: {
       botToken: undefined,
+      signingSecret: undefined,
       apiUrl: 'http://127.0.0.1:9/api/',
       defaultChannel: undefined,
       requestTimeoutMs: 2_000,

@@ -65,6 +65,7 @@ const METHODS = new Set([
   'conversations.history',
   'conversations.replies',
   'conversations.list',
+  'views.open',
 ]);
 
 export class SlackStandIn {
@@ -79,6 +80,8 @@ export class SlackStandIn {
     open: (how: 'release' | 'abort') => void;
   }[] = [];
   private lastTs = 0;
+  /** Modals opened with views.open, oldest first. */
+  readonly views: { triggerId: string; view: Record<string, any> }[] = [];
 
   private constructor(
     private readonly server: Server,
@@ -111,6 +114,7 @@ export class SlackStandIn {
   reset(): void {
     this.requests.splice(0);
     this.messages.clear();
+    this.views.splice(0);
     this.faults.splice(0);
     for (const hold of this.holds.splice(0)) hold.open('abort');
   }
@@ -259,6 +263,8 @@ export class SlackStandIn {
       case 'conversations.history':
       case 'conversations.replies':
         return this.read(method, args);
+      case 'views.open':
+        return this.openView(args);
       case 'conversations.list':
         return {
           ok: true,
@@ -318,6 +324,19 @@ export class SlackStandIn {
       text: message.text,
       message: this.view(message, false),
     };
+  }
+
+  /** views.open: a trigger id and a modal with a title of at most 24 characters and at most 100 blocks. */
+  private openView(args: Record<string, unknown>): Record<string, unknown> {
+    if (typeof args.trigger_id !== 'string' || args.trigger_id === '')
+      return { ok: false, error: 'invalid_arguments' };
+    const view = args.view as Record<string, any> | undefined;
+    if (!view || view.type !== 'modal' || !Array.isArray(view.blocks) || view.blocks.length > 100)
+      return { ok: false, error: 'invalid_arguments' };
+    if (typeof view.title?.text !== 'string' || view.title.text.length > 24)
+      return { ok: false, error: 'invalid_arguments' };
+    this.views.push({ triggerId: args.trigger_id, view });
+    return { ok: true, view: { id: `V${String(this.views.length).padStart(8, '0')}`, ...view } };
   }
 
   private read(method: string, args: Record<string, unknown>): Record<string, unknown> {
@@ -384,6 +403,15 @@ function checkContent(args: Record<string, unknown>): string | undefined {
         return 'invalid_blocks';
     }
     if (!['header', 'section', 'context', 'divider', 'actions'].includes(block.type)) return 'invalid_blocks';
+    if (block.type === 'context' && (!Array.isArray(block.elements) || block.elements.length > 10))
+      return 'invalid_blocks';
+    if (
+      block.type === 'actions' &&
+      (!Array.isArray(block.elements) ||
+        block.elements.length > 25 ||
+        block.elements.some((e: any) => !e.action_id || String(e.value ?? '').length > 2000))
+    )
+      return 'invalid_blocks';
   }
   return undefined;
 }
@@ -402,7 +430,7 @@ function parseArgs(contentType: string, raw: string): Record<string, unknown> {
   if (contentType === 'application/json') return raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
   const args: Record<string, unknown> = {};
   for (const [key, value] of new URLSearchParams(raw)) {
-    args[key] = ['blocks', 'metadata', 'attachments'].includes(key) ? JSON.parse(value) : value;
+    args[key] = ['blocks', 'metadata', 'attachments', 'view'].includes(key) ? JSON.parse(value) : value;
   }
   return args;
 }

@@ -13,7 +13,8 @@ import { CONFIG } from '../../config/config.module.js';
 import type { Config } from '../../config/config.js';
 import { Correlation, readCorrelation } from './domain/correlation.js';
 import { retryDelayMs } from './domain/delivery-policy.js';
-import { SlackMessage, rootMessage, threadReply } from './domain/slack-message.js';
+import { AlertAnnotationsService } from '../../alerts/annotations/alert-annotations.service.js';
+import { RootInteraction, SlackMessage, rootMessage, threadReply } from './domain/slack-message.js';
 import { NotificationEntity } from './notification.entity.js';
 import { NotificationMetrics } from './notification-metrics.js';
 import { SilenceRelease } from './silence-release.js';
@@ -51,6 +52,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     @Inject(SLACK_API_PORT) private readonly api: SlackApi | null,
     @Inject(NotificationMetrics) private readonly metrics: NotificationMetrics,
     @Inject(SilenceRelease) private readonly silenceRelease: SilenceRelease,
+    @Inject(AlertAnnotationsService) private readonly annotations: AlertAnnotationsService,
   ) {
     this.leaseMs = 2 * config.slack.requestTimeoutMs + 2000;
   }
@@ -147,7 +149,9 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     const { correlation, correlationHash } = row.alertId
       ? await this.correlationOf(row.alertId)
       : { correlation: null, correlationHash: null };
-    const message = row.kind === 'fired' ? rootMessage(t, correlation, sloUrl) : threadReply(t, sloUrl);
+    const interaction = row.alertId ? await this.interactionOf(row.alertId) : undefined;
+    const message =
+      row.kind === 'fired' ? rootMessage(t, correlation, sloUrl, interaction) : threadReply(t, sloUrl);
 
     if (!this.api) {
       this.logger.log({
@@ -203,7 +207,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     if (thread && !row.rootUpdatedAt) {
       await this.save(row, { leaseUntil: this.leaseFromNow() });
       try {
-        await this.api.update(thread.channelId, thread.ts, rootMessage(t, correlation, sloUrl));
+        await this.api.update(thread.channelId, thread.ts, rootMessage(t, correlation, sloUrl, interaction));
         await this.save(row, { rootUpdatedAt: this.clock.now() });
         await this.dataSource.manager.update(NotificationEntity, { id: root!.id }, { correlationHash });
       } catch (error) {
@@ -323,6 +327,48 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     return new Date(this.clock.now().getTime() + this.leaseMs);
   }
 
+  /** What the root message shows of Slack's buttons: the buttons (when interactions are on) and the annotations. */
+  private async interactionOf(alertId: string): Promise<RootInteraction> {
+    const annotations = (await this.annotations.ofAlerts([alertId])).get(alertId) ?? [];
+    return { alertId, annotations, buttons: this.config.slack.signingSecret !== undefined };
+  }
+
+  /**
+   * Brings an alert's root message to what it should show now (after a button was used): its latest told
+   * transition, correlation, data state and annotations. false when there is no message to edit (dry-run, not
+   * posted yet, or held by a silence from the start).
+   */
+  async updateRoot(alertId: string): Promise<boolean> {
+    if (!this.api) return false;
+    const root = await this.dataSource.manager.findOneBy(NotificationEntity, {
+      alertId,
+      kind: 'fired',
+      state: 'sent',
+    });
+    if (!root?.ts || !root.channelId) return false;
+    const latest = await this.dataSource.manager.findOne(NotificationEntity, {
+      where: { alertId, state: Not('held') },
+      order: { seq: 'DESC' },
+    });
+    const t = latest?.transition;
+    if (!t) return false;
+    const [alert] = (await this.dataSource.query(
+      `SELECT a."correlation", a."last_snapshot"->'dataState' AS "dataState" FROM "alerts" a WHERE a."id" = $1`,
+      [alertId],
+    )) as { correlation: unknown; dataState: AlertSnapshot['dataState'] | null }[];
+    const sloUrl = `${this.config.publicUrl}/slos/${encodeURIComponent(t.slo.name)}`;
+    const shown =
+      t.kind === 'resolved'
+        ? t
+        : { ...t, snapshot: { ...t.snapshot, dataState: alert?.dataState ?? undefined } };
+    await this.api.update(
+      root.channelId,
+      root.ts,
+      rootMessage(shown, readCorrelation(alert?.correlation), sloUrl, await this.interactionOf(alertId)),
+    );
+    return true;
+  }
+
   /** The alert's correlation and its hash, read together so that the hash names what the message shows. */
   private async correlationOf(
     alertId: string,
@@ -381,6 +427,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
             { ...t, snapshot: { ...t.snapshot, dataState: root.dataState ?? undefined } },
             readCorrelation(root.correlation),
             sloUrl,
+            await this.interactionOf(root.alertId),
           ),
         );
       } catch (error) {

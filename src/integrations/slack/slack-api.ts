@@ -9,6 +9,7 @@ import {
   WebClient,
 } from '@slack/web-api';
 import { describeSlackError, isTransientSlackError } from './domain/delivery-policy.js';
+import type { ModalView } from './domain/slack-interaction.js';
 import type { SlackMessage } from './domain/slack-message.js';
 
 /** Marks Burnwatch's messages so that a retry can find one that was posted before a crash. */
@@ -32,6 +33,8 @@ export interface Posted {
 export interface SlackApi {
   post(args: PostArgs): Promise<Posted>;
   update(channelId: string, ts: string, message: SlackMessage): Promise<void>;
+  /** Opens a modal for the user who clicked (the trigger id lasts 3 seconds). */
+  openView(triggerId: string, view: ModalView): Promise<void>;
   /** The message posted for this notification since `since` (in the thread when threadTs is set), or null. */
   findPosted(channel: string, notificationId: string, since: Date, threadTs?: string): Promise<Posted | null>;
 }
@@ -107,6 +110,10 @@ export class WebClientSlackApi implements SlackApi {
         blocks: message.blocks as never,
       }),
     );
+  }
+
+  async openView(triggerId: string, view: ModalView): Promise<void> {
+    await this.call(() => this.client.views.open({ trigger_id: triggerId, view: view as never }));
   }
 
   async findPosted(

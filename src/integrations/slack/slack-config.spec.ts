@@ -7,6 +7,7 @@ describe('Slack configuration', () => {
     expect(config.publicUrl).toBe('http://localhost:8080');
     expect(config.slack).toEqual({
       botToken: undefined,
+      signingSecret: undefined,
       apiUrl: 'https://slack.com/api/',
       defaultChannel: undefined,
       requestTimeoutMs: 10_000,
@@ -21,6 +22,7 @@ describe('Slack configuration', () => {
     const config = loadConfig({
       BURNWATCH_PUBLIC_URL: 'https://burnwatch.example.com/',
       SLACK_BOT_TOKEN: 'xoxb-123-456-abc',
+      SLACK_SIGNING_SECRET: '8f742231b10e8888abcd99yyyzzz85a5',
       SLACK_API_URL: 'http://127.0.0.1:4100/api',
       SLACK_DEFAULT_CHANNEL: '#alerts',
       SLACK_TIMEOUT_SECONDS: '3',
@@ -32,6 +34,7 @@ describe('Slack configuration', () => {
     expect(config.publicUrl).toBe('https://burnwatch.example.com');
     expect(config.slack).toEqual({
       botToken: 'xoxb-123-456-abc',
+      signingSecret: '8f742231b10e8888abcd99yyyzzz85a5',
       apiUrl: 'http://127.0.0.1:4100/api/',
       defaultChannel: '#alerts',
       requestTimeoutMs: 3_000,
@@ -47,6 +50,7 @@ describe('Slack configuration', () => {
     try {
       loadConfig({
         SLACK_BOT_TOKEN: 'my-password',
+        SLACK_SIGNING_SECRET: 'short',
         SLACK_DEFAULT_CHANNEL: 'Payments On Call',
         SLACK_API_URL: 'ftp://slack.example',
         SLACK_DISPATCH_INTERVAL_SECONDS: '0',
@@ -62,6 +66,11 @@ describe('Slack configuration', () => {
         message: 'must be a URL like https://burnwatch.example.com, got "burnwatch.example.com"',
       },
       { variable: 'SLACK_BOT_TOKEN', message: 'must be a Slack bot token (it starts with "xoxb-")' },
+      {
+        variable: 'SLACK_SIGNING_SECRET',
+        message:
+          "must be the Slack app's signing secret (Basic Information → App Credentials), 16+ characters",
+      },
       { variable: 'SLACK_API_URL', message: 'must start with http:// or https://, got "ftp://"' },
       {
         variable: 'SLACK_DEFAULT_CHANNEL',

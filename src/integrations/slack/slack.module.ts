@@ -1,4 +1,4 @@
-import { Inject, Module, OnModuleInit } from '@nestjs/common';
+import { Inject, MiddlewareConsumer, Module, NestModule, OnModuleInit, RequestMethod } from '@nestjs/common';
 import { AlertsModule } from '../../alerts/alerts.module.js';
 import { AlertTransitionHooks } from '../../alerts/alert-transition-hooks.js';
 import { CONFIG } from '../../config/config.module.js';
@@ -9,12 +9,19 @@ import { NotificationsController } from './notifications.controller.js';
 import { NotificationsService } from './notifications.service.js';
 import { SilenceRelease } from './silence-release.js';
 import { SLACK_API_PORT, WebClientSlackApi } from './slack-api.js';
+import {
+  INTERACTIONS_PATH,
+  SlackInteractionsController,
+  keepRawBody,
+} from './slack-interactions.controller.js';
+import { SlackInteractionsService } from './slack-interactions.service.js';
 import { SlackOutboxListener } from './slack-outbox.listener.js';
+import { SloModule } from '../../slo/slo.module.js';
 
 /** Slack notifications: the outbox listener, its dispatcher, and the notifications API. */
 @Module({
-  imports: [AlertsModule],
-  controllers: [NotificationsController],
+  imports: [AlertsModule, SloModule],
+  controllers: [NotificationsController, SlackInteractionsController],
   providers: [
     {
       provide: SLACK_API_PORT,
@@ -33,10 +40,11 @@ import { SlackOutboxListener } from './slack-outbox.listener.js';
     NotificationDispatcher,
     NotificationMetrics,
     NotificationsService,
+    SlackInteractionsService,
   ],
   exports: [NotificationDispatcher],
 })
-export class SlackModule implements OnModuleInit {
+export class SlackModule implements OnModuleInit, NestModule {
   constructor(
     @Inject(AlertTransitionHooks) private readonly hooks: AlertTransitionHooks,
     @Inject(SlackOutboxListener) private readonly listener: SlackOutboxListener,
@@ -44,5 +52,9 @@ export class SlackModule implements OnModuleInit {
 
   onModuleInit(): void {
     this.hooks.register(this.listener);
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(keepRawBody).forRoutes({ path: INTERACTIONS_PATH, method: RequestMethod.POST });
   }
 }

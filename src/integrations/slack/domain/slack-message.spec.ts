@@ -439,3 +439,109 @@ describe('the correlation', () => {
     expect(shortDigest(digest)).toBe(expected);
   });
 });
+
+describe('rootMessage with Slack buttons', () => {
+  const ALERT = '3f9c2b1e-1d2a-4c3b-9e8f-0a1b2c3d4e5f';
+  const at = '2026-11-25T17:05:00.000Z';
+
+  it('ends a firing alert with the five buttons, each carrying the alert id', () => {
+    const { blocks } = rootMessage(transition(), null, URL, {
+      alertId: ALERT,
+      annotations: [],
+      buttons: true,
+    });
+    const last = blocks.at(-1)!;
+    expect(last.type).toBe('actions');
+    if (last.type !== 'actions') return;
+    expect(last.elements.map((e) => [e.action_id, e.text.text, e.value])).toEqual([
+      ['burnwatch_acknowledge', 'Acknowledge', ALERT],
+      ['burnwatch_silence_1h', 'Silence 1 h', ALERT],
+      ['burnwatch_silence_4h', 'Silence 4 h', ALERT],
+      ['burnwatch_silence_until_resolved', 'Silence until resolved', ALERT],
+      ['burnwatch_not_real_burn', 'Not a real burn…', ALERT],
+    ]);
+  });
+
+  it('shows no buttons without interactivity, nor once resolved', () => {
+    const off = rootMessage(transition(), null, URL, { alertId: ALERT, annotations: [], buttons: false });
+    const resolved = rootMessage(transition({ kind: 'resolved' }), null, URL, {
+      alertId: ALERT,
+      annotations: [],
+      buttons: true,
+    });
+    expect([...off.blocks, ...resolved.blocks].some((b) => b.type === 'actions')).toBe(false);
+    expect(off).toEqual(rootMessage(transition(), null, URL));
+  });
+
+  const annotationCases = [
+    {
+      name: 'says who acknowledged, mentioning the Slack user',
+      annotation: {
+        kind: 'acknowledged' as const,
+        createdBy: 'alice (Slack U0ALICE01)',
+        slackUserId: 'U0ALICE01',
+        at,
+      },
+      text: /^✋ Acknowledged by <@U0ALICE01> at <!date\^1795626300\^/,
+    },
+    {
+      name: 'says until when it is silenced',
+      annotation: {
+        kind: 'silenced' as const,
+        createdBy: 'alice (Slack U0ALICE01)',
+        slackUserId: 'U0ALICE01',
+        at,
+        silence: { id: 's', endsAt: '2026-11-25T18:05:00.000Z' },
+      },
+      text: /^🔕 Silenced until <!date\^1795629900\^\{date_short_pretty\} \{time\}\|2026-11-25 18:05 UTC> by <@U0ALICE01>/,
+    },
+    {
+      name: 'says a silence lasts until the alert resolves',
+      annotation: {
+        kind: 'silenced' as const,
+        createdBy: 'bob',
+        slackUserId: null,
+        at,
+        silence: { id: 's', endsAt: null },
+      },
+      text: /^🔕 Silenced until the alert resolves by bob/,
+    },
+    {
+      name: 'gives the reason and the corrected range of a burn that was not real, escaped',
+      annotation: {
+        kind: 'notARealBurn' as const,
+        createdBy: 'alice',
+        slackUserId: 'U0ALICE01',
+        at,
+        comment: 'load test <LOAD-17>',
+        correction: { id: 'c', start: '2026-11-25T17:00:00.000Z', end: at },
+      },
+      text: /^📝 Not a real burn, says <@U0ALICE01>: load test &lt;LOAD-17&gt;\. <!date\^1795626000.* left out of the budget\.$/,
+    },
+  ];
+  it.each(annotationCases)('$name', ({ annotation, text }) => {
+    const { blocks } = rootMessage(transition(), null, URL, {
+      alertId: ALERT,
+      annotations: [annotation],
+      buttons: true,
+    });
+    const context = blocks.at(-3)!;
+    expect(context.type).toBe('context');
+    if (context.type === 'context') expect(context.elements[0]!.text).toMatch(text);
+  });
+
+  it('shows the latest five annotations and counts the rest', () => {
+    const annotation = { kind: 'acknowledged' as const, createdBy: 'x', slackUserId: null, at };
+    const { blocks } = rootMessage(transition(), null, URL, {
+      alertId: ALERT,
+      annotations: Array.from({ length: 7 }, (_, i) => ({ ...annotation, createdBy: `user${i}` })),
+      buttons: true,
+    });
+    const context = blocks.at(-3)!;
+    if (context.type !== 'context') throw new Error('no context block');
+    expect(context.elements.map((e) => e.text.split(' at ')[0])).toEqual([
+      '_2 earlier not shown_',
+      ...[2, 3, 4, 5, 6].map((i) => `✋ Acknowledged by user${i}`),
+    ]);
+  });
+});

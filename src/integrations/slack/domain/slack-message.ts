@@ -1,7 +1,9 @@
 import type { Severity } from '../../../alerts/domain/alert-policy.js';
+import type { AlertAnnotation } from '../../../alerts/domain/alert-annotation.js';
 import type { AlertSnapshot, TransitionKind } from '../../../alerts/domain/alert-transition.js';
 import type { SloSpec } from '../../../slo/domain/slo.js';
 import { describeDuration } from '../../../slo/domain/duration.js';
+import { ACTIONS, ACTIONS_BLOCK_ID } from './alert-actions.js';
 import { Correlation, shortDigest } from './correlation.js';
 
 /** Block Kit, as far as Burnwatch uses it. */
@@ -11,7 +13,25 @@ export type SlackBlock =
   | { type: 'header'; text: { type: 'plain_text'; text: string; emoji: boolean } }
   | { type: 'section'; text?: TextObject; fields?: TextObject[] }
   | { type: 'context'; elements: TextObject[] }
-  | { type: 'divider' };
+  | { type: 'divider' }
+  | { type: 'actions'; block_id: string; elements: ButtonElement[] };
+
+export interface ButtonElement {
+  type: 'button';
+  action_id: string;
+  text: { type: 'plain_text'; text: string; emoji: boolean };
+  value: string;
+  style?: 'primary' | 'danger';
+}
+
+/** What the root message shows beyond the transition when Slack's buttons are in use. */
+export interface RootInteraction {
+  alertId: string;
+  /** Oldest first; the latest few are shown. */
+  annotations: AlertAnnotation[];
+  /** Buttons only when SLACK_SIGNING_SECRET is set: without it Slack's clicks could not be received. */
+  buttons: boolean;
+}
 
 /** A message as chat.postMessage and chat.update take it: blocks plus the plain-text fallback. */
 export interface SlackMessage {
@@ -40,6 +60,7 @@ export const LIMITS = {
   contextElements: 10,
   fallbackChars: 3000,
   suspects: 3,
+  annotations: 5,
   images: 3,
   events: 5,
   eventMessageChars: 200,
@@ -50,6 +71,7 @@ export function rootMessage(
   t: NotifiedTransition,
   correlation: Correlation | null,
   sloUrl: string,
+  interaction?: RootInteraction,
 ): SlackMessage {
   const resolved = t.kind === 'resolved';
   const title = displayName(t);
@@ -74,7 +96,10 @@ export function rootMessage(
   const burn = burnRateLines(t.snapshot);
   if (burn) blocks.push(mrkdwnSection(burn));
   if (correlation) blocks.push(...correlationBlocks(correlation));
+  const said = interaction ? annotationsBlock(interaction.annotations) : null;
+  if (said) blocks.push(said);
   blocks.push(linkContext(t, sloUrl));
+  if (interaction?.buttons && !resolved) blocks.push(actionsBlock(interaction.alertId));
   const text = resolved
     ? `Resolved: ${title} (was ${t.severity}) after ${describeDuration(secondsBetween(t.alertStartedAt, t.at))}. ${numbersInWords(t.snapshot)} ${sloUrl}`
     : `[${t.severity.toUpperCase()}] ${title} is burning its error budget since ${plainDate(t.alertStartedAt)}. ${dataWarning ? `${dataWarning} ` : ''}${numbersInWords(t.snapshot)}${suspectInWords(correlation)} ${sloUrl}`;
@@ -129,6 +154,57 @@ export function testMessage(channel: string, publicUrl: string, at: Date): Slack
           { type: 'mrkdwn', text: `Sent ${slackDate(at.toISOString())} · <${publicUrl}|Open Burnwatch>` },
         ],
       },
+    ],
+  };
+}
+
+/** Who is on it, and what they did: one line each, the latest few (a context block holds at most 10). */
+function annotationsBlock(annotations: AlertAnnotation[]): SlackBlock | null {
+  if (annotations.length === 0) return null;
+  const shown = annotations.slice(-LIMITS.annotations);
+  const elements: TextObject[] = shown.map((a) => mrkdwn(clip(describeAnnotation(a), LIMITS.fieldChars)));
+  if (annotations.length > shown.length) {
+    elements.unshift(mrkdwn(`_${annotations.length - shown.length} earlier not shown_`));
+  }
+  return { type: 'context', elements };
+}
+
+export function describeAnnotation(a: AlertAnnotation): string {
+  const who = a.slackUserId ? `<@${a.slackUserId}>` : escape(a.createdBy);
+  const when = slackDate(a.at);
+  switch (a.kind) {
+    case 'acknowledged':
+      return `✋ Acknowledged by ${who} at ${when}`;
+    case 'silenced': {
+      const until = a.silence?.endsAt ? `until ${slackDate(a.silence.endsAt)}` : 'until the alert resolves';
+      return `🔕 Silenced ${until} by ${who} (notifications held; the alert is still evaluated)`;
+    }
+    case 'notARealBurn': {
+      const range = a.correction
+        ? ` ${slackDate(a.correction.start)} to ${slackDate(a.correction.end)} left out of the budget.`
+        : '';
+      return `📝 Not a real burn, says ${who}: ${escape(a.comment ?? '')}.${range}`;
+    }
+  }
+}
+
+function actionsBlock(alertId: string): SlackBlock {
+  const button = (action: keyof typeof ACTIONS, text: string, style?: 'primary'): ButtonElement => ({
+    type: 'button',
+    action_id: ACTIONS[action],
+    text: { type: 'plain_text', text, emoji: true },
+    value: alertId,
+    ...(style ? { style } : {}),
+  });
+  return {
+    type: 'actions',
+    block_id: ACTIONS_BLOCK_ID,
+    elements: [
+      button('acknowledge', 'Acknowledge', 'primary'),
+      button('silence1h', 'Silence 1 h'),
+      button('silence4h', 'Silence 4 h'),
+      button('silenceUntilResolved', 'Silence until resolved'),
+      button('notRealBurn', 'Not a real burn…'),
     ],
   };
 }
