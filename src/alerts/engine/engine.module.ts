@@ -10,6 +10,7 @@ import { ImageSliQuery } from './image-sli.query.js';
 import { Lease } from './lease.js';
 import { SloEngine } from './slo-engine.service.js';
 import { SloStatusService } from './slo-status.service.js';
+import { DeployCostController } from './deploy-cost.controller.js';
 import { GateController } from './gate.controller.js';
 import { ReportsController } from '../reports/reports.controller.js';
 import { ReportsService } from '../reports/reports.service.js';
@@ -18,7 +19,7 @@ import { TimeseriesMinutesQuery } from './timeseries-minutes.query.js';
 
 @Module({
   imports: [AlertsModule, SloModule],
-  controllers: [StatusController, GateController, ReportsController],
+  controllers: [StatusController, GateController, ReportsController, DeployCostController],
   providers: [
     ImageSliQuery,
     { provide: IMAGE_SLI_SOURCE, useExisting: ImageSliQuery },

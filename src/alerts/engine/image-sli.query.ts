@@ -4,6 +4,7 @@ import { SliRepository } from '../../integrations/metrics/sli-repository.js';
 import { badEventsOf, seriesMatches } from '../../slo/domain/series-match.js';
 import type { SloSpec } from '../../slo/domain/slo.js';
 import type { ImageSliSource } from '../correlation/image-sli.port.js';
+import type { ImageUsage } from '../domain/deploy-cost.js';
 
 /** Per container image digest, an SLO's events between two instants, from the sensor's per-minute storage. */
 @Injectable()
@@ -37,5 +38,42 @@ export class ImageSliQuery implements ImageSliSource {
       perImage.set(s.imageId, counts);
     }
     return [...perImage.values()].map((c) => ({ ...c, bad: Math.round(c.bad) }));
+  }
+
+  /**
+   * Per digest, the events it served over [fromMinute, toMinute) and the first and last minute it served them,
+   * minutes in `excluded` (budget corrections) left out.
+   */
+  async usageByImage(
+    slo: SloSpec,
+    fromMinute: number,
+    toMinute: number,
+    excluded: (minute: number) => boolean,
+  ): Promise<ImageUsage[]> {
+    if (slo.source.type !== 'sensor') return [];
+    const series = (await this.storage.seriesAfter(0)).filter(
+      (s) => s.imageId !== '' && seriesMatches(slo.service, s),
+    );
+    if (series.length === 0) return [];
+    const byId = new Map(series.map((s) => [s.id, s]));
+    const rows = await this.storage.minutesFrom(fromMinute, toMinute, [...byId.keys()]);
+    const perImage = new Map<string, ImageUsage>();
+    for (const row of rows) {
+      if (row.requests <= 0 || excluded(row.minute)) continue;
+      const s = byId.get(row.seriesId)!;
+      const usage = perImage.get(s.imageId) ?? {
+        imageId: s.imageId,
+        firstMinute: row.minute,
+        lastMinute: row.minute,
+        total: 0,
+        bad: 0,
+      };
+      usage.total += row.requests;
+      usage.bad += badEventsOf(slo.indicator, s, row.requests, row.buckets).bad;
+      usage.firstMinute = Math.min(usage.firstMinute, row.minute);
+      usage.lastMinute = Math.max(usage.lastMinute, row.minute);
+      perImage.set(s.imageId, usage);
+    }
+    return [...perImage.values()].map((u) => ({ ...u, bad: Math.round(u.bad) }));
   }
 }

@@ -6,6 +6,7 @@ import type {
   SilenceState,
   Slo,
   SloStatus,
+  DeployCosts,
   Report,
   Timeseries,
   WorkloadsView,
@@ -100,6 +101,8 @@ export const api = {
   },
   report: (params: { period: string; team?: string; timeZone?: string }, signal?: AbortSignal) =>
     getJson<Report>(`/api/v1/reports${query(params)}`, signal),
+  deploys: (name: string, signal?: AbortSignal) =>
+    getJson<DeployCosts>(`/api/v1/slos/${enc(name)}/deploys`, signal),
   slo: (name: string, signal?: AbortSignal) => getJson<Slo>(`/api/v1/slos/${enc(name)}`, signal),
   statuses: (signal?: AbortSignal) => getJson<{ items: SloStatus[] }>('/api/v1/slo-statuses', signal),
   status: (name: string, signal?: AbortSignal) =>

@@ -301,3 +301,22 @@ export type {
   WorkloadSummary as Workload,
   WorkloadsView,
 } from '../../../src/workloads/domain/workloads.js';
+
+/** GET /api/v1/slos/{name}/deploys: what each image digest cost. */
+export interface DeployCosts {
+  slo: string;
+  from: string;
+  to: string;
+  note: string | null;
+  items: {
+    imageId: string;
+    from: string;
+    to: string;
+    total: number;
+    bad: number;
+    errorPercent: number | null;
+    budgetConsumedPercent: number | null;
+    previous: { imageId: string; errorPercent: number | null } | null;
+    errorRatioVsPrevious: number | null;
+  }[];
+}

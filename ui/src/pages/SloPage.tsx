@@ -1,7 +1,15 @@
 import { useMemo, useState } from 'preact/hooks';
 import type uPlot from 'uplot';
 import { api, Result } from '../api/client.js';
-import type { Alert, KubernetesStatus, RawChange, Slo, SloStatus, Timeseries } from '../api/types.js';
+import type {
+  Alert,
+  DeployCosts,
+  KubernetesStatus,
+  RawChange,
+  Slo,
+  SloStatus,
+  Timeseries,
+} from '../api/types.js';
 import { kubernetesConnection, normalizeChanges } from '../lib/changes.js';
 import { BudgetBar, Code, EmptyState, ErrorNote, SeverityBadge, StatusBadge } from '../components/bits.js';
 import { COLORS, Chart } from '../components/Chart.js';
@@ -44,6 +52,7 @@ interface PageData {
   alerts: Alert[];
   openslo: Result<string> | null;
   kubernetes: Result<KubernetesStatus> | null;
+  deploys?: Result<DeployCosts> | null;
 }
 
 interface RangeData {
@@ -64,13 +73,14 @@ export function SloPage({ name, search }: { name: string; search: string }) {
         setPage({ slo, status: null, alerts: [], openslo: null, kubernetes: null });
         return;
       }
-      const [status, alerts, openslo, kubernetes] = await Promise.all([
+      const [status, alerts, openslo, kubernetes, deploys] = await Promise.all([
         api.status(name, signal),
         api.alerts({ slo: name, limit: 100 }, signal),
         api.openslo(name, signal),
         api.kubernetes(signal),
+        api.deploys(name, signal),
       ]);
-      setPage({ slo, status, alerts: alerts.ok ? alerts.value.items : [], openslo, kubernetes });
+      setPage({ slo, status, alerts: alerts.ok ? alerts.value.items : [], openslo, kubernetes, deploys });
       const windowSeconds = windowLengthSeconds(slo.value.window) ?? 28 * 86_400;
       const range = resolveRange(rangeKey, windowSeconds, Date.now() / 1000);
       const [timeseries, changes] = await Promise.all([
@@ -142,8 +152,60 @@ export function SloPage({ name, search }: { name: string; search: string }) {
         <p aria-busy="true">Loading the charts…</p>
       )}
       <ImageComparison alerts={page.alerts} />
+      {page.deploys?.ok && <DeployCostTable costs={page.deploys.value} />}
       <Definition slo={slo} openslo={page.openslo} />
     </>
+  );
+}
+
+/** What each deploy cost: per image digest, its errors and its share of the budget, next to the one it replaced. */
+function DeployCostTable({ costs }: { costs: DeployCosts }) {
+  if (costs.items.length === 0) return null;
+  return (
+    <section aria-labelledby="deploy-cost-title" class="deploy-costs">
+      <h2 id="deploy-cost-title" class="chart-title">
+        What each deploy cost
+      </h2>
+      <p class="chart-caption">
+        Per container image, {formatTime(costs.from)} to {formatTime(costs.to)}: the requests it served, its
+        error share and the share of the budget it spent.{' '}
+        {costs.note && <span class="muted">({costs.note})</span>}
+      </p>
+      <table class="deploy-cost-table">
+        <thead>
+          <tr>
+            <th scope="col">Image</th>
+            <th scope="col">Served</th>
+            <th scope="col">Requests</th>
+            <th scope="col">Errors</th>
+            <th scope="col">Budget spent</th>
+            <th scope="col">Compared with the one before</th>
+          </tr>
+        </thead>
+        <tbody>
+          {costs.items.map((c) => (
+            <tr data-image={c.imageId}>
+              <th scope="row">
+                <code title={c.imageId}>{shortDigest(c.imageId)}</code>
+              </th>
+              <td>
+                {formatTime(c.from)} → {formatTime(c.to)}
+              </td>
+              <td>{c.total.toLocaleString('en')}</td>
+              <td>{formatPercent(c.errorPercent, 3)}</td>
+              <td>{formatPercent(c.budgetConsumedPercent, 1)}</td>
+              <td>
+                {c.previous === null
+                  ? '—'
+                  : c.errorRatioVsPrevious !== null
+                    ? `${trimNumber(c.errorRatioVsPrevious, 2)}× the errors of ${shortDigest(c.previous.imageId)}`
+                    : `${shortDigest(c.previous.imageId)} had ${formatPercent(c.previous.errorPercent, 3)} errors`}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
   );
 }
 

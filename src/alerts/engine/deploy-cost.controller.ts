@@ -1,0 +1,91 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { CLOCK, Clock } from '../../common/clock.js';
+import { BurnwatchError } from '../../common/errors.js';
+import { FieldError } from '../../common/field-error.js';
+import { optionalString } from '../../common/query-params.js';
+import { parseTimeParam } from '../../common/time-param.js';
+import { CorrectionsService } from '../../slo/corrections/corrections.service.js';
+import { correctedMinuteRanges, correctedRanges } from '../../slo/domain/corrections.js';
+import { allowedBadRatio, budgetPeriodAt } from '../../slo/domain/slo.js';
+import { SloService } from '../../slo/slo.service.js';
+import { DeployCost, deployCosts } from '../domain/deploy-cost.js';
+import { ImageSliQuery } from './image-sli.query.js';
+
+export interface DeployCostsView {
+  slo: string;
+  from: string;
+  to: string;
+  /** One entry per image digest that served the SLO's traffic in the range, in the order they started. */
+  items: DeployCost[];
+  /** Why the list may say less than the truth (a Prometheus SLO; traffic without an image digest). */
+  note: string | null;
+}
+
+@ApiTags('SLO status')
+@Controller('api/v1')
+export class DeployCostController {
+  constructor(
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(SloService) private readonly slos: SloService,
+    @Inject(ImageSliQuery) private readonly images: ImageSliQuery,
+    @Inject(CorrectionsService) private readonly corrections: CorrectionsService,
+  ) {}
+
+  @Get('slos/:name/deploys')
+  @ApiOperation({
+    summary:
+      'What each deploy cost: per image digest, the events it served, its error share and the share of the budget it spent, next to the digest it replaced',
+  })
+  @ApiQuery({
+    name: 'from',
+    required: false,
+    description: 'ISO 8601 or Unix seconds (default: the budget period start)',
+  })
+  @ApiQuery({ name: 'to', required: false, description: 'ISO 8601 or Unix seconds (default: now)' })
+  async deploys(
+    @Param('name') name: string,
+    @Query() query: Record<string, unknown>,
+  ): Promise<DeployCostsView> {
+    const spec = await this.slos.getSpec(name);
+    const now = this.clock.now();
+    const errors: FieldError[] = [];
+    const time = (field: string, fallback: Date) => {
+      const raw = optionalString(field, query[field]);
+      if (raw === undefined || raw === '') return fallback;
+      const parsed = parseTimeParam(field, raw);
+      if (parsed instanceof Date) return parsed;
+      errors.push(parsed);
+      return fallback;
+    };
+    const to = time('to', now);
+    const from = time('from', new Date(budgetPeriodAt(spec, to.getTime()).startMs));
+    if (errors.length === 0 && from >= to) errors.push({ field: 'from', message: 'must be before "to"' });
+    if (errors.length === 0 && to.getTime() - from.getTime() > 400 * 86_400_000)
+      errors.push({ field: 'from', message: 'must be at most 400 days before "to"' });
+    if (errors.length > 0) throw BurnwatchError.invalid(errors);
+
+    const fromMinute = Math.floor(from.getTime() / 60_000);
+    const toMinute = Math.ceil(to.getTime() / 60_000);
+    const corrected = correctedMinuteRanges(
+      correctedRanges((await this.corrections.allBySloName()).get(spec.name) ?? [], {
+        startMs: from.getTime(),
+        endMs: to.getTime(),
+      }),
+    );
+    const excluded = (minute: number) => corrected.some((r) => minute >= r.fromMinute && minute < r.toMinute);
+    const usage = await this.images.usageByImage(spec, fromMinute, toMinute, excluded);
+    return {
+      slo: spec.name,
+      from: from.toISOString(),
+      to: to.toISOString(),
+      items: deployCosts(usage, allowedBadRatio(spec)),
+      note:
+        spec.source.type === 'prometheus'
+          ? 'a Prometheus SLO: per-image data comes from the sensor, so there is none here'
+          : usage.length === 0
+            ? 'no traffic with a container image digest in this range (outside Kubernetes the sensor sees none)'
+            : 'the budget is that of the traffic with a known image digest in this range',
+    };
+  }
+}
