@@ -8,6 +8,7 @@ import { AddNotificationCorrelationHash1764100000001 } from './1764100000001-Add
 import { AddSloVersion1765600000000 } from './1765600000000-AddSloVersion.js';
 import { CreateSloCorrections1765900000000 } from './1765900000000-CreateSloCorrections.js';
 import { CreateSilences1766100000000 } from './1766100000000-CreateSilences.js';
+import { CreateScrapeTargets1766400000000 } from './1766400000000-CreateScrapeTargets.js';
 
 /** Applied in this order; a new migration is appended here. */
 export const ALL_MIGRATIONS = [
@@ -21,4 +22,5 @@ export const ALL_MIGRATIONS = [
   AddSloVersion1765600000000,
   CreateSloCorrections1765900000000,
   CreateSilences1766100000000,
+  CreateScrapeTargets1766400000000,
 ];
