@@ -79,6 +79,8 @@ export class SlackStandIn {
     open: (how: 'release' | 'abort') => void;
   }[] = [];
   private lastTs = 0;
+  /** How long every call takes before Slack answers it (a slow Slack). */
+  delayMs = 0;
 
   private constructor(
     private readonly server: Server,
@@ -109,6 +111,7 @@ export class SlackStandIn {
 
   /** Forgets requests, messages, faults and holds (between tests). */
   reset(): void {
+    this.delayMs = 0;
     this.requests.splice(0);
     this.messages.clear();
     this.faults.splice(0);
@@ -165,6 +168,7 @@ export class SlackStandIn {
       at: Date.now(),
     };
     this.requests.push(record);
+    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
 
     const fault = this.takeFault(method);
     if (fault && !('afterCommit' in fault)) {
