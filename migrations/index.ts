@@ -9,6 +9,8 @@ import { AddSloVersion1765600000000 } from './1765600000000-AddSloVersion.js';
 import { CreateSloCorrections1765900000000 } from './1765900000000-CreateSloCorrections.js';
 import { CreateSilences1766100000000 } from './1766100000000-CreateSilences.js';
 import { CreateAlertAnnotations1766300000000 } from './1766300000000-CreateAlertAnnotations.js';
+import { CreateScrapeTargets1766400000000 } from './1766400000000-CreateScrapeTargets.js';
+import { AddNotificationClaim1766400000001 } from './1766400000001-AddNotificationClaim.js';
 
 /** Applied in this order; a new migration is appended here. */
 export const ALL_MIGRATIONS = [
@@ -23,4 +25,6 @@ export const ALL_MIGRATIONS = [
   CreateSloCorrections1765900000000,
   CreateSilences1766100000000,
   CreateAlertAnnotations1766300000000,
+  CreateScrapeTargets1766400000000,
+  AddNotificationClaim1766400000001,
 ];

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import { databaseUnavailableReason } from './database-unavailable.js';
 import { BurnwatchError, httpStatusOf } from './errors.js';
 import { FieldError } from './field-error.js';
 
@@ -55,6 +56,9 @@ export class HttpErrorFilter implements ExceptionFilter {
             : (bodyError.message ?? 'could not be read');
       return { status: bodyError.status, errors: [{ field: '(body)', message }] };
     }
+    // The database down or hanging: a 503 with the reason, which a client (or a load balancer) may retry.
+    const unavailable = databaseUnavailableReason(exception);
+    if (unavailable) return { status: 503, errors: [{ field: '(database)', message: unavailable }] };
     return {
       status: 500,
       errors: [{ field: '(server)', message: 'an unexpected error occurred; it has been logged' }],

@@ -10,6 +10,17 @@ describe('dataSourceOptions', () => {
     expect(options.extra).toMatchObject({ max: poolSize, idleTimeoutMillis: idle });
   });
 
+  it('bounds statements and queries on a server database, not on the embedded one', () => {
+    expect(dataSourceOptions({ url: 'postgres://h/x', poolSize: 10 }).extra).toMatchObject({
+      connectionTimeoutMillis: 5_000,
+      statement_timeout: 15_000,
+      query_timeout: 20_000,
+    });
+    expect(dataSourceOptions({ url: 'postgres://h/x', poolSize: 1 }).extra).not.toHaveProperty(
+      'statement_timeout',
+    );
+  });
+
   it('never synchronises the schema: it changes only through migrations', () => {
     expect(dataSourceOptions({ url: 'postgres://h/x', poolSize: 1 }).synchronize).toBe(false);
   });

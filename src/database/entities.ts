@@ -2,7 +2,11 @@ import { AlertTransitionEntity } from '../alerts/alert-transition.entity.js';
 import { AlertAnnotationEntity } from '../alerts/annotations/alert-annotation.entity.js';
 import { AlertEntity } from '../alerts/alert.entity.js';
 import { KUBERNETES_ENTITIES } from '../integrations/kubernetes/change-log.entities.js';
-import { SliMinuteEntity, SliSeriesEntity } from '../integrations/metrics/sli-storage.entities.js';
+import {
+  ScrapeTargetEntity,
+  SliMinuteEntity,
+  SliSeriesEntity,
+} from '../integrations/metrics/sli-storage.entities.js';
 import { LeaseEntity } from '../alerts/engine/lease.entity.js';
 import { NotificationEntity } from '../integrations/slack/notification.entity.js';
 import { SilenceEntity } from '../alerts/silences/silence.entity.js';
@@ -20,6 +24,7 @@ export const ALL_ENTITIES = [
   NotificationEntity,
   SliSeriesEntity,
   SliMinuteEntity,
+  ScrapeTargetEntity,
   LeaseEntity,
   ...KUBERNETES_ENTITIES,
 ];

@@ -82,6 +82,8 @@ export class SlackStandIn {
   private lastTs = 0;
   /** Modals opened with views.open, oldest first. */
   readonly views: { triggerId: string; view: Record<string, any> }[] = [];
+  /** How long every call takes before Slack answers it (a slow Slack). */
+  delayMs = 0;
 
   private constructor(
     private readonly server: Server,
@@ -112,6 +114,7 @@ export class SlackStandIn {
 
   /** Forgets requests, messages, faults and holds (between tests). */
   reset(): void {
+    this.delayMs = 0;
     this.requests.splice(0);
     this.messages.clear();
     this.views.splice(0);
@@ -169,6 +172,7 @@ export class SlackStandIn {
       at: Date.now(),
     };
     this.requests.push(record);
+    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
 
     const fault = this.takeFault(method);
     if (fault && !('afterCommit' in fault)) {

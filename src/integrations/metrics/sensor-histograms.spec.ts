@@ -77,6 +77,52 @@ describe('sensor histograms', () => {
     expect(deltas.map(({ buckets, requests }) => ({ buckets, requests }))).toEqual(expected);
   });
 
+  it('continues a series missing from one scrape from its last counts when it is back', () => {
+    const first = countDeltas(
+      undefined,
+      scrape([
+        { status: 200, b01: 3, b05: 5, inf: 6 },
+        { status: 503, b01: 0, b05: 0, inf: 40 },
+      ]),
+      1,
+    ).next;
+    const gap = countDeltas(first, scrape([{ status: 200, b01: 4, b05: 6, inf: 7 }]), 1);
+    expect(gap.deltas.map((d) => d.requests)).toEqual([1]);
+    const back = countDeltas(
+      gap.next,
+      scrape([
+        { status: 200, b01: 4, b05: 6, inf: 7 },
+        { status: 503, b01: 0, b05: 0, inf: 42 },
+      ]),
+      1,
+    );
+    expect(back.deltas.map((d) => ({ status: d.labels.statusCode, requests: d.requests }))).toEqual([
+      { status: 503, requests: 2 },
+    ]);
+  });
+
+  it('forgets a missing series when the sensor restarted: back, it counts in full', () => {
+    const first = countDeltas(
+      undefined,
+      scrape([
+        { status: 200, b01: 3, b05: 5, inf: 6 },
+        { status: 503, b01: 0, b05: 0, inf: 40 },
+      ]),
+      1,
+    ).next;
+    const restarted = countDeltas(first, scrape([{ status: 200, b01: 1, b05: 1, inf: 1 }]), 2);
+    expect(restarted.next.cumulative.size).toBe(1);
+    const back = countDeltas(
+      restarted.next,
+      scrape([
+        { status: 200, b01: 1, b05: 1, inf: 1 },
+        { status: 503, b01: 0, b05: 0, inf: 3 },
+      ]),
+      2,
+    );
+    expect(back.deltas.map((d) => d.requests)).toEqual([3]);
+  });
+
   it('treats a changed sensor start time as a reset of every counter', () => {
     const previous = countDeltas(
       { startTime: 1, cumulative: new Map() },

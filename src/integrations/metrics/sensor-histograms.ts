@@ -102,7 +102,10 @@ export interface TargetCounters {
  * Turns cumulative counters into the requests since the previous scrape of the same target.
  * - first scrape of a target: a baseline, no delta (those requests happened at unknown times);
  * - a series new on a known target: all of its count is new;
- * - a counter that went down, or a sensor whose start time changed: a reset, the whole current count is new.
+ * - a series missing from this scrape (a sensor that skipped it, a truncated answer) keeps its last counts, so
+ *   that when it is back it continues from them instead of counting again in full;
+ * - a counter that went down, or a sensor whose start time changed: a reset, the whole current count is new
+ *   (and the counts of series missing since are forgotten).
  */
 export function countDeltas(
   previous: TargetCounters | undefined,
@@ -116,6 +119,8 @@ export function countDeltas(
     startTime !== undefined &&
     previous.startTime !== undefined &&
     startTime !== previous.startTime;
+  if (previous !== undefined && !restarted)
+    for (const [key, counts] of previous.cumulative) next.cumulative.set(key, counts);
   for (const snapshot of current) {
     next.cumulative.set(snapshot.key, snapshot.cumulative);
     if (previous === undefined) continue;

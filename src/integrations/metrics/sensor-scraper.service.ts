@@ -6,7 +6,7 @@ import { CONFIG } from '../../config/config.module.js';
 import type { Config } from '../../config/config.js';
 import { MetricsService } from '../../observability/metrics.service.js';
 import { parsePrometheusText } from './prometheus-text.js';
-import { SENSOR_HISTOGRAM, TargetCounters, countDeltas, histogramsFrom } from './sensor-histograms.js';
+import { SENSOR_HISTOGRAM, countDeltas, histogramsFrom } from './sensor-histograms.js';
 import { SliRepository } from './sli-repository.js';
 
 export interface ScrapeResult {
@@ -15,13 +15,22 @@ export interface ScrapeResult {
   error?: string;
   series: number;
   requests: number;
+  /** Another replica was scraping this target (or took it over mid-way): its reading counts, this one did not. */
+  skipped?: boolean;
 }
 
-/** Reads the eBPF sensors' /metrics and stores the new requests per workload series and minute. */
+/** A target not scraped for this long (a node removed) has its stored counters forgotten. */
+const FORGET_TARGET_MS = 3_600_000;
+
+/**
+ * Reads the eBPF sensors' /metrics and stores the new requests per workload series and minute. Every replica
+ * scrapes, but each target is claimed in Postgres for one scrape at a time, and what is stored is the growth since
+ * the counters stored last (by whichever replica): with any number of replicas each request is counted once, and
+ * a replica that dies mid-scrape leaves a claim that runs out, its reading never stored.
+ */
 @Injectable()
 export class SensorScraperService implements OnApplicationBootstrap {
   private readonly logger = new Logger('SensorScraper');
-  private readonly counters = new Map<string, TargetCounters>();
   private readonly targetSources: (() => string[])[] = [];
   private readonly scrapeErrors: Counter<'target'>;
   private readonly samplesIngested: Counter;
@@ -72,11 +81,13 @@ export class SensorScraperService implements OnApplicationBootstrap {
     this.logger.log(
       `Scraping ${scrapeTargets.length} configured sensor target(s), and any discovered, every ${scrapeIntervalSeconds} s`,
     );
-    this.scheduler.every('scrape-sensors', scrapeIntervalSeconds, () => {
-      const targets = this.targets();
+    this.scheduler.every('scrape-sensors', scrapeIntervalSeconds, async () => {
+      const now = this.clock.now();
       // A target gone for good (a node removed) would leave its counters behind.
-      for (const known of this.counters.keys()) if (!targets.includes(known)) this.counters.delete(known);
-      return this.scrapeAll(this.clock.now(), targets);
+      await this.storage
+        .forgetTargetsBefore(new Date(now.getTime() - FORGET_TARGET_MS))
+        .catch(() => undefined);
+      return this.scrapeAll(now);
     });
   }
 
@@ -87,8 +98,12 @@ export class SensorScraperService implements OnApplicationBootstrap {
 
   async scrape(target: string, now: Date): Promise<ScrapeResult> {
     const stopTimer = this.scrapeDuration.startTimer({ target });
+    let claim: string | null = null;
     try {
       const timeoutMs = Math.min(10_000, this.config.engine.scrapeIntervalSeconds * 1000);
+      // The claim outlives the HTTP time limit by as much again and a second, the time to store what was read.
+      claim = await this.storage.claimTarget(target, 2 * timeoutMs + 1000);
+      if (!claim) return { target, ok: true, skipped: true, series: 0, requests: 0 };
       const response = await fetch(target, {
         signal: AbortSignal.timeout(timeoutMs),
         headers: { accept: 'text/plain' },
@@ -101,10 +116,13 @@ export class SensorScraperService implements OnApplicationBootstrap {
       const startTime = samples.find((s) => s.name === 'process_start_time_seconds')?.value;
       const histograms = histogramsFrom(samples);
       this.samplesIngested.inc(histograms.length);
-      const { deltas, next } = countDeltas(this.counters.get(target), histograms, startTime);
-      // Store before remembering the counters: if the database is down, the next scrape carries the same increase.
-      await this.storage.addDeltas(deltas, now);
-      this.counters.set(target, next);
+      // The deltas and the counters they lead to are stored together: if the database is down, nothing is, and
+      // the next scrape carries the same increase.
+      const deltas = await this.storage.storeScrape(target, claim, now, (previous) =>
+        countDeltas(previous, histograms, startTime),
+      );
+      claim = null;
+      if (deltas === null) return { target, ok: true, skipped: true, series: histograms.length, requests: 0 };
       return {
         target,
         ok: true,
@@ -115,6 +133,7 @@ export class SensorScraperService implements OnApplicationBootstrap {
       const message = error instanceof Error ? error.message : String(error);
       this.scrapeErrors.inc({ target });
       this.logger.warn(`Scrape of ${target} failed: ${message}`);
+      if (claim) await this.storage.releaseTarget(target, claim).catch(() => undefined);
       return { target, ok: false, error: message, series: 0, requests: 0 };
     } finally {
       stopTimer();

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { HistogramDelta, SeriesLabels, seriesKey } from './sensor-histograms.js';
+import { randomUUID } from 'node:crypto';
+import { HistogramDelta, SeriesLabels, TargetCounters, seriesKey } from './sensor-histograms.js';
 
 export interface StoredSeries extends SeriesLabels {
   id: number;
@@ -26,13 +27,84 @@ export class SliRepository {
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /**
+   * Claims `target` for one scrape until `ttlMs` from now by the database's clock (so replicas' clocks do not
+   * matter); null while another replica's claim holds. A claim that is never stored or released runs out.
+   */
+  async claimTarget(target: string, ttlMs: number): Promise<string | null> {
+    const claim = randomUUID();
+    const rows: unknown[] = await this.dataSource.query(
+      `INSERT INTO scrape_targets (target, claim, claim_until) VALUES ($1, $2, now() + $3 * interval '1 millisecond')
+       ON CONFLICT (target) DO UPDATE SET claim = EXCLUDED.claim, claim_until = EXCLUDED.claim_until
+       WHERE scrape_targets.claim IS NULL OR scrape_targets.claim_until < now()
+       RETURNING claim`,
+      [target, claim, ttlMs],
+    );
+    return rows.length === 1 ? claim : null;
+  }
+
+  /** Gives a claim back without storing anything (the scrape failed). */
+  async releaseTarget(target: string, claim: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE scrape_targets SET claim = NULL, claim_until = NULL WHERE target = $1 AND claim = $2`,
+      [target, claim],
+    );
+  }
+
+  /**
+   * In one transaction, and only while `claim` is still this scrape's: reads the target's stored counters, lets
+   * `count` turn them and the scraped ones into deltas, adds those to their minute and stores the new counters.
+   * Null when the claim was lost (it ran out and another replica took the target): nothing is stored, since the
+   * other replica counts from its own, later, reading.
+   */
+  async storeScrape(
+    target: string,
+    claim: string,
+    at: Date,
+    count: (previous: TargetCounters | undefined) => { deltas: HistogramDelta[]; next: TargetCounters },
+  ): Promise<HistogramDelta[] | null> {
+    const created = new Map<string, number>();
+    const deltas = await this.dataSource.transaction(async (manager) => {
+      const [row] = (await manager.query(
+        `SELECT start_time, counters FROM scrape_targets
+         WHERE target = $1 AND claim = $2 AND claim_until >= now() FOR UPDATE`,
+        [target, claim],
+      )) as { start_time: number | null; counters: Record<string, number[]> | null }[];
+      if (!row) return null;
+      const previous: TargetCounters | undefined = row.counters
+        ? { startTime: row.start_time ?? undefined, cumulative: new Map(Object.entries(row.counters)) }
+        : undefined;
+      const { deltas, next } = count(previous);
+      await this.addDeltas(deltas, at, manager, created);
+      await manager.query(
+        `UPDATE scrape_targets SET start_time = $2, counters = $3, scraped_at = $4, claim = NULL, claim_until = NULL
+         WHERE target = $1`,
+        [target, next.startTime ?? null, JSON.stringify(Object.fromEntries(next.cumulative)), at],
+      );
+      return deltas;
+    });
+    // Series ids are remembered once their rows are committed.
+    for (const [key, id] of created) this.seriesIds.set(key, id);
+    return deltas;
+  }
+
+  /** Forgets the stored counters of targets not scraped since `before` (a node removed for good). */
+  async forgetTargetsBefore(before: Date): Promise<void> {
+    await this.dataSource.query(`DELETE FROM scrape_targets WHERE scraped_at < $1`, [before]);
+  }
+
   /** Adds the requests seen since the previous scrape to their minute (merging sensors, pods and nodes). */
-  async addDeltas(deltas: HistogramDelta[], at: Date): Promise<void> {
+  async addDeltas(
+    deltas: HistogramDelta[],
+    at: Date,
+    manager: EntityManager = this.dataSource.manager,
+    created?: Map<string, number>,
+  ): Promise<void> {
     if (deltas.length === 0) return;
     const minute = minuteOf(at);
     const merged = new Map<number, { requests: number; buckets: number[] }>();
     for (const delta of deltas) {
-      const id = await this.seriesId(delta);
+      const id = await this.seriesId(delta, manager, created);
       const row = merged.get(id);
       if (row) {
         row.requests += delta.requests;
@@ -44,7 +116,7 @@ export class SliRepository {
       values.push(id, minute, row.requests, row.buckets);
       return `($${i * 4 + 1}::int, $${i * 4 + 2}::int, $${i * 4 + 3}::int, $${i * 4 + 4}::int[])`;
     });
-    await this.dataSource.query(
+    await manager.query(
       `INSERT INTO sli_minutes (series_id, minute, requests, buckets) VALUES ${tuples.join(', ')}
        ON CONFLICT (series_id, minute) DO UPDATE SET
          requests = sli_minutes.requests + EXCLUDED.requests,
@@ -109,12 +181,20 @@ export class SliRepository {
     return result[1] ?? 0;
   }
 
-  private async seriesId(delta: HistogramDelta): Promise<number> {
+  /**
+   * The series' id, its row inserted if new. Inside a transaction (`created` given) a new id is only collected:
+   * it is remembered after the commit, since a rolled-back row's id would name nothing.
+   */
+  private async seriesId(
+    delta: HistogramDelta,
+    manager: EntityManager,
+    created?: Map<string, number>,
+  ): Promise<number> {
     const key = seriesKey(delta.labels, delta.bounds);
-    const known = this.seriesIds.get(key);
+    const known = this.seriesIds.get(key) ?? created?.get(key);
     if (known !== undefined) return known;
     const l = delta.labels;
-    const rows: { id: number }[] = await this.dataSource.query(
+    const rows: { id: number }[] = await manager.query(
       `INSERT INTO sli_series (series_key, namespace, workload, workload_kind, service_name, image_name, image_id, method, route, status_code, bounds)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
        ON CONFLICT (series_key) DO UPDATE SET series_key = EXCLUDED.series_key
@@ -134,7 +214,8 @@ export class SliRepository {
       ],
     );
     const id = rows[0]!.id;
-    this.seriesIds.set(key, id);
+    if (created) created.set(key, id);
+    else this.seriesIds.set(key, id);
     return id;
   }
 }

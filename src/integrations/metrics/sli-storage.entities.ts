@@ -63,3 +63,31 @@ export class SliMinuteEntity {
   @JoinColumn({ name: 'series_id', foreignKeyConstraintName: 'FK_sli_minutes_series' })
   series?: SliSeriesEntity;
 }
+
+/**
+ * One sensor target's counters as last stored (null before its first scrape, the baseline) and the replica's
+ * claim while it scrapes it, so that replicas take turns and each stores only what grew since.
+ */
+@Entity('scrape_targets')
+export class ScrapeTargetEntity {
+  @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'PK_scrape_targets' })
+  target!: string;
+
+  /** The sensor's process_start_time_seconds at the stored counters. */
+  @Column({ name: 'start_time', type: 'double precision', nullable: true })
+  startTime!: number | null;
+
+  /** Cumulative bucket counts per series key. */
+  @Column({ type: 'jsonb', nullable: true })
+  counters!: Record<string, number[]> | null;
+
+  @Column({ name: 'scraped_at', type: 'timestamptz', nullable: true })
+  scrapedAt!: Date | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  claim!: string | null;
+
+  /** By the database's clock: a replica that died mid-scrape leaves a claim that runs out by itself. */
+  @Column({ name: 'claim_until', type: 'timestamptz', nullable: true })
+  claimUntil!: Date | null;
+}

@@ -7,6 +7,7 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
 import { DataSource, Not } from 'typeorm';
 import { CLOCK, Clock } from '../../common/clock.js';
 import { CONFIG } from '../../config/config.module.js';
@@ -25,15 +26,28 @@ const BATCH = 20;
 const LOOKBACK_MS = 5 * 60_000;
 
 /**
- * Sends the outbox: claims due rows (several replicas share the work, each row is claimed by one), delivers each
- * exactly once as the user sees it, retries transient failures with backoff, and stops on permanent ones.
+ * A dispatcher's claim on a row was taken over (it ran out and another replica claimed the row): this dispatcher
+ * stops working on it, and in particular does not post it.
  */
+class ClaimLost extends Error {
+  constructor(id: string) {
+    super(`notification ${id} is now claimed by another dispatcher`);
+    this.name = 'ClaimLost';
+  }
+}
+
 /**
  * What a firing alert's root message shows beyond its transition: the correlation and whether the SLO's data is
  * current. When this hash changes, the message is edited.
  */
 const SHOWN_HASH = `md5(coalesce(a."correlation"::text, '') || '|' || coalesce(a."last_snapshot"->'dataState'->>'state', 'fresh'))`;
 
+/**
+ * Sends the outbox: claims due rows one at a time just before delivering each (several replicas share the work,
+ * each row is claimed by one), delivers each exactly once as the user sees it, retries transient failures with
+ * backoff, and stops on permanent ones. Claims run by the database's clock, and every write made while delivering
+ * is fenced by the claim, so a dispatcher slower than its claim never posts a row another replica now owns.
+ */
 @Injectable()
 export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('SlackDispatcher');
@@ -92,55 +106,69 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     }, delayMs);
   }
 
-  /** Claims and delivers one batch of due notifications; returns how many were claimed. */
+  /** Delivers one batch of due notifications, each claimed as its turn comes; returns how many were claimed. */
   async dispatchDue(): Promise<number> {
     if (this.clock.now().getTime() < this.pausedUntilMs) return 0;
-    const rows = await this.claim(this.clock.now());
-    for (const [index, row] of rows.entries()) {
-      if (this.clock.now().getTime() < this.pausedUntilMs) {
-        await this.release(rows.slice(index));
-        break;
-      }
-      try {
-        await this.deliver(row);
-      } catch (error) {
-        if (error instanceof SlackCallError) await this.recordFailure(row, error);
-        // Anything else (the database went away mid-way) leaves the claim to expire: the row is tried again,
-        // and an intent recorded before a post makes that attempt look before posting twice.
-        else await this.interrupted(row, error as Error);
-      }
+    let claimed = 0;
+    for (const id of await this.due(this.clock.now())) {
+      if (this.clock.now().getTime() < this.pausedUntilMs) break;
+      // Claimed now, not with the batch: a row waiting behind slow calls is another replica's to take meanwhile.
+      const row = await this.claim(id, this.clock.now());
+      if (!row) continue;
+      claimed++;
+      await this.deliver(row)
+        .catch((error: unknown) => {
+          if (error instanceof SlackCallError) return this.recordFailure(row, error);
+          throw error;
+        })
+        .catch((error: unknown) => {
+          if (error instanceof ClaimLost) return this.logger.warn(error.message);
+          // Anything else (the database went away mid-way) leaves the claim to expire: the row is tried again,
+          // and an intent recorded before a post makes that attempt look before posting twice.
+          return this.interrupted(row, error as Error);
+        });
     }
-    return rows.length;
+    return claimed;
   }
 
   /**
-   * One statement claims due rows: pending, due, not claimed by a live dispatcher, and not behind an earlier
-   * undelivered notification of the same alert (so a resolve never overtakes its firing). SKIP LOCKED lets
-   * replicas claim different rows at the same moment.
+   * Due rows: pending, due, not claimed by a live dispatcher, and not behind an earlier undelivered notification
+   * of the same alert (so a resolve never overtakes its firing).
    */
-  private async claim(now: Date): Promise<NotificationEntity[]> {
-    const leaseUntil = new Date(now.getTime() + this.leaseMs);
+  private async due(now: Date): Promise<string[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT n."id" FROM "notifications" n
+       WHERE n."state" = 'pending' AND n."next_attempt_at" <= $1
+         AND (n."lease_until" IS NULL OR n."lease_until" < now())
+         AND NOT EXISTS (
+           SELECT 1 FROM "notifications" e
+           WHERE e."alert_id" = n."alert_id" AND e."seq" < n."seq" AND e."state" = 'pending')
+       ORDER BY n."seq"
+       LIMIT ${BATCH}`,
+      [now],
+    )) as { id: string }[];
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * Claims one row if it is still due and unclaimed: one statement, so of two replicas claiming it at once the
+   * second finds the first's claim (it re-reads the row once the first commits) and gets nothing.
+   */
+  private async claim(id: string, now: Date): Promise<NotificationEntity | null> {
+    const claim = randomUUID();
     const [rows] = (await this.dataSource.query(
-      `UPDATE "notifications" SET "lease_until" = $2, "attempts" = "attempts" + 1
-       WHERE "id" IN (
-         SELECT n."id" FROM "notifications" n
-         WHERE n."state" = 'pending' AND n."next_attempt_at" <= $1
-           AND (n."lease_until" IS NULL OR n."lease_until" < $1)
-           AND NOT EXISTS (
-             SELECT 1 FROM "notifications" e
-             WHERE e."alert_id" = n."alert_id" AND e."seq" < n."seq" AND e."state" = 'pending')
-         ORDER BY n."seq"
-         LIMIT ${BATCH}
-         FOR UPDATE SKIP LOCKED)
-       RETURNING "id"`,
-      [now, leaseUntil],
+      `UPDATE "notifications" n
+       SET "lease_until" = now() + $4 * interval '1 millisecond', "claim" = $2, "attempts" = n."attempts" + 1
+       WHERE n."id" = $1 AND n."state" = 'pending' AND n."next_attempt_at" <= $3
+         AND (n."lease_until" IS NULL OR n."lease_until" < now())
+         AND NOT EXISTS (
+           SELECT 1 FROM "notifications" e
+           WHERE e."alert_id" = n."alert_id" AND e."seq" < n."seq" AND e."state" = 'pending')
+       RETURNING n."id"`,
+      [id, claim, now, this.leaseMs],
     )) as [{ id: string }[], number];
-    if (rows.length === 0) return [];
-    const claimed = await this.dataSource.manager.findBy(
-      NotificationEntity,
-      rows.map((r) => ({ id: r.id })),
-    );
-    return claimed.sort((a, b) => Number(a.seq) - Number(b.seq));
+    if (rows.length === 0) return null;
+    return this.dataSource.manager.findOneBy(NotificationEntity, { id, claim });
   }
 
   private async deliver(row: NotificationEntity): Promise<void> {
@@ -205,7 +233,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     }
     let note: string | null = null;
     if (thread && !row.rootUpdatedAt) {
-      await this.save(row, { leaseUntil: this.leaseFromNow() });
+      await this.save(row, {}, { renewClaim: true });
       try {
         await this.api.update(thread.channelId, thread.ts, rootMessage(t, correlation, sloUrl, interaction));
         await this.save(row, { rootUpdatedAt: this.clock.now() });
@@ -247,7 +275,9 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
         this.logger.warn(`Cannot look for an earlier post of ${row.id} (${error.message}); posting again`);
       }
     }
-    await this.save(row, { intentAt: this.clock.now(), leaseUntil: this.leaseFromNow() });
+    // Only while the claim is still this dispatcher's (fenced), renewed to cover the call: from here on, a
+    // dispatcher that takes the row over finds the intent and looks in Slack before posting.
+    await this.save(row, { intentAt: this.clock.now() }, { renewClaim: true });
     try {
       return await api.post({ channel, message, threadTs, notificationId: row.id });
     } catch (error) {
@@ -265,14 +295,6 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
         () => undefined,
       );
     }
-  }
-
-  /** Gives claimed rows back untried (their attempt did not happen). */
-  private async release(rows: NotificationEntity[]): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE "notifications" SET "lease_until" = NULL, "attempts" = "attempts" - 1 WHERE "id" = ANY($1)`,
-      [rows.map((r) => r.id)],
-    );
   }
 
   private async recordFailure(row: NotificationEntity, error: SlackCallError): Promise<void> {
@@ -318,13 +340,27 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     this.metrics.delivered(row.kind, 'slack', row.transition ? new Date(row.transition.at) : undefined, now);
   }
 
-  private async save(row: NotificationEntity, patch: Partial<NotificationEntity>): Promise<void> {
-    await this.dataSource.manager.update(NotificationEntity, { id: row.id }, patch as never);
-    Object.assign(row, patch);
-  }
-
-  private leaseFromNow(): Date {
-    return new Date(this.clock.now().getTime() + this.leaseMs);
+  /**
+   * Writes to a claimed row, only while the claim is this dispatcher's (ClaimLost otherwise). `renewClaim`
+   * extends the claim to a full lease from the database's now. Giving the lease up (leaseUntil: null) ends the
+   * claim too.
+   */
+  private async save(
+    row: NotificationEntity,
+    patch: Partial<NotificationEntity>,
+    { renewClaim = false }: { renewClaim?: boolean } = {},
+  ): Promise<void> {
+    const ending = 'leaseUntil' in patch && patch.leaseUntil === null;
+    const set: Record<string, unknown> = { ...patch, ...(ending ? { claim: null } : {}) };
+    if (renewClaim) set.leaseUntil = () => `now() + ${Number(this.leaseMs)} * interval '1 millisecond'`;
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .update(NotificationEntity)
+      .set(set as never)
+      .where('id = :id AND claim = :claim', { id: row.id, claim: row.claim })
+      .execute();
+    if (result.affected === 0) throw new ClaimLost(row.id);
+    Object.assign(row, patch, ending ? { claim: null } : {});
   }
 
   /** What the root message shows of Slack's buttons: the buttons (when interactions are on) and the annotations. */

@@ -94,9 +94,13 @@ export class NotificationEntity {
   @Column({ name: 'next_attempt_at', type: 'timestamptz' })
   nextAttemptAt!: Date;
 
-  /** Claimed by a dispatcher until then; a crashed dispatcher's claim runs out by itself. */
+  /** Claimed by a dispatcher until then (the database's clock); a crashed dispatcher's claim runs out by itself. */
   @Column({ name: 'lease_until', type: 'timestamptz', nullable: true })
   leaseUntil!: Date | null;
+
+  /** The claim a dispatcher's writes are fenced with: once another dispatcher claims the row, they change nothing. */
+  @Column({ type: 'uuid', nullable: true })
+  claim!: string | null;
 
   /** Set before a post, cleared when its outcome is known: set on a claimed row means "look before posting". */
   @Column({ name: 'intent_at', type: 'timestamptz', nullable: true })
