@@ -126,10 +126,7 @@ export class SensorProcess {
       if (this.child === child) this.child = null;
       this.url = null;
       if (this.stopping) return;
-      const said = tail
-        .filter((l) => l.startsWith('sensor:') && !SERVING.test(l))
-        .map((l) => l.replace(/^sensor:\s*/, '').trim())
-        .join(' ');
+      const said = lastSensorMessage(tail);
       this.lastExit = `the sensor ${how}${said ? `: ${said}` : ''}`;
       if (Date.now() - startedAt >= this.backoff.resetAfterMs) this.failures = 0;
       const delay = Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** this.failures);
@@ -151,4 +148,16 @@ export class SensorProcess {
     // Its stdin is only watched for its end; an EPIPE after it died is expected.
     child.stdin!.on('error', () => {});
   }
+}
+
+/** The sensor's last own message ("sensor: cannot start:" and its indented lines), on one line. */
+export function lastSensorMessage(lines: readonly string[]): string {
+  const at = lines.findLastIndex((line) => line.startsWith('sensor:') && !SERVING.test(line));
+  if (at < 0) return '';
+  const message = [lines[at]!.replace(/^sensor:\s*/, '')];
+  for (const line of lines.slice(at + 1)) {
+    if (!/^\s+\S/.test(line)) break;
+    message.push(line.trim());
+  }
+  return message.join(' ').trim();
 }
