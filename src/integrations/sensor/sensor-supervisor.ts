@@ -4,25 +4,10 @@ import { CONFIG } from '../../config/config.module.js';
 import type { Config } from '../../config/config.js';
 import { MetricsService } from '../../observability/metrics.service.js';
 import { SensorScraperService } from '../metrics/sensor-scraper.service.js';
-import { planSensor, type LoaderOrigin } from './sensor-availability.js';
+import { planSensor } from './sensor-availability.js';
 import { buildLoader, readHostFacts } from './sensor-host.js';
 import { SensorProcess } from './sensor-process.js';
-
-/** GET /api/v1/sensor: the sensor this service starts on its own machine. */
-export interface SensorStatusView {
-  /** running: serving and scraped; starting: building or loading; off: BURNWATCH_SENSOR=off; unavailable: see reason. */
-  state: 'running' | 'starting' | 'off' | 'unavailable';
-  /** Why it is not running (null while running or starting). */
-  reason: string | null;
-  /** What to do about it. */
-  action: string | null;
-  loader: { path: string; origin: LoaderOrigin } | null;
-  /** The /metrics URL scraped while it runs. */
-  metricsUrl: string | null;
-  pid: number | null;
-  /** Restarts after the sensor exited on its own. */
-  restarts: number;
-}
+import type { SensorStatusView } from './sensor-status.js';
 
 /**
  * `npm start` on a Linux host with root and kernel BTF: starts `node dist/sensor/main.js` as a child, scrapes it,

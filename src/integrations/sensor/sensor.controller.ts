@@ -1,6 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { SensorSupervisor, type SensorStatusView } from './sensor-supervisor.js';
+import type { SensorStatusView } from './sensor-status.js';
+import { SensorSupervisor } from './sensor-supervisor.js';
 
 @ApiTags('Sensor')
 @Controller('api/v1/sensor')

@@ -298,3 +298,5 @@ export type {
   WorkloadSummary as Workload,
   WorkloadsView,
 } from '../../../src/workloads/domain/workloads.js';
+/** GET /api/v1/sensor: the API's own type. */
+export type { SensorStatusView } from '../../../src/integrations/sensor/sensor-status.js';
