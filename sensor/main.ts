@@ -78,6 +78,13 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
+  // Started by the service (src/integrations/sensor): its end of our stdin closes when it is gone, however it
+  // went (even SIGKILL), so no sensor outlives it.
+  if (process.env.BURNWATCH_SENSOR_SUPERVISED === '1') {
+    process.stdin.once('end', shutdown);
+    process.stdin.once('close', shutdown);
+    process.stdin.resume();
+  }
 }
 
 main().catch((err: unknown) => {

@@ -16,6 +16,7 @@ import { HealthController } from './health/health.controller.js';
 import { SlackModule } from './integrations/slack/slack.module.js';
 import { KubernetesModule } from './integrations/kubernetes/kubernetes.module.js';
 import { ObservabilityModule } from './observability/observability.module.js';
+import { SensorModule } from './integrations/sensor/sensor.module.js';
 import { SloModule } from './slo/slo.module.js';
 import { UiModule } from './ui/ui.module.js';
 import { WorkloadsModule } from './workloads/workloads.module.js';
@@ -44,6 +45,7 @@ export class AppModule {
         EngineModule,
         UiModule,
         WorkloadsModule,
+        SensorModule,
         SlackModule,
       ],
       controllers: [HealthController],

@@ -156,4 +156,27 @@ const WORKLOAD_SCHEMAS = {
       seenSince: instant('A workload is listed when it had a request since then (one hour)'),
     },
   },
+  SensorStatus: {
+    type: 'object',
+    properties: {
+      state: {
+        type: 'string',
+        enum: ['running', 'starting', 'off', 'unavailable'],
+        description: 'running: serving and scraped; off: BURNWATCH_SENSOR=off; unavailable: see reason',
+      },
+      reason: { type: 'string', nullable: true, example: 'Burnwatch is not running as root (…)' },
+      action: { type: 'string', nullable: true, example: 'start it as root (sudo npm start), …' },
+      loader: {
+        type: 'object',
+        nullable: true,
+        properties: {
+          path: { type: 'string' },
+          origin: { type: 'string', enum: ['configured', 'prebuilt', 'built'] },
+        },
+      },
+      metricsUrl: { type: 'string', nullable: true, example: 'http://127.0.0.1:9464/metrics' },
+      pid: { type: 'integer', nullable: true },
+      restarts: { type: 'integer', description: 'Restarts after the sensor exited on its own' },
+    },
+  },
 };

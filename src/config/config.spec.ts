@@ -78,4 +78,12 @@ describe('loadConfig', () => {
       },
     ]);
   });
+
+  it('starts the sensor where it can unless BURNWATCH_SENSOR is off, and names the variable when it is neither', () => {
+    expect(loadConfig({}).sensor).toEqual({ mode: 'auto' });
+    expect(loadConfig({ BURNWATCH_SENSOR: 'Off' }).sensor).toEqual({ mode: 'off' });
+    expect(() => loadConfig({ BURNWATCH_SENSOR: 'on' })).toThrow(
+      'BURNWATCH_SENSOR: must be "auto" or "off", got "on"',
+    );
+  });
 });

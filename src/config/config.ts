@@ -17,6 +17,13 @@ export interface Config {
   /** Base URL of Burnwatch's UI as users reach it, for links in messages (no trailing slash). */
   publicUrl: string;
   slack: SlackConfig;
+  sensor: SensorSupervisionConfig;
+}
+
+/** The sensor the service starts on its own machine (src/integrations/sensor). */
+export interface SensorSupervisionConfig {
+  /** auto: start the sensor as a child process where it can run (Linux, root, kernel BTF); off: never. */
+  mode: 'auto' | 'off';
 }
 
 /** The change log and correlation (docs/kubernetes.md). */
@@ -156,6 +163,7 @@ export function loadConfig(env: Env = process.env): Config {
       retryMaxMs: read('SLACK_RETRY_MAX_SECONDS', secondsToMs, 300_000),
       giveUpAfterMs: read('SLACK_GIVE_UP_AFTER_SECONDS', secondsToMs, 86_400_000),
     },
+    sensor: { mode: read('BURNWATCH_SENSOR', parseSensorMode, 'auto') },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
@@ -194,6 +202,12 @@ function parseLogLevel(raw: string): LogLevel {
 }
 
 function parseKubernetesMode(raw: string): KubernetesConfig['mode'] {
+  const mode = raw.toLowerCase();
+  if (mode !== 'auto' && mode !== 'off') throw new Error(`must be "auto" or "off", got "${raw}"`);
+  return mode;
+}
+
+function parseSensorMode(raw: string): SensorSupervisionConfig['mode'] {
   const mode = raw.toLowerCase();
   if (mode !== 'auto' && mode !== 'off') throw new Error(`must be "auto" or "off", got "${raw}"`);
   return mode;

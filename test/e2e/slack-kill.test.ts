@@ -56,6 +56,7 @@ async function startChild(): Promise<string> {
       HOST: '127.0.0.1',
       PORT: '0',
       BURNWATCH_LOG_LEVEL: 'info',
+      BURNWATCH_SENSOR: 'off',
       BURNWATCH_PUBLIC_URL: 'http://burnwatch.test',
       SLACK_BOT_TOKEN: standIn.token,
       SLACK_API_URL: standIn.url,

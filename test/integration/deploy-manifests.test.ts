@@ -309,12 +309,7 @@ describe('kubectl apply -k deploy/', () => {
   it("gives the service only variables the README's configuration table documents, and values the service accepts", () => {
     const documented = documentedVariables();
     const env = serviceEnvironment();
-    // BURNWATCH_SENSOR (the image turns off the in-process sensor: the DaemonSet runs it) is issue 13 item 1's; its
-    // README row comes with it. Remove it from here when it lands.
-    const notYetDocumented = new Set(['BURNWATCH_SENSOR']);
-    expect(Object.keys(env).filter((name) => !documented.has(name) && !notYetDocumented.has(name))).toEqual(
-      [],
-    );
+    expect(Object.keys(env).filter((name) => !documented.has(name))).toEqual([]);
     expect(() => loadConfig(env)).not.toThrow();
   });
 

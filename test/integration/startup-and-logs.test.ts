@@ -18,7 +18,8 @@ const TOKEN = 'tok-3f9a1c7e5b2d4a6c8e0f';
 function startProcess(env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, [main], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', ...env },
+    // No real sensor here (the tests run as root): test/sensor/one-command.test.ts starts one.
+    env: { PATH: process.env.PATH ?? '', BURNWATCH_SENSOR: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }

@@ -27,6 +27,8 @@ export function testConfig(
       retryMaxMs: 400,
       giveUpAfterMs: 3_600_000,
     },
+    // Tests never start a real sensor; test/sensor/ does, as root.
+    sensor: { mode: 'off' },
     kubernetes: { mode: 'off', kubeconfig: undefined, lookbackSeconds: 7200, retentionSeconds: 30 * 86400 },
     ...overrides,
     engine: {

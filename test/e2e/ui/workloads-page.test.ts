@@ -68,6 +68,12 @@ describe('workloads in a browser', () => {
     expect(await card.getByRole('rowheader').allTextContents()).toEqual(['GET /api/cart', 'POST /api/pay']);
     expect(await card.textContent()).toContain('SLOs: none yet');
     expect(await card.textContent()).toContain('4c1e4c1e4c1e');
+    // The test config turns the service's own sensor off; the page says so and how to turn it on.
+    expect(
+      await page.getByRole('status').filter({ hasText: 'sensor on this machine' }).textContent(),
+    ).toMatch(
+      /^The sensor on this machine is off: BURNWATCH_SENSOR is off\. To change that: set BURNWATCH_SENSOR=auto/,
+    );
     expect(await accessibilityViolations(page)).toEqual([]);
 
     await card.getByRole('button', { name: 'Create SLO for shop/checkout' }).click();

@@ -10,6 +10,7 @@ import type {
   Report,
   Timeseries,
   WorkloadsView,
+  SensorStatusView,
 } from './types.js';
 
 /** What a read gave: the value, "this server has no such thing" (404), or an error to show. */
@@ -131,6 +132,7 @@ export const api = {
   expireSilence: (id: string, token: string) =>
     send<Silence>('DELETE', `/api/v1/silences/${enc(id)}`, undefined, token),
   workloads: (signal?: AbortSignal) => getJson<WorkloadsView>('/api/v1/workloads', signal),
+  sensor: (signal?: AbortSignal) => getJson<SensorStatusView>('/api/v1/sensor', signal),
   createSlo: (body: Record<string, unknown>, token: string) => send<Slo>('POST', '/api/v1/slos', body, token),
   kubernetes: (signal?: AbortSignal) => getJson<KubernetesStatus>('/api/v1/kubernetes/status', signal),
   async openslo(name: string, signal?: AbortSignal): Promise<Result<string>> {

@@ -320,3 +320,5 @@ export interface DeployCosts {
     errorRatioVsPrevious: number | null;
   }[];
 }
+/** GET /api/v1/sensor: the API's own type. */
+export type { SensorStatusView } from '../../../src/integrations/sensor/sensor-status.js';
