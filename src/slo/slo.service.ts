@@ -73,6 +73,18 @@ export class SloService {
     return { items, total, nextCursor };
   }
 
+  /** Every SLO's spec (optionally of a team or namespace), by name, in one query: for lists that show them all. */
+  async allSpecs(filter: { team?: string; namespace?: string } = {}): Promise<SloSpec[]> {
+    const builder = this.slos
+      .createQueryBuilder('slo')
+      .select(['slo.name', 'slo.spec'])
+      .orderBy('slo.name', 'ASC');
+    if (filter.namespace !== undefined)
+      builder.andWhere('slo.namespace = :namespace', { namespace: filter.namespace });
+    if (filter.team !== undefined) builder.andWhere('slo.team = :team', { team: filter.team });
+    return (await builder.getMany()).map((row) => row.spec);
+  }
+
   async get(name: string): Promise<VersionedSlo> {
     return versioned(await this.find(name));
   }

@@ -33,7 +33,24 @@ export interface SloView extends SloSpec {
 /** Fields a client may send back from a GET unchanged; they are ignored on write. */
 export const READ_ONLY_FIELDS = ['id', 'createdAt', 'updatedAt', 'errorBudget', 'effectiveAlerting'] as const;
 
+/**
+ * Views of unchanged rows, by id and write time: validating and fitting a spec's tiers costs more than the list
+ * query, and a list of 100 SLOs would redo it for every request. Bounded; cleared when full.
+ */
+const VIEWS = new Map<string, SloView>();
+const MAX_CACHED_VIEWS = 20_000;
+
 export function toSloView(entity: SloEntity): SloView {
+  const key = `${entity.id}@${entity.updatedAt.getTime()}@${(entity as { version?: number }).version ?? ''}`;
+  const cached = VIEWS.get(key);
+  if (cached) return structuredClone(cached);
+  const view = buildSloView(entity);
+  if (VIEWS.size >= MAX_CACHED_VIEWS) VIEWS.clear();
+  VIEWS.set(key, view);
+  return structuredClone(view);
+}
+
+function buildSloView(entity: SloEntity): SloView {
   const spec = canonicalSpec(entity.spec);
   const alerting = effectiveAlertingPolicy(spec);
   return {

@@ -79,6 +79,7 @@ export class SloEngine implements OnApplicationBootstrap {
   private readonly subscribers = new Map<number, SloRuntime[]>();
   private maxSeriesId = 0;
   private correctionsBySlo = new Map<string, Correction[]>();
+  private evaluations = 0;
   private watermark: number | undefined;
   private readonly tickDuration: Histogram;
   private readonly slosEvaluated: Counter;
@@ -181,6 +182,31 @@ export class SloEngine implements OnApplicationBootstrap {
     return runtime.evaluation;
   }
 
+  /** Changes whenever any SLO's evaluation does: what cached views of the evaluations are keyed by. */
+  get evaluationVersion(): number {
+    return this.evaluations;
+  }
+
+  /** The latest evaluations of many SLOs at once: one refresh for all that have none yet (new since the tick). */
+  async statusesOf(names: string[], now: Date): Promise<Map<string, EngineEvaluation>> {
+    if (names.some((name) => !this.runtimes.get(name)?.evaluation)) {
+      await this.refreshSlos();
+      await this.refreshSeries();
+      await this.loadData(minuteOf(now));
+      await this.refreshCorrections();
+      for (const name of names) {
+        const runtime = this.runtimes.get(name);
+        if (runtime && !runtime.evaluation) await this.evaluateSafely(runtime, now);
+      }
+    }
+    const result = new Map<string, EngineEvaluation>();
+    for (const name of names) {
+      const evaluation = this.runtimes.get(name)?.evaluation;
+      if (evaluation) result.set(name, evaluation);
+    }
+    return result;
+  }
+
   /**
    * Evaluates one SLO and keeps the result; a failure becomes that SLO's `error` evaluation (with the reason and
    * since when it has failed) and is counted, and never reaches the other SLOs, the list or the tick.
@@ -201,6 +227,7 @@ export class SloEngine implements OnApplicationBootstrap {
       runtime.lastApproximateMinute !== undefined &&
       runtime.lastApproximateMinute >= nowMinute - longestWindowSeconds(runtime.spec) / 60;
     runtime.evaluation = { ...evaluation, evaluatedAt: now, approximate };
+    this.evaluations++;
     return runtime.evaluation;
   }
 

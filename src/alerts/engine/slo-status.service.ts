@@ -1,4 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { CLOCK, Clock } from '../../common/clock.js';
 import { BurnwatchError } from '../../common/errors.js';
 import { FieldError } from '../../common/field-error.js';
@@ -23,7 +25,7 @@ import { CorrectionsService } from '../../slo/corrections/corrections.service.js
 import { MinuteRange, correctedMinuteRanges, correctedRanges } from '../../slo/domain/corrections.js';
 import { SloService } from '../../slo/slo.service.js';
 import { AlertView, AlertsService } from '../alerts.service.js';
-import { SloEngine } from './slo-engine.service.js';
+import { EngineEvaluation, SloEngine } from './slo-engine.service.js';
 import type { SloEvaluation } from '../domain/evaluate.js';
 import { SloTimeseries, buildTimeseries } from './timeseries.js';
 import { TimeseriesMinutesQuery } from './timeseries-minutes.query.js';
@@ -44,11 +46,16 @@ export interface SloStatusView extends Omit<SloEvaluation, 'sli' | 'lastDataMinu
 }
 
 const MAX_POINTS = 2000;
+const LIST_CACHE_MS = 5_000;
 const YIELD_EVERY_ROWS = 2000;
 
 @Injectable()
 export class SloStatusService {
+  private readonly listCache = new Map<string, { stamp: string; atMs: number; body: string }>();
+  private readonly listFlights = new Map<string, Promise<string>>();
+
   constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SloEngine) private readonly engine: SloEngine,
     @Inject(SloService) private readonly slos: SloService,
@@ -64,53 +71,72 @@ export class SloStatusService {
     const evaluation = await this.engine.statusOf(name, now);
     if (!evaluation) throw BurnwatchError.notFound('name', `no SLO is named "${name}"`);
     const firing = (await this.alerts.list({ slo: name, state: 'firing', limit: 10 }, now)).items;
-    const { lastDataMinute, sli, evaluatedAt, approximate, ...rest } = evaluation;
-    const lastDataAt = lastDataMinute === null ? null : new Date((lastDataMinute + 1) * 60_000);
-    return {
-      slo: spec.name,
-      team: spec.team ?? null,
-      namespace: spec.service.namespace ?? null,
-      workload: spec.service.workload,
-      objective: spec.objective,
-      window: spec.window,
-      budgetPeriod: calendarPeriodView(spec, now),
-      ...rest,
-      sli: { ...sli, approximate },
-      alerts: firing,
-      dataFreshness: {
-        lastDataAt: lastDataAt?.toISOString() ?? null,
-        ageSeconds:
-          lastDataAt === null ? null : Math.max(0, Math.round((now.getTime() - lastDataAt.getTime()) / 1000)),
-      },
-      evaluatedAt: evaluatedAt.toISOString(),
-    };
+    return viewOf(spec, evaluation, firing, now);
   }
 
+  /**
+   * `all` as the JSON the API sends, cached per filter until an evaluation, an SLO, an alert, a silence or an
+   * annotation changes (one cheap query tells), and for at most LIST_CACHE_MS (a silence expires by the clock,
+   * not by a write). The list is what the UI polls: serving it must not redo a thousand views per request.
+   */
+  async allJson(filter: { team?: string; namespace?: string; status?: string }): Promise<string> {
+    const [row] = (await this.dataSource.query(
+      `SELECT (SELECT count(*) || ':' || coalesce(max("updated_at")::text, '') FROM "slos")
+        || '|' || (SELECT coalesce(max("updated_at")::text, '') FROM "alerts")
+        || '|' || (SELECT coalesce(max("updated_at")::text, '') FROM "silences")
+        || '|' || (SELECT count(*) FROM "alert_annotations") AS "version"`,
+    )) as { version: string }[];
+    const key = JSON.stringify(filter);
+    const stamp = `${this.engine.evaluationVersion}|${row?.version ?? ''}`;
+    const nowMs = this.clock.now().getTime();
+    const hit = this.listCache.get(key);
+    if (hit && hit.stamp === stamp && nowMs - hit.atMs < LIST_CACHE_MS) return hit.body;
+    // One rebuild at a time per filter and version: fifty clients polling after a tick wait for the same one.
+    const flightKey = `${key}|${stamp}`;
+    let flight = this.listFlights.get(flightKey);
+    if (!flight) {
+      flight = this.all(filter)
+        .then((list) => {
+          const body = JSON.stringify(list);
+          if (this.listCache.size >= 64) this.listCache.clear();
+          this.listCache.set(key, { stamp, atMs: nowMs, body });
+          return body;
+        })
+        .finally(() => this.listFlights.delete(flightKey));
+      this.listFlights.set(flightKey, flight);
+    }
+    return flight;
+  }
+
+  /**
+   * Every SLO's status in a fixed number of queries (the specs, the firing alerts), the numbers from the engine's
+   * memory: the list the UI refreshes must not cost a query per SLO.
+   */
   async all(filter: {
     team?: string;
     namespace?: string;
     status?: string;
   }): Promise<{ items: SloStatusView[] }> {
+    const now = this.clock.now();
+    const specs = await this.slos.allSpecs({ team: filter.team, namespace: filter.namespace });
+    const evaluations = await this.engine.statusesOf(
+      specs.map((s) => s.name),
+      now,
+    );
+    const firing = new Map<string, AlertView[]>();
+    for (const alert of (await this.alerts.list({ state: 'firing', limit: 100_000 }, now)).items) {
+      const list = firing.get(alert.slo) ?? [];
+      if (list.length < 10) list.push(alert);
+      firing.set(alert.slo, list);
+    }
     const items: SloStatusView[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.slos.list({
-        team: filter.team,
-        namespace: filter.namespace,
-        limit: 500,
-        cursor,
-      });
-      for (const slo of page.items) {
-        const status = await this.status(slo.name).catch((error: unknown) => {
-          // Deleted between the page and its status: it is simply no longer in the list.
-          if (error instanceof BurnwatchError && error.code === 'not_found') return undefined;
-          throw error;
-        });
-        if (!status) continue;
-        if (filter.status === undefined || status.status === filter.status) items.push(status);
-      }
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
+    for (const spec of specs) {
+      const evaluation = evaluations.get(spec.name);
+      // Deleted between the query and its evaluation: it is simply no longer in the list.
+      if (!evaluation) continue;
+      const view = viewOf(spec, evaluation, firing.get(spec.name) ?? [], now);
+      if (filter.status === undefined || view.status === filter.status) items.push(view);
+    }
     return { items };
   }
 
@@ -194,6 +220,29 @@ export class SloStatusService {
         })),
     };
   }
+}
+
+function viewOf(spec: SloSpec, evaluation: EngineEvaluation, firing: AlertView[], now: Date): SloStatusView {
+  const { lastDataMinute, sli, evaluatedAt, approximate, ...rest } = evaluation;
+  const lastDataAt = lastDataMinute === null ? null : new Date((lastDataMinute + 1) * 60_000);
+  return {
+    slo: spec.name,
+    team: spec.team ?? null,
+    namespace: spec.service.namespace ?? null,
+    workload: spec.service.workload,
+    objective: spec.objective,
+    window: spec.window,
+    budgetPeriod: calendarPeriodView(spec, now),
+    ...rest,
+    sli: { ...sli, approximate },
+    alerts: firing,
+    dataFreshness: {
+      lastDataAt: lastDataAt?.toISOString() ?? null,
+      ageSeconds:
+        lastDataAt === null ? null : Math.max(0, Math.round((now.getTime() - lastDataAt.getTime()) / 1000)),
+    },
+    evaluatedAt: evaluatedAt.toISOString(),
+  };
 }
 
 function calendarPeriodView(spec: SloSpec, now: Date): { from: string; to: string } | null {

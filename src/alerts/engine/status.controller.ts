@@ -1,5 +1,6 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { BurnwatchError } from '../../common/errors.js';
 import { optionalString } from '../../common/query-params.js';
 import { SloStatusService, SloStatusView } from './slo-status.service.js';
@@ -26,18 +27,23 @@ export class StatusController {
   @ApiQuery({ name: 'team', required: false })
   @ApiQuery({ name: 'namespace', required: false })
   @ApiQuery({ name: 'status', required: false, enum: STATUSES })
-  async all(@Query() query: Record<string, unknown>): Promise<{ items: SloStatusView[] }> {
+  async all(
+    @Query() query: Record<string, unknown>,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<string> {
     const status = optionalString('status', query.status);
     if (status !== undefined && !STATUSES.includes(status)) {
       throw BurnwatchError.invalid([
         { field: 'status', message: `must be one of ${STATUSES.join(', ')}, got "${status}"` },
       ]);
     }
-    return this.statuses.all({
+    const body = await this.statuses.allJson({
       team: optionalString('team', query.team),
       namespace: optionalString('namespace', query.namespace),
       status,
     });
+    response.setHeader('Content-Type', 'application/json; charset=utf-8');
+    return body;
   }
 
   @Get('slos/:name/timeseries')

@@ -1,0 +1,162 @@
+/**
+ * List latency under load: `GET /api/v1/slo-statuses` with SLOS SLOs and `GET /api/v1/slos?limit=100`, each hit by
+ * CONNECTIONS concurrent keep-alive clients for SECONDS, against the real service on its own Postgres database.
+ * Results: docs/benchmarks.md. Run it alone on the machine (no builds or tests at the same time).
+ *
+ *   npm run bench:api
+ *
+ * Environment: SLOS (1000), CONNECTIONS (50), SECONDS (15),
+ * BENCH_DATABASE_URL (admin connection, default postgres://postgres@127.0.0.1:5432/test).
+ */
+import 'reflect-metadata';
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+import http from 'node:http';
+import { SloEngine } from '../../src/alerts/engine/slo-engine.service.js';
+import { startBurnwatch } from '../../src/app.js';
+import { JsonLogger } from '../../src/observability/json-logger.js';
+import { loadConfig } from '../../src/config/config.js';
+import { dataSourceOptions } from '../../src/database/data-source-options.js';
+
+const SLOS = Number(process.env.SLOS ?? 1000);
+const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
+const SECONDS = Number(process.env.SECONDS ?? 15);
+const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** One HTTP request on a keep-alive agent: its status and the whole body read. */
+function call(
+  url: string,
+  agent: http.Agent,
+  options: { method?: string; body?: string } = {},
+): Promise<{ statusCode: number; bytes: number }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      url,
+      {
+        agent,
+        method: options.method ?? 'GET',
+        headers: options.body ? { 'content-type': 'application/json' } : {},
+      },
+      (res) => {
+        let bytes = 0;
+        res.on('data', (chunk: Buffer) => (bytes += chunk.length));
+        res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, bytes }));
+      },
+    );
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+const quantile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+
+async function load(
+  url: string,
+  agent: http.Agent,
+): Promise<{ count: number; p50: number; p99: number; max: number; errors: number; bytes: number }> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let bytes = 0;
+  const until = performance.now() + SECONDS * 1000;
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (performance.now() < until) {
+        const start = performance.now();
+        const response = await call(url, agent);
+        if (response.statusCode !== 200) errors++;
+        bytes = response.bytes;
+        latencies.push(performance.now() - start);
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  return {
+    count: latencies.length,
+    p50: quantile(latencies, 0.5),
+    p99: quantile(latencies, 0.99),
+    max: latencies.at(-1)!,
+    errors,
+    bytes,
+  };
+}
+
+async function main(): Promise<void> {
+  const database = `burnwatch_bench_api_${process.pid}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${database}"`);
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${database}`;
+  const databaseUrl = url.toString();
+  let running: Awaited<ReturnType<typeof startBurnwatch>> | undefined;
+  try {
+    const migrations = new DataSource(dataSourceOptions({ url: databaseUrl, poolSize: 1 }));
+    await migrations.initialize();
+    await migrations.runMigrations();
+    await migrations.destroy();
+    const base = loadConfig({ DATABASE_URL: databaseUrl });
+    running = await startBurnwatch(
+      {
+        ...base,
+        port: 0,
+        host: '127.0.0.1',
+        logLevel: 'error',
+        kubernetes: { ...base.kubernetes, mode: 'off' },
+        engine: { ...base.engine, scrapeTargets: [], schedule: false },
+      },
+      new JsonLogger('error'),
+    );
+    const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+    // SLOs through the API, ten at a time, as a user's tooling would create them.
+    for (let i = 0; i < SLOS; i += 10) {
+      await Promise.all(
+        Array.from({ length: Math.min(10, SLOS - i) }, async (_, k) => {
+          const n = i + k;
+          const response = await call(`${running!.url}/api/v1/slos`, agent, {
+            method: 'POST',
+            body: JSON.stringify({
+              name: `slo-${n}`,
+              team: `team-${n % 20}`,
+              service: { namespace: `ns-${n % 10}`, workload: `workload-${n}` },
+              indicator: n % 2 ? { type: 'errorRate' } : { type: 'latency', thresholdMs: 300 },
+              objective: 99.9,
+              window: '30d',
+            }),
+          });
+          if (response.statusCode !== 201) throw new Error(`creating slo-${n}: HTTP ${response.statusCode}`);
+        }),
+      );
+    }
+    await running.app.get(SloEngine).tick(new Date());
+    const lines = [
+      `${SLOS} SLOs, ${CONNECTIONS} connections, ${SECONDS} s each, load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    ];
+    for (const path of ['/api/v1/slo-statuses', '/api/v1/slos?limit=100']) {
+      await load(`${running.url}${path}`, agent); // warm-up round, not reported
+      const r = await load(`${running.url}${path}`, agent);
+      lines.push(
+        `GET ${path}: ${r.count} requests (${(r.count / SECONDS).toFixed(0)}/s), p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(1)} ms, non-200 ${r.errors}, ${(r.bytes / 1024).toFixed(0)} KiB per answer`,
+      );
+    }
+    lines.push(
+      `load average after: ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
+    console.log(lines.join('\n'));
+    agent.destroy();
+  } finally {
+    await running?.close();
+    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+await main();
