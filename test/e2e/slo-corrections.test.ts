@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { RunningBurnwatch } from '../../src/app.js';
 import { ManualClock, apiClient, resetDatabase, startTestApp } from '../support/app.js';
 import { errorRateSlo } from '../support/fixtures.js';
@@ -131,6 +132,39 @@ describe('budget corrections', () => {
     expect((await api('DELETE', '/api/v1/slos/checkout-errors')).status).toBe(204);
     expect((await api('POST', '/api/v1/slos', errorRateSlo())).status).toBe(201);
     expect((await api('GET', base)).body.items).toEqual([]);
+  });
+
+  it('travels in the OpenSLO export as an annotation, which an import reports as not imported', async () => {
+    await api('POST', base, {
+      start: '2026-11-09T02:00:00Z',
+      end: '2026-11-09T03:00:00Z',
+      reason: 'load test',
+    });
+    await api('POST', base, {
+      start: '2026-11-01T02:00:00',
+      duration: '2h',
+      rrule: 'FREQ=WEEKLY;BYDAY=SU',
+      timeZone: 'Europe/Berlin',
+      reason: 'Sunday maintenance',
+    });
+    const yaml = await (await fetch(`${burnwatch.url}/api/v1/slos/checkout-errors/openslo`)).text();
+    const document = parse(yaml) as { metadata: { annotations: Record<string, string> } };
+    const corrections = JSON.parse(document.metadata.annotations['burnwatch.io/corrections']!);
+    expect(corrections).toEqual([
+      {
+        start: '2026-11-09T02:00:00.000Z',
+        end: '2026-11-09T03:00:00.000Z',
+        reason: 'load test',
+        createdBy: 'api',
+      },
+      expect.objectContaining({ duration: '2h', rrule: 'FREQ=WEEKLY;BYDAY=SU', timeZone: 'Europe/Berlin' }),
+    ]);
+    const imported = await api('POST', '/api/v1/openslo', yaml, 'application/yaml');
+    expect(imported.status, JSON.stringify(imported.body)).toBe(200);
+    expect(imported.body.ignored).toContainEqual({
+      field: 'documents[0].metadata.annotations.burnwatch.io/corrections',
+      message: expect.stringContaining('POST each to /api/v1/slos/{name}/corrections'),
+    });
   });
 
   it('is in the OpenAPI document', async () => {

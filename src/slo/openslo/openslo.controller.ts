@@ -3,6 +3,7 @@ import { ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiResponse, ApiTags }
 import { BurnwatchError } from '../../common/errors.js';
 import { FieldError } from '../../common/field-error.js';
 import { nestsDeeperThan } from '../../common/merge-patch.js';
+import { CorrectionsService } from '../corrections/corrections.service.js';
 import { SloService } from '../slo.service.js';
 import { SloView } from '../slo.view.js';
 import { parseOpenSlo, toOpenSloYaml } from './openslo.js';
@@ -17,7 +18,10 @@ export interface OpenSloImportResult {
 @ApiTags('OpenSLO')
 @Controller('api/v1')
 export class OpenSloController {
-  constructor(@Inject(SloService) private readonly slos: SloService) {}
+  constructor(
+    @Inject(SloService) private readonly slos: SloService,
+    @Inject(CorrectionsService) private readonly corrections: CorrectionsService,
+  ) {}
 
   @Post('openslo')
   @HttpCode(200)
@@ -61,6 +65,19 @@ export class OpenSloController {
   @ApiResponse({ status: 200, description: 'OpenSLO v1 YAML' })
   @ApiResponse({ status: 404, schema: { $ref: '#/components/schemas/Errors' } })
   async export(@Param('name') name: string): Promise<string> {
-    return toOpenSloYaml(await this.slos.getSpec(name));
+    const spec = await this.slos.getSpec(name);
+    const corrections = (await this.corrections.list(name)).items.map((c) =>
+      c.kind === 'oneOff'
+        ? { start: c.start, end: c.end, reason: c.reason, createdBy: c.createdBy }
+        : {
+            start: c.start,
+            duration: c.duration,
+            rrule: c.rrule,
+            timeZone: c.timeZone,
+            reason: c.reason,
+            createdBy: c.createdBy,
+          },
+    );
+    return toOpenSloYaml(spec, corrections);
   }
 }

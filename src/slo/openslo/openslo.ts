@@ -25,6 +25,8 @@ export const ANNOTATIONS = {
   namespace: 'burnwatch.io/namespace',
   route: 'burnwatch.io/route',
   method: 'burnwatch.io/method',
+  // Budget corrections (JSON, the shapes POST /corrections takes): exported for the record, not imported.
+  corrections: 'burnwatch.io/corrections',
 } as const;
 const SERVICE_ANNOTATIONS = ['namespace', 'route', 'method'] as const;
 
@@ -254,6 +256,13 @@ function fromOpenSloDocument(
     origins.set('team', `${at}.metadata.labels.team`);
   }
   const annotations = readAnnotations(metadata.annotations, `${at}.metadata.annotations`, reader, ignored);
+  if (annotations[ANNOTATIONS.corrections] !== undefined) {
+    ignored.push({
+      field: `${at}.metadata.annotations.${ANNOTATIONS.corrections}`,
+      message:
+        'is not imported: budget corrections are records of their own (who and why); POST each to /api/v1/slos/{name}/corrections',
+    });
+  }
   if (annotations[ANNOTATIONS.slackChannel] !== undefined) {
     out.notify = { slackChannel: annotations[ANNOTATIONS.slackChannel] };
     origins.set('notify', `${at}.metadata.annotations.${ANNOTATIONS.slackChannel}`);
@@ -762,7 +771,6 @@ function readAnnotations(annotations: unknown, at: string, reader: Reader, ignor
   return annotations;
 }
 
-/** OpenSLO durations may be in weeks, Burnwatch's in days: "2w" is "14d". */
 /** OpenSLO's calendar windows as Burnwatch reads and writes them: a week, a month or a quarter. */
 const CALENDAR_DURATIONS = { week: '1w', month: '1M', quarter: '1Q' } as const;
 /** A start that every period of its kind is aligned with (2024-01-01 was a Monday). */
@@ -823,6 +831,7 @@ function calendarWindowOf(window: Doc, path: string, reader: Reader): unknown {
   return { calendar: unit, timeZone };
 }
 
+/** OpenSLO durations may be in weeks, Burnwatch's in days: "2w" is "14d". */
 function weeksAsDays(duration: unknown): unknown {
   if (typeof duration !== 'string') return duration;
   const weeks = /^(\d+)w$/.exec(duration);
@@ -927,6 +936,15 @@ function selectorOf(service: SloService): Doc {
   return selector;
 }
 
-export function toOpenSloYaml(spec: SloSpec): string {
-  return stringify(toOpenSlo(spec), { lineWidth: 0 });
+/** The YAML of `toOpenSlo`; `corrections` (the API's create shapes) travel in the burnwatch.io/corrections annotation. */
+export function toOpenSloYaml(spec: SloSpec, corrections: unknown[] = []): string {
+  const document = toOpenSlo(spec);
+  if (corrections.length > 0) {
+    const metadata = document.metadata as Doc;
+    metadata.annotations = {
+      ...((metadata.annotations as Doc | undefined) ?? {}),
+      [ANNOTATIONS.corrections]: JSON.stringify(corrections),
+    };
+  }
+  return stringify(document, { lineWidth: 0 });
 }
