@@ -11,6 +11,7 @@ import { CreateSilences1766100000000 } from './1766100000000-CreateSilences.js';
 import { CreateAlertAnnotations1766300000000 } from './1766300000000-CreateAlertAnnotations.js';
 import { CreateScrapeTargets1766400000000 } from './1766400000000-CreateScrapeTargets.js';
 import { AddNotificationClaim1766400000001 } from './1766400000001-AddNotificationClaim.js';
+import { AddScrapeTargetExactCounts1766500000000 } from './1766500000000-AddScrapeTargetExactCounts.js';
 
 /** Applied in this order; a new migration is appended here. */
 export const ALL_MIGRATIONS = [
@@ -27,4 +28,5 @@ export const ALL_MIGRATIONS = [
   CreateAlertAnnotations1766300000000,
   CreateScrapeTargets1766400000000,
   AddNotificationClaim1766400000001,
+  AddScrapeTargetExactCounts1766500000000,
 ];

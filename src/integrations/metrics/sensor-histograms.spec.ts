@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parsePrometheusText } from './prometheus-text.js';
-import { countDeltas, histogramsFrom } from './sensor-histograms.js';
+import { countDeltas, histogramsFrom, histogramsFromCompact } from './sensor-histograms.js';
 
 const exposition = (counts: { status: number; b01: number; b05: number; inf: number }[]) =>
   counts
@@ -131,5 +131,148 @@ describe('sensor histograms', () => {
     ).next;
     const { deltas } = countDeltas(previous, scrape([{ status: 200, b01: 4, b05: 6, inf: 7 }]), 200);
     expect(deltas[0]!.requests).toBe(7);
+  });
+});
+
+/** One series in the sensor's compact form: bounds 0.1 and 0.5, exact counts per threshold listed. */
+const compact = (
+  series: { status?: number; cumulative: number[]; good: number[] }[],
+  thresholds: { ms: number; sinceSeconds: number }[],
+  startTimeSeconds = 1000.25,
+) => ({
+  format: 'burnwatch-histograms/1',
+  name: 'http_server_request_duration_seconds',
+  startTimeSeconds,
+  labelNames: [
+    'k8s_namespace_name',
+    'k8s_workload_name',
+    'service_name',
+    'http_request_method',
+    'http_route',
+    'http_response_status_code',
+  ],
+  bounds: [0.1, 0.5],
+  thresholds,
+  refusedThresholdsMs: [],
+  series: series.map((s) => ({
+    labels: ['shop', 'checkout', 'checkout', 'GET', '/api', String(s.status ?? 200)],
+    cumulative: s.cumulative,
+    sum: 0,
+    good: s.good,
+  })),
+});
+
+const read = (doc: ReturnType<typeof compact>) => {
+  const reading = histogramsFromCompact(doc);
+  return [reading.histograms, reading.startTime, reading.thresholds] as const;
+};
+
+describe('exact thresholds in the compact form', () => {
+  it("reads labels, cumulative counts and each threshold's count", () => {
+    const { histograms, startTime, thresholds } = histogramsFromCompact(
+      compact([{ cumulative: [3, 5, 6], good: [4] }], [{ ms: 350, sinceSeconds: 1200 }]),
+    );
+    expect(startTime).toBe(1000.25);
+    expect([...thresholds]).toEqual([[350, 1200]]);
+    expect(histograms[0]).toMatchObject({
+      labels: { namespace: 'shop', workload: 'checkout', route: '/api', statusCode: 200, method: 'GET' },
+      bounds: [0.1, 0.5],
+      cumulative: [3, 5, 6],
+    });
+    expect([...histograms[0]!.good!]).toEqual([[350, 4]]);
+  });
+
+  it('refuses a document of another format', () => {
+    expect(() => histogramsFromCompact({ format: 'other' })).toThrow(/burnwatch-histograms\/1/);
+  });
+
+  it('skips a series whose counts do not fit the bounds', () => {
+    const { histograms } = histogramsFromCompact(compact([{ cumulative: [3, 6], good: [] }], []));
+    expect(histograms).toEqual([]);
+  });
+
+  const T350 = [{ ms: 350, sinceSeconds: 1200 }];
+  it.each([
+    {
+      name: 'a threshold counted over the whole interval splits its bucket exactly',
+      first: compact([{ cumulative: [3, 5, 6], good: [4] }], T350),
+      second: compact([{ cumulative: [4, 10, 12], good: [7] }], T350),
+      expected: [{ bounds: [0.1, 0.35, 0.5], buckets: [1, 2, 2, 1], requests: 6 }],
+    },
+    {
+      name: 'a threshold new in this reading is not known for the interval: the sensor bounds only',
+      first: compact([{ cumulative: [3, 5, 6], good: [] }], []),
+      second: compact([{ cumulative: [4, 10, 12], good: [0] }], T350),
+      expected: [{ bounds: [0.1, 0.5], buckets: [1, 4, 1], requests: 6 }],
+    },
+    {
+      name: 'a threshold counted again from a later moment (forgotten, then asked for) is not known either',
+      first: compact([{ cumulative: [3, 5, 6], good: [4] }], T350),
+      second: compact([{ cumulative: [4, 10, 12], good: [1] }], [{ ms: 350, sinceSeconds: 5000 }]),
+      expected: [{ bounds: [0.1, 0.5], buckets: [1, 4, 1], requests: 6 }],
+    },
+    {
+      name: 'a series new since the previous reading is counted within the threshold in full',
+      first: compact([{ cumulative: [3, 5, 6], good: [4] }], T350),
+      second: compact(
+        [
+          { cumulative: [3, 5, 6], good: [4] },
+          { status: 503, cumulative: [0, 3, 3], good: [2] },
+        ],
+        T350,
+      ),
+      expected: [{ bounds: [0.1, 0.35, 0.5], buckets: [0, 2, 1, 0], requests: 3 }],
+    },
+    {
+      name: 'a series that reset is counted within the threshold in full',
+      first: compact([{ cumulative: [30, 50, 60], good: [40] }], T350),
+      second: compact([{ cumulative: [1, 3, 3], good: [2] }], T350),
+      expected: [{ bounds: [0.1, 0.35, 0.5], buckets: [1, 1, 1, 0], requests: 3 }],
+    },
+    {
+      name: 'a threshold equal to a bound adds no bound',
+      first: compact([{ cumulative: [3, 5, 6], good: [5] }], [{ ms: 500, sinceSeconds: 1200 }]),
+      second: compact([{ cumulative: [4, 10, 12], good: [10] }], [{ ms: 500, sinceSeconds: 1200 }]),
+      expected: [{ bounds: [0.1, 0.5], buckets: [1, 4, 1], requests: 6 }],
+    },
+    {
+      name: 'a restarted sensor counts in full without exact counts (its thresholds start again)',
+      first: compact([{ cumulative: [3, 5, 6], good: [4] }], T350),
+      second: compact([{ cumulative: [1, 2, 2], good: [2] }], T350, 9000),
+      expected: [{ bounds: [0.1, 0.5], buckets: [1, 1, 0], requests: 2 }],
+    },
+    {
+      name: 'an exact count outside the counts of its bucket is not used',
+      first: compact([{ cumulative: [3, 5, 6], good: [4] }], T350),
+      second: compact([{ cumulative: [4, 10, 12], good: [20] }], T350),
+      expected: [{ bounds: [0.1, 0.5], buckets: [1, 4, 1], requests: 6 }],
+    },
+  ])('$name', ({ first, second, expected }) => {
+    const [h1, s1, t1] = read(first);
+    const [h2, s2, t2] = read(second);
+    const previous = countDeltas({ startTime: s1, cumulative: new Map() }, h1, s1, t1).next;
+    const { deltas } = countDeltas(previous, h2, s2, t2);
+    expect(deltas.map(({ bounds, buckets, requests }) => ({ bounds, buckets, requests }))).toEqual(expected);
+  });
+
+  it('continues from a text reading (no start time, as the sensor prints it) to a compact one', () => {
+    const text = countDeltas(undefined, scrape([{ status: 200, b01: 3, b05: 5, inf: 6 }]), undefined).next;
+    const [histograms, startTime, thresholds] = read(compact([{ cumulative: [4, 10, 12], good: [7] }], T350));
+    const { deltas } = countDeltas(text, histograms, startTime, thresholds);
+    expect(deltas.map(({ bounds, buckets }) => ({ bounds, buckets }))).toEqual([
+      { bounds: [0.1, 0.5], buckets: [1, 4, 1] },
+    ]);
+  });
+
+  it('keeps the exact counts of a series missing from one reading for when it is back', () => {
+    const [h1, s1, t1] = read(compact([{ cumulative: [3, 5, 6], good: [4] }], T350));
+    const [h2, s2, t2] = read(compact([], T350));
+    const [h3, s3, t3] = read(compact([{ cumulative: [4, 10, 12], good: [7] }], T350));
+    const one = countDeltas({ startTime: s1, cumulative: new Map() }, h1, s1, t1).next;
+    const two = countDeltas(one, h2, s2, t2).next;
+    const { deltas } = countDeltas(two, h3, s3, t3);
+    expect(deltas.map(({ bounds, buckets }) => ({ bounds, buckets }))).toEqual([
+      { bounds: [0.1, 0.35, 0.5], buckets: [1, 2, 2, 1] },
+    ]);
   });
 });

@@ -24,7 +24,15 @@ export interface HistogramSnapshot {
   bounds: number[];
   /** Cumulative counts per bound, then the +Inf bucket (= the request count). */
   cumulative: number[];
+  /**
+   * Requests answered within each exact threshold (ms → count), counted by the sensor since the threshold's
+   * `sinceSeconds` (compact form only, see ExactThresholds).
+   */
+  good?: Map<number, number>;
 }
+
+/** The thresholds a sensor counts exactly: ms → when it started counting them (the sensor's clock, seconds). */
+export type ExactThresholds = Map<number, number>;
 
 /** Per-bucket counts of requests since the previous scrape; `buckets[i]` counts (bounds[i-1], bounds[i]], the last one +Inf. */
 export interface HistogramDelta {
@@ -96,6 +104,10 @@ export interface TargetCounters {
   /** process_start_time_seconds of the sensor: when it changes, every counter restarted. */
   startTime: number | undefined;
   cumulative: Map<string, number[]>;
+  /** The exact thresholds of the reading these counters come from (none from a text scrape). */
+  thresholds?: ExactThresholds;
+  /** Per series key, its exact counts at that reading (ms → requests within). */
+  good?: Map<string, Map<number, number>>;
 }
 
 /**
@@ -106,37 +118,149 @@ export interface TargetCounters {
  *   that when it is back it continues from them instead of counting again in full;
  * - a counter that went down, or a sensor whose start time changed: a reset, the whole current count is new
  *   (and the counts of series missing since are forgotten).
+ *
+ * Exact thresholds: a threshold the previous reading also had, counted since the same moment, splits its bucket
+ * in the delta (one more bound, `ms / 1000` seconds), so that an SLO with that threshold counts it exactly. In
+ * the interval where a threshold first appears (or restarted) its count is unknown and the delta keeps the
+ * sensor's bounds only: those requests are interpolated, as before.
  */
 export function countDeltas(
   previous: TargetCounters | undefined,
   current: HistogramSnapshot[],
   startTime: number | undefined,
+  thresholds: ExactThresholds = new Map(),
 ): { deltas: HistogramDelta[]; next: TargetCounters } {
-  const next: TargetCounters = { startTime, cumulative: new Map() };
+  const next: TargetCounters = { startTime, cumulative: new Map(), thresholds, good: new Map() };
   const deltas: HistogramDelta[] = [];
   const restarted =
     previous !== undefined &&
     startTime !== undefined &&
     previous.startTime !== undefined &&
     startTime !== previous.startTime;
-  if (previous !== undefined && !restarted)
+  // Thresholds counted over the whole interval: known to the previous reading with the same start.
+  const steady = restarted
+    ? []
+    : [...thresholds].filter(([ms, since]) => previous?.thresholds?.get(ms) === since).map(([ms]) => ms);
+  if (previous !== undefined && !restarted) {
     for (const [key, counts] of previous.cumulative) next.cumulative.set(key, counts);
+    // A series missing from this reading keeps the exact counts of thresholds still counted from the same start.
+    for (const [key, good] of previous.good ?? []) {
+      const kept = new Map([...good].filter(([ms]) => steady.includes(ms)));
+      if (kept.size) next.good!.set(key, kept);
+    }
+  }
   for (const snapshot of current) {
     next.cumulative.set(snapshot.key, snapshot.cumulative);
+    if (snapshot.good?.size) next.good!.set(snapshot.key, snapshot.good);
+    else next.good!.delete(snapshot.key);
     if (previous === undefined) continue;
     const before = restarted ? undefined : previous.cumulative.get(snapshot.key);
     const reset = before !== undefined && snapshot.cumulative.some((count, i) => count < (before[i] ?? 0));
     const base = before === undefined || reset ? undefined : before;
-    const buckets = toBuckets(snapshot.cumulative, base);
-    const requests = buckets.reduce((sum, n) => sum + n, 0);
-    if (requests > 0)
-      deltas.push({ key: snapshot.key, labels: snapshot.labels, bounds: snapshot.bounds, buckets, requests });
+    const beforeGood = base ? previous.good?.get(snapshot.key) : undefined;
+    // A series new since the previous reading (or reset since) was created after every steady threshold's start,
+    // so its exact counts cover all of its requests.
+    const exact = new Map<number, number>();
+    for (const ms of steady) {
+      const now = snapshot.good?.get(ms);
+      const was = base ? beforeGood?.get(ms) : 0;
+      if (now !== undefined && was !== undefined && now >= was) exact.set(ms, now - was);
+    }
+    const delta = deltaOf(snapshot, base, exact);
+    if (delta.requests > 0) deltas.push(delta);
   }
   return { deltas, next };
 }
 
-function toBuckets(cumulative: number[], base: number[] | undefined): number[] {
-  const increase = cumulative.map((count, i) => count - (base?.[i] ?? 0));
+/** The per-bucket increase over `base`, with each exact threshold as one more bound. */
+function deltaOf(
+  snapshot: HistogramSnapshot,
+  base: number[] | undefined,
+  exact: Map<number, number>,
+): HistogramDelta {
+  const increase = snapshot.cumulative.map((count, i) => count - (base?.[i] ?? 0));
+  const points = snapshot.bounds.map((bound, i) => ({ bound, increase: increase[i]! }));
+  for (const [ms, within] of exact) {
+    const bound = ms / 1000;
+    if (points.some((p) => p.bound === bound)) continue;
+    // Within the counts of the bounds around it, or not used (a series the previous reading lacked).
+    const lower = points.filter((p) => p.bound < bound).reduce((max, p) => Math.max(max, p.increase), 0);
+    const upper = points.find((p) => p.bound > bound)?.increase ?? increase[increase.length - 1]!;
+    if (within >= lower && within <= upper) points.push({ bound, increase: within });
+  }
+  points.sort((a, b) => a.bound - b.bound);
+  const bounds = points.map((p) => p.bound);
+  const cumulative = [...points.map((p) => p.increase), increase[increase.length - 1]!];
+  const buckets = toBuckets(cumulative);
+  const requests = buckets.reduce((sum, n) => sum + n, 0);
+  return { key: seriesKey(snapshot.labels, bounds), labels: snapshot.labels, bounds, buckets, requests };
+}
+
+function toBuckets(increase: number[]): number[] {
   // Cumulative → per bucket; clamp tiny negatives from a histogram scraped mid-update.
   return increase.map((count, i) => Math.max(0, Math.round(count - (i === 0 ? 0 : increase[i - 1]!))));
+}
+
+/** Burnwatch's compact form of the sensor histogram (docs/metrics.md, "Burnwatch's scrape"). */
+export const COMPACT_MEDIA_TYPE = 'application/vnd.burnwatch.histograms.v1+json';
+/** The header a scrape lists its exact thresholds in (whole ms). */
+export const THRESHOLDS_HEADER = 'X-Burnwatch-Thresholds-Ms';
+const COMPACT_FORMAT = 'burnwatch-histograms/1';
+
+export interface CompactReading {
+  startTime: number | undefined;
+  thresholds: ExactThresholds;
+  histograms: HistogramSnapshot[];
+}
+
+/**
+ * Reads the compact form: one histogram per series with its exact counts. A series whose arrays do not fit the
+ * bounds or thresholds is skipped (as a histogram without +Inf is in the text form); a document of another
+ * format is an error.
+ */
+export function histogramsFromCompact(body: unknown): CompactReading {
+  const doc = body as {
+    format?: unknown;
+    name?: unknown;
+    startTimeSeconds?: unknown;
+    labelNames?: unknown;
+    bounds?: unknown;
+    thresholds?: unknown;
+    series?: unknown;
+  };
+  if (doc?.format !== COMPACT_FORMAT || doc.name !== SENSOR_HISTOGRAM)
+    throw new Error(`not a ${COMPACT_FORMAT} document of ${SENSOR_HISTOGRAM}`);
+  const numbers = (v: unknown): v is number[] =>
+    Array.isArray(v) && v.every((n) => typeof n === 'number' && Number.isFinite(n) && n >= 0);
+  const labelNames = Array.isArray(doc.labelNames) ? (doc.labelNames as unknown[]).map(String) : [];
+  const bounds = numbers(doc.bounds) ? doc.bounds : [];
+  const thresholdList = Array.isArray(doc.thresholds)
+    ? (doc.thresholds as { ms?: unknown; sinceSeconds?: unknown }[])
+    : [];
+  const thresholds: ExactThresholds = new Map();
+  for (const t of thresholdList) {
+    if (typeof t?.ms === 'number' && Number.isInteger(t.ms) && typeof t.sinceSeconds === 'number')
+      thresholds.set(t.ms, t.sinceSeconds);
+  }
+  // A malformed threshold entry shifts the `good` arrays: use none then.
+  const thresholdMs = thresholds.size === thresholdList.length ? [...thresholds.keys()] : [];
+  if (thresholdMs.length === 0) thresholds.clear();
+  const histograms: HistogramSnapshot[] = [];
+  for (const series of Array.isArray(doc.series) ? (doc.series as Record<string, unknown>[]) : []) {
+    const values = series?.labels;
+    const cumulative = series?.cumulative;
+    if (!Array.isArray(values) || values.length !== labelNames.length) continue;
+    if (!numbers(cumulative) || cumulative.length !== bounds.length + 1) continue;
+    const labels = labelsOf(Object.fromEntries(labelNames.map((name, i) => [name, String(values[i])])));
+    const good = numbers(series.good) && series.good.length === thresholdMs.length ? series.good : [];
+    histograms.push({
+      key: seriesKey(labels, bounds),
+      labels,
+      bounds: [...bounds],
+      cumulative,
+      good: new Map(good.map((count, i) => [thresholdMs[i]!, count])),
+    });
+  }
+  const startTime = typeof doc.startTimeSeconds === 'number' ? doc.startTimeSeconds : undefined;
+  return { startTime, thresholds, histograms };
 }

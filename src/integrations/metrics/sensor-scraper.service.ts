@@ -6,7 +6,16 @@ import { CONFIG } from '../../config/config.module.js';
 import type { Config } from '../../config/config.js';
 import { MetricsService } from '../../observability/metrics.service.js';
 import { parsePrometheusText } from './prometheus-text.js';
-import { SENSOR_HISTOGRAM, countDeltas, histogramsFrom } from './sensor-histograms.js';
+import {
+  COMPACT_MEDIA_TYPE,
+  ExactThresholds,
+  HistogramSnapshot,
+  SENSOR_HISTOGRAM,
+  THRESHOLDS_HEADER,
+  countDeltas,
+  histogramsFrom,
+  histogramsFromCompact,
+} from './sensor-histograms.js';
 import { SliRepository } from './sli-repository.js';
 
 export interface ScrapeResult {
@@ -21,6 +30,8 @@ export interface ScrapeResult {
 
 /** A target not scraped for this long (a node removed) has its stored counters forgotten. */
 const FORGET_TARGET_MS = 3_600_000;
+/** The most thresholds a sensor counts exactly (sensor/histogram.ts MAX_EXACT_THRESHOLDS). */
+const MAX_EXACT_THRESHOLDS = 64;
 
 /**
  * Reads the eBPF sensors' /metrics and stores the new requests per workload series and minute. Every replica
@@ -91,12 +102,18 @@ export class SensorScraperService implements OnApplicationBootstrap {
     });
   }
 
-  /** One scrape of every target; a failing target never stops the others. */
+  /**
+   * One scrape of every target; a failing target never stops the others. Each scrape asks the sensor to count
+   * the latency thresholds of the sensor's SLOs exactly (docs/metrics.md, "Exact latency thresholds").
+   */
   async scrapeAll(now: Date, targets: string[] = this.targets()): Promise<ScrapeResult[]> {
-    return Promise.all(targets.map((target) => this.scrape(target, now)));
+    const thresholdsMs = await this.storage
+      .sensorLatencyThresholdsMs(MAX_EXACT_THRESHOLDS)
+      .catch(() => [] as number[]);
+    return Promise.all(targets.map((target) => this.scrape(target, now, thresholdsMs)));
   }
 
-  async scrape(target: string, now: Date): Promise<ScrapeResult> {
+  async scrape(target: string, now: Date, thresholdsMs: readonly number[] = []): Promise<ScrapeResult> {
     const stopTimer = this.scrapeDuration.startTimer({ target });
     let claim: string | null = null;
     try {
@@ -106,20 +123,19 @@ export class SensorScraperService implements OnApplicationBootstrap {
       if (!claim) return { target, ok: true, skipped: true, series: 0, requests: 0 };
       const response = await fetch(target, {
         signal: AbortSignal.timeout(timeoutMs),
-        headers: { accept: 'text/plain' },
+        // The compact form carries the exact counts; a sensor without it answers the text form.
+        headers: {
+          accept: `${COMPACT_MEDIA_TYPE}, text/plain;q=0.5`,
+          ...(thresholdsMs.length ? { [THRESHOLDS_HEADER]: thresholdsMs.join(',') } : {}),
+        },
       });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      const { samples } = parsePrometheusText(
-        await response.text(),
-        (name) => name === `${SENSOR_HISTOGRAM}_bucket` || name === 'process_start_time_seconds',
-      );
-      const startTime = samples.find((s) => s.name === 'process_start_time_seconds')?.value;
-      const histograms = histogramsFrom(samples);
+      const { histograms, startTime, thresholds } = await readingOf(response);
       this.samplesIngested.inc(histograms.length);
       // The deltas and the counters they lead to are stored together: if the database is down, nothing is, and
       // the next scrape carries the same increase.
       const deltas = await this.storage.storeScrape(target, claim, now, (previous) =>
-        countDeltas(previous, histograms, startTime),
+        countDeltas(previous, histograms, startTime, thresholds),
       );
       claim = null;
       if (deltas === null) return { target, ok: true, skipped: true, series: histograms.length, requests: 0 };
@@ -139,4 +155,24 @@ export class SensorScraperService implements OnApplicationBootstrap {
       stopTimer();
     }
   }
+}
+
+/** The sensor's answer as histograms: the compact form (with exact counts) or the text exposition. */
+async function readingOf(response: Response): Promise<{
+  histograms: HistogramSnapshot[];
+  startTime: number | undefined;
+  thresholds: ExactThresholds;
+}> {
+  const contentType = response.headers.get('content-type') ?? '';
+  if (contentType.toLowerCase().startsWith(COMPACT_MEDIA_TYPE))
+    return histogramsFromCompact(await response.json());
+  const { samples } = parsePrometheusText(
+    await response.text(),
+    (name) => name === `${SENSOR_HISTOGRAM}_bucket` || name === 'process_start_time_seconds',
+  );
+  return {
+    histograms: histogramsFrom(samples),
+    startTime: samples.find((s) => s.name === 'process_start_time_seconds')?.value,
+    thresholds: new Map(),
+  };
 }

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { randomUUID } from 'node:crypto';
 import { HistogramDelta, SeriesLabels, TargetCounters, seriesKey } from './sensor-histograms.js';
+import type { StoredExactCounts } from './sli-storage.entities.js';
 
 export interface StoredSeries extends SeriesLabels {
   id: number;
@@ -66,26 +67,65 @@ export class SliRepository {
     const created = new Map<string, number>();
     const deltas = await this.dataSource.transaction(async (manager) => {
       const [row] = (await manager.query(
-        `SELECT start_time, counters FROM scrape_targets
+        `SELECT start_time, counters, exact FROM scrape_targets
          WHERE target = $1 AND claim = $2 AND claim_until >= now() FOR UPDATE`,
         [target, claim],
-      )) as { start_time: number | null; counters: Record<string, number[]> | null }[];
+      )) as {
+        start_time: number | null;
+        counters: Record<string, number[]> | null;
+        exact: StoredExactCounts | null;
+      }[];
       if (!row) return null;
       const previous: TargetCounters | undefined = row.counters
-        ? { startTime: row.start_time ?? undefined, cumulative: new Map(Object.entries(row.counters)) }
+        ? {
+            startTime: row.start_time ?? undefined,
+            cumulative: new Map(Object.entries(row.counters)),
+            thresholds: new Map(row.exact?.thresholds ?? []),
+            good: new Map(Object.entries(row.exact?.good ?? {}).map(([key, good]) => [key, new Map(good)])),
+          }
         : undefined;
       const { deltas, next } = count(previous);
       await this.addDeltas(deltas, at, manager, created);
+      const exact: StoredExactCounts | null = next.thresholds?.size
+        ? {
+            thresholds: [...next.thresholds],
+            good: Object.fromEntries([...(next.good ?? [])].map(([key, good]) => [key, [...good]])),
+          }
+        : null;
       await manager.query(
-        `UPDATE scrape_targets SET start_time = $2, counters = $3, scraped_at = $4, claim = NULL, claim_until = NULL
+        `UPDATE scrape_targets SET start_time = $2, counters = $3, exact = $4, scraped_at = $5, claim = NULL,
+           claim_until = NULL
          WHERE target = $1`,
-        [target, next.startTime ?? null, JSON.stringify(Object.fromEntries(next.cumulative)), at],
+        [
+          target,
+          next.startTime ?? null,
+          JSON.stringify(Object.fromEntries(next.cumulative)),
+          exact === null ? null : JSON.stringify(exact),
+          at,
+        ],
       );
       return deltas;
     });
     // Series ids are remembered once their rows are committed.
     for (const [key, id] of created) this.seriesIds.set(key, id);
     return deltas;
+  }
+
+  /**
+   * The latency thresholds the sensor can count exactly for the SLOs that read it: whole milliseconds from 1 to
+   * 10000 (the sensor's range), at most `limit`, smallest first. Read at every scrape, so a new or changed SLO's
+   * threshold is asked for from the next scrape on.
+   */
+  async sensorLatencyThresholdsMs(limit: number): Promise<number[]> {
+    const rows: { ms: number }[] = await this.dataSource.query(
+      `SELECT DISTINCT (spec -> 'indicator' ->> 'thresholdMs')::float8 AS ms FROM slos
+       WHERE spec -> 'indicator' ->> 'type' = 'latency' AND coalesce(spec -> 'source' ->> 'type', 'sensor') = 'sensor'
+       ORDER BY ms`,
+    );
+    return rows
+      .map((r) => r.ms)
+      .filter((ms) => Number.isInteger(ms) && ms >= 1 && ms <= 10_000)
+      .slice(0, limit);
   }
 
   /** Forgets the stored counters of targets not scraped since `before` (a node removed for good). */

@@ -81,6 +81,10 @@ export class ScrapeTargetEntity {
   @Column({ type: 'jsonb', nullable: true })
   counters!: Record<string, number[]> | null;
 
+  /** The exact thresholds of that reading ([ms, since]) and each series' counts within them ([ms, count]). */
+  @Column({ type: 'jsonb', nullable: true })
+  exact!: StoredExactCounts | null;
+
   @Column({ name: 'scraped_at', type: 'timestamptz', nullable: true })
   scrapedAt!: Date | null;
 
@@ -90,4 +94,9 @@ export class ScrapeTargetEntity {
   /** By the database's clock: a replica that died mid-scrape leaves a claim that runs out by itself. */
   @Column({ name: 'claim_until', type: 'timestamptz', nullable: true })
   claimUntil!: Date | null;
+}
+
+export interface StoredExactCounts {
+  thresholds: [number, number][];
+  good: Record<string, [number, number][]>;
 }

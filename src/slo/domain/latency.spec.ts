@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  addOnCommonBounds,
   countWithinThreshold,
   fromBucketCounts,
   HistogramBucket,
@@ -194,4 +195,29 @@ describe('quantiles and counts agree', () => {
       { numRuns: 500 },
     );
   }, 60_000);
+});
+
+describe('addOnCommonBounds', () => {
+  it.each([
+    {
+      name: 'histograms with the same bounds add bucket by bucket',
+      a: { bounds: [0.1, 0.5], buckets: [1, 2, 3] },
+      b: { bounds: [0.1, 0.5], buckets: [10, 20, 30] },
+      expected: { bounds: [0.1, 0.5], buckets: [11, 22, 33] },
+    },
+    {
+      name: 'a split bucket (an exact threshold as a bound) is merged back',
+      a: { bounds: [0.1, 0.35, 0.5], buckets: [1, 2, 3, 4] },
+      b: { bounds: [0.1, 0.5], buckets: [10, 20, 30] },
+      expected: { bounds: [0.1, 0.5], buckets: [11, 25, 34] },
+    },
+    {
+      name: 'bounds only one side has are left out on both',
+      a: { bounds: [0.2, 0.5], buckets: [1, 2, 3] },
+      b: { bounds: [0.1, 0.5], buckets: [10, 20, 30] },
+      expected: { bounds: [0.5], buckets: [33, 33] },
+    },
+  ])('$name', ({ a, b, expected }) => {
+    expect(addOnCommonBounds(a, b)).toEqual(expected);
+  });
 });

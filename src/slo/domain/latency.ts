@@ -143,6 +143,30 @@ export function sumHistograms(histograms: readonly (readonly HistogramBucket[])[
   return sums;
 }
 
+/**
+ * Per-bucket counts of two histograms added on the bounds they share (+Inf last): a series stored with an exact
+ * threshold as one more bound (docs/metrics.md) adds to one without it by merging the split bucket back.
+ */
+export function addOnCommonBounds(
+  a: { bounds: readonly number[]; buckets: readonly number[] },
+  b: { bounds: readonly number[]; buckets: readonly number[] },
+): { bounds: number[]; buckets: number[] } {
+  const bounds = a.bounds.filter((bound) => b.bounds.includes(bound));
+  const onto = (h: { bounds: readonly number[]; buckets: readonly number[] }) => {
+    const out = new Array<number>(bounds.length + 1).fill(0);
+    let j = 0;
+    h.buckets.forEach((count, i) => {
+      const le = i < h.bounds.length ? h.bounds[i]! : Infinity;
+      while (j < bounds.length && bounds[j]! < le) j++;
+      out[j]! += count;
+    });
+    return out;
+  };
+  const sa = onto(a);
+  const sb = onto(b);
+  return { bounds, buckets: sa.map((n, i) => n + sb[i]!) };
+}
+
 function checkShape(buckets: readonly HistogramBucket[]): void {
   if (buckets.length === 0 || buckets[buckets.length - 1]!.le !== Infinity) {
     throw new RangeError('a histogram ends with its +Inf bucket');

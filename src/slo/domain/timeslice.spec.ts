@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isBadSlice } from './timeslice.js';
+import { addToSlice, isBadSlice } from './timeslice.js';
 import type { SloSpec } from './slo.js';
 
 const bounds = [0.1, 0.2, 0.4];
@@ -42,5 +42,14 @@ describe('isBadSlice', () => {
     },
   ])('$name', ({ spec, slice, bad }) => {
     expect(isBadSlice(spec, slice)).toBe(bad);
+  });
+});
+
+describe('addToSlice', () => {
+  it('adds a series with an exact threshold as one more bound on the bounds both have', () => {
+    const slice = { total: 0, bad: 0 };
+    addToSlice(slice, 10, 0, [0.1, 0.2, 0.4], [5, 3, 2, 0], true);
+    addToSlice(slice, 10, 0, [0.1, 0.2, 0.35, 0.4], [5, 3, 1, 1, 0], true);
+    expect(slice).toEqual({ total: 20, bad: 0, bounds: [0.1, 0.2, 0.4], buckets: [10, 6, 4, 0] });
   });
 });

@@ -1,6 +1,6 @@
 import type { SloSpec } from './slo.js';
 import { parseDurationSeconds } from './duration.js';
-import { fromBucketCounts, latencySliceVerdict } from './latency.js';
+import { addOnCommonBounds, fromBucketCounts, latencySliceVerdict } from './latency.js';
 import { ratioSliceVerdict } from './timeslices.js';
 
 /** What one timeslice holds: its requests, the bad ones, and (for a percentile SLI) a merged histogram. */
@@ -26,7 +26,10 @@ export function isBadSlice(spec: SloSpec, slice: SliceData): boolean {
   return ratioSliceVerdict(slice, (spec.timesliceTarget ?? spec.objective) / 100) === 'bad';
 }
 
-/** Adds one series-minute to a slice accumulator, merging histograms that share bounds. */
+/**
+ * Adds one series-minute to a slice accumulator, merging histograms; series with other bounds (an exact threshold
+ * as one more bound, another sensor's buckets) are added on the bounds they share.
+ */
 export function addToSlice(
   target: SliceData,
   requests: number,
@@ -43,6 +46,13 @@ export function addToSlice(
     target.buckets = [...buckets];
   } else if (sameBounds(target.bounds, bounds)) {
     buckets.forEach((n, i) => (target.buckets![i] = (target.buckets![i] ?? 0) + n));
+  } else {
+    const merged = addOnCommonBounds(
+      { bounds: target.bounds, buckets: target.buckets! },
+      { bounds, buckets },
+    );
+    target.bounds = merged.bounds;
+    target.buckets = merged.buckets;
   }
 }
 
