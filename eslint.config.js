@@ -15,6 +15,24 @@ export default tseslint.config(
     },
   },
   {
+    // The core reads SLI data through src/sli and deliveries through ports; integrations depend on it, not back.
+    files: ['src/alerts/**/*.ts', 'src/slo/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/integrations/**'],
+              message:
+                'src/alerts and src/slo import nothing from src/integrations: read SLI data through src/sli, deliveries through src/alerts/deliveries.port.ts (docs/engine.md)',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**', 'bench/**', 'scripts/**', '**/*.spec.ts'],
     rules: {
       'no-console': 'off',

@@ -5,6 +5,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AlertsModule } from './alerts/alerts.module.js';
 import { EngineModule } from './alerts/engine/engine.module.js';
+import { ScrapeModule } from './integrations/metrics/scrape.module.js';
+import { AlertDeliveriesModule } from './integrations/slack/alert-deliveries.module.js';
 import { ApiTokenGuard } from './common/auth.guard.js';
 import { HttpErrorFilter } from './common/http-error.filter.js';
 import { Clock, systemClock } from './common/clock.js';
@@ -43,6 +45,8 @@ export class AppModule {
         AlertsModule,
         KubernetesModule,
         EngineModule,
+        ScrapeModule,
+        AlertDeliveriesModule,
         UiModule,
         WorkloadsModule,
         SensorModule,

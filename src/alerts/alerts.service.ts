@@ -1,8 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { BurnwatchError } from '../common/errors.js';
-import { NotificationView, notificationsOfAlerts } from '../integrations/slack/notification-views.js';
+import { ALERT_DELIVERIES, AlertDeliveries, DeliveryView } from './deliveries.port.js';
 import { AlertAnnotationsService } from './annotations/alert-annotations.service.js';
 import { AlertTransitionEntity } from './alert-transition.entity.js';
 import type { AlertAnnotation } from './domain/alert-annotation.js';
@@ -21,7 +21,7 @@ export interface AlertView {
   snapshot: AlertSnapshot;
   correlation: unknown;
   /** Slack deliveries of this alert's transitions, in order. */
-  notifications: NotificationView[];
+  notifications: DeliveryView[];
   /** The silence holding this firing alert's notifications now, if any. */
   silence: SilenceView | null;
   /** Acknowledgements, silences and "not a real burn" from Slack's buttons, oldest first. */
@@ -44,6 +44,7 @@ export class AlertsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(SilencesService) private readonly silences: SilencesService,
     @Inject(AlertAnnotationsService) private readonly annotations: AlertAnnotationsService,
+    @Optional() @Inject(ALERT_DELIVERIES) private readonly deliveries: AlertDeliveries | null = null,
   ) {}
 
   async list(query: AlertQuery, now: Date): Promise<{ items: AlertView[] }> {
@@ -54,10 +55,7 @@ export class AlertsService {
     if (query.state) builder.andWhere('alert.state = :state', { state: query.state });
     if (query.slo) builder.andWhere('alert.sloName = :slo', { slo: query.slo });
     const alerts = await builder.getMany();
-    const notifications = await notificationsOfAlerts(
-      this.dataSource.manager,
-      alerts.map((a) => a.id),
-    );
+    const notifications = await this.deliveriesOf(alerts.map((a) => a.id));
     const silences = await this.silences.holdingNow(alerts);
     const annotations = await this.annotations.ofAlerts(alerts.map((a) => a.id));
     return {
@@ -65,6 +63,11 @@ export class AlertsService {
         toAlertView(a, now, notifications.get(a.id), silences.get(a.id), annotations.get(a.id)),
       ),
     };
+  }
+
+  private async deliveriesOf(alertIds: string[]): Promise<Map<string, DeliveryView[]>> {
+    if (!this.deliveries) return new Map(alertIds.map((id) => [id, []]));
+    return this.deliveries.ofAlerts(this.dataSource.manager, alertIds);
   }
 
   async get(id: string, now: Date): Promise<AlertDetailView> {
@@ -76,7 +79,7 @@ export class AlertsService {
       where: { alertId: id },
       order: { at: 'ASC' },
     });
-    const notifications = await notificationsOfAlerts(this.dataSource.manager, [id]);
+    const notifications = await this.deliveriesOf([id]);
     const silences = await this.silences.holdingNow([alert]);
     const annotations = await this.annotations.ofAlerts([id]);
     return {
@@ -95,7 +98,7 @@ export class AlertsService {
 export function toAlertView(
   alert: AlertEntity,
   now: Date,
-  notifications: NotificationView[] = [],
+  notifications: DeliveryView[] = [],
   silence: SilenceView | null = null,
   annotations: AlertAnnotation[] = [],
 ): AlertView {

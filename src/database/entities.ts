@@ -2,11 +2,7 @@ import { AlertTransitionEntity } from '../alerts/alert-transition.entity.js';
 import { AlertAnnotationEntity } from '../alerts/annotations/alert-annotation.entity.js';
 import { AlertEntity } from '../alerts/alert.entity.js';
 import { KUBERNETES_ENTITIES } from '../integrations/kubernetes/change-log.entities.js';
-import {
-  ScrapeTargetEntity,
-  SliMinuteEntity,
-  SliSeriesEntity,
-} from '../integrations/metrics/sli-storage.entities.js';
+import { ScrapeTargetEntity, SliMinuteEntity, SliSeriesEntity } from '../sli/sli-storage.entities.js';
 import { LeaseEntity } from '../alerts/engine/lease.entity.js';
 import { NotificationEntity } from '../integrations/slack/notification.entity.js';
 import { SilenceEntity } from '../alerts/silences/silence.entity.js';

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, Clock } from '../common/clock.js';
 import { CONFIG } from '../config/config.module.js';
 import type { Config } from '../config/config.js';
-import { SliRepository } from '../integrations/metrics/sli-repository.js';
+import { SliRepository } from '../sli/sli-repository.js';
 import { SloService } from '../slo/slo.service.js';
 import { CoveringSloSpec, WorkloadsView, lookbackMinutes, summarizeWorkloads } from './domain/workloads.js';
 

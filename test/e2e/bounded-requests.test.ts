@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { RunningBurnwatch } from '../../src/app.js';
-import { SliRepository } from '../../src/integrations/metrics/sli-repository.js';
+import { SliRepository } from '../../src/sli/sli-repository.js';
 import { seriesKey } from '../../src/integrations/metrics/sensor-histograms.js';
 import { apiClient, resetDatabase, startTestApp } from '../support/app.js';
 import { errorRateSlo, latencySlo } from '../support/fixtures.js';

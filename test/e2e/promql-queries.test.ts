@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PromqlClient } from '../../src/integrations/promql/promql-client.js';
-import { windowQueries } from '../../src/integrations/promql/promql-queries.js';
+import { PromqlClient } from '../../src/sli/promql/promql-client.js';
+import { windowQueries } from '../../src/sli/promql/promql-queries.js';
 import { checkPromqlQuery, parsePromql } from '../../src/slo/domain/promql.js';
 import type { SloSpec } from '../../src/slo/domain/slo.js';
 import { apiClient, resetDatabase, startTestApp } from '../support/app.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunningBurnwatch } from '../../src/app.js';
 import { SloEngine } from '../../src/alerts/engine/slo-engine.service.js';
-import { PromqlClient } from '../../src/integrations/promql/promql-client.js';
+import { PromqlClient } from '../../src/sli/promql/promql-client.js';
 import { apiClient, resetDatabase, startTestApp } from '../support/app.js';
 import { errorRateSlo, latencySlo } from '../support/fixtures.js';
 import { MetricsServer, startPrometheus, startVictoriaMetrics } from '../support/metrics-servers.js';

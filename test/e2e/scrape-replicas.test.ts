@@ -3,7 +3,7 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { RunningBurnwatch } from '../../src/app.js';
 import { SensorScraperService } from '../../src/integrations/metrics/sensor-scraper.service.js';
-import { SliRepository } from '../../src/integrations/metrics/sli-repository.js';
+import { SliRepository } from '../../src/sli/sli-repository.js';
 import { ManualClock, resetDatabase, startTestApp } from '../support/app.js';
 import { SensorStandIn } from '../support/sensor-standin.js';
 

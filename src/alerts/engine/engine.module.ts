@@ -1,8 +1,6 @@
 import { Module } from '@nestjs/common';
 import { JobScheduler } from '../../common/job-scheduler.js';
-import { SensorScraperService } from '../../integrations/metrics/sensor-scraper.service.js';
-import { SliRepository } from '../../integrations/metrics/sli-repository.js';
-import { PromqlSliSource } from '../../integrations/promql/promql-sli-source.js';
+import { SliModule } from '../../sli/sli.module.js';
 import { SloModule } from '../../slo/slo.module.js';
 import { AlertsModule } from '../alerts.module.js';
 import { IMAGE_SLI_SOURCE } from '../correlation/image-sli.port.js';
@@ -18,21 +16,18 @@ import { StatusController } from './status.controller.js';
 import { TimeseriesMinutesQuery } from './timeseries-minutes.query.js';
 
 @Module({
-  imports: [AlertsModule, SloModule],
+  imports: [AlertsModule, SloModule, SliModule],
   controllers: [StatusController, GateController, ReportsController, DeployCostController],
   providers: [
     ImageSliQuery,
     { provide: IMAGE_SLI_SOURCE, useExisting: ImageSliQuery },
     JobScheduler,
-    SliRepository,
-    SensorScraperService,
-    PromqlSliSource,
     Lease,
     SloEngine,
     SloStatusService,
     TimeseriesMinutesQuery,
     ReportsService,
   ],
-  exports: [IMAGE_SLI_SOURCE, SloEngine, SensorScraperService, SliRepository, SloStatusService],
+  exports: [IMAGE_SLI_SOURCE, SloEngine, SliModule, SloStatusService],
 })
 export class EngineModule {}

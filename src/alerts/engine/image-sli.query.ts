@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { SliRepository } from '../../integrations/metrics/sli-repository.js';
+import { SliRepository } from '../../sli/sli-repository.js';
 import { badEventsOf, seriesMatches } from '../../slo/domain/series-match.js';
 import type { SloSpec } from '../../slo/domain/slo.js';
 import type { ImageSliSource } from '../correlation/image-sli.port.js';

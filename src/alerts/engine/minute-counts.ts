@@ -1,9 +1,6 @@
-/** Events counted over a range of minutes. */
-export interface WindowCounts {
-  total: number;
-  bad: number;
-  minutesWithData: number;
-}
+import type { WindowCounts } from '../../sli/sli-source.js';
+
+export type { WindowCounts };
 
 /** Per-minute (total, bad) of one SLO, with window sums. */
 export interface MinuteCountsStore {

@@ -6,13 +6,8 @@ import { CLOCK, Clock } from '../../common/clock.js';
 import { JobScheduler } from '../../common/job-scheduler.js';
 import { CONFIG } from '../../config/config.module.js';
 import type { Config } from '../../config/config.js';
-import {
-  MinuteRow,
-  SliRepository,
-  StoredSeries,
-  minuteOf,
-} from '../../integrations/metrics/sli-repository.js';
-import { PromqlSliSource } from '../../integrations/promql/promql-sli-source.js';
+import { MinuteRow, SliRepository, StoredSeries, minuteOf } from '../../sli/sli-repository.js';
+import { PromqlSliSource } from '../../sli/promql/promql-sli-source.js';
 import { MetricsService } from '../../observability/metrics.service.js';
 import { badEventsOf, needsHistogram, seriesMatches } from '../../slo/domain/series-match.js';
 import {

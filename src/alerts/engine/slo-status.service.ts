@@ -5,7 +5,7 @@ import { CLOCK, Clock } from '../../common/clock.js';
 import { BurnwatchError } from '../../common/errors.js';
 import { FieldError } from '../../common/field-error.js';
 import { parseTimeParam } from '../../common/time-param.js';
-import { SliRepository } from '../../integrations/metrics/sli-repository.js';
+import { SliRepository } from '../../sli/sli-repository.js';
 import { badEventsOf, seriesMatches } from '../../slo/domain/series-match.js';
 import {
   SloSpec,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { MinuteRow, StoredSeries } from '../../integrations/metrics/sli-repository.js';
+import type { MinuteRow, StoredSeries } from '../../sli/sli-repository.js';
 import { needsHistogram } from '../../slo/domain/series-match.js';
 import type { Indicator } from '../../slo/domain/slo.js';
 

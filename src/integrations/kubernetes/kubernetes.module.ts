@@ -1,6 +1,7 @@
 import { Inject, Module, OnModuleInit } from '@nestjs/common';
 import { AlertsModule } from '../../alerts/alerts.module.js';
 import { EngineModule } from '../../alerts/engine/engine.module.js';
+import { ScrapeModule } from '../metrics/scrape.module.js';
 import { AlertTransitionHooks } from '../../alerts/alert-transition-hooks.js';
 import { CONFIG } from '../../config/config.module.js';
 import type { Config } from '../../config/config.js';
@@ -21,7 +22,7 @@ import { KubernetesMetrics } from './kubernetes.metrics.js';
  * The per-image comparison reads the engine's per-minute sensor data through IMAGE_SLI_SOURCE.
  */
 @Module({
-  imports: [AlertsModule, EngineModule],
+  imports: [AlertsModule, EngineModule, ScrapeModule],
   controllers: [ChangesController],
   providers: [
     ChangeLogStore,

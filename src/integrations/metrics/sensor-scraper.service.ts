@@ -16,7 +16,7 @@ import {
   histogramsFrom,
   histogramsFromCompact,
 } from './sensor-histograms.js';
-import { SliRepository } from './sli-repository.js';
+import { SliRepository } from '../../sli/sli-repository.js';
 
 export interface ScrapeResult {
   target: string;

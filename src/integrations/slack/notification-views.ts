@@ -1,9 +1,10 @@
 import { EntityManager, In } from 'typeorm';
+import type { DeliveryView } from '../../alerts/deliveries.port.js';
 import type { SlackMessage } from './domain/slack-message.js';
 import { NotificationEntity, NotificationKind, NotificationState } from './notification.entity.js';
 
-/** A notification's delivery, as the API shows it. */
-export interface NotificationView {
+/** A notification's delivery, as the API shows it (the alerts' port, src/alerts/deliveries.port.ts, reads these). */
+export interface NotificationView extends DeliveryView {
   id: string;
   alertId: string | null;
   kind: NotificationKind;

@@ -2,7 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { randomUUID } from 'node:crypto';
-import { HistogramDelta, SeriesLabels, TargetCounters, seriesKey } from './sensor-histograms.js';
+import {
+  HistogramDelta,
+  SeriesLabels,
+  TargetCounters,
+  seriesKey,
+} from '../integrations/metrics/sensor-histograms.js';
 import type { StoredExactCounts } from './sli-storage.entities.js';
 
 export interface StoredSeries extends SeriesLabels {

@@ -1,7 +1,7 @@
 import { SloSpec } from '../../slo/domain/slo.js';
 import { formatDuration } from '../../slo/domain/duration.js';
 import { promqlForWindow } from '../../slo/domain/promql.js';
-import { SENSOR_HISTOGRAM } from '../metrics/sensor-histograms.js';
+import { SENSOR_HISTOGRAM } from '../../integrations/metrics/sensor-histograms.js';
 
 /** PromQL for the events of one window: total and bad (or good, turned into bad by the caller). */
 export interface WindowQueries {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG } from '../../config/config.module.js';
 import type { Config } from '../../config/config.js';
-import type { WindowCounts } from '../../alerts/engine/minute-counts.js';
+import type { WindowCounts } from '../sli-source.js';
 import type { SloSpec } from '../../slo/domain/slo.js';
 import { PromqlClient } from './promql-client.js';
 import { windowQueries } from './promql-queries.js';
