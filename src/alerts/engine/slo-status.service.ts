@@ -224,7 +224,9 @@ export class SloStatusService {
 
 function viewOf(spec: SloSpec, evaluation: EngineEvaluation, firing: AlertView[], now: Date): SloStatusView {
   const { lastDataMinute, sli, evaluatedAt, approximate, ...rest } = evaluation;
-  const lastDataAt = lastDataMinute === null ? null : new Date((lastDataMinute + 1) * 60_000);
+  // The end of the last minute with data, but never later than now (the current minute is still filling).
+  const lastDataAt =
+    lastDataMinute === null ? null : new Date(Math.min((lastDataMinute + 1) * 60_000, now.getTime()));
   return {
     slo: spec.name,
     team: spec.team ?? null,

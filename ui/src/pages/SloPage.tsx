@@ -209,6 +209,11 @@ function DeployCostTable({ costs }: { costs: DeployCosts }) {
   );
 }
 
+/** Allowed bad events: whole numbers once there are some, decimals while a young window allows fewer than 10. */
+function formatAllowed(total: number): string {
+  return total >= 10 ? Math.round(total).toLocaleString('en') : trimNumber(total, 2);
+}
+
 function Summary({
   slo,
   status,
@@ -254,7 +259,7 @@ function Summary({
             <BudgetBar remainingPercent={status.errorBudget.remainingPercent} label="Error budget left" />
             <span class="muted small">
               {status.errorBudget.consumedEvents.toLocaleString('en')} of{' '}
-              {Math.round(status.errorBudget.totalEvents).toLocaleString('en')} allowed bad{' '}
+              {formatAllowed(status.errorBudget.totalEvents)} allowed bad{' '}
               {slo.budgetingMethod === 'timeslices' ? 'slices' : 'events'} spent
             </span>
           </dd>
