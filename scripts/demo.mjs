@@ -354,7 +354,9 @@ async function main() {
         if (page) {
           paged = true;
           say(`PAGE: ${page.slo} is firing at page severity (alert ${page.id})`);
-          process.stdout.write(`\n    See it at ${base}/alerts and ${base}/slos/${page.slo}\n\n`);
+          process.stdout.write(
+            `\n    See it at ${base}/alerts and ${base}/slos/${page.slo}?range=1h (the last hour)\n\n`,
+          );
         }
       }
       if (paged && !told) {
