@@ -3,11 +3,12 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { RunningBurnwatch } from '../../src/app.js';
 import { AlertStore } from '../../src/alerts/alert-store.js';
-import { slackSignature } from '../../src/integrations/slack/domain/slack-interaction.js';
 import { ManualClock, apiClient, resetDatabase, startTestApp } from '../support/app.js';
 import { latencySlo } from '../support/fixtures.js';
 import { alertSnapshot, eventually, slackConfig, sloSpec } from '../support/slack.js';
+import { slackSignature } from '../../src/integrations/slack/domain/slack-interaction.js';
 import { SlackStandIn } from '../support/slack-standin.js';
+import { slackInteractions, type Signing } from '../support/slack-interactions.js';
 
 /**
  * Slack's buttons over HTTP, as Slack sends them: form-encoded `payload=` bodies shaped like Slack's block_actions
@@ -17,7 +18,6 @@ import { SlackStandIn } from '../support/slack-standin.js';
 const T0 = new Date('2026-11-10T12:00:00Z');
 const SECRET = 'e2e-signing-secret-0123456789abcdef';
 const TOKEN = 'interactions-test-token';
-const ALICE = { id: 'U0ALICE01', username: 'alice', name: 'alice', team_id: 'T0TEST' };
 const clock = new ManualClock(T0);
 let burnwatch: RunningBurnwatch;
 let slack: SlackStandIn;
@@ -54,88 +54,8 @@ async function fire(severity: 'ticket' | 'page' = 'ticket') {
   return { alertId: event!.alertId, ts: String(slack.okCalls('chat.postMessage')[0]!.response!.ts) };
 }
 
-function blockActions(actionId: string, alertId: string, ts: string) {
-  return {
-    type: 'block_actions',
-    user: ALICE,
-    api_app_id: 'A0BURNWATCH',
-    token: 'legacy-verification-token',
-    container: { type: 'message', message_ts: ts, channel_id: 'C0PAYMENTS', is_ephemeral: false },
-    trigger_id: '4012345678.1234567890.0f1e2d3c4b5a69788796a5b4c3d2e1f0',
-    team: { id: 'T0TEST', domain: 'burnwatch-test' },
-    enterprise: null,
-    is_enterprise_install: false,
-    channel: { id: 'C0PAYMENTS', name: 'payments-oncall' },
-    message: { type: 'message', ts, bot_id: 'B0BOT', text: '[TICKET] checkout-latency …', blocks: [] },
-    state: { values: {} },
-    response_url: 'https://hooks.slack.com/actions/T0TEST/4012345678/abcdef',
-    actions: [
-      {
-        type: 'button',
-        action_id: actionId,
-        block_id: 'burnwatch_alert_actions',
-        text: { type: 'plain_text', text: 'Silence 1 h', emoji: true },
-        value: alertId,
-        action_ts: `${Math.floor(clock.now().getTime() / 1000)}.123456`,
-      },
-    ],
-  };
-}
-
-function viewSubmission(privateMetadata: string, reason: string) {
-  return {
-    type: 'view_submission',
-    team: { id: 'T0TEST', domain: 'burnwatch-test' },
-    user: ALICE,
-    api_app_id: 'A0BURNWATCH',
-    token: 'legacy-verification-token',
-    trigger_id: '4012345679.1234567890.aa11bb22cc33dd44ee55ff6677889900',
-    view: {
-      id: 'V0000001',
-      team_id: 'T0TEST',
-      type: 'modal',
-      blocks: [],
-      private_metadata: privateMetadata,
-      callback_id: 'burnwatch_not_real_burn',
-      state: { values: { reason: { reason: { type: 'plain_text_input', value: reason } } } },
-      hash: '1790000000.abcdef',
-      title: { type: 'plain_text', text: 'Not a real burn' },
-      previous_view_id: null,
-      root_view_id: 'V0000001',
-      app_id: 'A0BURNWATCH',
-      external_id: '',
-      bot_id: 'B0BOT',
-    },
-    response_urls: [],
-    is_enterprise_install: false,
-    enterprise: null,
-  };
-}
-
-interface Signing {
-  secret?: string;
-  timestamp?: number;
-  unsigned?: boolean;
-  tamper?: (body: string) => string;
-}
-
-/** POSTs a payload the way Slack does: form-encoded, signed over the exact bytes sent. */
-async function send(payload: unknown, signing: Signing = {}, url = burnwatch.url) {
-  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-  const timestamp = String(signing.timestamp ?? Math.floor(clock.now().getTime() / 1000));
-  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
-  if (!signing.unsigned) {
-    headers['x-slack-request-timestamp'] = timestamp;
-    headers['x-slack-signature'] = slackSignature(signing.secret ?? SECRET, timestamp, body);
-  }
-  const response = await fetch(`${url}/api/v1/slack/interactions`, {
-    method: 'POST',
-    headers,
-    body: signing.tamper ? signing.tamper(body) : body,
-  });
-  const text = await response.text();
-  return { status: response.status, text, body: text ? (JSON.parse(text) as any) : undefined };
-}
+const { blockActions, viewSubmission, send: sendTo } = slackInteractions(SECRET, () => clock.now());
+const send = (payload: unknown, signing: Signing = {}, url = burnwatch.url) => sendTo(url, payload, signing);
 
 async function counts() {
   const client = new pg.Client({ connectionString: inject('databaseUrl') });

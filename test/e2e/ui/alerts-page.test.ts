@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SlackStandIn } from '../../support/slack-standin.js';
+import { slackInteractions } from '../../support/slack-interactions.js';
 import { eventually, slackConfig } from '../../support/slack.js';
 import type { RunningBurnwatch } from '../../../src/app.js';
 import { AlertStore } from '../../../src/alerts/alert-store.js';
@@ -200,6 +201,80 @@ describe('Slack delivery on the alerts page', () => {
     expect(await cell('pending-slo').textContent()).toMatch(/^Pending \(1 of 1, retrying after 1 attempt\)/);
     expect(await cell('failed-slo').textContent()).toMatch(/^Failed \(1 of 1\)#not-joined: .*not_in_channel/);
     await screenshot(page, 'alerts-delivery');
+    expect(await accessibilityViolations(page)).toEqual([]);
+  });
+});
+
+describe('what was done from Slack, on the alerts page', () => {
+  const SECRET = 'ui-signing-secret-0123456789abcdef';
+  let burnwatch: RunningBurnwatch;
+  let slack: SlackStandIn;
+  let browser: TestBrowser;
+
+  beforeAll(async () => {
+    await ensureUiBuilt();
+    await resetDatabase();
+    slack = await SlackStandIn.start();
+    burnwatch = await startTestApp({ slack: slackConfig(slack, { signingSecret: SECRET }) });
+    browser = await openBrowser();
+  });
+  afterAll(async () => {
+    const errors = browser?.pageErrors ?? [];
+    await browser?.close();
+    await burnwatch?.close();
+    await slack?.close();
+    expect(errors).toEqual([]);
+  });
+
+  it('shows who acknowledged and silenced a firing alert, and why it was not a real burn', async () => {
+    const call = apiClient(burnwatch.url);
+    const { blockActions, viewSubmission, send } = slackInteractions(SECRET, () => new Date());
+    const slo = (await call('POST', '/api/v1/slos', latencySlo({ objective: 99 }))).body;
+    const fired = await burnwatch.app
+      .get(AlertStore)
+      .apply(
+        slo,
+        { kind: 'fired', severity: 'page' },
+        snapshot(96.5, 42),
+        new Date(Date.now() - 20 * 60_000),
+      );
+    const alertId = fired!.alertId;
+    await eventually(() => expect(slack.okCalls('chat.postMessage')).toHaveLength(1));
+    const ts = String(slack.okCalls('chat.postMessage')[0]!.response!.ts);
+
+    // Alice clicks on the message in Slack: signed requests to the interactivity URL, as Slack sends them.
+    for (const action of ['burnwatch_acknowledge', 'burnwatch_silence_1h', 'burnwatch_not_real_burn']) {
+      const answer = await send(burnwatch.url, blockActions(action, alertId, ts));
+      expect(answer.status, answer.text).toBe(200);
+    }
+    await eventually(() => expect(slack.views).toHaveLength(1));
+    const submitted = await send(
+      burnwatch.url,
+      viewSubmission(slack.views[0]!.view.private_metadata, 'planned load test LOAD-17'),
+    );
+    expect(submitted.status, submitted.text).toBe(200);
+    const { annotations } = (await call('GET', `/api/v1/alerts/${alertId}`)).body;
+    expect(annotations.map((a: any) => a.kind)).toEqual(['acknowledged', 'silenced', 'notARealBurn']);
+
+    const { page } = browser;
+    await page.goto(`${burnwatch.url}/alerts`);
+    const row = page.getByRole('region', { name: /Firing/ }).locator(`tr[data-alert="${alertId}"]`);
+    await row.waitFor();
+    const time = '\\d{1,2} \\w{3}, \\d\\d:\\d\\d';
+    const lines = await row.locator('td.annotations li').allTextContents();
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(new RegExp(`^Acknowledged by @alice at ${time}$`));
+    expect(lines[1]).toMatch(new RegExp(`^Silenced until ${time} by @alice at ${time}$`));
+    expect(lines[2]).toMatch(
+      new RegExp(
+        `^Not a real burn, says @alice at ${time}: planned load test LOAD-17 \\(${time} to ${time} left out of the budget\\)$`,
+      ),
+    );
+    // The silence the button made holds the alert's notifications, and says so beside them.
+    expect(await row.locator('td.silence').textContent()).toMatch(
+      new RegExp(`^Silenced until ${time} by alice \\(Slack U0ALICE01\\) — `),
+    );
+    await screenshot(page, 'alerts-annotations');
     expect(await accessibilityViolations(page)).toEqual([]);
   });
 });

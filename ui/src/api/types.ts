@@ -2,6 +2,7 @@
  * The API's shapes as the UI reads them (see the README and /api/docs). Parts that other teams are still building
  * are optional here, so that the UI degrades when a server does not have them yet.
  */
+import type { AlertAnnotation } from '../../../src/alerts/domain/alert-annotation.js';
 
 export type Severity = 'page' | 'ticket';
 
@@ -190,6 +191,8 @@ export interface Alert {
   notifications?: Notification[];
   /** The silence holding this firing alert's notifications now (absent on a server without silences). */
   silence?: Silence | null;
+  /** Acknowledgements, silences and "not a real burn" from Slack's buttons, oldest first. */
+  annotations?: AlertAnnotation[];
 }
 
 export interface BurnRateStatus {
@@ -322,3 +325,4 @@ export interface DeployCosts {
 }
 /** GET /api/v1/sensor: the API's own type. */
 export type { SensorStatusView } from '../../../src/integrations/sensor/sensor-status.js';
+export type { AlertAnnotation, AnnotationKind } from '../../../src/alerts/domain/alert-annotation.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Alert, Notification } from '../api/types.js';
-import { correlatedChanges, deliverySummary, splitAlerts } from './alerts.js';
+import type { Alert, AlertAnnotation, Notification } from '../api/types.js';
+import { correlatedChanges, deliverySummary, describeAnnotation, splitAlerts } from './alerts.js';
 
 const note = (state: Notification['state'], extra: Partial<Notification> = {}): Notification => ({
   channel: '#payments-oncall',
@@ -87,4 +87,50 @@ describe('correlatedChanges', () => {
   });
   it('is empty without a correlation', () =>
     expect(correlatedChanges({ correlation: null } as Alert)).toEqual([]));
+});
+
+describe('describeAnnotation', () => {
+  const fromSlack = {
+    createdBy: 'alice (Slack U0ALICE01)',
+    slackUserId: 'U0ALICE01',
+    at: '2026-11-10T10:02:00Z',
+  };
+  it.each<{ name: string; a: AlertAnnotation; expected: string }>([
+    {
+      name: 'an acknowledgement from Slack names the Slack user and when',
+      a: { kind: 'acknowledged', ...fromSlack },
+      expected: 'Acknowledged by @alice at 10 Nov, 10:02',
+    },
+    {
+      name: 'someone who did not act from Slack keeps the name as recorded',
+      a: { kind: 'acknowledged', createdBy: 'bob', slackUserId: null, at: '2026-11-10T10:02:00Z' },
+      expected: 'Acknowledged by bob at 10 Nov, 10:02',
+    },
+    {
+      name: 'a Slack user whose name was not sent is shown by their Slack id',
+      a: { kind: 'acknowledged', ...fromSlack, createdBy: '(Slack U0ALICE01)' },
+      expected: 'Acknowledged by U0ALICE01 at 10 Nov, 10:02',
+    },
+    {
+      name: 'a silence from a button says until when',
+      a: { kind: 'silenced', ...fromSlack, silence: { id: 's1', endsAt: '2026-11-10T11:02:00Z' } },
+      expected: 'Silenced until 10 Nov, 11:02 by @alice at 10 Nov, 10:02',
+    },
+    {
+      name: 'a silence until resolved says so',
+      a: { kind: 'silenced', ...fromSlack, silence: { id: 's1', endsAt: null } },
+      expected: 'Silenced until the alert resolves by @alice at 10 Nov, 10:02',
+    },
+    {
+      name: 'not a real burn gives the reason and the time left out of the budget',
+      a: {
+        kind: 'notARealBurn',
+        ...fromSlack,
+        comment: 'planned load test LOAD-17',
+        correction: { id: 'c1', start: '2026-11-10T09:40:00Z', end: '2026-11-10T10:02:00Z' },
+      },
+      expected:
+        'Not a real burn, says @alice at 10 Nov, 10:02: planned load test LOAD-17 (10 Nov, 09:40 to 10 Nov, 10:02 left out of the budget)',
+    },
+  ])('$name', ({ a, expected }) => expect(describeAnnotation(a, 'UTC')).toBe(expected));
 });

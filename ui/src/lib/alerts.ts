@@ -1,4 +1,4 @@
-import type { Alert, Notification, Suspect } from '../api/types.js';
+import type { Alert, AlertAnnotation, Notification, Suspect } from '../api/types.js';
 import { formatTime, shortDigest, shortImage } from './format.js';
 
 /** The delivery of an alert's notifications, summed up: failed wins over pending, pending over sent. */
@@ -80,4 +80,33 @@ export function describeSuspect(suspect: Suspect, timeZone?: string): string {
       break;
   }
   return `${text} at ${formatTime(suspect.at, timeZone)}${suspect.reason ? ` — ${suspect.reason}` : ''}`;
+}
+
+/** "@alice" for someone who acted from Slack ("alice (Slack U0123ABCD)" as recorded); otherwise the name as given. */
+export function annotationAuthor(a: Pick<AlertAnnotation, 'createdBy' | 'slackUserId'>): string {
+  if (!a.slackUserId) return a.createdBy;
+  const name = a.createdBy.replace(/\s*\(Slack [^)]*\)$/, '').trim();
+  return name ? `@${name}` : a.slackUserId;
+}
+
+/** "Acknowledged by @alice at 10 Nov, 10:02": one line per thing said about an alert (the Slack message's wording). */
+export function describeAnnotation(a: AlertAnnotation, timeZone?: string): string {
+  const who = annotationAuthor(a);
+  const at = formatTime(a.at, timeZone);
+  switch (a.kind) {
+    case 'acknowledged':
+      return `Acknowledged by ${who} at ${at}`;
+    case 'silenced': {
+      const until = a.silence?.endsAt
+        ? `until ${formatTime(a.silence.endsAt, timeZone)}`
+        : 'until the alert resolves';
+      return `Silenced ${until} by ${who} at ${at}`;
+    }
+    case 'notARealBurn': {
+      const range = a.correction
+        ? ` (${formatTime(a.correction.start, timeZone)} to ${formatTime(a.correction.end, timeZone)} left out of the budget)`
+        : '';
+      return `Not a real burn, says ${who} at ${at}: ${a.comment ?? ''}${range}`;
+    }
+  }
 }

@@ -3,7 +3,7 @@ import { api } from '../api/client.js';
 import type { Alert } from '../api/types.js';
 import { EmptyState, ErrorNote, SeverityBadge } from '../components/bits.js';
 import { Link } from '../components/Link.js';
-import { correlatedChanges, deliverySummary, splitAlerts } from '../lib/alerts.js';
+import { correlatedChanges, deliverySummary, describeAnnotation, splitAlerts } from '../lib/alerts.js';
 import { formatDuration, formatPercent, formatTime } from '../lib/format.js';
 import { silencedLine } from '../lib/silences.js';
 import { useRefresh } from '../navigation.js';
@@ -90,6 +90,7 @@ function AlertTable({ alerts, label, firing = false }: { alerts: Alert[]; label:
             <th scope="col">At the last evaluation</th>
             <th scope="col">Correlated changes</th>
             <th scope="col">Notification</th>
+            <th scope="col">Acknowledged, notes</th>
             {firing && <th scope="col">Silence</th>}
           </tr>
         </thead>
@@ -131,6 +132,17 @@ function AlertTable({ alerts, label, firing = false }: { alerts: Alert[]; label:
                   {delivery.errors.map((e) => (
                     <div class="delivery-error small">{e}</div>
                   ))}
+                </td>
+                <td class="annotations small">
+                  {alert.annotations?.length ? (
+                    <ul class="plain">
+                      {alert.annotations.map((a) => (
+                        <li data-kind={a.kind}>{describeAnnotation(a)}</li>
+                      ))}
+                    </ul>
+                  ) : (
+                    <span class="muted">none</span>
+                  )}
                 </td>
                 {firing && (
                   <td class="silence small">
