@@ -1,6 +1,7 @@
 /**
  * List latency under load: `GET /api/v1/slo-statuses` with SLOS SLOs and `GET /api/v1/slos?limit=100`, each hit by
- * CONNECTIONS concurrent keep-alive clients for SECONDS, against the real service on its own Postgres database.
+ * CONNECTIONS concurrent keep-alive clients (in a worker thread, off the service's event loop) for SECONDS, against
+ * the real service on its own Postgres database.
  * Results: docs/benchmarks.md. Run it alone on the machine (no builds or tests at the same time).
  *
  *   npm run bench:api
@@ -14,6 +15,7 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import http from 'node:http';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { SloEngine } from '../../src/alerts/engine/slo-engine.service.js';
 import { startBurnwatch } from '../../src/app.js';
 import { JsonLogger } from '../../src/observability/json-logger.js';
@@ -29,7 +31,7 @@ const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0
 function call(
   url: string,
   agent: http.Agent,
-  options: { method?: string; body?: string } = {},
+  options: { method?: string; body?: string; contentType?: string } = {},
 ): Promise<{ statusCode: number; bytes: number }> {
   return new Promise((resolve, reject) => {
     const req = http.request(
@@ -37,7 +39,7 @@ function call(
       {
         agent,
         method: options.method ?? 'GET',
-        headers: options.body ? { 'content-type': 'application/json' } : {},
+        headers: options.body ? { 'content-type': options.contentType ?? 'application/json' } : {},
       },
       (res) => {
         let bytes = 0;
@@ -81,6 +83,17 @@ async function load(
     errors,
     bytes,
   };
+}
+
+type LoadResult = Awaited<ReturnType<typeof load>>;
+
+/** The load in a worker thread, so that the clients do not share the service's event loop. */
+function loadInWorker(url: string): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL(import.meta.url), { workerData: { url } });
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
 }
 
 async function main(): Promise<void> {
@@ -138,12 +151,44 @@ async function main(): Promise<void> {
         .join(' ')}`,
     ];
     for (const path of ['/api/v1/slo-statuses', '/api/v1/slos?limit=100']) {
-      await load(`${running.url}${path}`, agent); // warm-up round, not reported
-      const r = await load(`${running.url}${path}`, agent);
+      await loadInWorker(`${running.url}${path}`); // warm-up round, not reported
+      const r = await loadInWorker(`${running.url}${path}`);
       lines.push(
         `GET ${path}: ${r.count} requests (${(r.count / SECONDS).toFixed(0)}/s), p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(1)} ms, non-200 ${r.errors}, ${(r.bytes / 1024).toFixed(0)} KiB per answer`,
       );
     }
+    // Hostile-but-fair requests (the widest timeseries, a 1 MB document of 50,000 keys to the OpenSLO import)
+    // while /healthz is polled: the service must keep answering it (issue 16: under 100 ms).
+    const hostile = [
+      () => call(`${running!.url}/api/v1/slos/slo-1/timeseries?from=0&to=9999999999`, agent),
+      () =>
+        call(`${running!.url}/api/v1/openslo`, agent, {
+          method: 'POST',
+          contentType: 'application/yaml',
+          body: Array.from({ length: 50_000 }, (_, i) => `k${i}: ${i}`).join('\n'),
+        }),
+    ];
+    const health: number[] = [];
+    const healthAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const until = performance.now() + SECONDS * 1000;
+    await Promise.all([
+      ...hostile.map(async (send) => {
+        while (performance.now() < until) await send();
+      }),
+      (async () => {
+        while (performance.now() < until) {
+          const start = performance.now();
+          await call(`${running!.url}/healthz`, healthAgent);
+          health.push(performance.now() - start);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      })(),
+    ]);
+    healthAgent.destroy();
+    health.sort((a, b) => a - b);
+    lines.push(
+      `GET /healthz during hostile requests: ${health.length} probes, p50 ${quantile(health, 0.5).toFixed(1)} ms, p99 ${quantile(health, 0.99).toFixed(1)} ms, max ${health.at(-1)!.toFixed(1)} ms`,
+    );
     lines.push(
       `load average after: ${os
         .loadavg()
@@ -159,4 +204,10 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+if (isMainThread) {
+  await main();
+} else {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+  parentPort!.postMessage(await load((workerData as { url: string }).url, agent));
+  agent.destroy();
+}

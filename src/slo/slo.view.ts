@@ -43,11 +43,20 @@ const MAX_CACHED_VIEWS = 20_000;
 export function toSloView(entity: SloEntity): SloView {
   const key = `${entity.id}@${entity.updatedAt.getTime()}@${(entity as { version?: number }).version ?? ''}`;
   const cached = VIEWS.get(key);
-  if (cached) return structuredClone(cached);
-  const view = buildSloView(entity);
+  // Shared, so frozen: a caller that wants to change a view must copy it.
+  if (cached) return cached;
+  const view = deepFreeze(buildSloView(entity));
   if (VIEWS.size >= MAX_CACHED_VIEWS) VIEWS.clear();
   VIEWS.set(key, view);
-  return structuredClone(view);
+  return view;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
 
 function buildSloView(entity: SloEntity): SloView {

@@ -76,6 +76,21 @@ describe('one SLO that cannot be evaluated', () => {
     expect(errors.map((s: { slo: string }) => s.slo)).toEqual(['prom-errors']);
   });
 
+  it('answers an unchanged list with 304 to a client that has it (the UI polls it)', async () => {
+    const first = await fetch(`${burnwatch.url}/api/v1/slo-statuses`);
+    const etag = first.headers.get('etag')!;
+    expect(etag).toMatch(/^".+"$/);
+    const again = await fetch(`${burnwatch.url}/api/v1/slo-statuses`, { headers: { 'if-none-match': etag } });
+    expect(again.status).toBe(304);
+    // A new SLO is a new list.
+    expect((await api('POST', '/api/v1/slos', errorRateSlo({ name: 'third' }))).status).toBe(201);
+    const changed = await fetch(`${burnwatch.url}/api/v1/slo-statuses`, {
+      headers: { 'if-none-match': etag },
+    });
+    expect(changed.status).toBe(200);
+    expect(((await changed.json()) as { items: unknown[] }).items).toHaveLength(3);
+  });
+
   it('counts the failures per SLO', async () => {
     const metrics = await (await fetch(`${burnwatch.url}/metrics`)).text();
     const line = metrics

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -51,8 +52,8 @@ const YIELD_EVERY_ROWS = 2000;
 
 @Injectable()
 export class SloStatusService {
-  private readonly listCache = new Map<string, { stamp: string; atMs: number; body: string }>();
-  private readonly listFlights = new Map<string, Promise<string>>();
+  private readonly listCache = new Map<string, { stamp: string; atMs: number; body: Buffer; etag: string }>();
+  private readonly listFlights = new Map<string, Promise<{ body: Buffer; etag: string }>>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -79,7 +80,11 @@ export class SloStatusService {
    * annotation changes (one cheap query tells), and for at most LIST_CACHE_MS (a silence expires by the clock,
    * not by a write). The list is what the UI polls: serving it must not redo a thousand views per request.
    */
-  async allJson(filter: { team?: string; namespace?: string; status?: string }): Promise<string> {
+  async allJson(filter: {
+    team?: string;
+    namespace?: string;
+    status?: string;
+  }): Promise<{ body: Buffer; etag: string }> {
     const [row] = (await this.dataSource.query(
       `SELECT (SELECT count(*) || ':' || coalesce(max("updated_at")::text, '') FROM "slos")
         || '|' || (SELECT coalesce(max("updated_at")::text, '') FROM "alerts")
@@ -90,17 +95,20 @@ export class SloStatusService {
     const stamp = `${this.engine.evaluationVersion}|${row?.version ?? ''}`;
     const nowMs = this.clock.now().getTime();
     const hit = this.listCache.get(key);
-    if (hit && hit.stamp === stamp && nowMs - hit.atMs < LIST_CACHE_MS) return hit.body;
+    if (hit && hit.stamp === stamp && nowMs - hit.atMs < LIST_CACHE_MS) return hit;
     // One rebuild at a time per filter and version: fifty clients polling after a tick wait for the same one.
     const flightKey = `${key}|${stamp}`;
     let flight = this.listFlights.get(flightKey);
     if (!flight) {
       flight = this.all(filter)
         .then((list) => {
-          const body = JSON.stringify(list);
+          // Kept as bytes with their ETag: Express would otherwise convert and hash a megabyte per answer.
+          const body = Buffer.from(JSON.stringify(list));
+          const etag = `"${createHash('sha1').update(body).digest('base64url')}"`;
           if (this.listCache.size >= 64) this.listCache.clear();
-          this.listCache.set(key, { stamp, atMs: nowMs, body });
-          return body;
+          const entry = { stamp, atMs: nowMs, body, etag };
+          this.listCache.set(key, entry);
+          return entry;
         })
         .finally(() => this.listFlights.delete(flightKey));
       this.listFlights.set(flightKey, flight);

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { BurnwatchError } from '../../common/errors.js';
@@ -29,21 +29,25 @@ export class StatusController {
   @ApiQuery({ name: 'status', required: false, enum: STATUSES })
   async all(
     @Query() query: Record<string, unknown>,
-    @Res({ passthrough: true }) response: Response,
-  ): Promise<string> {
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res() response: Response,
+  ): Promise<void> {
     const status = optionalString('status', query.status);
     if (status !== undefined && !STATUSES.includes(status)) {
       throw BurnwatchError.invalid([
         { field: 'status', message: `must be one of ${STATUSES.join(', ')}, got "${status}"` },
       ]);
     }
-    const body = await this.statuses.allJson({
+    const { body, etag } = await this.statuses.allJson({
       team: optionalString('team', query.team),
       namespace: optionalString('namespace', query.namespace),
       status,
     });
     response.setHeader('Content-Type', 'application/json; charset=utf-8');
-    return body;
+    response.setHeader('ETag', etag);
+    // Sent as the cached bytes (Nest would serialise a Buffer as JSON of its bytes).
+    if (ifNoneMatch === etag) response.status(304).end();
+    else response.send(body);
   }
 
   @Get('slos/:name/timeseries')

@@ -191,3 +191,28 @@ describe('calendar windows in OpenSLO', () => {
     });
   });
 });
+
+describe('YAML that costs more than it is worth', () => {
+  it('refuses 50,000 keys before parsing them, naming the limit', () => {
+    const text = Array.from({ length: 50_000 }, (_, i) => `k${i}: ${i}`).join('\n');
+    const parsed = parseOpenSlo(text);
+    expect(parsed.ok ? [] : parsed.errors).toEqual([
+      { field: 'documents', message: expect.stringContaining('more than 20000 keys') },
+    ]);
+  });
+
+  it('refuses 25,000 keys without colons to spare once parsed, in one pass', () => {
+    const text = `{${Array.from({ length: 25_000 }, (_, i) => `k${i}: ${i}`).join(', ')}}`;
+    const parsed = parseOpenSlo(text);
+    expect(parsed.ok ? [] : parsed.errors).toEqual([
+      { field: 'documents[0]', message: expect.stringContaining('more than 20000 keys') },
+    ]);
+  });
+
+  it('refuses a key given twice in one mapping', () => {
+    const parsed = parseOpenSlo('apiVersion: openslo/v1\nkind: SLO\nkind: SLI\n');
+    expect(parsed.ok ? [] : parsed.errors).toEqual([
+      { field: 'documents[0]', message: 'has the key "kind" twice in one mapping' },
+    ]);
+  });
+});

@@ -1,4 +1,4 @@
-import { parseAllDocuments, stringify } from 'yaml';
+import { isMap, isScalar, parseAllDocuments, stringify, visit } from 'yaml';
 import { FieldError } from '../../common/field-error.js';
 import { isPlainObject } from '../../common/merge-patch.js';
 import { SloSpec, SloService } from '../domain/slo.js';
@@ -42,17 +42,74 @@ export interface OpenSloImport {
 
 export type OpenSloParse = ({ ok: true } & OpenSloImport) | { ok: false; errors: FieldError[] };
 
+/** More keys than any OpenSLO request needs (a document has a few dozen): refused before anything else is read. */
+const MAX_KEYS = 20_000;
+
+function countColons(text: string): number {
+  let count = 0;
+  for (let i = text.indexOf(':'); i !== -1; i = text.indexOf(':', i + 1)) count++;
+  return count;
+}
+
+/** In one pass over a parsed document: a key given twice in one mapping, or more than MAX_KEYS keys in all. */
+function tooManyOrDuplicateKeys(
+  document: ReturnType<typeof parseAllDocuments>[number],
+  keysBefore: number,
+): { keys: number; message?: string } {
+  let keys = keysBefore;
+  let message: string | undefined;
+  visit(document, {
+    Map(_key, map) {
+      if (!isMap(map)) return undefined;
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        keys++;
+        if (keys > MAX_KEYS) {
+          message = `holds more than ${MAX_KEYS} keys: an OpenSLO request needs a few dozen per document`;
+          return visit.BREAK;
+        }
+        const name = isScalar(pair.key) ? String(pair.key.value) : JSON.stringify(pair.key);
+        if (seen.has(name)) {
+          message = `has the key "${name.slice(0, 100)}" twice in one mapping`;
+          return visit.BREAK;
+        }
+        seen.add(name);
+      }
+      return undefined;
+    },
+  });
+  return { keys, message };
+}
+
 /** Parses one or more YAML (or JSON) documents: `kind: SLO` with an inline indicator, or SLI + SLO by reference. */
 export function parseOpenSlo(text: string): OpenSloParse {
   const errors: FieldError[] = [];
   const ignored: FieldError[] = [];
   const docs: { doc: Doc; at: string }[] = [];
-  const parsed = parseAllDocuments(text);
+  // The yaml library's own duplicate-key check compares every key with every other (50,000 keys: 26 s with the
+  // event loop blocked): it is off, and `tooManyOrDuplicateKeys` checks in one pass instead.
+  // Every key needs a colon: a text with far more than MAX_KEYS of them is refused before the (linear but not
+  // cheap: about 0.8 s for 50,000 keys) parse, so that one request cannot hold the event loop.
+  if (countColons(text) > 2 * MAX_KEYS) {
+    errors.push({
+      field: 'documents',
+      message: `hold more than ${MAX_KEYS} keys: an OpenSLO request needs a few dozen per document`,
+    });
+    return { ok: false, errors };
+  }
+  const parsed = parseAllDocuments(text, { uniqueKeys: false });
   const all = Array.isArray(parsed) ? parsed : [parsed];
+  let keys = 0;
   all.forEach((document, i) => {
     const at = `documents[${i}]`;
     if (document.errors.length > 0) {
       errors.push({ field: at, message: `is not valid YAML: ${document.errors[0]!.message.split('\n')[0]}` });
+      return;
+    }
+    const problem = tooManyOrDuplicateKeys(document, keys);
+    keys = problem.keys;
+    if (problem.message) {
+      errors.push({ field: at, message: problem.message });
       return;
     }
     let value: unknown;
