@@ -1,5 +1,5 @@
 /** Real HTTP servers for the sensor tests, each on a loopback port of its own. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, chmodSync, mkdirSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -64,6 +64,38 @@ export function startNodeServer(title = 'bw-node-fixture'): Promise<TestServer> 
 export function startPythonServer(): Promise<TestServer> {
   // service_name: the script, not the interpreter (sensor/service-name.ts).
   return startPrintingPort('python3', [path.join(fixtures, 'py-server.py')], 'py-server');
+}
+
+/** A self-signed certificate and key for localhost, made with the openssl command in a temp dir. */
+export function selfSignedCertificate(): { cert: string; key: string; dir: string } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bw-tls-'));
+  const cert = path.join(dir, 'cert.pem');
+  const key = path.join(dir, 'key.pem');
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ],
+    { stdio: 'ignore' },
+  );
+  return { cert, key, dir };
+}
+
+/** Python's `ssl` module in front of a BaseHTTPRequestHandler (fixtures/tls-server.py); service_name `tls-server`. */
+export function startPythonTlsServer(cert: string, key: string): Promise<TestServer> {
+  return startPrintingPort('python3', [path.join(fixtures, 'tls-server.py'), cert, key], 'tls-server');
 }
 
 /** A Python server reading and writing through `mode`'s syscalls (fixtures/syscall-server.py); comm `bw-<mode>`. */
