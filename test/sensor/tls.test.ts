@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from './support/client.js';
 import {
   selfSignedCertificate,
+  startNginx,
   startPythonServer,
   startPythonTlsServer,
   type TestServer,
@@ -22,6 +23,7 @@ let sensor: RunningSensor;
 let tls: TestServer;
 let plain: TestServer;
 let certDir: string;
+let cert: { cert: string; key: string };
 let syncs = 0;
 
 /** curl -k: every URL on one connection (keep-alive); the statuses in order. */
@@ -62,6 +64,7 @@ async function kernelEvent(event: string): Promise<number> {
 
 beforeAll(async () => {
   const made = selfSignedCertificate();
+  cert = made;
   certDir = made.dir;
   // Started before the sensor: its libssl is found in /proc/<pid>/maps at start.
   tls = await startPythonTlsServer(made.cert, made.key);
@@ -128,5 +131,42 @@ describe('HTTPS to a Python ssl server, through the uprobes on libssl', () => {
       4,
     );
     expect(await sensor.count({ service_name: plain.name, url_scheme: 'https' })).toBe(0);
+  });
+});
+
+describe('HTTPS to nginx started after the sensor (SSL_read/SSL_write of the same libssl file)', () => {
+  it('counts fresh and keep-alive requests, static files and 404s exactly, as url_scheme https', async () => {
+    const nginx = await startNginx(
+      plain.port,
+      { 'page.html': Buffer.from('<p>hi</p>'), 'big.bin': Buffer.alloc(3 << 20, 0x61) },
+      cert,
+    );
+    try {
+      expect(await curlFresh(nginx.port, '/ok', 5)).toEqual(Array(5).fill(200));
+      expect(
+        await curl(nginx.port, ['/static/page.html', '/static/page.html', '/missing', '/static/big.bin']),
+      ).toEqual([200, 200, 404, 200]);
+      expect(await curl(nginx.port, ['/ok'])).toEqual([200]);
+      await waitFor(
+        'the last nginx request',
+        async () =>
+          (await sensor.count({ service_name: 'nginx', http_route: '/ok', url_scheme: 'https' })) >= 6,
+      );
+      const counts = Object.fromEntries(
+        // Other nginx tests on this machine may count plain /ok: only this one speaks HTTPS.
+        (await sensor.series({ service_name: 'nginx', url_scheme: 'https' })).map((s) => [
+          `${s.labels.url_scheme} ${s.labels.http_route} ${s.labels.http_response_status_code}`,
+          s.count,
+        ]),
+      );
+      expect(counts).toEqual({
+        'https /ok 200': 6,
+        'https /static/page.html 200': 2,
+        'https /missing 404': 1,
+        'https /static/big.bin 200': 1,
+      });
+    } finally {
+      await nginx.stop();
+    }
   });
 });

@@ -150,12 +150,13 @@ export async function startPlainPythonHttpServer(dir: string): Promise<TestServe
 }
 
 /**
- * nginx (Debian package) in the foreground with a config of its own in a temp dir:
+ * nginx (Debian package) in the foreground with a config of its own in a temp dir (HTTPS when `tls` is given):
  *   /ok → 200, /missing → 404, /static/ → files (sendfile on), /up/ → proxy to `upstreamPort`.
  */
 export async function startNginx(
   upstreamPort: number,
   staticFiles: Record<string, Buffer>,
+  tls?: { cert: string; key: string },
 ): Promise<TestServer> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bw-nginx-'));
   chmodSync(dir, 0o755);
@@ -180,7 +181,8 @@ http {
   sendfile on;
   keepalive_requests 1000;
   server {
-    listen 127.0.0.1:${port};
+    listen 127.0.0.1:${port}${tls ? ' ssl' : ''};
+    ${tls ? `ssl_certificate ${tls.cert}; ssl_certificate_key ${tls.key};` : ''}
     location = /ok { return 200 "ok"; }
     location = /missing { return 404; }
     location /static/ { root ${dir}; }
