@@ -11,7 +11,8 @@
  *
  * Reads are hooked at exit (their arguments come from the task's saved registers),
  * writes at enter, accept at exit (which also clears whatever a reused fd left),
- * close at enter. No kprobes, no fentry: only syscall tracepoints.
+ * close at enter. No kprobes, no fentry: syscall tracepoints, and uprobes on libssl for
+ * TLS (at the end of this file: SSL_read/SSL_write plaintext through the same logic).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
