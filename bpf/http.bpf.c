@@ -11,7 +11,8 @@
  *
  * Reads are hooked at exit (their arguments come from the task's saved registers),
  * writes at enter, accept at exit (which also clears whatever a reused fd left),
- * close at enter. No kprobes, no fentry: only syscall tracepoints.
+ * close at enter. No kprobes, no fentry: syscall tracepoints, and uprobes on libssl for
+ * TLS (at the end of this file: SSL_read/SSL_write plaintext through the same logic).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -190,6 +191,62 @@ static long scan_step(__u32 k, struct scan_ctx *c)
 #define syscall_arg2(regs) PT_REGS_PARM2_CORE_SYSCALL(regs)
 #endif
 
+/* True when buf (n readable bytes) starts with a known method and a space. */
+static __always_inline bool starts_request(const char *buf, __u64 n)
+{
+	char head[8];
+	if (!buf || n < sizeof(head) || bpf_probe_read_user(head, sizeof(head), buf))
+		return false;
+	return method_len(head) != 0;
+}
+
+/* Bytes a server read on a followed connection (they start with a method): queue the
+ * request, and those pipelined behind it. Shared by the read syscalls and SSL_read. */
+static __always_inline void queue_requests(struct bw_conn *conn, const char *buf, __u64 avail, __u8 flags)
+{
+	__u64 now = bpf_ktime_get_ns();
+	__u32 zero = 0;
+	struct bw_scratch *sc = bpf_map_lookup_elem(&scratch, &zero);
+	if (!sc)
+		return;
+	__u32 n = avail > BW_SCAN_MAX ? BW_SCAN_MAX : avail;
+	if (bpf_probe_read_user(sc->buf, n, buf))
+		return;
+
+	enqueue(conn, sc, 0, n, now, flags);
+
+	/* Shortest request: "GET / HTTP/1.0\r\n\r\n" (18 bytes); anything shorter
+	 * cannot hold a second one behind it. */
+	if (n < 18 + 12)
+		return;
+	struct scan_ctx c = { .sc = sc, .n = n, .next = BW_SCAN_FROM };
+	bpf_loop(n - BW_SCAN_FROM, scan_step, &c, 0);
+	for (int k = 0; k < BW_QUEUE_DEPTH - 1; k++) {
+		if (k >= c.found)
+			break;
+		enqueue(conn, sc, c.offs[k], n, now, flags | BW_HTTP_F_PIPELINED);
+		stat_inc(BW_STAT_PIPELINED);
+	}
+}
+
+/* A syscall on a followed socket by a thread inside SSL_read: that SSL object is this
+ * connection's (also for connections whose SSL_set_fd came before the sensor, or that
+ * use SSL_set_bio). From then on only the uprobes read its HTTP. */
+static __always_inline void tie_ssl_call(struct bw_conn *conn, const struct bw_conn_key *key)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct bw_ssl_call *call = bpf_map_lookup_elem(&ssl_calls, &id);
+	if (!call)
+		return;
+	struct bw_ssl_key sk = { .tgid = key->tgid, .ssl = call->ssl };
+	__u32 fd = key->fd;
+	bpf_map_update_elem(&ssl_fds, &sk, &fd, BPF_ANY);
+	if (!conn->tls) {
+		conn->tls = 1;
+		stat_inc(BW_STAT_TLS_TIED);
+	}
+}
+
 static __always_inline int on_read(long ret, enum buf_kind kind)
 {
 	if (ret <= 0)
@@ -207,68 +264,42 @@ static __always_inline int on_read(long ret, enum buf_kind kind)
 
 	__u64 avail = ret;
 	const char *buf = first_buffer(kind, syscall_arg2(regs), &avail);
-	char head[8];
-	if (!buf || avail < sizeof(head) || bpf_probe_read_user(head, sizeof(head), buf))
+	if (!starts_request(buf, avail)) {
+		/* Ciphertext (a TLS record starts with 0x14..0x17), a body, or a short read. */
+		tie_ssl_call(conn, &key);
 		return 0;
-	if (!method_len(head))
-		return 0;
-
-	__u64 now = bpf_ktime_get_ns();
-	__u32 zero = 0;
-	struct bw_scratch *sc = bpf_map_lookup_elem(&scratch, &zero);
-	if (!sc)
-		return 0;
-	__u32 n = avail > BW_SCAN_MAX ? BW_SCAN_MAX : avail;
-	if (bpf_probe_read_user(sc->buf, n, buf))
-		return 0;
-
-	__u8 flags = kind == BUF_PLAIN ? 0 : BW_HTTP_F_IOV;
-	enqueue(conn, sc, 0, n, now, flags);
-
-	/* Shortest request: "GET / HTTP/1.0\r\n\r\n" (18 bytes); anything shorter
-	 * cannot hold a second one behind it. */
-	if (n < 18 + 12)
-		return 0;
-	struct scan_ctx c = { .sc = sc, .n = n, .next = BW_SCAN_FROM };
-	bpf_loop(n - BW_SCAN_FROM, scan_step, &c, 0);
-	for (int k = 0; k < BW_QUEUE_DEPTH - 1; k++) {
-		if (k >= c.found)
-			break;
-		enqueue(conn, sc, c.offs[k], n, now, flags | BW_HTTP_F_PIPELINED);
-		stat_inc(BW_STAT_PIPELINED);
 	}
+	if (conn->tls)
+		return 0; /* never: plaintext of a TLS connection only comes through SSL_read */
+	queue_requests(conn, buf, avail, kind == BUF_PLAIN ? 0 : BW_HTTP_F_IOV);
 	return 0;
 }
 
-static __always_inline int on_write(__u32 fd, enum buf_kind kind, unsigned long arg, __u64 count)
+/* The response's first bytes, written on a followed connection with a request waiting:
+ * a status line answers the oldest request (one record to the ring buffer). Shared by
+ * the write syscalls and SSL_write. */
+static __always_inline void answer(struct bw_conn *conn, const struct bw_conn_key *key, const char *buf,
+				   __u64 count, __u8 extra_flags)
 {
-	struct bw_conn_key key = { .tgid = bpf_get_current_pid_tgid() >> 32, .fd = fd };
-	struct bw_conn *conn = bpf_map_lookup_elem(&conns, &key);
-	if (!conn)
-		return 0;
 	__u32 head = conn->head;
-	if (head == conn->tail)
-		return 0; /* no request waiting: a body or an unrelated write */
-
-	const char *buf = first_buffer(kind, arg, &count);
 	char h[12];
 	if (!buf || count < sizeof(h) || bpf_probe_read_user(h, sizeof(h), buf))
-		return 0;
+		return;
 	if (h[0] != 'H' || h[1] != 'T' || h[2] != 'T' || h[3] != 'P' || h[4] != '/' || h[5] != '1' ||
 	    h[6] != '.' || h[8] != ' ')
-		return 0;
+		return;
 	if (h[9] < '1' || h[9] > '9' || h[10] < '0' || h[10] > '9' || h[11] < '0' || h[11] > '9')
-		return 0;
+		return;
 	__u16 status = (h[9] - '0') * 100 + (h[10] - '0') * 10 + (h[11] - '0');
 	if (status < 200) {
 		if (status == 101) {
 			/* Switching Protocols: what follows is not HTTP/1.x any more. */
-			bpf_map_delete_elem(&conns, &key);
+			bpf_map_delete_elem(&conns, key);
 			stat_inc(BW_STAT_UPGRADES);
 		} else {
 			stat_inc(BW_STAT_INFORMATIONAL);
 		}
-		return 0;
+		return;
 	}
 
 	__u64 now = bpf_ktime_get_ns();
@@ -278,16 +309,16 @@ static __always_inline int on_write(__u32 fd, enum buf_kind kind, unsigned long 
 	struct bw_http_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		stat_inc(BW_STAT_RINGBUF_DROPS);
-		return 0;
+		return;
 	}
 	e->type = BW_REC_HTTP;
-	e->flags = p->flags;
+	e->flags = p->flags | extra_flags;
 	e->status = status;
 	e->local_port = conn->local_port;
 	e->prefix_len = p->prefix_len;
 	e->_pad0 = 0;
-	e->tgid = key.tgid;
-	e->fd = fd;
+	e->tgid = key->tgid;
+	e->fd = key->fd;
 	e->start_ns = p->start_ns;
 	e->duration_ns = now - p->start_ns;
 	e->cgroup_id = bpf_get_current_cgroup_id();
@@ -300,6 +331,19 @@ static __always_inline int on_write(__u32 fd, enum buf_kind kind, unsigned long 
 	__u64 queued = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) / BW_RINGBUF_STRIDE;
 	bool wake = wakeup_records && queued >= wakeup_records && queued % wakeup_records == 0;
 	bpf_ringbuf_submit(e, wake ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
+}
+
+static __always_inline int on_write(__u32 fd, enum buf_kind kind, unsigned long arg, __u64 count)
+{
+	struct bw_conn_key key = { .tgid = bpf_get_current_pid_tgid() >> 32, .fd = fd };
+	struct bw_conn *conn = bpf_map_lookup_elem(&conns, &key);
+	if (!conn)
+		return 0;
+	if (conn->head == conn->tail)
+		return 0; /* no request waiting: a body or an unrelated write */
+	if (conn->tls)
+		return 0; /* ciphertext: SSL_write saw the plaintext */
+	answer(conn, &key, first_buffer(kind, arg, &count), count, 0);
 	return 0;
 }
 
@@ -396,4 +440,121 @@ SEC("tracepoint/syscalls/sys_enter_sendmsg")
 int bw_enter_sendmsg(struct trace_event_raw_sys_enter *ctx)
 {
 	return on_write(ctx->args[0], BUF_MSG, ctx->args[1], ~0ULL);
+}
+
+/*
+ * TLS: uprobes on libssl (attached by the loader to every libssl file found in
+ * /proc/<pid>/maps). SSL_read's plaintext goes through queue_requests and SSL_write's
+ * through answer, on the connection the SSL object is tied to: by SSL_set_fd, or by the
+ * read syscall a thread makes on a followed socket while inside SSL_read.
+ */
+
+/* The followed connection of (tgid, ssl), or NULL. */
+static __always_inline struct bw_conn *ssl_conn(__u32 tgid, __u64 ssl, struct bw_conn_key *key)
+{
+	struct bw_ssl_key sk = { .tgid = tgid, .ssl = ssl };
+	__u32 *fd = bpf_map_lookup_elem(&ssl_fds, &sk);
+	if (!fd)
+		return NULL;
+	key->tgid = tgid;
+	key->fd = *fd;
+	return bpf_map_lookup_elem(&conns, key);
+}
+
+SEC("uprobe")
+int BPF_KPROBE(bw_ssl_set_fd, void *ssl, int fd)
+{
+	struct bw_conn_key key = { .tgid = bpf_get_current_pid_tgid() >> 32, .fd = (__u32)fd };
+	struct bw_conn *conn = bpf_map_lookup_elem(&conns, &key);
+	if (!conn)
+		return 0; /* a client, or a socket not followed */
+	struct bw_ssl_key sk = { .tgid = key.tgid, .ssl = (__u64)ssl };
+	__u32 v = key.fd;
+	bpf_map_update_elem(&ssl_fds, &sk, &v, BPF_ANY);
+	if (!conn->tls) {
+		conn->tls = 1;
+		stat_inc(BW_STAT_TLS_TIED);
+	}
+	return 0;
+}
+
+static __always_inline int ssl_read_enter(void *ssl, void *buf, void *readbytes)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct bw_ssl_call call = { .ssl = (__u64)ssl, .buf = (__u64)buf, .readbytes = (__u64)readbytes };
+	bpf_map_update_elem(&ssl_calls, &id, &call, BPF_ANY);
+	return 0;
+}
+
+static __always_inline int ssl_read_exit(long ret, bool ex)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct bw_ssl_call *c = bpf_map_lookup_elem(&ssl_calls, &id);
+	if (!c)
+		return 0;
+	struct bw_ssl_call call = *c;
+	bpf_map_delete_elem(&ssl_calls, &id);
+
+	__u64 n = 0;
+	if (ex) {
+		/* SSL_read_ex: 1 on success, the byte count in *readbytes. */
+		if (ret != 1 || bpf_probe_read_user(&n, sizeof(n), (void *)call.readbytes))
+			return 0;
+	} else {
+		/* A 64-bit check the verifier sees (an int's checks are 32-bit only). */
+		if (ret <= 0 || ret > 0x7fffffff)
+			return 0;
+		n = ret;
+	}
+	const char *buf = (const char *)call.buf;
+	if (!starts_request(buf, n))
+		return 0;
+	struct bw_conn_key key;
+	struct bw_conn *conn = ssl_conn(id >> 32, call.ssl, &key);
+	if (!conn) {
+		/* A request in plaintext we cannot put on a connection; counted, never guessed.
+		 * (Also a server in an excluded process or on an excluded port.) */
+		stat_inc(BW_STAT_TLS_UNPAIRED);
+		return 0;
+	}
+	conn->tls = 1;
+	queue_requests(conn, buf, n, BW_HTTP_F_TLS);
+	return 0;
+}
+
+static __always_inline int ssl_write_enter(void *ssl, const char *buf, __u64 num)
+{
+	struct bw_conn_key key;
+	struct bw_conn *conn = ssl_conn(bpf_get_current_pid_tgid() >> 32, (__u64)ssl, &key);
+	if (!conn || conn->head == conn->tail)
+		return 0;
+	answer(conn, &key, buf, num, BW_HTTP_F_TLS);
+	return 0;
+}
+
+SEC("uprobe")
+int BPF_KPROBE(bw_ssl_read, void *ssl, void *buf, int num) { return ssl_read_enter(ssl, buf, NULL); }
+
+SEC("uretprobe")
+int BPF_KRETPROBE(bw_ssl_read_ret, long ret) { return ssl_read_exit((int)ret, false); }
+
+SEC("uprobe")
+int BPF_KPROBE(bw_ssl_read_ex, void *ssl, void *buf, size_t num, size_t *readbytes)
+{
+	return ssl_read_enter(ssl, buf, readbytes);
+}
+
+SEC("uretprobe")
+int BPF_KRETPROBE(bw_ssl_read_ex_ret, int ret) { return ssl_read_exit(ret, true); }
+
+SEC("uprobe")
+int BPF_KPROBE(bw_ssl_write, void *ssl, const void *buf, int num)
+{
+	return num > 0 ? ssl_write_enter(ssl, buf, (__u64)num) : 0;
+}
+
+SEC("uprobe")
+int BPF_KPROBE(bw_ssl_write_ex, void *ssl, const void *buf, size_t num)
+{
+	return ssl_write_enter(ssl, buf, num);
 }

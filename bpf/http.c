@@ -23,6 +23,7 @@
 #include <bpf/libbpf.h>
 #include "events.h"
 #include "existing_conns.h"
+#include "tls_libs.h"
 #include "http.skel.h"
 
 #define TRACEFS "/sys/kernel/tracing"
@@ -38,6 +39,8 @@ struct options {
 	__u32 wakeup_records;
 	__u32 poll_ms;
 	__u32 stats_ms;
+	__u32 tls_rescan_ms; /* 0: libssl files are looked for at start only */
+	__u8 _pad0[4];
 };
 
 static volatile sig_atomic_t stopping;
@@ -70,8 +73,9 @@ static void usage(const char *argv0)
 {
 	fprintf(stderr,
 		"usage: %s [--exclude-pid PID]... [--exclude-port PORT]... [--max-conns N]\n"
-		"          [--wakeup-records N] [--poll-ms MS] [--stats-ms MS] [--btf FILE] [--verbose]\n"
+		"          [--wakeup-records N] [--poll-ms MS] [--stats-ms MS] [--tls-rescan-ms MS] [--btf FILE] [--verbose]\n"
 		"--btf: kernel BTF from FILE (e.g. from BTFHub, for kernels built without BTF)\n"
+		"--tls-rescan-ms: look for new libssl files in /proc/*/maps this often (0: at start only)\n"
 		"Streams %d-byte records (bpf/include/events.h) to stdout.\n",
 		argv0, BW_RECORD_SIZE);
 }
@@ -97,6 +101,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 		{ "wakeup-records", required_argument, NULL, 'w' },
 		{ "poll-ms", required_argument, NULL, 't' },
 		{ "stats-ms", required_argument, NULL, 's' },
+		{ "tls-rescan-ms", required_argument, NULL, 'r' },
 		{ "btf", required_argument, NULL, 'b' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -123,6 +128,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 		case 'w': o->wakeup_records = (__u32)parse_num(optarg, 1, 1 << 16, "wakeup-records"); break;
 		case 't': o->poll_ms = (__u32)parse_num(optarg, 1, 10000, "poll-ms"); break;
 		case 's': o->stats_ms = (__u32)parse_num(optarg, 100, 600000, "stats-ms"); break;
+		case 'r': o->tls_rescan_ms = (__u32)parse_num(optarg, 0, 3600000, "tls-rescan-ms"); break;
 		case 'b': o->btf_path = optarg; break;
 		case 'v': verbose = true; break;
 		case 'h': usage(argv[0]); exit(0);
@@ -247,6 +253,79 @@ static int on_event(void *ctx, void *data, size_t size)
 	return write_record(data) ? -EPIPE : 0;
 }
 
+struct links {
+	struct bpf_link **v;
+	__u32 n, cap;
+};
+
+static int links_push(struct links *l, struct bpf_link *link)
+{
+	if (l->n == l->cap) {
+		__u32 cap = l->cap ? l->cap * 2 : 64;
+		struct bpf_link **v = realloc(l->v, cap * sizeof(*v));
+		if (!v)
+			return -1;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = link;
+	return 0;
+}
+
+static bool is_uprobe(const struct bpf_program *prog)
+{
+	const char *sec = bpf_program__section_name(prog);
+	return strncmp(sec, "uprobe", 6) == 0 || strncmp(sec, "uretprobe", 9) == 0;
+}
+
+/* The uprobes of one libssl file: symbol, program, return probe or not. A symbol the
+ * file does not export (SSL_read_ex before OpenSSL 1.1.1) is skipped. */
+struct tls_ctx {
+	struct http_bpf *skel;
+	struct links *links;
+	__u32 libraries;
+	__u32 probes;
+};
+
+static int attach_tls_library(const char *path, void *arg)
+{
+	struct tls_ctx *t = arg;
+	const struct {
+		const char *func;
+		struct bpf_program *prog;
+		__u64 ret; /* a return probe */
+	} probes[] = {
+		{ "SSL_set_fd", t->skel->progs.bw_ssl_set_fd, 0 },
+		{ "SSL_read", t->skel->progs.bw_ssl_read, false },
+		{ "SSL_read", t->skel->progs.bw_ssl_read_ret, true },
+		{ "SSL_read_ex", t->skel->progs.bw_ssl_read_ex, false },
+		{ "SSL_read_ex", t->skel->progs.bw_ssl_read_ex_ret, true },
+		{ "SSL_write", t->skel->progs.bw_ssl_write, false },
+		{ "SSL_write_ex", t->skel->progs.bw_ssl_write_ex, false },
+	};
+	__u32 ok = 0;
+	for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
+		LIBBPF_OPTS(bpf_uprobe_opts, uo, .func_name = probes[i].func, .retprobe = probes[i].ret != 0);
+		/* libbpf warns for a missing symbol; expected for the _ex ones on old files. */
+		struct bpf_link *link = bpf_program__attach_uprobe_opts(probes[i].prog, -1, path, 0, &uo);
+		if (!link)
+			continue;
+		if (links_push(t->links, link)) {
+			bpf_link__destroy(link);
+			break;
+		}
+		ok++;
+	}
+	if (!ok) {
+		fprintf(stderr, "burnwatch-loader: no SSL_read/SSL_write in %s: its TLS is not seen\n", path);
+		return -1;
+	}
+	fprintf(stderr, "burnwatch-loader: TLS: %u uprobes on %s\n", ok, path);
+	t->libraries++;
+	t->probes += ok;
+	return 0;
+}
+
 static __u64 now_ms(void)
 {
 	struct timespec ts;
@@ -256,10 +335,13 @@ static __u64 now_ms(void)
 
 int main(int argc, char **argv)
 {
-	struct options opt = { .max_conns = 0, .wakeup_records = 64, .poll_ms = 100, .stats_ms = 1000 };
+	struct options opt = {
+		.max_conns = 0, .wakeup_records = 64, .poll_ms = 100, .stats_ms = 1000, .tls_rescan_ms = 5000,
+	};
 	struct http_bpf *skel = NULL;
 	struct ring_buffer *rb = NULL;
-	struct bpf_link *links[32];
+	struct links links = { 0 };
+	struct tls_libs tls_libs = { 0 };
 	__u32 attached = 0;
 	int err = 1;
 
@@ -302,10 +384,8 @@ int main(int argc, char **argv)
 
 	struct bpf_program *prog;
 	bpf_object__for_each_program(prog, skel->obj) {
-		if (attached == sizeof(links) / sizeof(links[0])) {
-			fprintf(stderr, "burnwatch-loader: too many programs\n");
-			goto out;
-		}
+		if (is_uprobe(prog))
+			continue; /* attached per libssl file below */
 		struct bpf_link *link = bpf_program__attach(prog);
 		if (!link) {
 			int e = errno;
@@ -315,8 +395,17 @@ int main(int argc, char **argv)
 				: e == ENOENT ? " (tracepoint missing: is tracefs mounted at " TRACEFS "?)" : "");
 			goto out;
 		}
-		links[attached++] = link;
+		if (links_push(&links, link)) {
+			bpf_link__destroy(link);
+			goto out;
+		}
+		attached++;
 	}
+
+	/* TLS: every libssl file mapped by a process now; later ones at each rescan. */
+	struct tls_ctx tls = { .skel = skel, .links = &links };
+	if (find_tls_libraries(&tls_libs, attach_tls_library, &tls) < 0)
+		fprintf(stderr, "burnwatch-loader: cannot read /proc: TLS is not seen\n");
 
 	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, NULL, NULL);
 	if (!rb) {
@@ -335,13 +424,17 @@ int main(int argc, char **argv)
 	ready.loader_pid = (__u32)getpid();
 	ready.programs_attached = attached;
 	ready.conns_seeded = seeded > 0 ? (__u32)seeded : 0;
+	ready.tls_libraries = tls.libraries;
+	ready.tls_probes = tls.probes;
 	if (write_record(&ready) || fflush(stdout))
 		goto out;
-	fprintf(stderr, "burnwatch-loader: %u programs attached; following %d connections accepted before start; streaming records\n",
-		attached, seeded > 0 ? seeded : 0);
+	fprintf(stderr, "burnwatch-loader: %u programs attached, %u uprobes on %u libssl files; following %d connections "
+			"accepted before start; streaming records\n",
+		attached, tls.probes, tls.libraries, seeded > 0 ? seeded : 0);
 
 	int ncpus = libbpf_num_possible_cpus();
 	__u64 next_stats = now_ms() + opt.stats_ms;
+	__u64 next_tls_scan = now_ms() + opt.tls_rescan_ms;
 	while (!stopping) {
 		int n = ring_buffer__poll(rb, (int)opt.poll_ms);
 		if (n == -EINTR)
@@ -360,14 +453,20 @@ int main(int argc, char **argv)
 				break;
 			next_stats = now_ms() + opt.stats_ms;
 		}
+		if (opt.tls_rescan_ms && now_ms() >= next_tls_scan) {
+			find_tls_libraries(&tls_libs, attach_tls_library, &tls);
+			next_tls_scan = now_ms() + opt.tls_rescan_ms;
+		}
 		if (fflush(stdout))
 			break; /* the agent went away */
 	}
 	err = 0;
 out:
 	ring_buffer__free(rb);
-	while (attached)
-		bpf_link__destroy(links[--attached]);
+	while (links.n)
+		bpf_link__destroy(links.v[--links.n]);
+	free(links.v);
+	tls_libs_free(&tls_libs);
 	http_bpf__destroy(skel);
 	return err;
 }

@@ -9,7 +9,7 @@ import { HostProcFs, IdentityResolver, type ProcFs } from './identity.js';
 import { LoaderProcess } from './loader-process.js';
 import { SensorMetrics, type HttpLabels, type IgnoredReason, type SeriesHandle } from './metrics.js';
 import { MAX_EXACT_THRESHOLDS, MAX_THRESHOLD_MS, MIN_THRESHOLD_MS } from './histogram.js';
-import type { HttpRecord, SensorRecord } from './records.js';
+import { HttpFlags, type HttpRecord, type SensorRecord } from './records.js';
 import { RouteCardinalityLimiter, templatePath } from './routes.js';
 import type { PodIndex } from './workloads.js';
 
@@ -66,7 +66,13 @@ export function seriesKey(r: HttpRecord): string {
   const sp = p.indexOf(SP);
   let end = sp + 1;
   while (end < p.length && p[end] !== SP && p[end] !== QUERY && p[end] !== HASH) end++;
-  return `${r.tgid}/${r.cgroupId}/${r.status}/${p.toString('latin1', 0, end)}`;
+  const tls = r.flags & HttpFlags.Tls ? 's' : '';
+  return `${r.tgid}/${r.cgroupId}/${r.status}${tls}/${p.toString('latin1', 0, end)}`;
+}
+
+/** OpenTelemetry's `url.scheme`: `https` when the plaintext came from the uprobes on libssl. */
+export function urlScheme(r: Pick<HttpRecord, 'flags'>): 'http' | 'https' {
+  return r.flags & HttpFlags.Tls ? 'https' : 'http';
 }
 
 export interface SensorDeps {
@@ -245,6 +251,7 @@ export class Sensor {
       http_request_method: line.method,
       http_route: admitted.route,
       http_response_status_code: String(r.status),
+      url_scheme: urlScheme(r),
     };
     const series = this.metrics.series(labels);
     series.observe(Number(r.durationNs) / 1e9, now);

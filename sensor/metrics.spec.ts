@@ -12,6 +12,7 @@ const labels = (route: string): HttpLabels => ({
   http_request_method: 'GET',
   http_route: route,
   http_response_status_code: '200',
+  url_scheme: 'http',
 });
 
 const metrics = () =>

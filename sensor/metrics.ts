@@ -18,6 +18,7 @@ export const HTTP_LABELS = [
   'http_request_method',
   'http_route',
   'http_response_status_code',
+  'url_scheme',
 ] as const;
 export type HttpLabel = (typeof HTTP_LABELS)[number];
 export type HttpLabels = Record<HttpLabel, string>;
@@ -100,7 +101,7 @@ export class SensorMetrics {
     });
     this.kernelEvents = new Counter({
       name: SELF.kernelEvents,
-      help: 'Counters kept by the BPF programs (accepts, requests, responses, pipelined, informational, …).',
+      help: 'Counters kept by the BPF programs (accepts, requests, responses, pipelined, informational, tls_tied, tls_unpaired, …).',
       labelNames: ['event'],
       registers,
     });

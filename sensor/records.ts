@@ -11,7 +11,8 @@ export const REQ_PREFIX_LEN = 80;
 
 export const RecordType = { Http: 1, Stats: 2, Ready: 3 } as const;
 
-export const HttpFlags = { Pipelined: 1, Iov: 2 } as const;
+/** bw_http_flags; `Tls`: the plaintext was seen in SSL_read/SSL_write (uprobes on libssl). */
+export const HttpFlags = { Pipelined: 1, Iov: 2, Tls: 4 } as const;
 
 /** enum bw_stat, in order. */
 export const KERNEL_STATS = [
@@ -25,6 +26,8 @@ export const KERNEL_STATS = [
   'ringbuf_drops',
   'queue_full',
   'upgrades',
+  'tls_tied',
+  'tls_unpaired',
 ] as const;
 export type KernelStat = (typeof KERNEL_STATS)[number];
 
@@ -59,6 +62,9 @@ export interface ReadyRecord {
   readonly programsAttached: number;
   /** Connections accepted before start, found in /proc and followed from now on. */
   readonly connsSeeded: number;
+  /** Distinct libssl files found in /proc/<pid>/maps at start and probed. */
+  readonly tlsLibraries: number;
+  readonly tlsProbes: number;
 }
 
 export interface UnknownRecord {
@@ -118,6 +124,8 @@ export function decodeRecord(buf: Buffer, offset = 0): SensorRecord {
         loaderPid: buf.readUInt32LE(offset + 4),
         programsAttached: buf.readUInt32LE(offset + 8),
         connsSeeded: buf.readUInt32LE(offset + 12),
+        tlsLibraries: buf.readUInt32LE(offset + 16),
+        tlsProbes: buf.readUInt32LE(offset + 20),
       };
     default:
       return { type: 'unknown', tag };

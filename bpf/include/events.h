@@ -35,6 +35,7 @@ enum bw_record_type {
 enum bw_http_flags {
 	BW_HTTP_F_PIPELINED = 1 << 0, /* found after another request in the same read */
 	BW_HTTP_F_IOV = 1 << 1,       /* request came through readv/recvmsg (first iovec only) */
+	BW_HTTP_F_TLS = 1 << 2,       /* plaintext seen in SSL_read/SSL_write (uprobes on libssl) */
 };
 
 struct bw_http_event {
@@ -65,6 +66,8 @@ enum bw_stat {
 	BW_STAT_RINGBUF_DROPS,      /* transactions lost: ring buffer full */
 	BW_STAT_QUEUE_FULL,         /* request starts lost: per-connection queue full */
 	BW_STAT_UPGRADES,           /* connections left after 101 Switching Protocols */
+	BW_STAT_TLS_TIED,           /* SSL objects tied to a followed connection (SSL_set_fd or a syscall inside SSL_read) */
+	BW_STAT_TLS_UNPAIRED,       /* SSL_read/SSL_write plaintext dropped: its SSL object was never tied to a connection */
 	BW_STAT_MAX,
 };
 
@@ -87,7 +90,9 @@ struct bw_ready_record {
 	__u32 loader_pid;
 	__u32 programs_attached;
 	__u32 conns_seeded; /* connections accepted before start, found in /proc */
-	__u8 _pad1[BW_RECORD_SIZE - 16];
+	__u32 tls_libraries; /* distinct libssl files (dev, inode) found in /proc/<pid>/maps and probed */
+	__u32 tls_probes;    /* uprobes attached on them */
+	__u8 _pad1[BW_RECORD_SIZE - 24];
 };
 
 /* Connection map (`conns` in maps.h): the BPF programs keep it, and the loader also
@@ -111,7 +116,8 @@ struct bw_conn {
 	__u32 head; /* next request to answer */
 	__u32 tail; /* next free slot */
 	__u16 local_port;
-	__u8 _pad0[6];
+	__u8 tls;   /* 1 once an SSL object is tied to it: only the uprobes read its HTTP */
+	__u8 _pad0[5];
 	struct bw_pending queue[BW_QUEUE_DEPTH];
 };
 

@@ -49,4 +49,33 @@ struct {
 	__type(value, struct bw_scratch);
 } scratch SEC(".maps");
 
+/* TLS (uprobes on libssl). A thread inside SSL_read/SSL_read_ex: what its return probe
+ * needs, and what a syscall on a followed socket during the call ties to that socket. */
+struct bw_ssl_call {
+	__u64 ssl;
+	__u64 buf;
+	__u64 readbytes; /* SSL_read_ex's size_t *; 0 for SSL_read */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64); /* pid_tgid */
+	__type(value, struct bw_ssl_call);
+} ssl_calls SEC(".maps");
+
+/* (tgid, SSL *) -> fd of its socket. LRU sized like conns: one SSL per followed connection. */
+struct bw_ssl_key {
+	__u32 tgid;
+	__u32 _pad0;
+	__u64 ssl;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, BW_MAX_CONNS);
+	__type(key, struct bw_ssl_key);
+	__type(value, __u32);
+} ssl_fds SEC(".maps");
+
 #endif /* BURNWATCH_MAPS_H */

@@ -118,6 +118,7 @@ describe('a server inside a (containerd-style) pod cgroup', () => {
       http_request_method: 'GET',
       http_route: '/cart/items/{id}',
       http_response_status_code: '200',
+      url_scheme: 'http',
     });
   });
 });

@@ -78,6 +78,7 @@ export class SensorStandIn {
       http_request_method: s.method ?? 'GET',
       http_route: s.route ?? '/',
       http_response_status_code: String(statusCode),
+      url_scheme: 'http',
     };
     const key = JSON.stringify(labels);
     const entry = this.series.get(key) ?? { labels, buckets: new Array(DEFAULT_BOUNDS.length + 1).fill(0) };

@@ -35,6 +35,19 @@ describe('sensor histograms', () => {
     });
   });
 
+  it('adds up the HTTP and HTTPS series of one route (url_scheme is not part of the series)', () => {
+    const l = `service_name="checkout",http_request_method="GET",http_route="/api",http_response_status_code="200"`;
+    const text = ['http', 'https']
+      .flatMap((scheme, i) => [
+        `http_server_request_duration_seconds_bucket{${l},url_scheme="${scheme}",le="0.1"} ${1 + i}`,
+        `http_server_request_duration_seconds_bucket{${l},url_scheme="${scheme}",le="+Inf"} ${3 + i}`,
+      ])
+      .join('\n');
+    const histograms = histogramsFrom(parsePrometheusText(text).samples);
+    expect(histograms).toHaveLength(1);
+    expect(histograms[0]!.cumulative).toEqual([3, 7]);
+  });
+
   it.each([
     {
       name: 'the first scrape of a target is a baseline',
@@ -180,6 +193,21 @@ describe('exact thresholds in the compact form', () => {
       cumulative: [3, 5, 6],
     });
     expect([...histograms[0]!.good!]).toEqual([[350, 4]]);
+  });
+
+  it('adds up two series the engine cannot tell apart (HTTP and HTTPS), exact counts too', () => {
+    const { histograms } = histogramsFromCompact(
+      compact(
+        [
+          { cumulative: [3, 5, 6], good: [4] },
+          { cumulative: [1, 1, 2], good: [1] },
+        ],
+        [{ ms: 350, sinceSeconds: 1200 }],
+      ),
+    );
+    expect(histograms).toHaveLength(1);
+    expect(histograms[0]!.cumulative).toEqual([4, 6, 8]);
+    expect([...histograms[0]!.good!]).toEqual([[350, 5]]);
   });
 
   it('refuses a document of another format', () => {

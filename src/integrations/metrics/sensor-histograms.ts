@@ -73,6 +73,33 @@ export function seriesKey(labels: SeriesLabels, bounds: readonly number[]): stri
   ]);
 }
 
+/**
+ * Sums snapshots whose contract labels are equal: labels the engine does not key on (`url_scheme`: the same
+ * route served over HTTP and HTTPS) must add up, not overwrite each other. Cumulative counters summed stay
+ * cumulative; exact counts are summed per threshold both series have.
+ */
+export function mergeSameSeries(snapshots: HistogramSnapshot[]): HistogramSnapshot[] {
+  const byKey = new Map<string, HistogramSnapshot>();
+  for (const s of snapshots) {
+    const seen = byKey.get(s.key);
+    if (!seen) {
+      byKey.set(s.key, s);
+      continue;
+    }
+    const good = seen.good && s.good ? new Map<number, number>() : undefined;
+    for (const [ms, count] of seen.good ?? []) {
+      const other = s.good?.get(ms);
+      if (good && other !== undefined) good.set(ms, count + other);
+    }
+    byKey.set(s.key, {
+      ...seen,
+      cumulative: seen.cumulative.map((c, i) => c + (s.cumulative[i] ?? 0)),
+      ...(good ? { good } : {}),
+    });
+  }
+  return [...byKey.values()];
+}
+
 /** Groups `_bucket` samples into one cumulative histogram per label set. */
 export function histogramsFrom(samples: readonly Sample[]): HistogramSnapshot[] {
   const groups = new Map<
@@ -97,7 +124,7 @@ export function histogramsFrom(samples: readonly Sample[]): HistogramSnapshot[] 
     const bounds = buckets.slice(0, -1).map((b) => b.le);
     result.push({ key: seriesKey(labels, bounds), labels, bounds, cumulative: buckets.map((b) => b.count) });
   }
-  return result;
+  return mergeSameSeries(result);
 }
 
 export interface TargetCounters {
@@ -262,5 +289,5 @@ export function histogramsFromCompact(body: unknown): CompactReading {
     });
   }
   const startTime = typeof doc.startTimeSeconds === 'number' ? doc.startTimeSeconds : undefined;
-  return { startTime, thresholds, histograms };
+  return { startTime, thresholds, histograms: mergeSameSeries(histograms) };
 }

@@ -1,5 +1,5 @@
 /** Real HTTP servers for the sensor tests, each on a loopback port of its own. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, chmodSync, mkdirSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -66,6 +66,38 @@ export function startPythonServer(): Promise<TestServer> {
   return startPrintingPort('python3', [path.join(fixtures, 'py-server.py')], 'py-server');
 }
 
+/** A self-signed certificate and key for localhost, made with the openssl command in a temp dir. */
+export function selfSignedCertificate(): { cert: string; key: string; dir: string } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bw-tls-'));
+  const cert = path.join(dir, 'cert.pem');
+  const key = path.join(dir, 'key.pem');
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ],
+    { stdio: 'ignore' },
+  );
+  return { cert, key, dir };
+}
+
+/** Python's `ssl` module in front of a BaseHTTPRequestHandler (fixtures/tls-server.py); service_name `tls-server`. */
+export function startPythonTlsServer(cert: string, key: string): Promise<TestServer> {
+  return startPrintingPort('python3', [path.join(fixtures, 'tls-server.py'), cert, key], 'tls-server');
+}
+
 /** A Python server reading and writing through `mode`'s syscalls (fixtures/syscall-server.py); comm `bw-<mode>`. */
 export function startSyscallServer(
   mode: 'msg' | 'vec' | 'plain',
@@ -118,12 +150,13 @@ export async function startPlainPythonHttpServer(dir: string): Promise<TestServe
 }
 
 /**
- * nginx (Debian package) in the foreground with a config of its own in a temp dir:
+ * nginx (Debian package) in the foreground with a config of its own in a temp dir (HTTPS when `tls` is given):
  *   /ok → 200, /missing → 404, /static/ → files (sendfile on), /up/ → proxy to `upstreamPort`.
  */
 export async function startNginx(
   upstreamPort: number,
   staticFiles: Record<string, Buffer>,
+  tls?: { cert: string; key: string },
 ): Promise<TestServer> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bw-nginx-'));
   chmodSync(dir, 0o755);
@@ -148,7 +181,8 @@ http {
   sendfile on;
   keepalive_requests 1000;
   server {
-    listen 127.0.0.1:${port};
+    listen 127.0.0.1:${port}${tls ? ' ssl' : ''};
+    ${tls ? `ssl_certificate ${tls.cert}; ssl_certificate_key ${tls.key};` : ''}
     location = /ok { return 200 "ok"; }
     location = /missing { return 404; }
     location /static/ { root ${dir}; }
