@@ -26,6 +26,20 @@ export function parseTimeParam(field: string, raw: string): Date | FieldError {
   return new Date(seconds * 1000);
 }
 
+/** An optional time parameter: `fallback` when absent; a problem goes into `errors` (and `fallback` is returned). */
+export function parseOptionalTime(
+  field: string,
+  raw: string | undefined,
+  fallback: Date,
+  errors: FieldError[],
+): Date {
+  if (raw === undefined || raw === '') return fallback;
+  const parsed = parseTimeParam(field, raw);
+  if (parsed instanceof Date) return parsed;
+  errors.push(parsed);
+  return fallback;
+}
+
 /** Seconds since the epoch (fractional), or undefined when the text is not a valid time with a zone. */
 function parseIsoWithZone(raw: string): number | undefined {
   const match = ISO_WITH_ZONE.exec(raw);

@@ -1,4 +1,4 @@
-import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { ChildProcess, execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import 'reflect-metadata';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -12,6 +12,7 @@ import { SlackOutboxListener } from '../../src/integrations/slack/slack-outbox.l
 import { apiClient, resetDatabase, testConfig } from '../support/app.js';
 import { alertSnapshot, eventually, sloSpec } from '../support/slack.js';
 import { SlackStandIn } from '../support/slack-standin.js';
+import { startServiceProcess, stopProcess } from '../support/service-process.js';
 
 /**
  * Two replicas as users run them (two `node dist/src/main.js` on one database), Slack taking 3 s per call, and one
@@ -38,7 +39,7 @@ beforeAll(async () => {
   store = new AlertStore(dataSource, hooks);
 }, 180_000);
 afterEach(async () => {
-  await Promise.all(children.map((c) => stop(c, 'SIGTERM')));
+  await Promise.all(children.map((c) => stopProcess(c, 'SIGTERM')));
   children = [];
   standIn.reset();
   await resetDatabase();
@@ -48,46 +49,10 @@ afterAll(async () => {
   await standIn?.close();
 });
 
-/** Starts `node dist/src/main.js` against the test database and the stand-in; resolves with it and its URL. */
 async function startChild(): Promise<{ process: ChildProcess; url: string }> {
-  const process_ = spawn(process.execPath, ['dist/src/main.js'], {
-    env: {
-      ...process.env,
-      DATABASE_URL: inject('databaseUrl'),
-      HOST: '127.0.0.1',
-      PORT: '0',
-      BURNWATCH_LOG_LEVEL: 'info',
-      BURNWATCH_SENSOR: 'off',
-      BURNWATCH_PUBLIC_URL: 'http://burnwatch.test',
-      SLACK_BOT_TOKEN: standIn.token,
-      SLACK_API_URL: standIn.url,
-      SLACK_TIMEOUT_SECONDS: '10',
-      SLACK_DISPATCH_INTERVAL_SECONDS: '0.05',
-      SLACK_RETRY_BASE_SECONDS: '0.05',
-      SLACK_RETRY_MAX_SECONDS: '0.5',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(process_);
-  let output = '';
-  return new Promise((resolve, reject) => {
-    process_.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const url = /listening on (http:\/\/[\d.]+:\d+)/.exec(output)?.[1];
-      if (url) resolve({ process: process_, url });
-    });
-    process_.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    process_.once('exit', (code) =>
-      reject(new Error(`the service exited (${code}) before listening:\n${output}`)),
-    );
-  });
-}
-
-async function stop(running: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  if (running.exitCode !== null || running.signalCode !== null) return;
-  const exited = new Promise((resolve) => running.once('exit', resolve));
-  running.kill(signal);
-  await exited;
+  const started = await startServiceProcess(inject('databaseUrl'), standIn, { SLACK_TIMEOUT_SECONDS: '10' });
+  children.push(started.process);
+  return started;
 }
 
 describe('two replicas, a slow Slack and one replica killed mid-delivery', () => {
@@ -106,7 +71,7 @@ describe('two replicas, a slow Slack and one replica killed mid-delivery', () =>
     }
     // The first post is on its way (Slack is still "thinking" about it): one replica dies now.
     await eventually(() => expect(standIn.calls('chat.postMessage').length).toBeGreaterThan(0));
-    await stop(first.process, 'SIGKILL');
+    await stopProcess(first.process, 'SIGKILL');
 
     const api = apiClient(second.url);
     await eventually(async () => {

@@ -1,4 +1,4 @@
-import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { ChildProcess, execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import 'reflect-metadata';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -12,6 +12,7 @@ import { SlackOutboxListener } from '../../src/integrations/slack/slack-outbox.l
 import { apiClient, resetDatabase, testConfig } from '../support/app.js';
 import { alertSnapshot, eventually, sloSpec } from '../support/slack.js';
 import { SlackStandIn } from '../support/slack-standin.js';
+import { startServiceProcess, stopProcess } from '../support/service-process.js';
 
 /**
  * The service as users run it (the built `node dist/src/main.js`) killed with SIGKILL while Slack holds its reply,
@@ -47,56 +48,21 @@ afterAll(async () => {
   await standIn?.close();
 });
 
-/** Starts `node dist/src/main.js` against the test database and the stand-in; resolves with its URL. */
+/** Starts the built service against the test database and the stand-in; resolves with its URL. */
 async function startChild(): Promise<string> {
-  const process_ = spawn(process.execPath, ['dist/src/main.js'], {
-    env: {
-      ...process.env,
-      DATABASE_URL: inject('databaseUrl'),
-      HOST: '127.0.0.1',
-      PORT: '0',
-      BURNWATCH_LOG_LEVEL: 'info',
-      BURNWATCH_SENSOR: 'off',
-      BURNWATCH_PUBLIC_URL: 'http://burnwatch.test',
-      SLACK_BOT_TOKEN: standIn.token,
-      SLACK_API_URL: standIn.url,
-      SLACK_TIMEOUT_SECONDS: '1',
-      SLACK_DISPATCH_INTERVAL_SECONDS: '0.05',
-      SLACK_RETRY_BASE_SECONDS: '0.05',
-      SLACK_RETRY_MAX_SECONDS: '0.5',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child = process_;
-  let output = '';
-  return new Promise((resolve, reject) => {
-    process_.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const url = /listening on (http:\/\/[\d.]+:\d+)/.exec(output)?.[1];
-      if (url) resolve(url);
-    });
-    process_.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    process_.once('exit', (code) =>
-      reject(new Error(`the service exited (${code}) before listening:\n${output}`)),
-    );
-  });
+  const started = await startServiceProcess(inject('databaseUrl'), standIn);
+  child = started.process;
+  return started.url;
 }
 
 async function killChild(): Promise<void> {
-  const running = child;
-  if (!running || running.exitCode !== null || running.signalCode !== null) return;
-  const exited = new Promise((resolve) => running.once('exit', resolve));
-  running.kill('SIGKILL');
-  await exited;
+  if (child) await stopProcess(child, 'SIGKILL');
 }
 
 async function stopChild(): Promise<void> {
   const running = child;
   child = undefined;
-  if (!running || running.exitCode !== null || running.signalCode !== null) return;
-  const exited = new Promise((resolve) => running.once('exit', resolve));
-  running.kill('SIGTERM');
-  await exited;
+  if (running) await stopProcess(running, 'SIGTERM');
 }
 
 describe('a Burnwatch killed mid-delivery and started again', () => {

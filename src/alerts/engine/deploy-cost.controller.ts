@@ -4,9 +4,9 @@ import { CLOCK, Clock } from '../../common/clock.js';
 import { BurnwatchError } from '../../common/errors.js';
 import { FieldError } from '../../common/field-error.js';
 import { optionalString } from '../../common/query-params.js';
-import { parseTimeParam } from '../../common/time-param.js';
+import { parseOptionalTime } from '../../common/time-param.js';
 import { CorrectionsService } from '../../slo/corrections/corrections.service.js';
-import { correctedMinuteRanges, correctedRanges } from '../../slo/domain/corrections.js';
+import { correctedMinuteRanges, correctedRanges, isCorrectedMinute } from '../../slo/domain/corrections.js';
 import { allowedBadRatio, budgetPeriodAt } from '../../slo/domain/slo.js';
 import { SloService } from '../../slo/slo.service.js';
 import { DeployCost, deployCosts } from '../domain/deploy-cost.js';
@@ -50,16 +50,13 @@ export class DeployCostController {
     const spec = await this.slos.getSpec(name);
     const now = this.clock.now();
     const errors: FieldError[] = [];
-    const time = (field: string, fallback: Date) => {
-      const raw = optionalString(field, query[field]);
-      if (raw === undefined || raw === '') return fallback;
-      const parsed = parseTimeParam(field, raw);
-      if (parsed instanceof Date) return parsed;
-      errors.push(parsed);
-      return fallback;
-    };
-    const to = time('to', now);
-    const from = time('from', new Date(budgetPeriodAt(spec, to.getTime()).startMs));
+    const to = parseOptionalTime('to', optionalString('to', query.to), now, errors);
+    const from = parseOptionalTime(
+      'from',
+      optionalString('from', query.from),
+      new Date(budgetPeriodAt(spec, to.getTime()).startMs),
+      errors,
+    );
     if (errors.length === 0 && from >= to) errors.push({ field: 'from', message: 'must be before "to"' });
     if (errors.length === 0 && to.getTime() - from.getTime() > 400 * 86_400_000)
       errors.push({ field: 'from', message: 'must be at most 400 days before "to"' });
@@ -68,12 +65,12 @@ export class DeployCostController {
     const fromMinute = Math.floor(from.getTime() / 60_000);
     const toMinute = Math.ceil(to.getTime() / 60_000);
     const corrected = correctedMinuteRanges(
-      correctedRanges((await this.corrections.allBySloName()).get(spec.name) ?? [], {
+      correctedRanges(await this.corrections.ofSlo(spec.name), {
         startMs: from.getTime(),
         endMs: to.getTime(),
       }),
     );
-    const excluded = (minute: number) => corrected.some((r) => minute >= r.fromMinute && minute < r.toMinute);
+    const excluded = (minute: number) => isCorrectedMinute(corrected, minute);
     const usage = await this.images.usageByImage(spec, fromMinute, toMinute, excluded);
     return {
       slo: spec.name,

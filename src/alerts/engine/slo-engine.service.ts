@@ -74,6 +74,7 @@ export class SloEngine implements OnApplicationBootstrap {
   private readonly subscribers = new Map<number, SloRuntime[]>();
   private maxSeriesId = 0;
   private correctionsBySlo = new Map<string, Correction[]>();
+  private readonly excludedCache = new Map<string, { key: string; ranges: MinuteRange[] }>();
   private evaluations = 0;
   private watermark: number | undefined;
   private readonly tickDuration: Histogram;
@@ -125,11 +126,7 @@ export class SloEngine implements OnApplicationBootstrap {
   async tick(now: Date): Promise<{ evaluated: number; transitions: number; leader: boolean }> {
     const stopTimer = this.tickDuration.startTimer();
     try {
-      const nowMinute = minuteOf(now);
-      await this.refreshSlos();
-      await this.refreshSeries();
-      await this.loadData(nowMinute);
-      await this.refreshCorrections();
+      await this.refresh(now);
       const leader = await this.lease.acquire(LEASE, now, this.config.engine.evalIntervalSeconds * 3);
       const firing = leader ? new Map((await this.alerts.allFiring()).map((a) => [a.sloName, a])) : new Map();
       let transitions = 0;
@@ -166,10 +163,7 @@ export class SloEngine implements OnApplicationBootstrap {
   async statusOf(name: string, now: Date): Promise<EngineEvaluation | undefined> {
     let runtime = this.runtimes.get(name);
     if (!runtime?.evaluation) {
-      await this.refreshSlos();
-      await this.refreshSeries();
-      await this.loadData(minuteOf(now));
-      await this.refreshCorrections();
+      await this.refresh(now);
       runtime = this.runtimes.get(name);
       if (!runtime) return undefined;
       await this.evaluateSafely(runtime, now);
@@ -185,10 +179,7 @@ export class SloEngine implements OnApplicationBootstrap {
   /** The latest evaluations of many SLOs at once: one refresh for all that have none yet (new since the tick). */
   async statusesOf(names: string[], now: Date): Promise<Map<string, EngineEvaluation>> {
     if (names.some((name) => !this.runtimes.get(name)?.evaluation)) {
-      await this.refreshSlos();
-      await this.refreshSeries();
-      await this.loadData(minuteOf(now));
-      await this.refreshCorrections();
+      await this.refresh(now);
       for (const name of names) {
         const runtime = this.runtimes.get(name);
         if (runtime && !runtime.evaluation) await this.evaluateSafely(runtime, now);
@@ -316,15 +307,30 @@ export class SloEngine implements OnApplicationBootstrap {
   private excludedMinutesOf(spec: SloSpec, nowMinute: number, windows: BurnRateWindow[]): MinuteRange[] {
     const list = this.correctionsBySlo.get(spec.name);
     if (!list || list.length === 0) return [];
-    const endMs = (nowMinute + 1) * 60_000;
-    const period = budgetPeriodAt(spec, nowMinute * 60_000);
+    // Expanding recurring rules over a month is the costly part: done once an hour per SLO, over what every tick
+    // of that hour reads (ranges beyond a window are cut by the window sums).
+    const hourStartMs = Math.floor(nowMinute / 60) * 3_600_000;
+    const key = `${Math.floor(nowMinute / 60)}|${JSON.stringify(list)}|${JSON.stringify(spec.window)}`;
+    const cached = this.excludedCache.get(spec.name);
+    if (cached?.key === key) return cached.ranges;
+    const hourEndMs = hourStartMs + 3_600_000;
     const longestTierMs = Math.max(0, ...windows.map((w) => w.longWindowSeconds * 1000));
-    return correctedMinuteRanges(
+    const ranges = correctedMinuteRanges(
       correctedRanges(list, {
-        startMs: Math.min(period.startMs, endMs - longestTierMs),
-        endMs: Math.max(period.endMs, endMs),
+        startMs: Math.min(budgetPeriodAt(spec, hourStartMs).startMs, hourStartMs - longestTierMs),
+        endMs: Math.max(budgetPeriodAt(spec, hourEndMs).endMs, hourEndMs + 60_000),
       }),
     );
+    this.excludedCache.set(spec.name, { key, ranges });
+    return ranges;
+  }
+
+  /** What the SLOs, their series, their data and their corrections are now. */
+  private async refresh(now: Date): Promise<void> {
+    await this.refreshSlos();
+    await this.refreshSeries();
+    await this.loadData(minuteOf(now));
+    await this.refreshCorrections();
   }
 
   private async refreshSlos(): Promise<void> {
@@ -360,6 +366,7 @@ export class SloEngine implements OnApplicationBootstrap {
       if (!seen.has(name)) {
         this.unsubscribe(runtime);
         this.runtimes.delete(name);
+        this.excludedCache.delete(name);
       }
     }
     this.slosGauge.set(this.runtimes.size);

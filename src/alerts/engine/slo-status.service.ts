@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { CLOCK, Clock } from '../../common/clock.js';
 import { BurnwatchError } from '../../common/errors.js';
 import { FieldError } from '../../common/field-error.js';
-import { parseTimeParam } from '../../common/time-param.js';
+import { parseOptionalTime } from '../../common/time-param.js';
 import { SliRepository } from '../../sli/sli-repository.js';
 import { badEventsOf, seriesMatches } from '../../slo/domain/series-match.js';
 import {
@@ -23,7 +23,12 @@ import {
   timesliceMinutes,
 } from '../../slo/domain/timeslice.js';
 import { CorrectionsService } from '../../slo/corrections/corrections.service.js';
-import { MinuteRange, correctedMinuteRanges, correctedRanges } from '../../slo/domain/corrections.js';
+import {
+  MinuteRange,
+  correctedMinuteRanges,
+  correctedRanges,
+  isCorrectedMinute,
+} from '../../slo/domain/corrections.js';
 import { SloService } from '../../slo/slo.service.js';
 import { AlertView, AlertsService } from '../alerts.service.js';
 import { EngineEvaluation, SloEngine } from './slo-engine.service.js';
@@ -176,12 +181,13 @@ export class SloStatusService {
     }
     // Budget corrections leave their minutes out of every number, as they do in the engine.
     const corrected = correctedMinuteRanges(
-      correctedRanges((await this.corrections.allBySloName()).get(spec.name) ?? [], {
+      correctedRanges(await this.corrections.ofSlo(spec.name), {
         startMs: fromMinute * 60_000,
         endMs: toMinute * 60_000,
       }),
     );
-    for (const minute of [...minutes.keys()]) if (isCorrected(corrected, minute)) minutes.delete(minute);
+    for (const minute of [...minutes.keys()])
+      if (isCorrectedMinute(corrected, minute)) minutes.delete(minute);
     return { counts: timeslices ? slicesOf(spec, minutes) : minutes, corrected };
   }
 
@@ -192,8 +198,13 @@ export class SloStatusService {
     const spec = await this.slos.getSpec(name);
     const now = this.clock.now();
     const errors: FieldError[] = [];
-    const to = parseTime('to', query.to, now, errors);
-    const from = parseTime('from', query.from, new Date(to.getTime() - windowSeconds(spec) * 1000), errors);
+    const to = parseOptionalTime('to', query.to, now, errors);
+    const from = parseOptionalTime(
+      'from',
+      query.from,
+      new Date(to.getTime() - windowSeconds(spec) * 1000),
+      errors,
+    );
     const toMinute = Math.ceil(to.getTime() / 60_000);
     const fromMinute = Math.floor(from.getTime() / 60_000);
     const span = toMinute - fromMinute;
@@ -261,18 +272,6 @@ function calendarPeriodView(spec: SloSpec, now: Date): { from: string; to: strin
   return { from: new Date(period.startMs).toISOString(), to: new Date(period.endMs).toISOString() };
 }
 
-/** Whether a minute lies in one of the sorted, disjoint ranges (binary search). */
-function isCorrected(ranges: MinuteRange[], minute: number): boolean {
-  let low = 0;
-  let high = ranges.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (ranges[middle]!.toMinute <= minute) low = middle + 1;
-    else high = middle;
-  }
-  return low < ranges.length && ranges[low]!.fromMinute <= minute;
-}
-
 function slicesOf(
   spec: SloSpec,
   minutes: Map<number, SliceData>,
@@ -280,12 +279,4 @@ function slicesOf(
   const size = timesliceMinutes(spec);
   const starts = new Set([...minutes.keys()].map((minute) => sliceStartOf(minute, size)));
   return classifySlices(spec, minutes, starts);
-}
-
-function parseTime(field: string, raw: string | undefined, fallback: Date, errors: FieldError[]): Date {
-  if (raw === undefined || raw === '') return fallback;
-  const parsed = parseTimeParam(field, raw);
-  if (parsed instanceof Date) return parsed;
-  errors.push(parsed);
-  return fallback;
 }

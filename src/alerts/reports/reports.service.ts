@@ -94,7 +94,7 @@ export class ReportsService {
       throw BurnwatchError.invalid([{ field: 'period', message: `"${name}" has not begun yet` }]);
 
     const untilMs = Math.min(period.endMs, now.getTime());
-    const specs = await this.allSpecs(query.team);
+    const specs = await this.slos.allSpecs({ team: query.team });
     const alerts = await this.alertsOverlapping(period.startMs, untilMs);
     const retainedFromMs = now.getTime() - this.config.engine.retentionDays * 86_400_000;
     const items: SloReport[] = [];
@@ -165,17 +165,6 @@ export class ReportsService {
       },
       coverage: { dataFrom, complete: note === null, note },
     };
-  }
-
-  private async allSpecs(team: string | undefined): Promise<SloSpec[]> {
-    const specs: SloSpec[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.slos.list({ team, limit: 500, cursor });
-      specs.push(...page.items);
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
-    return specs;
   }
 
   /** Every alert that burned within [fromMs, toMs), with its transitions, by SLO name. */

@@ -126,6 +126,16 @@ export class CorrectionsService {
     if (!result.affected) throw problem;
   }
 
+  /** One SLO's corrections (none for an unknown name), in one query. */
+  async ofSlo(sloName: string): Promise<Correction[]> {
+    const rows = await this.corrections
+      .createQueryBuilder('c')
+      .innerJoin(SloEntity, 's', 's.id = c.slo_id')
+      .where('s.name = :name', { name: sloName })
+      .getMany();
+    return rows.map(toCorrection);
+  }
+
   /** Every SLO's corrections, by SLO name, in one query: what the engine leaves out of its sums. */
   async allBySloName(): Promise<Map<string, Correction[]>> {
     const rows = await this.corrections

@@ -159,6 +159,18 @@ export function correctedMinuteRanges(ranges: Period[]): MinuteRange[] {
   return minutes.map((r) => ({ fromMinute: r.startMs, toMinute: r.endMs }));
 }
 
+/** Whether a minute lies in one of the sorted, disjoint ranges (binary search). */
+export function isCorrectedMinute(ranges: readonly MinuteRange[], minute: number): boolean {
+  let low = 0;
+  let high = ranges.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (ranges[middle]!.toMinute <= minute) low = middle + 1;
+    else high = middle;
+  }
+  return low < ranges.length && ranges[low]!.fromMinute <= minute;
+}
+
 /** How many of the minutes [fromMinute, toMinute) the ranges cover. */
 export function minutesCovered(
   excluded: readonly MinuteRange[],
