@@ -337,15 +337,8 @@ static __always_inline bool request_bytes(struct bw_conn *conn, const char *buf,
 {
 	if (conn->req_open)
 		return continue_request(conn, buf, avail);
-	if (conn->head != conn->tail) {
-		/* The server wrote bytes that were no status line since this request was
-		 * read: they answered it. Counted, and what comes now may be a new request. */
-		if (conn->tail - conn->head != 1 || !conn->wrote)
-			return false;
-		conn->head += 1;
-		conn->wrote = 0;
-		stat_inc(BW_STAT_LOST_NO_STATUS);
-	}
+	if (conn->head != conn->tail)
+		return false;
 
 	__u64 now = bpf_ktime_get_ns();
 	__u32 zero = 0;
@@ -368,7 +361,6 @@ static __always_inline bool request_bytes(struct bw_conn *conn, const char *buf,
 		return false;
 	/* A new request with nothing waiting: whatever the last one left is done. */
 	conn->resp_body = 0;
-	conn->wrote = 0;
 	conn->unqueued = 0;
 	conn->cut = avail > BW_SCAN_MAX;
 	if (off)
@@ -561,16 +553,14 @@ static __always_inline void answer(struct bw_conn *conn, const struct bw_conn_ke
 	}
 	conn->status_len = 0;
 	if (status <= 0) {
-		if (conn->head == conn->tail)
-			return; /* a body, or bytes answering nothing */
-		if (conn->resp_body) {
-			conn->wrote = 1; /* the last response's body (pipelining), or an answer to the next */
-		} else {
-			/* The oldest request is answered by bytes that are no status line. */
-			conn->head += 1;
-			conn->resp_body = 1;
-			stat_inc(BW_STAT_LOST_NO_STATUS);
-		}
+		/* With nothing waiting, or after a status line since the last request read
+		 * (pipelining): a body. */
+		if (conn->head == conn->tail || conn->resp_body)
+			return;
+		/* The oldest request is answered by bytes that are no status line. */
+		conn->head += 1;
+		conn->resp_body = 1;
+		stat_inc(BW_STAT_LOST_NO_STATUS);
 		return;
 	}
 	if (status < 200) {
@@ -600,7 +590,6 @@ static __always_inline void answer(struct bw_conn *conn, const struct bw_conn_ke
 	}
 	if (have)
 		stat_inc(BW_STAT_STATUS_STAGED);
-	conn->wrote = 0;
 
 	__u64 now = bpf_ktime_get_ns();
 	struct bw_pending *p = &conn->queue[head & (BW_QUEUE_DEPTH - 1)];
