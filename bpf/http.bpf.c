@@ -142,6 +142,7 @@ static __always_inline void enqueue(struct bw_conn *conn, struct bw_scratch *sc,
 	p->prefix_len = n - off > BW_REQ_PREFIX_LEN ? BW_REQ_PREFIX_LEN : n - off;
 	bpf_probe_read_kernel(p->prefix, BW_REQ_PREFIX_LEN, sc->buf + off);
 	conn->tail = tail + 1;
+	conn->bodyless = sc->buf[off] == 'G' || sc->buf[off] == 'H';
 	stat_inc(BW_STAT_REQUESTS);
 }
 
@@ -316,6 +317,7 @@ static __always_inline bool continue_request(struct bw_conn *conn, const char *b
 		return true;
 	conn->req_open = 0;
 	conn->tail += 1;
+	conn->bodyless = sc->stage[0] == 'G' || sc->stage[0] == 'H';
 	stat_inc(BW_STAT_REQUESTS);
 	stat_inc(BW_STAT_REQ_STAGED);
 	/* Requests pipelined behind it in this read. */
@@ -330,14 +332,16 @@ static __always_inline bool continue_request(struct bw_conn *conn, const char *b
  * with nothing waiting may start a request: leading empty lines are skipped, a request
  * line that is not complete yet is staged (the rest comes in the next reads), one that is
  * complete is queued with those pipelined behind it. A read while a request waits is its
- * body, or a request pipelined in a read of its own: the two cannot be told apart here,
- * so it is not taken (the response to such a request is counted as lost, not_seen).
+ * body or a request pipelined in a read of its own: behind a GET or HEAD (no body in
+ * practice) it is taken for a request; behind any other method it is not (the response to
+ * such a request is counted as lost, not_seen).
  * Returns false when the bytes are no part of a request line. */
 static __always_inline bool request_bytes(struct bw_conn *conn, const char *buf, __u64 avail, __u8 flags)
 {
 	if (conn->req_open)
 		return continue_request(conn, buf, avail);
-	if (conn->head != conn->tail)
+	bool behind = conn->head != conn->tail;
+	if (behind && !conn->bodyless)
 		return false;
 
 	__u64 now = bpf_ktime_get_ns();
@@ -359,6 +363,18 @@ static __always_inline bool request_bytes(struct bw_conn *conn, const char *buf,
 	int kind = request_line(sc->buf + (off & 15), n - off);
 	if (kind == 0)
 		return false;
+	if (behind) {
+		/* Pipelined in a read of its own: complete lines only (no staging behind a
+		 * waiting request). */
+		if (kind != 2 || off)
+			return false;
+		if (avail > BW_SCAN_MAX)
+			conn->cut = 1;
+		enqueue(conn, sc, 0, n, now, flags | BW_HTTP_F_PIPELINED);
+		stat_inc(BW_STAT_PIPELINED);
+		queue_pipelined(conn, sc, n, now, flags);
+		return true;
+	}
 	/* A new request with nothing waiting: whatever the last one left is done. */
 	conn->resp_body = 0;
 	conn->unqueued = 0;

@@ -145,7 +145,7 @@ struct bw_conn {
 	__u8 tls;   /* 1 once an SSL object is tied to it: only the uprobes read its HTTP */
 	__u8 req_open;   /* queue[tail] is a request line still arriving (its bytes staged across reads) */
 	__u8 resp_body;  /* a response was started since the last request read: other writes are its body */
-	__u8 _pad1;
+	__u8 bodyless;   /* the last request queued is a GET or HEAD: a read starting with a method behind it is a request, not its body */
 	__u8 status_len; /* bytes of a status line staged in status_stage (written in pieces) */
 	__u8 unqueued;   /* requests dropped as queue_full whose responses are still to come */
 	__u8 cut;        /* the last request read was longer than the bytes scanned for pipelining */

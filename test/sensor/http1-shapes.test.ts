@@ -321,7 +321,7 @@ describe('pipelining past the queue and past the scanned bytes', () => {
 });
 
 describe('a request pipelined in a read of its own', () => {
-  it('is not taken while another waits (it could be a body), and its response is counted as lost, not_seen', async () => {
+  it('is timed behind a waiting GET', async () => {
     const before = await lost();
     const c = await RawConnection.open(node.port);
     await c.send(
@@ -335,8 +335,27 @@ describe('a request pipelined in a read of its own', () => {
     expect(await c.response()).toBe(202);
     c.close();
     await settle(node);
-    const seen = (await routes(node)).filter((r) => r.includes('/waits') || r.includes('/behind'));
-    expect(seen).toEqual(['GET /waits 201 1']);
+    const seen = (await routes(node)).filter((r) => /\/(waits|behind) /.test(r));
+    expect(seen).toEqual(['GET /behind 202 1', 'GET /waits 201 1']);
+    await expectLost(before, {});
+  });
+
+  it('is not taken behind a waiting POST (it could be its body), and its response is counted lost, not_seen', async () => {
+    const before = await lost();
+    const c = await RawConnection.open(node.port);
+    await c.send(
+      [
+        'POST /posted?delay=400&status=201 HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nab',
+        'GET /behind-post?status=202 HTTP/1.1\r\nHost: x\r\n\r\n',
+      ],
+      150,
+    );
+    expect(await c.response()).toBe(201);
+    expect(await c.response()).toBe(202);
+    c.close();
+    await settle(node);
+    const seen = (await routes(node)).filter((r) => /\/(posted|behind-post) /.test(r));
+    expect(seen).toEqual(['POST /posted 201 1']);
     await expectLost(before, { not_seen: 1 });
   });
 });
