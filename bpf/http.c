@@ -197,19 +197,26 @@ static const char *perm_hint(void)
 }
 
 static struct bw_stats_record stats_rec;
+static struct bw_stats_more_record stats_more_rec; /* counters past the first BW_STATS_KERNEL_SLOTS */
 
 static void collect_stats(struct http_bpf *skel, int ncpus)
 {
 	__u64 *vals = calloc((size_t)ncpus, sizeof(__u64));
 	memset(&stats_rec, 0, sizeof(stats_rec));
+	memset(&stats_more_rec, 0, sizeof(stats_more_rec));
 	stats_rec.type = BW_REC_STATS;
-	stats_rec.n_kernel = BW_STAT_MAX;
+	stats_rec.n_kernel = BW_STATS_KERNEL_SLOTS;
+	stats_more_rec.type = BW_REC_STATS_MORE;
+	stats_more_rec.first = BW_STATS_KERNEL_SLOTS;
+	stats_more_rec.n_kernel = BW_STAT_MAX - BW_STATS_KERNEL_SLOTS;
 	if (vals) {
 		for (__u32 k = 0; k < BW_STAT_MAX; k++) {
 			if (bpf_map_lookup_elem(bpf_map__fd(skel->maps.stats), &k, vals))
 				continue;
+			__u64 *slot = k < BW_STATS_KERNEL_SLOTS ? &stats_rec.kernel[k]
+								: &stats_more_rec.kernel[k - BW_STATS_KERNEL_SLOTS];
 			for (int c = 0; c < ncpus; c++)
-				stats_rec.kernel[k] += vals[c];
+				*slot += vals[c];
 		}
 		free(vals);
 	}
@@ -449,7 +456,7 @@ int main(int argc, char **argv)
 		}
 		if (now_ms() >= next_stats) {
 			collect_stats(skel, ncpus);
-			if (write_record(&stats_rec))
+			if (write_record(&stats_rec) || write_record(&stats_more_rec))
 				break;
 			next_stats = now_ms() + opt.stats_ms;
 		}

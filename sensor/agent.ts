@@ -192,7 +192,7 @@ export class Sensor {
     for (const r of records) {
       if (r.type === 'http') {
         if (!this.observeKnown(r)) await this.observeNew(r);
-      } else if (r.type === 'stats') {
+      } else if (r.type === 'stats' || r.type === 'stats-more') {
         this.metrics.applyStats(r);
       }
     }

@@ -29,6 +29,7 @@ enum bw_record_type {
 	BW_REC_HTTP = 1,  /* struct bw_http_event: one finished request/response */
 	BW_REC_STATS = 2, /* struct bw_stats_record: counters, sent periodically */
 	BW_REC_READY = 3, /* struct bw_ready_record: programs loaded and attached */
+	BW_REC_STATS_MORE = 4, /* struct bw_stats_more_record: counters past the first 12 */
 };
 
 /* struct bw_http_event.flags */
@@ -68,10 +69,20 @@ enum bw_stat {
 	BW_STAT_UPGRADES,           /* connections left after 101 Switching Protocols */
 	BW_STAT_TLS_TIED,           /* SSL objects tied to a followed connection (SSL_set_fd or a syscall inside SSL_read) */
 	BW_STAT_TLS_UNPAIRED,       /* SSL_read/SSL_write plaintext dropped: its SSL object was never tied to a connection */
+	/* Appended (issue 11): never reorder, the agent reads them by index. Slots 12.. go in
+	 * struct bw_stats_more_record. */
+	BW_STAT_LOST_NOT_SEEN,      /* status lines answering no request the sensor saw (a request it missed) */
+	BW_STAT_LOST_BEYOND_SCAN,   /* of those, on a connection whose last request read was longer than the scanned 1 KiB */
+	BW_STAT_LOST_NO_STATUS,     /* requests answered by bytes that are no HTTP/1.x status line: not timed */
+	BW_STAT_CONNS_RECOVERED,    /* sockets followed from a request read though missing from the map (evicted, forked child, passed fd) */
+	BW_STAT_REQ_STAGED,         /* request lines that arrived in pieces, put together across reads */
+	BW_STAT_STATUS_STAGED,      /* status lines written in pieces, put together across writes */
+	BW_STAT_CRLF_SKIPPED,       /* requests read behind empty lines (CRLF), which RFC 9112 lets a client send */
 	BW_STAT_MAX,
 };
 
 #define BW_STATS_KERNEL_SLOTS 12
+#define BW_STATS_MORE_SLOTS 15
 
 struct bw_stats_record {
 	__u8 type; /* BW_REC_STATS */
@@ -82,6 +93,17 @@ struct bw_stats_record {
 	__u64 conns_capacity;                  /* max entries of the connection map */
 	__u64 bpf_run_time_ns;                 /* sum over programs; needs kernel.bpf_stats_enabled=1 */
 	__u64 bpf_run_cnt;
+};
+
+/* Counters BW_STATS_KERNEL_SLOTS.. of enum bw_stat, sent right after each bw_stats_record
+ * (bw_stats_record is full; an agent that does not know this type skips it). */
+struct bw_stats_more_record {
+	__u8 type; /* BW_REC_STATS_MORE */
+	__u8 _pad0[3];
+	__u32 first;                          /* index in enum bw_stat of kernel[0] (BW_STATS_KERNEL_SLOTS) */
+	__u32 n_kernel;                       /* how many of kernel[] are used */
+	__u32 _pad1;
+	__u64 kernel[BW_STATS_MORE_SLOTS];    /* enum bw_stat from `first`, cumulative since load */
 };
 
 struct bw_ready_record {
@@ -112,12 +134,23 @@ struct bw_pending {
 	char prefix[BW_REQ_PREFIX_LEN];
 };
 
+/* Bytes of a status line kept across writes (it needs 12: "HTTP/1.1 200"); room for
+ * 11 staged and 12 more read behind them without a bounds check. */
+#define BW_STATUS_STAGE 24
+
 struct bw_conn {
 	__u32 head; /* next request to answer */
 	__u32 tail; /* next free slot */
 	__u16 local_port;
 	__u8 tls;   /* 1 once an SSL object is tied to it: only the uprobes read its HTTP */
-	__u8 _pad0[5];
+	__u8 req_open;   /* queue[tail] is a request line still arriving (its bytes staged across reads) */
+	__u8 resp_body;  /* a response was started since the last request read: other writes are its body */
+	__u8 bodyless;   /* the last request queued is a GET or HEAD: a read starting with a method behind it is a request, not its body */
+	__u8 status_len; /* bytes of a status line staged in status_stage (written in pieces) */
+	__u8 unqueued;   /* requests dropped as queue_full whose responses are still to come */
+	__u8 cut;        /* the last request read was longer than the bytes scanned for pipelining */
+	__u8 _pad0[7];
+	char status_stage[BW_STATUS_STAGE];
 	struct bw_pending queue[BW_QUEUE_DEPTH];
 };
 
@@ -125,8 +158,9 @@ struct bw_conn {
 _Static_assert(sizeof(struct bw_http_event) == BW_RECORD_SIZE, "http event size");
 _Static_assert(sizeof(struct bw_stats_record) == BW_RECORD_SIZE, "stats record size");
 _Static_assert(sizeof(struct bw_ready_record) == BW_RECORD_SIZE, "ready record size");
-_Static_assert(BW_STAT_MAX <= BW_STATS_KERNEL_SLOTS, "stats slots");
-_Static_assert(sizeof(struct bw_conn) == 16 + BW_QUEUE_DEPTH * 96, "conn layout");
+_Static_assert(sizeof(struct bw_stats_more_record) == BW_RECORD_SIZE, "stats more record size");
+_Static_assert(BW_STAT_MAX <= BW_STATS_KERNEL_SLOTS + BW_STATS_MORE_SLOTS, "stats slots");
+_Static_assert(sizeof(struct bw_conn) == 48 + BW_QUEUE_DEPTH * 96, "conn layout");
 #endif
 
 #endif /* BURNWATCH_EVENTS_H */

@@ -40,6 +40,9 @@ struct {
  * a prefix be copied from any offset below BW_SCAN_MAX without a bounds check. */
 struct bw_scratch {
 	char buf[BW_SCAN_MAX + BW_REQ_PREFIX_LEN + 8];
+	/* A request line arriving in pieces: the bytes staged so far, then those of this read
+	 * behind them (room for 79 + 80 without a bounds check). */
+	char stage[2 * BW_REQ_PREFIX_LEN + 8];
 };
 
 struct {
