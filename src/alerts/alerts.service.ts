@@ -12,8 +12,6 @@ import { SilenceView, SilencesService } from './silences/silences.service.js';
 import type { AlertDetailView, AlertView } from './alert.view.js';
 export type { AlertDetailView, AlertView } from './alert.view.js';
 
-
-
 export interface AlertQuery {
   state?: AlertState;
   slo?: string;

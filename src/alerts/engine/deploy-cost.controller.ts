@@ -14,7 +14,6 @@ import { ImageSliQuery } from './image-sli.query.js';
 import type { DeployCostsView } from './deploy-cost.view.js';
 export type { DeployCostsView } from './deploy-cost.view.js';
 
-
 @ApiTags('SLO status')
 @Controller('api/v1')
 export class DeployCostController {

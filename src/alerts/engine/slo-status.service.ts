@@ -37,7 +37,6 @@ import { TimeseriesMinutesQuery } from './timeseries-minutes.query.js';
 import type { SloStatusView } from './slo-status.view.js';
 export type { SloStatusView } from './slo-status.view.js';
 
-
 const MAX_POINTS = 2000;
 const LIST_CACHE_MS = 5_000;
 const YIELD_EVERY_ROWS = 2000;

@@ -17,9 +17,6 @@ import { SloStatusService } from '../engine/slo-status.service.js';
 import type { Report, ReportIncident, SloReport } from './report.view.js';
 export type { Report, ReportIncident, SloReport } from './report.view.js';
 
-
-
-
 /** Compliance reports over a calendar period for every SLO (or a team's), from the stored data and alerts. */
 @Injectable()
 export class ReportsService {

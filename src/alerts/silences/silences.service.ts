@@ -21,7 +21,6 @@ import { SilenceEntity } from './silence.entity.js';
 import type { SilenceView } from './silence.view.js';
 export type { SilenceView } from './silence.view.js';
 
-
 export interface SilenceQuery {
   state?: SilenceState;
   limit: number;

@@ -4,7 +4,6 @@ import type { ChangeView } from './changes.view.js';
 
 export type { ChangeView } from './changes.view.js';
 
-
 /** The change log as the API shows it: deploys, config rollouts, scale events and folded events, newest first. */
 @Injectable()
 export class ChangesService {

@@ -3,8 +3,6 @@ import type { KubernetesStatusView, WatchStatus, WatchedResource } from './kuber
 
 export type { ConnectionState, KubernetesStatusView, WatchStatus } from './kubernetes-status.view.js';
 
-
-
 /** What the Kubernetes connection is doing, for /readyz, GET /api/v1/kubernetes/status and the UI. */
 @Injectable()
 export class KubernetesStatus {

@@ -1,5 +1,6 @@
 /** Wire shapes of the API, shared with the UI (ui/src/api/types.ts): no Nest or TypeORM here, so both compile it. */
-export type WatchedResource = 'events' | 'pods' | 'deployments' | 'statefulsets' | 'daemonsets' | 'replicasets';
+export type WatchedResource =
+  'events' | 'pods' | 'deployments' | 'statefulsets' | 'daemonsets' | 'replicasets';
 
 export type ConnectionState = 'disabled' | 'notConfigured' | 'connecting' | 'connected' | 'error';
 
