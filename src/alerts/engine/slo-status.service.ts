@@ -32,24 +32,10 @@ import {
 import { SloService } from '../../slo/slo.service.js';
 import { AlertView, AlertsService } from '../alerts.service.js';
 import { EngineEvaluation, SloEngine } from './slo-engine.service.js';
-import type { SloEvaluation } from '../domain/evaluate.js';
 import { SloTimeseries, buildTimeseries } from './timeseries.js';
 import { TimeseriesMinutesQuery } from './timeseries-minutes.query.js';
-
-export interface SloStatusView extends Omit<SloEvaluation, 'sli' | 'lastDataMinute'> {
-  slo: string;
-  team: string | null;
-  namespace: string | null;
-  workload: string;
-  objective: number;
-  window: SloSpec['window'];
-  /** A calendar window's current budget period (the budget reset at `from`); null for a rolling window. */
-  budgetPeriod: { from: string; to: string } | null;
-  sli: SloEvaluation['sli'] & { approximate: boolean };
-  alerts: AlertView[];
-  dataFreshness: { lastDataAt: string | null; ageSeconds: number | null };
-  evaluatedAt: string;
-}
+import type { SloStatusView } from './slo-status.view.js';
+export type { SloStatusView } from './slo-status.view.js';
 
 const MAX_POINTS = 2000;
 const LIST_CACHE_MS = 5_000;

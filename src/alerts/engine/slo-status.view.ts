@@ -1,0 +1,19 @@
+/** Wire shapes of the API, shared with the UI (ui/src/api/types.ts): no Nest or TypeORM here, so both compile it. */
+import type { SloSpec } from '../../slo/domain/slo.js';
+import type { AlertView } from '../alert.view.js';
+import type { SloEvaluation } from '../domain/evaluate.js';
+
+export interface SloStatusView extends Omit<SloEvaluation, 'sli' | 'lastDataMinute'> {
+  slo: string;
+  team: string | null;
+  namespace: string | null;
+  workload: string;
+  objective: number;
+  window: SloSpec['window'];
+  /** A calendar window's current budget period (the budget reset at `from`); null for a rolling window. */
+  budgetPeriod: { from: string; to: string } | null;
+  sli: SloEvaluation['sli'] & { approximate: boolean };
+  alerts: AlertView[];
+  dataFreshness: { lastDataAt: string | null; ageSeconds: number | null };
+  evaluatedAt: string;
+}
