@@ -1,8 +1,9 @@
-import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { CachedBody } from '../../common/cached-body.js';
 import { CLOCK, Clock } from '../../common/clock.js';
+import { CoalescedRead } from '../../common/coalesced-read.js';
 import { BurnwatchError } from '../../common/errors.js';
 import { FieldError } from '../../common/field-error.js';
 import { parseOptionalTime } from '../../common/time-param.js';
@@ -51,14 +52,48 @@ export interface SloStatusView extends Omit<SloEvaluation, 'sli' | 'lastDataMinu
   evaluatedAt: string;
 }
 
+/**
+ * What the SLO list shows of each status (`GET /api/v1/slo-statuses?view=summary`): a subset of SloStatusView
+ * with the same names and shapes, so that a client reading the summary reads the full view unchanged.
+ */
+export interface SloStatusSummary {
+  slo: string;
+  team: string | null;
+  namespace: string | null;
+  workload: string;
+  status: SloStatusView['status'];
+  objective: number;
+  window: SloSpec['window'];
+  sli: Pick<SloStatusView['sli'], 'percent' | 'approximate'>;
+  errorBudget: Pick<SloStatusView['errorBudget'], 'remainingPercent'>;
+  burnRates: Pick<SloStatusView['burnRates'][number], 'severity' | 'longWindow' | 'threshold' | 'long'>[];
+  forecast: Pick<SloStatusView['forecast'], 'exhaustionAt' | 'secondsToExhaustion'>;
+  alerts: Pick<AlertView, 'id' | 'severity' | 'state' | 'startedAt'>[];
+  staleSince: string | null;
+  error: SloStatusView['error'];
+  evaluatedAt: string;
+}
+
+export type StatusListView = 'full' | 'summary';
+
 const MAX_POINTS = 2000;
 const LIST_CACHE_MS = 5_000;
 const YIELD_EVERY_ROWS = 2000;
 
 @Injectable()
 export class SloStatusService {
-  private readonly listCache = new Map<string, { stamp: string; atMs: number; body: Buffer; etag: string }>();
-  private readonly listFlights = new Map<string, Promise<{ body: Buffer; etag: string }>>();
+  private readonly listCache = new Map<string, { stamp: string; atMs: number; body: CachedBody }>();
+  private readonly listFlights = new Map<string, Promise<{ body: CachedBody }>>();
+  /** What the cached lists depend on in the database, read once per request (shared, never older than it). */
+  private readonly listVersion = new CoalescedRead(async () => {
+    const [row] = (await this.dataSource.query(
+      `SELECT coalesce((SELECT "epoch" || ':' || "version" FROM "slo_changes" WHERE "id" = 1), 'none')
+        || '|' || (SELECT coalesce(max("updated_at")::text, '') FROM "alerts")
+        || '|' || (SELECT coalesce(max("updated_at")::text, '') FROM "silences")
+        || '|' || (SELECT count(*) FROM "alert_annotations") AS "version"`,
+    )) as { version: string | null }[];
+    return row?.version ?? '';
+  });
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -81,26 +116,23 @@ export class SloStatusService {
   }
 
   /**
-   * `all` as the JSON the API sends, cached per filter until an evaluation, an SLO, an alert, a silence or an
-   * annotation changes (one cheap query tells), and for at most LIST_CACHE_MS (a silence expires by the clock,
-   * not by a write). The list is what the UI polls: serving it must not redo a thousand views per request.
+   * `all` as the JSON the API sends, cached per filter and view until an evaluation, an SLO, an alert, a silence
+   * or an annotation changes (one cheap query tells, shared by concurrent requests), and for at most
+   * LIST_CACHE_MS (a silence expires by the clock, not by a write). The list is what the UI polls: serving it
+   * must not redo a thousand views per request.
    */
   async allJson(filter: {
     team?: string;
     namespace?: string;
     status?: string;
-  }): Promise<{ body: Buffer; etag: string }> {
-    const [row] = (await this.dataSource.query(
-      `SELECT (SELECT count(*) || ':' || coalesce(max("updated_at")::text, '') FROM "slos")
-        || '|' || (SELECT coalesce(max("updated_at")::text, '') FROM "alerts")
-        || '|' || (SELECT coalesce(max("updated_at")::text, '') FROM "silences")
-        || '|' || (SELECT count(*) FROM "alert_annotations") AS "version"`,
-    )) as { version: string }[];
+    view: StatusListView;
+  }): Promise<CachedBody> {
+    const version = await this.listVersion.get();
     const key = JSON.stringify(filter);
-    const stamp = `${this.engine.evaluationVersion}|${row?.version ?? ''}`;
+    const stamp = `${this.engine.evaluationVersion}|${version}`;
     const nowMs = this.clock.now().getTime();
     const hit = this.listCache.get(key);
-    if (hit && hit.stamp === stamp && nowMs - hit.atMs < LIST_CACHE_MS) return hit;
+    if (hit && hit.stamp === stamp && nowMs - hit.atMs < LIST_CACHE_MS) return hit.body;
     // One rebuild at a time per filter and version: fifty clients polling after a tick wait for the same one.
     const flightKey = `${key}|${stamp}`;
     let flight = this.listFlights.get(flightKey);
@@ -108,17 +140,17 @@ export class SloStatusService {
       flight = this.all(filter)
         .then((list) => {
           // Kept as bytes with their ETag: Express would otherwise convert and hash a megabyte per answer.
-          const body = Buffer.from(JSON.stringify(list));
-          const etag = `"${createHash('sha1').update(body).digest('base64url')}"`;
+          const items = filter.view === 'summary' ? list.items.map(summaryOf) : list.items;
+          const body = new CachedBody(Buffer.from(JSON.stringify({ items })));
           if (this.listCache.size >= 64) this.listCache.clear();
-          const entry = { stamp, atMs: nowMs, body, etag };
+          const entry = { stamp, atMs: nowMs, body };
           this.listCache.set(key, entry);
           return entry;
         })
         .finally(() => this.listFlights.delete(flightKey));
       this.listFlights.set(flightKey, flight);
     }
-    return flight;
+    return (await flight).body;
   }
 
   /**
@@ -263,6 +295,40 @@ function viewOf(spec: SloSpec, evaluation: EngineEvaluation, firing: AlertView[]
         lastDataAt === null ? null : Math.max(0, Math.round((now.getTime() - lastDataAt.getTime()) / 1000)),
     },
     evaluatedAt: evaluatedAt.toISOString(),
+  };
+}
+
+/** The summary of a status: what the SLO list shows (SloStatusSummary). */
+export function summaryOf(view: SloStatusView): SloStatusSummary {
+  return {
+    slo: view.slo,
+    team: view.team,
+    namespace: view.namespace,
+    workload: view.workload,
+    status: view.status,
+    objective: view.objective,
+    window: view.window,
+    sli: { percent: view.sli.percent, approximate: view.sli.approximate },
+    errorBudget: { remainingPercent: view.errorBudget.remainingPercent },
+    burnRates: view.burnRates.map((r) => ({
+      severity: r.severity,
+      longWindow: r.longWindow,
+      threshold: r.threshold,
+      long: r.long,
+    })),
+    forecast: {
+      exhaustionAt: view.forecast.exhaustionAt,
+      secondsToExhaustion: view.forecast.secondsToExhaustion,
+    },
+    alerts: view.alerts.map((a) => ({
+      id: a.id,
+      severity: a.severity,
+      state: a.state,
+      startedAt: a.startedAt,
+    })),
+    staleSince: view.staleSince,
+    error: view.error,
+    evaluatedAt: view.evaluatedAt,
   };
 }
 

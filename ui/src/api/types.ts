@@ -236,6 +236,28 @@ export interface SloStatus {
   evaluatedAt: string;
 }
 
+/**
+ * GET /api/v1/slo-statuses?view=summary: what the SLO list shows of each status. Every field has its name and
+ * shape in SloStatus, so a full status is a summary too (an older server ignores `view` and sends the full one).
+ */
+export interface SloStatusSummary {
+  slo: string;
+  team?: string | null;
+  namespace?: string | null;
+  workload: string;
+  status: SloStatusName;
+  objective: number;
+  window: SloWindow;
+  sli: Pick<SloStatus['sli'], 'percent' | 'approximate'>;
+  errorBudget: Pick<SloStatus['errorBudget'], 'remainingPercent'>;
+  burnRates: Pick<BurnRateStatus, 'severity' | 'longWindow' | 'threshold' | 'long'>[];
+  forecast: Pick<SloStatus['forecast'], 'exhaustionAt' | 'secondsToExhaustion'>;
+  alerts: Pick<Alert, 'id' | 'severity' | 'state' | 'startedAt'>[];
+  staleSince?: string | null;
+  error?: { reason: string; since: string } | null;
+  evaluatedAt: string;
+}
+
 export interface Timeseries {
   from: number | string;
   to: number | string;
