@@ -30,6 +30,7 @@ import {
   correctedRanges,
   isCorrectedMinute,
 } from '../../slo/domain/corrections.js';
+import { SloListCache } from '../../slo/slo-list.cache.js';
 import { SloService } from '../../slo/slo.service.js';
 import { AlertView, AlertsService } from '../alerts.service.js';
 import { EngineEvaluation, SloEngine } from './slo-engine.service.js';
@@ -83,7 +84,7 @@ const YIELD_EVERY_ROWS = 2000;
 @Injectable()
 export class SloStatusService {
   private readonly listCache = new Map<string, { stamp: string; atMs: number; body: CachedBody }>();
-  private readonly listFlights = new Map<string, Promise<{ body: CachedBody }>>();
+  private readonly listFlights = new Map<string, Promise<CachedBody>>();
   /** What the cached lists depend on in the database, read once per request (shared, never older than it). */
   private readonly listVersion = new CoalescedRead(async () => {
     const [row] = (await this.dataSource.query(
@@ -100,6 +101,7 @@ export class SloStatusService {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SloEngine) private readonly engine: SloEngine,
     @Inject(SloService) private readonly slos: SloService,
+    @Inject(SloListCache) private readonly sloList: SloListCache,
     @Inject(AlertsService) private readonly alerts: AlertsService,
     @Inject(SliRepository) private readonly storage: SliRepository,
     @Inject(TimeseriesMinutesQuery) private readonly minutes: TimeseriesMinutesQuery,
@@ -117,9 +119,11 @@ export class SloStatusService {
 
   /**
    * `all` as the JSON the API sends, cached per filter and view until an evaluation, an SLO, an alert, a silence
-   * or an annotation changes (one cheap query tells, shared by concurrent requests), and for at most
-   * LIST_CACHE_MS (a silence expires by the clock, not by a write). The list is what the UI polls: serving it
-   * must not redo a thousand views per request.
+   * or an annotation changes (one cheap query tells, shared by concurrent requests), and otherwise rebuilt every
+   * LIST_CACHE_MS (a silence expires by the clock, not by a write, and ages grow). After a change every request
+   * waits for the new list; when only the clock moved, the previous list is served while one rebuild runs (so an
+   * answer is at most LIST_CACHE_MS plus one rebuild old, and never more than twice LIST_CACHE_MS). The list is
+   * what the UI polls: serving it must not redo a thousand views per request.
    */
   async allJson(filter: {
     team?: string;
@@ -132,8 +136,25 @@ export class SloStatusService {
     const stamp = `${this.engine.evaluationVersion}|${version}`;
     const nowMs = this.clock.now().getTime();
     const hit = this.listCache.get(key);
-    if (hit && hit.stamp === stamp && nowMs - hit.atMs < LIST_CACHE_MS) return hit.body;
-    // One rebuild at a time per filter and version: fifty clients polling after a tick wait for the same one.
+    if (hit && hit.stamp === stamp) {
+      const ageMs = nowMs - hit.atMs;
+      if (ageMs < LIST_CACHE_MS) return hit.body;
+      if (ageMs < 2 * LIST_CACHE_MS) {
+        // A failed rebuild is tried again by the next request; the answer here is still current enough.
+        this.rebuildList(key, stamp, nowMs, filter).catch(() => undefined);
+        return hit.body;
+      }
+    }
+    return this.rebuildList(key, stamp, nowMs, filter);
+  }
+
+  /** One rebuild at a time per filter and version: fifty clients polling after a tick wait for the same one. */
+  private rebuildList(
+    key: string,
+    stamp: string,
+    nowMs: number,
+    filter: { team?: string; namespace?: string; status?: string; view: StatusListView },
+  ): Promise<CachedBody> {
     const flightKey = `${key}|${stamp}`;
     let flight = this.listFlights.get(flightKey);
     if (!flight) {
@@ -143,19 +164,18 @@ export class SloStatusService {
           const items = filter.view === 'summary' ? list.items.map(summaryOf) : list.items;
           const body = new CachedBody(Buffer.from(JSON.stringify({ items })));
           if (this.listCache.size >= 64) this.listCache.clear();
-          const entry = { stamp, atMs: nowMs, body };
-          this.listCache.set(key, entry);
-          return entry;
+          this.listCache.set(key, { stamp, atMs: nowMs, body });
+          return body;
         })
         .finally(() => this.listFlights.delete(flightKey));
       this.listFlights.set(flightKey, flight);
     }
-    return (await flight).body;
+    return flight;
   }
 
   /**
-   * Every SLO's status in a fixed number of queries (the specs, the firing alerts), the numbers from the engine's
-   * memory: the list the UI refreshes must not cost a query per SLO.
+   * Every SLO's status in a fixed number of queries (the firing alerts; the specs come from the SLO list's memory),
+   * the numbers from the engine's memory: the list the UI refreshes must not cost a query per SLO.
    */
   async all(filter: {
     team?: string;
@@ -163,7 +183,11 @@ export class SloStatusService {
     status?: string;
   }): Promise<{ items: SloStatusView[] }> {
     const now = this.clock.now();
-    const specs = await this.slos.allSpecs({ team: filter.team, namespace: filter.namespace });
+    const specs = (await this.sloList.views()).filter(
+      (slo) =>
+        (filter.team === undefined || slo.team === filter.team) &&
+        (filter.namespace === undefined || slo.service.namespace === filter.namespace),
+    );
     const evaluations = await this.engine.statusesOf(
       specs.map((s) => s.name),
       now,
