@@ -26,13 +26,21 @@ interface CachedSlo {
 }
 
 interface Snapshot {
-  /** The change stamp (`slo_changes`) read before these rows: they are at least that new. */
+  /** The change stamp (SLO_CHANGES_STAMP) read before these rows: they are at least that new. */
   stamp: string;
   /** Every SLO, in the database's order of names (its collation, as `ORDER BY name` gives). */
   slos: CachedSlo[];
   pages: Map<string, CachedBody>;
   pageBytes: number;
 }
+
+/**
+ * The SLO table's change stamp as SQL (migrations/1766600000000-CreateSloChanges.ts): it moves with every commit
+ * that wrote SLOs, by any replica or by hand, and never comes back.
+ */
+export const SLO_CHANGES_STAMP = `(SELECT coalesce(sum("weight"), 0) || ':' || coalesce(max("id"), 0) FROM "slo_changes")`;
+/** Change rows beyond which a reader folds them into one. */
+const MAX_CHANGE_ROWS = 100;
 
 /** The page bodies of one snapshot kept at most (beyond it they are cleared and built again). */
 const MAX_PAGE_BYTES = 16 * 1024 * 1024;
@@ -46,9 +54,9 @@ const COMMA = Buffer.from(',');
  * `GET /api/v1/slos` from memory: every SLO's view as pre-serialised JSON, a page joined from those fragments
  * into one body with its ETag, kept per query until an SLO changes.
  *
- * Correct across replicas: every request first reads the change stamp (`slo_changes`, raised in the writing
- * transaction by a trigger on `slos`, so a write by any replica, an import or a hand edit in SQL all count), one
- * indexed single-row read that concurrent requests share as long as it started after they arrived
+ * Correct across replicas: every request first reads the change stamp (SLO_CHANGES_STAMP: `slo_changes` gets a
+ * row in the writing transaction from a trigger on `slos`, so a write by any replica, an import or a hand edit
+ * in SQL all count), one read of a small table that concurrent requests share as long as it started after they arrived
  * (CoalescedRead). A write committed before a request arrives is therefore always in its answer. When the stamp
  * moved, the rows are read again (one query; views of unchanged row versions are reused).
  */
@@ -57,6 +65,7 @@ export class SloListCache {
   private snapshot: Snapshot | undefined;
   private loading: { stamp: string; snapshot: Promise<Snapshot> } | undefined;
   private readonly stamp = new CoalescedRead(() => this.readStamp());
+  private folding = false;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
@@ -119,10 +128,27 @@ export class SloListCache {
 
   private async readStamp(): Promise<string> {
     const [row] = (await this.dataSource.query(
-      `SELECT "epoch" || ':' || "version" AS "stamp" FROM "slo_changes" WHERE "id" = 1`,
-    )) as { stamp: string }[];
-    // No row: the table was emptied (TRUNCATE) and nothing was written since; the next write makes a new epoch.
-    return row?.stamp ?? 'none';
+      `SELECT ${SLO_CHANGES_STAMP} AS "stamp", (SELECT count(*)::int FROM "slo_changes") AS "rows"`,
+    )) as { stamp: string; rows: number }[];
+    if (row!.rows > MAX_CHANGE_ROWS) this.foldChanges().catch(() => undefined);
+    return row!.stamp;
+  }
+
+  /**
+   * Folds the change rows into one of the same weight, in its own transaction (never inside a write: it locks the
+   * rows it deletes). Concurrent folds on several replicas each fold what they deleted; the sum stays.
+   */
+  private async foldChanges(): Promise<void> {
+    if (this.folding) return;
+    this.folding = true;
+    try {
+      await this.dataSource.query(
+        `WITH "gone" AS (DELETE FROM "slo_changes" RETURNING "weight")
+         INSERT INTO "slo_changes" ("weight") SELECT sum("weight") FROM "gone" HAVING count(*) > 0`,
+      );
+    } finally {
+      this.folding = false;
+    }
   }
 
   /**

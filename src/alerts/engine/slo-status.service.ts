@@ -30,7 +30,7 @@ import {
   correctedRanges,
   isCorrectedMinute,
 } from '../../slo/domain/corrections.js';
-import { SloListCache } from '../../slo/slo-list.cache.js';
+import { SLO_CHANGES_STAMP, SloListCache } from '../../slo/slo-list.cache.js';
 import { SloService } from '../../slo/slo.service.js';
 import { AlertView, AlertsService } from '../alerts.service.js';
 import { EngineEvaluation, SloEngine } from './slo-engine.service.js';
@@ -88,7 +88,7 @@ export class SloStatusService {
   /** What the cached lists depend on in the database, read once per request (shared, never older than it). */
   private readonly listVersion = new CoalescedRead(async () => {
     const [row] = (await this.dataSource.query(
-      `SELECT coalesce((SELECT "epoch" || ':' || "version" FROM "slo_changes" WHERE "id" = 1), 'none')
+      `SELECT ${SLO_CHANGES_STAMP}
         || '|' || (SELECT coalesce(max("updated_at")::text, '') FROM "alerts")
         || '|' || (SELECT coalesce(max("updated_at")::text, '') FROM "silences")
         || '|' || (SELECT count(*) FROM "alert_annotations") AS "version"`,
