@@ -270,6 +270,16 @@ describe('GET /api/v1/slo-statuses?view=summary', () => {
     );
   });
 
+  it('is documented in the OpenAPI document: the parameter and the SloStatusSummary schema', async () => {
+    const doc = (await apiA('GET', '/api/docs-json')).body;
+    const parameters = doc.paths['/api/v1/slo-statuses'].get.parameters as { name: string; schema: any }[];
+    expect(parameters.find((p) => p.name === 'view')?.schema.enum).toEqual(['full', 'summary']);
+    const summary = (await apiA('GET', '/api/v1/slo-statuses?view=summary')).body.items[0];
+    expect(Object.keys(doc.components.schemas.SloStatusSummary.properties).sort()).toEqual(
+      Object.keys(summary).sort(),
+    );
+  });
+
   it('filters as the full view does and refuses an unknown view naming the parameter', async () => {
     const filtered = await apiA('GET', '/api/v1/slo-statuses?view=summary&namespace=shop&status=noData');
     expect(names(filtered.body)).toEqual(['slo-00', 'slo-01', 'slo-02', 'slo-lat']);
