@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CachedBody } from '../common/cached-body.js';
-import { CoalescedRead } from '../common/coalesced-read.js';
+import { ChangeStamps } from '../database/change-stamps.js';
 import type { SloEntity } from './slo.entity.js';
 import { SloView, toSloView } from './slo.view.js';
 
@@ -26,21 +26,13 @@ interface CachedSlo {
 }
 
 interface Snapshot {
-  /** The change stamp (SLO_CHANGES_STAMP) read before these rows: they are at least that new. */
+  /** The SLOs' change stamp (ChangeStamps) read before these rows: they are at least that new. */
   stamp: string;
   /** Every SLO, in the database's order of names (its collation, as `ORDER BY name` gives). */
   slos: CachedSlo[];
   pages: Map<string, CachedBody>;
   pageBytes: number;
 }
-
-/**
- * The SLO table's change stamp as SQL (migrations/1766600000000-CreateSloChanges.ts): it moves with every commit
- * that wrote SLOs, by any replica or by hand, and never comes back.
- */
-export const SLO_CHANGES_STAMP = `(SELECT coalesce(sum("weight"), 0) || ':' || coalesce(max("id"), 0) FROM "slo_changes")`;
-/** Change rows beyond which a reader folds them into one. */
-const MAX_CHANGE_ROWS = 100;
 
 /** The page bodies of one snapshot kept at most (beyond it they are cleared and built again). */
 const MAX_PAGE_BYTES = 16 * 1024 * 1024;
@@ -54,9 +46,10 @@ const COMMA = Buffer.from(',');
  * `GET /api/v1/slos` from memory: every SLO's view as pre-serialised JSON, a page joined from those fragments
  * into one body with its ETag, kept per query until an SLO changes.
  *
- * Correct across replicas: every request first reads the change stamp (SLO_CHANGES_STAMP: `slo_changes` gets a
+ * Correct across replicas: every request first reads the SLOs' change stamp (ChangeStamps: `slo_changes` gets a
  * row in the writing transaction from a trigger on `slos`, so a write by any replica, an import or a hand edit
- * in SQL all count), one read of a small table that concurrent requests share as long as it started after they arrived
+ * in SQL all count), one read of a small table that concurrent requests share as long as it started after they
+ * arrived
  * (CoalescedRead). A write committed before a request arrives is therefore always in its answer. When the stamp
  * moved, the rows are read again (one query; views of unchanged row versions are reused).
  */
@@ -64,10 +57,11 @@ const COMMA = Buffer.from(',');
 export class SloListCache {
   private snapshot: Snapshot | undefined;
   private loading: { stamp: string; snapshot: Promise<Snapshot> } | undefined;
-  private readonly stamp = new CoalescedRead(() => this.readStamp());
-  private folding = false;
+  private readonly stamps: ChangeStamps;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    this.stamps = new ChangeStamps(dataSource, ['slo_changes']);
+  }
 
   /** One page of the list as the API sends it: `{items, total, nextCursor}`. */
   async page(query: SloListQuery): Promise<CachedBody> {
@@ -106,7 +100,7 @@ export class SloListCache {
   }
 
   private async current(): Promise<Snapshot> {
-    const stamp = await this.stamp.get();
+    const stamp = await this.stamps.current();
     if (this.snapshot?.stamp === stamp) return this.snapshot;
     // One load per stamp: the clients that all see a new stamp at once wait for the same one.
     if (this.loading?.stamp !== stamp) {
@@ -124,31 +118,6 @@ export class SloListCache {
       this.loading = { stamp, snapshot };
     }
     return this.loading.snapshot;
-  }
-
-  private async readStamp(): Promise<string> {
-    const [row] = (await this.dataSource.query(
-      `SELECT ${SLO_CHANGES_STAMP} AS "stamp", (SELECT count(*)::int FROM "slo_changes") AS "rows"`,
-    )) as { stamp: string; rows: number }[];
-    if (row!.rows > MAX_CHANGE_ROWS) this.foldChanges().catch(() => undefined);
-    return row!.stamp;
-  }
-
-  /**
-   * Folds the change rows into one of the same weight, in its own transaction (never inside a write: it locks the
-   * rows it deletes). Concurrent folds on several replicas each fold what they deleted; the sum stays.
-   */
-  private async foldChanges(): Promise<void> {
-    if (this.folding) return;
-    this.folding = true;
-    try {
-      await this.dataSource.query(
-        `WITH "gone" AS (DELETE FROM "slo_changes" RETURNING "weight")
-         INSERT INTO "slo_changes" ("weight") SELECT sum("weight") FROM "gone" HAVING count(*) > 0`,
-      );
-    } finally {
-      this.folding = false;
-    }
   }
 
   /**

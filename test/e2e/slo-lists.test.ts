@@ -2,8 +2,10 @@ import { request } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, inject } from 'vitest';
+import { DataSource } from 'typeorm';
 import { RunningBurnwatch } from '../../src/app.js';
 import { SloEngine } from '../../src/alerts/engine/slo-engine.service.js';
+import { ChangeStamps } from '../../src/database/change-stamps.js';
 import { apiClient, resetDatabase, startTestApp } from '../support/app.js';
 import { errorRateSlo, latencySlo } from '../support/fixtures.js';
 
@@ -317,5 +319,41 @@ describe('GET /api/v1/slo-statuses?view=summary', () => {
 
     expect((await apiB('DELETE', '/api/v1/slos/slo-00')).status).toBe(204);
     expect(names((await apiA('GET', '/api/v1/slo-statuses?view=summary')).body)).not.toContain('slo-00');
+  });
+});
+
+describe('the change stamps the lists compare', () => {
+  it("move with another replica's silence, and with alert and annotation rows written in SQL", async () => {
+    await createSlos(apiA, 1);
+    const stamps = new ChangeStamps(a.app.get(DataSource), ['slo_changes', 'alert_changes']);
+    const before = await stamps.current();
+    const silence = await apiB('POST', '/api/v1/silences', {
+      matchers: [{ name: 'slo', value: 'slo-00', isRegex: false, isEqual: true }],
+      endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+      createdBy: 'alice',
+      comment: 'known incident',
+    });
+    expect(silence.status).toBe(201);
+    const afterSilence = await stamps.current();
+    expect(afterSilence.split('|')[0]).toBe(before.split('|')[0]);
+    expect(afterSilence.split('|')[1]).not.toBe(before.split('|')[1]);
+
+    const client = new pg.Client({ connectionString: inject('databaseUrl') });
+    await client.connect();
+    try {
+      let previous = afterSilence;
+      for (const statement of [
+        `UPDATE "alerts" SET "severity" = "severity"`,
+        `UPDATE "alert_annotations" SET "details" = "details"`,
+        `UPDATE "silences" SET "comment" = "comment"`,
+      ]) {
+        await client.query(statement);
+        const next = await stamps.current();
+        expect(next, statement).not.toBe(previous);
+        previous = next;
+      }
+    } finally {
+      await client.end();
+    }
   });
 });

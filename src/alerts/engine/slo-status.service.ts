@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CachedBody } from '../../common/cached-body.js';
 import { CLOCK, Clock } from '../../common/clock.js';
-import { CoalescedRead } from '../../common/coalesced-read.js';
+import { ChangeStamps } from '../../database/change-stamps.js';
 import { BurnwatchError } from '../../common/errors.js';
 import { FieldError } from '../../common/field-error.js';
 import { parseOptionalTime } from '../../common/time-param.js';
@@ -30,7 +30,7 @@ import {
   correctedRanges,
   isCorrectedMinute,
 } from '../../slo/domain/corrections.js';
-import { SLO_CHANGES_STAMP, SloListCache } from '../../slo/slo-list.cache.js';
+import { SloListCache } from '../../slo/slo-list.cache.js';
 import { SloService } from '../../slo/slo.service.js';
 import { AlertView, AlertsService } from '../alerts.service.js';
 import { EngineEvaluation, SloEngine } from './slo-engine.service.js';
@@ -85,16 +85,8 @@ const YIELD_EVERY_ROWS = 2000;
 export class SloStatusService {
   private readonly listCache = new Map<string, { stamp: string; atMs: number; body: CachedBody }>();
   private readonly listFlights = new Map<string, Promise<CachedBody>>();
-  /** What the cached lists depend on in the database, read once per request (shared, never older than it). */
-  private readonly listVersion = new CoalescedRead(async () => {
-    const [row] = (await this.dataSource.query(
-      `SELECT ${SLO_CHANGES_STAMP}
-        || '|' || (SELECT coalesce(max("updated_at")::text, '') FROM "alerts")
-        || '|' || (SELECT coalesce(max("updated_at")::text, '') FROM "silences")
-        || '|' || (SELECT count(*) FROM "alert_annotations") AS "version"`,
-    )) as { version: string | null }[];
-    return row?.version ?? '';
-  });
+  /** What the cached lists depend on in the database: SLOs, alerts, silences, annotations (see ChangeStamps). */
+  private readonly listVersion: ChangeStamps;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -106,7 +98,9 @@ export class SloStatusService {
     @Inject(SliRepository) private readonly storage: SliRepository,
     @Inject(TimeseriesMinutesQuery) private readonly minutes: TimeseriesMinutesQuery,
     @Inject(CorrectionsService) private readonly corrections: CorrectionsService,
-  ) {}
+  ) {
+    this.listVersion = new ChangeStamps(dataSource, ['slo_changes', 'alert_changes']);
+  }
 
   async status(name: string): Promise<SloStatusView> {
     const now = this.clock.now();
@@ -131,7 +125,7 @@ export class SloStatusService {
     status?: string;
     view: StatusListView;
   }): Promise<CachedBody> {
-    const version = await this.listVersion.get();
+    const version = await this.listVersion.current();
     const key = JSON.stringify(filter);
     const stamp = `${this.engine.evaluationVersion}|${version}`;
     const nowMs = this.clock.now().getTime();
