@@ -49,9 +49,8 @@ const COMMA = Buffer.from(',');
  * Correct across replicas: every request first reads the SLOs' change stamp (ChangeStamps: `slo_changes` gets a
  * row in the writing transaction from a trigger on `slos`, so a write by any replica, an import or a hand edit
  * in SQL all count), one read of a small table that concurrent requests share as long as it started after they
- * arrived
- * (CoalescedRead). A write committed before a request arrives is therefore always in its answer. When the stamp
- * moved, the rows are read again (one query; views of unchanged row versions are reused).
+ * arrived (CoalescedRead). A write committed before a request arrives is therefore always in its answer. When
+ * the stamp moved, the rows are read again (one query; views of unchanged row versions are reused).
  */
 @Injectable()
 export class SloListCache {
