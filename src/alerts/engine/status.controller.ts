@@ -29,7 +29,7 @@ export class StatusController {
     summary: 'The status of every SLO (for overviews), filterable',
     description:
       'view=summary gives what an SLO list shows of each status (SloStatusSummary: the same fields and shapes ' +
-      'as the full view, fewer of them; a third of the bytes); view=full (the default) the whole status. ' +
+      'as the full view, fewer of them; about half the bytes); view=full (the default) the whole status. ' +
       'Answers carry a strong ETag (304 to If-None-Match) and are compressed (br, gzip) when Accept-Encoding asks.',
   })
   @ApiQuery({ name: 'team', required: false })

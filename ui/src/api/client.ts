@@ -106,7 +106,7 @@ export const api = {
   deploys: (name: string, signal?: AbortSignal) =>
     getJson<DeployCosts>(`/api/v1/slos/${enc(name)}/deploys`, signal),
   slo: (name: string, signal?: AbortSignal) => getJson<Slo>(`/api/v1/slos/${enc(name)}`, signal),
-  /** What the SLO list shows of every SLO's status (a third of the full statuses' bytes). */
+  /** What the SLO list shows of every SLO's status (about half the full statuses' bytes). */
   statuses: (signal?: AbortSignal) =>
     getJson<{ items: SloStatusSummary[] }>('/api/v1/slo-statuses?view=summary', signal),
   status: (name: string, signal?: AbortSignal) =>
