@@ -8,6 +8,7 @@
 import type { AlertDetailView, AlertView, DeliveryView } from '../../../src/alerts/alert.view.js';
 import type { Correlation as CorrelationView } from '../../../src/alerts/correlation/correlation.js';
 import type { SloStatusView } from '../../../src/alerts/engine/slo-status.view.js';
+export type { SloStatusSummary } from '../../../src/alerts/engine/slo-status.view.js';
 import type { SloTimeseries } from '../../../src/alerts/engine/timeseries.js';
 import type { SloSpec } from '../../../src/slo/domain/slo.js';
 
