@@ -66,6 +66,11 @@ export function startNodeH2Server(title = 'bw-h2-fixture'): Promise<TestServer> 
   return startPrintingPort(process.execPath, [path.join(fixtures, 'h2-server.mjs'), title], title);
 }
 
+/** A gRPC server from @grpc/grpc-js (h2c): fixtures/grpc-server.mjs, service bw.test.Echo. */
+export function startGrpcServer(title = 'bw-grpc-fixture'): Promise<TestServer> {
+  return startPrintingPort(process.execPath, [path.join(fixtures, 'grpc-server.mjs'), title], title);
+}
+
 export function startPythonServer(): Promise<TestServer> {
   // service_name: the script, not the interpreter (sensor/service-name.ts).
   return startPrintingPort('python3', [path.join(fixtures, 'py-server.py')], 'py-server');
