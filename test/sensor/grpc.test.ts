@@ -12,14 +12,12 @@ import { startGrpcServer, type TestServer } from './support/servers.js';
 import { startSensor, waitFor, type RunningSensor } from './support/sensor.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const proto = grpc.loadPackageDefinition(
   protoLoader.loadSync(path.join(here, 'fixtures', 'echo.proto'), { keepCase: true }),
 ) as any;
 
 let sensor: RunningSensor;
 let server: TestServer;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 let client: any;
 const service = 'bw-grpc-fixture';
 const route = '/bw.test.Echo/Say';
