@@ -473,6 +473,8 @@ static __always_inline struct bw_conn *adopt(const struct bw_conn_key *key)
 	return conn;
 }
 
+#include "h2.bpf.h"
+
 static __always_inline int on_read(long ret, enum buf_kind kind)
 {
 	if (ret <= 0)
@@ -499,10 +501,19 @@ static __always_inline int on_read(long ret, enum buf_kind kind)
 	}
 	if (!buf)
 		return 0;
-	/* Ciphertext (a TLS record starts with 0x14..0x17), a body, or a short read; and
-	 * a TLS connection's plaintext only comes through SSL_read. */
-	if (conn->tls || !request_bytes(conn, buf, avail, kind == BUF_PLAIN ? 0 : BW_HTTP_F_IOV))
+	if (conn->h2) {
+		/* HTTP/2: every byte read is walked (all iovecs); 2: given up or never decodable. */
+		if (conn->h2 == 1 && !conn->tls)
+			h2_frames(conn, &key, 0, kind, syscall_arg2(regs), ret, 0);
+		return 0;
+	}
+	/* Ciphertext (a TLS record starts with 0x14..0x17), a body, a short read, or the HTTP/2
+	 * preface; and a TLS connection's plaintext only comes through SSL_read. */
+	if (conn->tls || !request_bytes(conn, buf, avail, kind == BUF_PLAIN ? 0 : BW_HTTP_F_IOV)) {
 		tie_ssl_call(conn, &key);
+		if (!conn->tls)
+			h2_start(conn, &key, kind, syscall_arg2(regs), buf, avail, 0);
+	}
 	return 0;
 }
 
@@ -621,7 +632,7 @@ static __always_inline void answer(struct bw_conn *conn, const struct bw_conn_ke
 	e->status = status;
 	e->local_port = conn->local_port;
 	e->prefix_len = p->prefix_len;
-	e->_pad0 = 0;
+	e->grpc_status = 0;
 	e->tgid = key->tgid;
 	e->fd = key->fd;
 	e->start_ns = p->start_ns;
@@ -646,7 +657,35 @@ static __always_inline int on_write(__u32 fd, enum buf_kind kind, unsigned long 
 		return 0;
 	if (conn->tls)
 		return 0; /* ciphertext: SSL_write saw the plaintext */
+	if (conn->h2) {
+		if (conn->h2 == 1) {
+			/* Walked at the syscall's exit, with the bytes really written. */
+			__u64 id = bpf_get_current_pid_tgid();
+			struct bw_h2_write pw = { .fd = fd, .kind = kind, .arg = arg };
+			bpf_map_update_elem(&h2_writes, &id, &pw, BPF_ANY);
+		}
+		return 0;
+	}
 	answer(conn, &key, first_buffer(kind, arg, &count), count, 0);
+	return 0;
+}
+
+/* Exit of a write syscall: only a thread that entered it on an HTTP/2 connection has work. */
+static __always_inline int on_write_exit(long ret)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct bw_h2_write *pw = bpf_map_lookup_elem(&h2_writes, &id);
+	if (!pw)
+		return 0;
+	struct bw_h2_write call = *pw;
+	bpf_map_delete_elem(&h2_writes, &id);
+	if (ret <= 0)
+		return 0;
+	struct bw_conn_key key = { .tgid = id >> 32, .fd = call.fd };
+	struct bw_conn *conn = bpf_map_lookup_elem(&conns, &key);
+	if (!conn || conn->h2 != 1 || conn->tls)
+		return 0;
+	h2_frames(conn, &key, 1, (enum buf_kind)call.kind, call.arg, ret, 0);
 	return 0;
 }
 
@@ -685,6 +724,16 @@ SEC("tracepoint/syscalls/sys_enter_close")
 int bw_enter_close(struct trace_event_raw_sys_enter *ctx)
 {
 	struct bw_conn_key key = { .tgid = bpf_get_current_pid_tgid() >> 32, .fd = (__u32)ctx->args[0] };
+	struct bw_conn *conn = bpf_map_lookup_elem(&conns, &key);
+	if (!conn)
+		return 0;
+	if (conn->h2 == 1) {
+		/* The loader forgets the connection's header tables and counts its open streams. */
+		struct h2_walk w = { .key = &key, .now = bpf_ktime_get_ns(), .port = conn->local_port };
+		w.h = bpf_map_lookup_elem(&h2_conns, &key);
+		h2_emit(&w, BW_H2_CLOSE, 0, 0, 0);
+		bpf_map_delete_elem(&h2_conns, &key);
+	}
 	if (bpf_map_delete_elem(&conns, &key) == 0)
 		stat_inc(BW_STAT_CLOSES);
 	return 0;
@@ -726,6 +775,18 @@ int bw_enter_sendmsg(struct trace_event_raw_sys_enter *ctx)
 {
 	return on_write(ctx->args[0], BUF_MSG, ctx->args[1], ~0ULL);
 }
+
+SEC("tracepoint/syscalls/sys_exit_write")
+int bw_exit_write(struct trace_event_raw_sys_exit *ctx) { return on_write_exit(ctx->ret); }
+
+SEC("tracepoint/syscalls/sys_exit_sendto")
+int bw_exit_sendto(struct trace_event_raw_sys_exit *ctx) { return on_write_exit(ctx->ret); }
+
+SEC("tracepoint/syscalls/sys_exit_writev")
+int bw_exit_writev(struct trace_event_raw_sys_exit *ctx) { return on_write_exit(ctx->ret); }
+
+SEC("tracepoint/syscalls/sys_exit_sendmsg")
+int bw_exit_sendmsg(struct trace_event_raw_sys_exit *ctx) { return on_write_exit(ctx->ret); }
 
 /*
  * TLS: uprobes on libssl (attached by the loader to every libssl file found in

@@ -14,6 +14,8 @@ const labels = (route: string): HttpLabels => ({
   http_route: route,
   http_response_status_code: '200',
   url_scheme: 'http',
+  network_protocol_version: '1.1',
+  rpc_grpc_status_code: '',
 });
 
 const metrics = () =>
@@ -69,15 +71,24 @@ describe('SensorMetrics', () => {
         .filter((l) => l.startsWith('burnwatch_sensor_requests_lost_total{'))
         .sort();
     // Every reason is there from the start, at 0.
-    expect(await lost()).toHaveLength(6);
+    expect(await lost()).toHaveLength(9);
     const first = more({ lost_not_seen: 3, lost_no_status: 1, conns_recovered: 5 });
     expect(first.type).toBe('stats-more');
     if (first.type !== 'stats-more') return;
     m.applyStats(first);
-    const second = more({ lost_not_seen: 4, lost_no_status: 1, lost_beyond_scan: 2 });
+    const second = more({
+      lost_not_seen: 4,
+      lost_no_status: 1,
+      lost_beyond_scan: 2,
+      h2_undecodable: 3,
+      h2_reset: 1,
+    });
     if (second.type === 'stats-more') m.applyStats(second);
     expect(await lost()).toEqual([
       'burnwatch_sensor_requests_lost_total{reason="beyond_scan"} 2',
+      'burnwatch_sensor_requests_lost_total{reason="h2_reset"} 1',
+      'burnwatch_sensor_requests_lost_total{reason="h2_unanswered"} 0',
+      'burnwatch_sensor_requests_lost_total{reason="h2_undecodable"} 3',
       'burnwatch_sensor_requests_lost_total{reason="no_status_line"} 1',
       'burnwatch_sensor_requests_lost_total{reason="not_seen"} 4',
       'burnwatch_sensor_requests_lost_total{reason="queue_full"} 0',

@@ -19,6 +19,8 @@ export const HTTP_LABELS = [
   'http_route',
   'http_response_status_code',
   'url_scheme',
+  'network_protocol_version',
+  'rpc_grpc_status_code',
 ] as const;
 export type HttpLabel = (typeof HTTP_LABELS)[number];
 export type HttpLabels = Record<HttpLabel, string>;
@@ -55,6 +57,9 @@ export const LOST_REASONS: Readonly<Partial<Record<KernelStat, string>>> = {
   lost_not_seen: 'not_seen',
   lost_beyond_scan: 'beyond_scan',
   lost_no_status: 'no_status_line',
+  h2_undecodable: 'h2_undecodable',
+  h2_reset: 'h2_reset',
+  h2_unanswered: 'h2_unanswered',
 };
 
 /** Why a transaction seen in the kernel was not exported. */
@@ -132,7 +137,7 @@ export class SensorMetrics {
     });
     this.requestsLost = new Counter({
       name: SELF.requestsLost,
-      help: 'Requests the sensor saw but could not time, by reason (queue_full, ringbuf_full, tls_unpaired, not_seen, beyond_scan, no_status_line).',
+      help: 'Requests the sensor saw but could not time, by reason (queue_full, ringbuf_full, tls_unpaired, not_seen, beyond_scan, no_status_line, h2_undecodable, h2_reset, h2_unanswered).',
       labelNames: ['reason'],
       registers,
     });

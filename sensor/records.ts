@@ -11,8 +11,13 @@ export const REQ_PREFIX_LEN = 80;
 
 export const RecordType = { Http: 1, Stats: 2, Ready: 3, StatsMore: 4 } as const;
 
-/** bw_http_flags; `Tls`: the plaintext was seen in SSL_read/SSL_write (uprobes on libssl). */
-export const HttpFlags = { Pipelined: 1, Iov: 2, Tls: 4 } as const;
+/**
+ * bw_http_flags; `Tls`: the plaintext was seen in SSL_read/SSL_write (uprobes on libssl); `H2`: decoded
+ * from HTTP/2 frames by the loader (prefix "METHOD :path HTTP/2"); `Grpc`: gRPC, `grpcStatus` is its outcome.
+ */
+export const HttpFlags = { Pipelined: 1, Iov: 2, Tls: 4, H2: 8, Grpc: 16 } as const;
+/** grpcStatus of a gRPC response that ended without grpc-status (BW_GRPC_STATUS_NONE). */
+export const GRPC_STATUS_NONE = 255;
 
 /** enum bw_stat, in order. */
 export const KERNEL_STATS = [
@@ -36,6 +41,13 @@ export const KERNEL_STATS = [
   'request_line_staged',
   'status_line_staged',
   'crlf_skipped',
+  // HTTP/2 (the last three kept by the loader, bpf/h2.c).
+  'h2_conns',
+  'h2_no_preface',
+  'h2_desync',
+  'h2_undecodable',
+  'h2_reset',
+  'h2_unanswered',
 ] as const;
 export type KernelStat = (typeof KERNEL_STATS)[number];
 /** Counters in a stats record (BW_STATS_KERNEL_SLOTS) and in a stats-more record (BW_STATS_MORE_SLOTS). */
@@ -47,6 +59,8 @@ export interface HttpRecord {
   readonly flags: number;
   readonly status: number;
   readonly localPort: number;
+  /** With `HttpFlags.Grpc`: grpc-status 0..16, or GRPC_STATUS_NONE; else 0. */
+  readonly grpcStatus: number;
   readonly tgid: number;
   readonly fd: number;
   readonly startNs: bigint;
@@ -111,6 +125,7 @@ export function decodeRecord(buf: Buffer, offset = 0): SensorRecord {
         flags: buf.readUInt8(offset + 1),
         status: buf.readUInt16LE(offset + 2),
         localPort: buf.readUInt16LE(offset + 4),
+        grpcStatus: buf.readUInt8(offset + 7),
         tgid: buf.readUInt32LE(offset + 8),
         fd: buf.readUInt32LE(offset + 12),
         startNs: buf.readBigUInt64LE(offset + 16),

@@ -81,4 +81,28 @@ struct {
 	__type(value, __u32);
 } ssl_fds SEC(".maps");
 
+/* HTTP/2 connections (bw_conn.h2 == 1): where each direction is in its frames. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct bw_conn_key);
+	__type(value, struct bw_h2_conn);
+} h2_conns SEC(".maps");
+
+/* A thread inside a write syscall on an HTTP/2 connection: its frames are followed at the
+ * syscall's exit, once the number of bytes really written is known (a partial write must not
+ * move the frame boundaries). */
+struct bw_h2_write {
+	__u32 fd;
+	__u32 kind; /* enum buf_kind of http.bpf.c */
+	__u64 arg;  /* the buffer, iovec array or msghdr */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64); /* pid_tgid */
+	__type(value, struct bw_h2_write);
+} h2_writes SEC(".maps");
+
 #endif /* BURNWATCH_MAPS_H */
