@@ -90,6 +90,7 @@ async function generateHistory(
           method: 'GET',
           route: '/api',
           statusCode: status,
+          grpcStatusCode: null,
         },
         BOUNDS,
       ),
