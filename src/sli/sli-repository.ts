@@ -9,6 +9,7 @@ import {
   seriesKey,
 } from '../integrations/metrics/sensor-histograms.js';
 import type { StoredExactCounts } from './sli-storage.entities.js';
+import { HourRow, MINUTES_PER_HOUR, hoursOverlapping, spreadHour } from './hourly.js';
 
 export interface StoredSeries extends SeriesLabels {
   id: number;
@@ -20,6 +21,23 @@ export interface MinuteRow {
   minute: number;
   requests: number;
   buckets: number[];
+}
+
+/** Events of an SLO's series in one minute or hour, summed in SQL (see `SliRepository.sums`). */
+export interface SummedCounts {
+  /** The minute, or the hour (hours since the epoch). */
+  at: number;
+  total: number;
+  bad: number;
+  /** Minutes holding requests (exact across series: the union of their minutes). */
+  minutesWithData: number;
+}
+
+/** Rows of a range at the resolution storage has them: minutes, and older hours spread over their minutes. */
+export interface RangeRows {
+  rows: MinuteRow[];
+  /** The end of the hourly data read (exclusive, a minute), null when all came at minute resolution. */
+  hourlyUntilMinute: number | null;
 }
 
 const NO_BUCKETS: number[] = [];
@@ -218,12 +236,209 @@ export class SliRepository {
     }));
   }
 
+  /**
+   * Hourly rows of [fromHour, toHour) from the rollup table only, optionally for some series. Minute rows of those
+   * hours not rolled up yet are not in them: add `minutesFrom` (the two tables never hold the same events).
+   */
+  async hoursFrom(
+    fromHour: number,
+    toHour: number,
+    seriesIds?: number[],
+    manager: EntityManager = this.dataSource.manager,
+    withBuckets = true,
+  ): Promise<HourRow[]> {
+    const rows: {
+      series_id: number;
+      hour: number;
+      requests: number;
+      buckets: number[] | null;
+      minute_mask: string;
+    }[] = await manager.query(
+      `SELECT series_id, hour, requests::float8 AS requests,
+              ${withBuckets ? 'buckets::float8[]' : 'NULL'} AS buckets, minute_mask::text AS minute_mask
+       FROM sli_hours WHERE hour >= $1 AND hour < $2 ${seriesIds ? 'AND series_id = ANY($3::int[])' : ''}
+       ORDER BY hour`,
+      seriesIds ? [fromHour, toHour, seriesIds] : [fromHour, toHour],
+    );
+    return rows.map((r) => ({
+      seriesId: r.series_id,
+      hour: r.hour,
+      requests: r.requests,
+      buckets: r.buckets ?? NO_BUCKETS,
+      minuteMask: BigInt(r.minute_mask),
+    }));
+  }
+
+  /**
+   * Every row of [fromMinute, toMinute) whatever its resolution: minute rows, and hourly rows spread over their
+   * minutes with data (`spreadHour`: exact over whole hours, a share of a cut hour). `hourlyUntilMinute` says how
+   * far the hourly data reached, for the reader to say so.
+   */
+  async rowsFrom(
+    fromMinute: number,
+    toMinute: number,
+    seriesIds?: number[],
+    manager: EntityManager = this.dataSource.manager,
+    withBuckets = true,
+  ): Promise<RangeRows> {
+    const { fromHour, toHour } = hoursOverlapping(fromMinute, toMinute);
+    const hours = await this.hoursFrom(fromHour, toHour, seriesIds, manager, withBuckets);
+    const minutes = await this.minutesFrom(fromMinute, toMinute, seriesIds, manager, withBuckets);
+    if (hours.length === 0) return { rows: minutes, hourlyUntilMinute: null };
+    const spread = hours.flatMap((h) => spreadHour(h, fromMinute, toMinute));
+    const rows = [...spread, ...minutes].sort((a, b) => a.minute - b.minute);
+    return { rows, hourlyUntilMinute: (hours[hours.length - 1]!.hour + 1) * MINUTES_PER_HOUR };
+  }
+
+  /**
+   * An SLO's events summed in SQL, one row per minute (`per: 'minute'`) or per hour (`per: 'hour'`, reading both
+   * the hourly rows and minutes not rolled up yet), for SLIs whose bad events are whole series (error rates: the
+   * series in `badSeriesIds`). No bucket arrays are read: this is what makes a restart's backfill cheap.
+   */
+  async sums(
+    per: 'minute' | 'hour',
+    from: number,
+    to: number,
+    seriesIds: number[],
+    badSeriesIds: number[],
+  ): Promise<SummedCounts[]> {
+    const rows: { at: number; total: number; bad: number; minutes: number }[] =
+      per === 'minute'
+        ? await this.dataSource.query(
+            `SELECT minute AS at, sum(requests)::float8 AS total,
+                    coalesce(sum(requests) FILTER (WHERE series_id = ANY($4::int[])), 0)::float8 AS bad,
+                    CASE WHEN sum(requests) > 0 THEN 1 ELSE 0 END AS minutes
+             FROM sli_minutes WHERE minute >= $1 AND minute < $2 AND series_id = ANY($3::int[])
+             GROUP BY minute ORDER BY minute`,
+            [from, to, seriesIds, badSeriesIds],
+          )
+        : await this.dataSource.query(
+            `SELECT hour AS at, sum(requests)::float8 AS total,
+                    coalesce(sum(requests) FILTER (WHERE series_id = ANY($4::int[])), 0)::float8 AS bad,
+                    bit_count(bit_or(mask)::bit(64))::int AS minutes
+             FROM (
+               SELECT series_id, hour, requests, minute_mask AS mask FROM sli_hours
+               WHERE hour >= $1 AND hour < $2 AND series_id = ANY($3::int[])
+               UNION ALL
+               SELECT series_id, minute / 60, requests,
+                      CASE WHEN requests > 0 THEN 1::bigint << (minute % 60) ELSE 0::bigint END
+               FROM sli_minutes WHERE minute >= $1 * 60 AND minute < $2 * 60 AND series_id = ANY($3::int[])
+             ) r
+             GROUP BY hour ORDER BY hour`,
+            [from, to, seriesIds, badSeriesIds],
+          );
+    return rows.map((r) => ({ at: r.at, total: r.total, bad: r.bad, minutesWithData: r.minutes }));
+  }
+
+  /**
+   * Per series and hour, the events of [fromHour, toHour) from both tables (hourly rows and minutes not rolled up
+   * yet, summed): the engine's backfill of the hour-resolution part of an SLO whose bad events need each series.
+   */
+  async seriesHours(
+    fromHour: number,
+    toHour: number,
+    seriesIds: number[],
+    withBuckets: boolean,
+  ): Promise<HourRow[]> {
+    const rows: {
+      series_id: number;
+      hour: number;
+      requests: number;
+      buckets: number[] | null;
+      mask: string;
+    }[] = await this.dataSource.query(
+      `WITH r AS (
+         SELECT series_id, hour, requests, ${withBuckets ? 'buckets' : 'NULL::bigint[]'} AS buckets,
+                minute_mask AS mask
+         FROM sli_hours WHERE hour >= $1 AND hour < $2 AND series_id = ANY($3::int[])
+         UNION ALL
+         SELECT series_id, minute / 60, requests, ${withBuckets ? 'buckets::bigint[]' : 'NULL::bigint[]'},
+                CASE WHEN requests > 0 THEN 1::bigint << (minute % 60) ELSE 0::bigint END
+         FROM sli_minutes WHERE minute >= $1 * 60 AND minute < $2 * 60 AND series_id = ANY($3::int[])
+       ), sums AS (
+         SELECT series_id, hour, sum(requests)::float8 AS requests, bit_or(mask)::text AS mask
+         FROM r GROUP BY series_id, hour
+       ), b AS (
+         SELECT series_id, hour, array_agg(n ORDER BY i) AS buckets
+         FROM (SELECT series_id, hour, i, sum(x)::float8 AS n
+               FROM r, unnest(r.buckets) WITH ORDINALITY AS u(x, i) GROUP BY series_id, hour, i) q
+         GROUP BY series_id, hour
+       )
+       SELECT sums.series_id, sums.hour, sums.requests, b.buckets, sums.mask
+       FROM sums LEFT JOIN b USING (series_id, hour) ORDER BY sums.hour`,
+      [fromHour, toHour, seriesIds],
+    );
+    return rows.map((r) => ({
+      seriesId: r.series_id,
+      hour: r.hour,
+      requests: r.requests,
+      buckets: r.buckets ?? NO_BUCKETS,
+      minuteMask: BigInt(r.mask),
+    }));
+  }
+
+  /**
+   * Moves every minute row before `beforeMinute` (hour-aligned) into its hourly row, one statement (so one
+   * transaction) per hour: the minutes are deleted and their sums added to the hour together. Safe with several
+   * replicas: a minute row is moved by the one statement that deletes it (a concurrent rollup waits on the row
+   * and then finds it gone), and an hour that already has a row (a late minute) is added to. Returns the
+   * minute rows moved.
+   */
+  async rollUpBefore(beforeMinute: number): Promise<number> {
+    if (beforeMinute % MINUTES_PER_HOUR !== 0) throw new RangeError(`not hour-aligned: ${beforeMinute}`);
+    const [oldest] = (await this.dataSource.query(
+      `SELECT min(minute) AS minute FROM sli_minutes WHERE minute < $1`,
+      [beforeMinute],
+    )) as { minute: number | null }[];
+    if (oldest?.minute === null || oldest?.minute === undefined) return 0;
+    let moved = 0;
+    for (
+      let hour = Math.floor(oldest.minute / MINUTES_PER_HOUR);
+      hour * MINUTES_PER_HOUR < beforeMinute;
+      hour++
+    ) {
+      const rows: { moved: number }[] = await this.dataSource.query(
+        `WITH moved AS (
+           DELETE FROM sli_minutes WHERE minute >= $1 * 60 AND minute < ($1 + 1) * 60
+           RETURNING series_id, minute, requests, buckets
+         ), sums AS (
+           SELECT series_id, sum(requests)::bigint AS requests, count(*) AS n,
+                  bit_or(CASE WHEN requests > 0 THEN 1::bigint << (minute - $1 * 60) ELSE 0::bigint END) AS mask
+           FROM moved GROUP BY series_id
+         ), b AS (
+           SELECT series_id, array_agg(n ORDER BY i) AS buckets
+           FROM (SELECT series_id, i, sum(x)::bigint AS n
+                 FROM moved, unnest(moved.buckets) WITH ORDINALITY AS u(x, i) GROUP BY series_id, i) q
+           GROUP BY series_id
+         ), upserted AS (
+           INSERT INTO sli_hours (series_id, hour, requests, buckets, minute_mask)
+           SELECT sums.series_id, $1, sums.requests, coalesce(b.buckets, '{}'::bigint[]), sums.mask
+           FROM sums LEFT JOIN b USING (series_id)
+           ON CONFLICT (series_id, hour) DO UPDATE SET
+             requests = sli_hours.requests + EXCLUDED.requests,
+             buckets = (SELECT array_agg(coalesce(a, 0) + coalesce(c, 0) ORDER BY i)
+                        FROM unnest(sli_hours.buckets, EXCLUDED.buckets) WITH ORDINALITY AS t(a, c, i)),
+             minute_mask = sli_hours.minute_mask | EXCLUDED.minute_mask
+           RETURNING 1
+         )
+         SELECT coalesce(sum(n), 0)::int AS moved FROM sums`,
+        [hour],
+      );
+      moved += rows[0]?.moved ?? 0;
+    }
+    return moved;
+  }
+
+  /** Deletes the hourly rows of hours that end at or before `minute`, and any older minute rows. */
   async pruneBefore(minute: number): Promise<number> {
-    const result: [unknown, number] = await this.dataSource.query(
+    const minutes: [unknown, number] = await this.dataSource.query(
       `DELETE FROM sli_minutes WHERE minute < $1`,
       [minute],
     );
-    return result[1] ?? 0;
+    const hours: [unknown, number] = await this.dataSource.query(`DELETE FROM sli_hours WHERE hour < $1`, [
+      Math.floor(minute / MINUTES_PER_HOUR),
+    ]);
+    return (minutes[1] ?? 0) + (hours[1] ?? 0);
   }
 
   /**

@@ -7,9 +7,17 @@ import { JobScheduler } from '../../common/job-scheduler.js';
 import { CONFIG } from '../../config/config.module.js';
 import type { Config } from '../../config/config.js';
 import { MinuteRow, SliRepository, StoredSeries, minuteOf } from '../../sli/sli-repository.js';
+import {
+  HourRow,
+  MINUTES_PER_HOUR,
+  minuteResolutionFrom,
+  popcount,
+  rollupBefore,
+  spreadHour,
+} from '../../sli/hourly.js';
 import { PromqlSliSource } from '../../sli/promql/promql-sli-source.js';
 import { MetricsService } from '../../observability/metrics.service.js';
-import { badEventsOf, needsHistogram, seriesMatches } from '../../slo/domain/series-match.js';
+import { badEventsOf, isErrorStatus, needsHistogram, seriesMatches } from '../../slo/domain/series-match.js';
 import {
   SloSpec,
   allowedBadRatio,
@@ -58,6 +66,8 @@ interface SloRuntime {
 export type EngineEvaluation = SloEvaluation & { evaluatedAt: Date; approximate: boolean };
 
 const LEASE = 'alert-evaluator';
+/** How often the rollup and the retention run (each run is cheap when there is nothing to move). */
+const STORAGE_JOB_SECONDS = 600;
 /** Minutes re-read at every tick: a scrape may still add to the minute that just ended. */
 const LATE_MINUTES = 2;
 
@@ -119,7 +129,9 @@ export class SloEngine implements OnApplicationBootstrap {
     const { schedule, evalIntervalSeconds, retentionDays } = this.config.engine;
     if (!schedule) return;
     this.scheduler.every('evaluate-slos', evalIntervalSeconds, () => this.tick(this.clock.now()));
-    this.scheduler.every('prune-sli-data', 3600, () => this.prune(this.clock.now(), retentionDays));
+    this.scheduler.every('maintain-sli-data', STORAGE_JOB_SECONDS, () =>
+      this.maintainStorage(this.clock.now(), retentionDays),
+    );
   }
 
   /** One evaluation of every SLO at `now`; returns the transitions applied (empty on replicas without the lease). */
@@ -215,6 +227,15 @@ export class SloEngine implements OnApplicationBootstrap {
     runtime.evaluation = { ...evaluation, evaluatedAt: now, approximate };
     this.evaluations++;
     return runtime.evaluation;
+  }
+
+  /**
+   * Rolls minutes the engine no longer reads per minute into hourly rows, then prunes what is older than the
+   * retention. Every replica may run it: the rollup moves each minute row exactly once (see `rollUpBefore`).
+   */
+  async maintainStorage(now: Date, retentionDays: number): Promise<{ rolledUp: number; pruned: number }> {
+    const rolledUp = await this.storage.rollUpBefore(rollupBefore(minuteOf(now)));
+    return { rolledUp, pruned: await this.prune(now, retentionDays) };
   }
 
   async prune(now: Date, retentionDays: number): Promise<number> {
@@ -391,15 +412,7 @@ export class SloEngine implements OnApplicationBootstrap {
       runtime.lastApproximateMinute = undefined;
       runtime.needsBackfill = false;
       if (runtime.seriesIds.size === 0) continue;
-      const from = nowMinute - longestWindowSeconds(runtime.spec) / 60 - 1;
-      const rows = await this.storage.minutesFrom(
-        from,
-        nowMinute + 1,
-        [...runtime.seriesIds],
-        undefined,
-        needsHistogram(runtime.spec.indicator),
-      );
-      this.apply(rows, [runtime]);
+      await this.backfill(runtime, nowMinute);
     }
     const from =
       this.watermark === undefined
@@ -407,6 +420,85 @@ export class SloEngine implements OnApplicationBootstrap {
         : Math.min(this.watermark, nowMinute) - LATE_MINUTES;
     this.apply(await this.storage.minutesFrom(from, nowMinute + 1), undefined);
     this.watermark = nowMinute;
+  }
+
+  /**
+   * An SLO's history: hours beyond the minute-resolution boundary straight into the hour part of its counts, then
+   * the minutes since. An error rate is summed in SQL (its bad events are whole series: no bucket arrays, one row
+   * per hour or minute); other SLIs read their series' rows. Timeslices need minutes: an hour is spread over its
+   * minutes with data, every slice of it judged on the hour's ratio, and said to be approximate.
+   */
+  private async backfill(runtime: SloRuntime, nowMinute: number): Promise<void> {
+    const { spec } = runtime;
+    const from = nowMinute - longestWindowSeconds(spec) / 60 - 1;
+    const boundary = Math.max(from, minuteResolutionFrom(nowMinute));
+    const ids = [...runtime.seriesIds];
+    const timeslices = runtime.minuteData !== undefined;
+    const summable = spec.indicator.type === 'errorRate' && !timeslices;
+    const errorStatus = spec.indicator.type === 'errorRate' ? spec.indicator.errorStatus : '';
+    const badIds = summable
+      ? ids.filter((id) => isErrorStatus(this.series.get(id)?.statusCode ?? 0, errorStatus))
+      : [];
+    if (from < boundary) {
+      const fromHour = Math.floor(from / MINUTES_PER_HOUR);
+      const toHour = boundary / MINUTES_PER_HOUR;
+      if (summable) {
+        for (const h of await this.storage.sums('hour', fromHour, toHour, ids, badIds))
+          if (h.total > 0) runtime.counts.addHour(h.at, h.total, h.bad, h.minutesWithData);
+      } else {
+        const hours = await this.storage.seriesHours(fromHour, toHour, ids, needsHistogram(spec.indicator));
+        if (timeslices) {
+          this.apply(
+            hours.flatMap((h) => spreadHour(h)),
+            [runtime],
+          );
+          if (hours.length > 0)
+            runtime.lastApproximateMinute = Math.max(
+              runtime.lastApproximateMinute ?? -Infinity,
+              (hours[hours.length - 1]!.hour + 1) * MINUTES_PER_HOUR - 1,
+            );
+        } else this.applyHours(runtime, hours);
+      }
+    }
+    if (summable) {
+      for (const m of await this.storage.sums('minute', boundary, nowMinute + 1, ids, badIds))
+        runtime.counts.set(m.at, m.total, m.bad);
+    } else {
+      const rows = await this.storage.minutesFrom(
+        boundary,
+        nowMinute + 1,
+        ids,
+        undefined,
+        needsHistogram(spec.indicator),
+      );
+      this.apply(rows, [runtime]);
+    }
+  }
+
+  /** Per-series hourly rows into the hour part of one SLO's counts: bad events per series, minutes as a union. */
+  private applyHours(runtime: SloRuntime, hours: HourRow[]): void {
+    let i = 0;
+    while (i < hours.length) {
+      const hour = hours[i]!.hour;
+      let total = 0;
+      let bad = 0;
+      let mask = 0n;
+      for (; i < hours.length && hours[i]!.hour === hour; i++) {
+        const row = hours[i]!;
+        const series = this.series.get(row.seriesId);
+        if (!series) continue;
+        const events = badEventsOf(runtime.spec.indicator, series, row.requests, row.buckets);
+        if (events.approximate)
+          runtime.lastApproximateMinute = Math.max(
+            runtime.lastApproximateMinute ?? -Infinity,
+            (hour + 1) * MINUTES_PER_HOUR - 1,
+          );
+        total += row.requests;
+        bad += events.bad;
+        mask |= row.minuteMask;
+      }
+      if (total > 0) runtime.counts.addHour(hour, total, Math.min(bad, total), popcount(mask));
+    }
   }
 
   /** Adds rows to the runtimes subscribed to their series; every minute present is replaced as a whole. */
