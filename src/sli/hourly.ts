@@ -88,3 +88,18 @@ export function hoursOverlapping(fromMinute: number, toMinute: number): { fromHo
     toHour: Math.ceil(toMinute / MINUTES_PER_HOUR),
   };
 }
+
+/**
+ * How an API answer says what resolution its data had: `hourlyUntil` null when every minute read was stored per
+ * minute; otherwise the data before it came from hourly rollups (each hour spread over its minutes with data:
+ * exact per hour, an estimate within an hour, and for timeslices every slice of an hour judged on the hour).
+ */
+export interface ResolutionView {
+  hourlyUntil: string | null;
+}
+
+export function resolutionView(hourlyUntilMinute: number | null): ResolutionView {
+  return {
+    hourlyUntil: hourlyUntilMinute === null ? null : new Date(hourlyUntilMinute * 60_000).toISOString(),
+  };
+}

@@ -104,6 +104,50 @@ const HOUR_ALIGNED_RANGES: [string, number, number][] = [
 let before: Record<string, Awaited<ReturnType<typeof totals>>>;
 let hourSumsBefore: unknown;
 let evaluationsBefore: Record<string, unknown>;
+let readsBefore: Awaited<ReturnType<typeof reads>>;
+
+const round = (values: (number | null)[]) =>
+  values.map((v) => (v === null ? null : Math.round(v * 1e6) / 1e6));
+const HOUR_ALIGNED_FROM = new Date((Math.floor(FIRST_MINUTE / 60) + 1) * 3_600_000).toISOString();
+const HOUR_ALIGNED_TO = new Date(Math.floor(NOW_MINUTE / 60) * 3_600_000).toISOString();
+
+/** What the API's readers of old data say: the chart's hourly steps, the month's report, the deploys' costs. */
+async function reads() {
+  const api = apiClient(burnwatch.url);
+  const result: Record<string, unknown> = {};
+  for (const slo of ['checkout-errors', 'checkout-latency']) {
+    const chart = await api(
+      'GET',
+      `/api/v1/slos/${slo}/timeseries?from=${HOUR_ALIGNED_FROM}&to=${HOUR_ALIGNED_TO}&step=3600`,
+    );
+    expect(chart.status).toBe(200);
+    const deploys = await api(
+      'GET',
+      `/api/v1/slos/${slo}/deploys?from=${HOUR_ALIGNED_FROM}&to=${HOUR_ALIGNED_TO}`,
+    );
+    expect(deploys.status).toBe(200);
+    result[slo] = {
+      requests: round(chart.body.requests),
+      bad: round(chart.body.bad),
+      sliPercent: round(chart.body.sliPercent),
+      chartResolution: chart.body.resolution,
+      // Served from/to stay exact: an hour keeps which of its minutes had data.
+      deploys: deploys.body.items,
+      deploysResolution: deploys.body.resolution,
+    };
+  }
+  const report = await api('GET', '/api/v1/reports?period=2026-11');
+  expect(report.status).toBe(200);
+  result.report = report.body.items.map((r: Record<string, unknown>) => ({
+    slo: r.slo,
+    total: r.total,
+    bad: r.bad,
+    achievedPercent: r.achievedPercent,
+    burnDown: r.burnDown,
+    resolution: r.resolution,
+  }));
+  return result;
+}
 
 async function evaluations(): Promise<Record<string, unknown>> {
   const engine = burnwatch.app.get(SloEngine);
@@ -140,6 +184,7 @@ beforeAll(async () => {
     expect(e.sli.total).toBeGreaterThan(10_000);
     expect(e.sli.bad).toBeGreaterThan(0);
   }
+  readsBefore = await reads();
   // Three replicas' rollup jobs at once: each minute row must move exactly once.
   const engine = burnwatch.app.get(SloEngine);
   await Promise.all([1, 2, 3].map(() => engine.maintainStorage(NOW, 31)));
@@ -184,6 +229,29 @@ describe('hourly rollups of the per-minute SLI rows', () => {
     expect(
       (await repository.rowsFrom(minuteResolutionFrom(NOW_MINUTE), NOW_MINUTE)).hourlyUntilMinute,
     ).toBeNull();
+  });
+
+  it('leave the charts, reports and deploy costs of whole hours as they were, saying the data came per hour', async () => {
+    const after = await reads();
+    const hourlyUntil = new Date(rollupBefore(NOW_MINUTE) * 60_000).toISOString();
+    for (const slo of ['checkout-errors', 'checkout-latency']) {
+      const a = after[slo] as Record<string, unknown>;
+      const b = readsBefore[slo] as Record<string, unknown>;
+      expect(b.chartResolution).toEqual({ hourlyUntil: null });
+      expect(a.chartResolution).toEqual({ hourlyUntil });
+      expect(a.deploysResolution).toEqual({ hourlyUntil });
+      expect({ ...a, chartResolution: null, deploysResolution: null }).toEqual({
+        ...b,
+        chartResolution: null,
+        deploysResolution: null,
+      });
+      expect((a.requests as number[]).reduce((x, y) => x + y, 0)).toBeGreaterThan(10_000);
+    }
+    const report = after.report as { resolution: unknown }[];
+    expect(report.map((r) => r.resolution)).toEqual([{ hourlyUntil }, { hourlyUntil }]);
+    expect(report.map((r) => ({ ...r, resolution: null }))).toEqual(
+      (readsBefore.report as { resolution: unknown }[]).map((r) => ({ ...r, resolution: null })),
+    );
   });
 
   it('give a restarted engine, backfilling from hours and minutes, the evaluations it had from minutes only', async () => {

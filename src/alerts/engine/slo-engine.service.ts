@@ -17,7 +17,7 @@ import {
 } from '../../sli/hourly.js';
 import { PromqlSliSource } from '../../sli/promql/promql-sli-source.js';
 import { MetricsService } from '../../observability/metrics.service.js';
-import { badEventsOf, isErrorStatus, needsHistogram, seriesMatches } from '../../slo/domain/series-match.js';
+import { isErrorStatus, needsHistogram, seriesMatches } from '../../slo/domain/series-match.js';
 import {
   SloSpec,
   allowedBadRatio,
@@ -27,13 +27,7 @@ import {
   windowSeconds,
 } from '../../slo/domain/slo.js';
 import type { BurnRateWindow } from '../domain/alert-policy.js';
-import {
-  SliceData,
-  addToSlice,
-  classifySlices,
-  sliceStartOf,
-  timesliceMinutes,
-} from '../../slo/domain/timeslice.js';
+import { SliceData, classifySlices, sliceStartOf, timesliceMinutes } from '../../slo/domain/timeslice.js';
 import { CorrectionsService } from '../../slo/corrections/corrections.service.js';
 import {
   Correction,
@@ -44,6 +38,7 @@ import {
 import { AlertStore } from '../alert-store.js';
 import { Lease } from './lease.js';
 import { MinuteCountsStore, WindowCounts } from './minute-counts.js';
+import { tallyEvents } from '../../slo/domain/event-tally.js';
 import { RollingCounts, capacityForSlo } from '../../slo/domain/rolling-counts.js';
 import { SloEvaluation, evaluateSlo, failedEvaluation, nextChange, snapshotOf } from '../domain/evaluate.js';
 
@@ -354,14 +349,28 @@ export class SloEngine implements OnApplicationBootstrap {
     await this.refreshCorrections();
   }
 
+  /**
+   * Which SLOs exist and at which version, from a light list (no spec documents); only the specs of SLOs new or
+   * changed since the last refresh are read. An SLO missing from the list was deleted.
+   */
   private async refreshSlos(): Promise<void> {
-    const rows: { name: string; spec: SloSpec; updated_at: Date }[] = await this.dataSource.query(
-      `SELECT name, spec, updated_at FROM slos`,
+    const list: { name: string; updated_at: Date; version: number }[] = await this.dataSource.query(
+      `SELECT name, updated_at, version FROM slos`,
     );
-    const seen = new Set<string>();
+    const versionOf = (row: { updated_at: Date; version: number }) =>
+      `${row.version}|${row.updated_at.toISOString()}`;
+    const changed = list.filter((row) => this.runtimes.get(row.name)?.version !== versionOf(row));
+    const rows: { name: string; spec: SloSpec; updated_at: Date; version: number }[] =
+      changed.length === 0
+        ? []
+        : await this.dataSource.query(
+            `SELECT name, spec, updated_at, version FROM slos WHERE name = ANY($1::text[])`,
+            [changed.map((row) => row.name)],
+          );
+    const seen = new Set(list.map((row) => row.name));
     for (const row of rows) {
       seen.add(row.name);
-      const version = row.updated_at.toISOString();
+      const version = versionOf(row);
       const existing = this.runtimes.get(row.name);
       if (existing?.version === version) continue;
       if (existing) this.unsubscribe(existing);
@@ -477,50 +486,55 @@ export class SloEngine implements OnApplicationBootstrap {
 
   /** Per-series hourly rows into the hour part of one SLO's counts: bad events per series, minutes as a union. */
   private applyHours(runtime: SloRuntime, hours: HourRow[]): void {
-    let i = 0;
-    while (i < hours.length) {
-      const hour = hours[i]!.hour;
-      let total = 0;
-      let bad = 0;
-      let mask = 0n;
-      for (; i < hours.length && hours[i]!.hour === hour; i++) {
-        const row = hours[i]!;
-        const series = this.series.get(row.seriesId);
-        if (!series) continue;
-        const events = badEventsOf(runtime.spec.indicator, series, row.requests, row.buckets);
-        if (events.approximate)
-          runtime.lastApproximateMinute = Math.max(
-            runtime.lastApproximateMinute ?? -Infinity,
-            (hour + 1) * MINUTES_PER_HOUR - 1,
-          );
-        total += row.requests;
-        bad += events.bad;
-        mask |= row.minuteMask;
-      }
-      if (total > 0) runtime.counts.addHour(hour, total, Math.min(bad, total), popcount(mask));
+    const masks = new Map<number, bigint>();
+    for (const h of hours)
+      if (this.series.has(h.seriesId)) masks.set(h.hour, (masks.get(h.hour) ?? 0n) | h.minuteMask);
+    // Keyed by hour: each row stands at its hour (`minute` is the hour here).
+    const perHour = tallyEvents(
+      runtime.spec.indicator,
+      this.series,
+      hours.map((h) => ({ seriesId: h.seriesId, minute: h.hour, requests: h.requests, buckets: h.buckets })),
+      (row) => row.minute,
+    );
+    for (const [hour, tally] of perHour) {
+      if (tally.lastApproximateMinute !== undefined)
+        runtime.lastApproximateMinute = Math.max(
+          runtime.lastApproximateMinute ?? -Infinity,
+          (hour + 1) * MINUTES_PER_HOUR - 1,
+        );
+      if (tally.total > 0)
+        runtime.counts.addHour(
+          hour,
+          tally.total,
+          Math.min(tally.bad, tally.total),
+          popcount(masks.get(hour)!),
+        );
     }
   }
 
   /** Adds rows to the runtimes subscribed to their series; every minute present is replaced as a whole. */
   private apply(rows: MinuteRow[], only: SloRuntime[] | undefined): void {
-    const perRuntime = new Map<SloRuntime, Map<number, SliceData>>();
+    const perRuntime = new Map<SloRuntime, MinuteRow[]>();
     for (const row of rows) {
-      const series = this.series.get(row.seriesId);
       const runtimes = only ?? this.subscribers.get(row.seriesId);
-      if (!series || !runtimes) continue;
+      if (!runtimes || !this.series.has(row.seriesId)) continue;
       for (const runtime of runtimes) {
         if (!runtime.seriesIds.has(row.seriesId)) continue;
-        const { bad, approximate } = badEventsOf(runtime.spec.indicator, series, row.requests, row.buckets);
-        if (approximate)
-          runtime.lastApproximateMinute = Math.max(runtime.lastApproximateMinute ?? -Infinity, row.minute);
-        const minutes = perRuntime.get(runtime) ?? new Map<number, SliceData>();
-        const data = minutes.get(row.minute) ?? { total: 0, bad: 0 };
-        addToSlice(data, row.requests, bad, series.bounds, row.buckets, runtime.minuteData !== undefined);
-        minutes.set(row.minute, data);
-        perRuntime.set(runtime, minutes);
+        const list = perRuntime.get(runtime);
+        if (list) list.push(row);
+        else perRuntime.set(runtime, [row]);
       }
     }
-    for (const [runtime, minutes] of perRuntime) {
+    for (const [runtime, list] of perRuntime) {
+      const minutes = tallyEvents(runtime.spec.indicator, this.series, list, (row) => row.minute, {
+        keepHistogram: runtime.minuteData !== undefined,
+      });
+      for (const tally of minutes.values())
+        if (tally.lastApproximateMinute !== undefined)
+          runtime.lastApproximateMinute = Math.max(
+            runtime.lastApproximateMinute ?? -Infinity,
+            tally.lastApproximateMinute,
+          );
       if (runtime.minuteData) this.applySlices(runtime, minutes);
       else for (const [minute, data] of minutes) runtime.counts.set(minute, data.total, data.bad);
     }

@@ -1,3 +1,4 @@
+import { ResolutionView, resolutionView } from '../../sli/hourly.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -41,6 +42,8 @@ export interface SloReport extends Omit<Compliance, 'burnDown'> {
    * pruned (BURNWATCH_RETENTION_DAYS), or for a Prometheus SLO (not stored here): the numbers then say less.
    */
   coverage: { dataFrom: string | null; complete: boolean; note: string | null };
+  /** Data before `hourlyUntil` came from hourly rollups (older than 26 h): exact per hour (see ResolutionView). */
+  resolution: ResolutionView;
   burnDown: Compliance['burnDown'];
 }
 
@@ -123,7 +126,11 @@ export class ReportsService {
   ): Promise<SloReport> {
     const fromMinute = Math.floor(period.startMs / 60_000);
     const toMinute = Math.ceil(untilMs / 60_000);
-    const { counts, corrected } = await this.statuses.countsByMinute(spec, fromMinute, toMinute);
+    const { counts, corrected, hourlyUntilMinute } = await this.statuses.countsByMinute(
+      spec,
+      fromMinute,
+      toMinute,
+    );
     const periodMinutes = Math.round((period.endMs - period.startMs) / 60_000);
     const correctedInPeriod = minutesCovered(corrected, fromMinute, Math.round(period.endMs / 60_000));
     const slicesInPeriod =
@@ -164,6 +171,7 @@ export class ReportsService {
         })),
       },
       coverage: { dataFrom, complete: note === null, note },
+      resolution: resolutionView(hourlyUntilMinute),
     };
   }
 

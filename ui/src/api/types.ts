@@ -248,6 +248,8 @@ export interface Timeseries {
   bad: number[];
   /** Budget corrections in the range: left out of every number above. */
   corrected?: { from: string; to: string }[];
+  /** Data before `hourlyUntil` came from hourly rollups (older than 26 h); null when all of it was per minute. */
+  resolution?: { hourlyUntil: string | null };
 }
 
 /** GET /api/v1/kubernetes/status: `state` from the Kubernetes part; `connected` as first drafted. */
@@ -284,6 +286,8 @@ export interface SloReport {
   }[];
   corrections: { minutes: number; ranges: { from: string; to: string }[] };
   coverage: { dataFrom: string | null; complete: boolean; note: string | null };
+  /** Data before `hourlyUntil` came from hourly rollups (older than 26 h); null when all of it was per minute. */
+  resolution?: { hourlyUntil: string | null };
   burnDown: { at: string; remainingPercent: number | null }[];
 }
 
