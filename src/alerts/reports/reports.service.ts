@@ -38,7 +38,7 @@ export interface SloReport extends Omit<Compliance, 'burnDown'> {
   incidents: ReportIncident[];
   corrections: { minutes: number; ranges: { from: string; to: string }[] };
   /**
-   * How much of the period the numbers cover. `complete: false` when per-minute data before `dataFrom` was
+   * How much of the period the numbers cover. `complete: false` when SLI data before `dataFrom` was
    * pruned (BURNWATCH_RETENTION_DAYS), or for a Prometheus SLO (not stored here): the numbers then say less.
    */
   coverage: { dataFrom: string | null; complete: boolean; note: string | null };
@@ -149,7 +149,7 @@ export class ReportsService {
     const note = prometheus
       ? 'a Prometheus SLO: its per-minute numbers live in Prometheus, not here; the report shows its alerts only'
       : pruned
-        ? `per-minute data before ${dataFrom} was pruned (BURNWATCH_RETENTION_DAYS=${this.config.engine.retentionDays}): the SLI and budget cover the rest of the period only`
+        ? `SLI data before ${dataFrom} was pruned (BURNWATCH_RETENTION_DAYS=${this.config.engine.retentionDays}): the SLI and budget cover the rest of the period only`
         : null;
     return {
       slo: spec.name,
