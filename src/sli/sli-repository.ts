@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { Counter } from 'prom-client';
+import { MetricsService } from '../observability/metrics.service.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { randomUUID } from 'node:crypto';
@@ -48,8 +50,30 @@ export const minuteOf = (at: Date): number => Math.floor(at.getTime() / 60_000);
 @Injectable()
 export class SliRepository {
   private readonly seriesIds = new Map<string, number>();
+  private readonly spreadHours: Counter;
+  private readonly rolledUp: Counter;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(MetricsService) metrics: MetricsService,
+  ) {
+    this.spreadHours = new Counter({
+      name: 'burnwatch_sli_hours_spread_total',
+      help: 'Hourly SLI rows read where minutes were asked for: spread over their minutes with data (exact per hour, estimated within it), by reader.',
+      labelNames: ['reader'],
+      registers: [metrics.registry],
+    });
+    this.rolledUp = new Counter({
+      name: 'burnwatch_sli_minutes_rolled_up_total',
+      help: 'Per-minute SLI rows moved into hourly rows (older than the engine reads per minute).',
+      registers: [metrics.registry],
+    });
+  }
+
+  /** Counts hourly rows a reader spread over minutes (an estimate within the hour; its answer says so too). */
+  countSpreadHours(reader: string, hours: number): void {
+    if (hours > 0) this.spreadHours.inc({ reader }, hours);
+  }
 
   /**
    * Claims `target` for one scrape until `ttlMs` from now by the database's clock (so replicas' clocks do not
@@ -286,48 +310,72 @@ export class SliRepository {
     const minutes = await this.minutesFrom(fromMinute, toMinute, seriesIds, manager, withBuckets);
     if (hours.length === 0) return { rows: minutes, hourlyUntilMinute: null };
     const spread = hours.flatMap((h) => spreadHour(h, fromMinute, toMinute));
+    this.countSpreadHours('per-image', hours.length);
     const rows = [...spread, ...minutes].sort((a, b) => a.minute - b.minute);
     return { rows, hourlyUntilMinute: (hours[hours.length - 1]!.hour + 1) * MINUTES_PER_HOUR };
   }
 
   /**
-   * An SLO's events summed in SQL, one row per minute (`per: 'minute'`) or per hour (`per: 'hour'`, reading both
-   * the hourly rows and minutes not rolled up yet), for SLIs whose bad events are whole series (error rates: the
-   * series in `badSeriesIds`). No bucket arrays are read: this is what makes a restart's backfill cheap.
+   * Several SLOs' events summed in SQL in one query, one row per SLO (`group`) and minute (`per: 'minute'`) or
+   * hour (`per: 'hour'`, reading both the hourly rows and minutes not rolled up yet), each SLO over its own
+   * [from, to), for SLIs whose bad events are whole series (error rates: the series in `badSeriesIds`). No bucket
+   * arrays are read: this is what makes a restart's backfill cheap. Rows come ordered by group, then time.
    */
   async sums(
     per: 'minute' | 'hour',
-    from: number,
+    groups: readonly { group: number; from: number; seriesIds: number[]; badSeriesIds: number[] }[],
     to: number,
-    seriesIds: number[],
-    badSeriesIds: number[],
-  ): Promise<SummedCounts[]> {
-    const rows: { at: number; total: number; bad: number; minutes: number }[] =
+  ): Promise<(SummedCounts & { group: number })[]> {
+    const ids: number[] = [];
+    const keys: number[] = [];
+    const bad: boolean[] = [];
+    const froms: number[] = [];
+    for (const g of groups) {
+      const badSet = new Set(g.badSeriesIds);
+      for (const id of g.seriesIds) {
+        ids.push(id);
+        keys.push(g.group);
+        bad.push(badSet.has(id));
+        froms.push(g.from);
+      }
+    }
+    if (ids.length === 0) return [];
+    const minFrom = Math.min(...froms);
+    const pairs = `unnest($3::int[], $4::int[], $5::bool[], $6::int[]) AS g(series_id, grp, bad, from_at)`;
+    const rows: { grp: number; at: number; total: number; bad: number; minutes: number }[] =
       per === 'minute'
         ? await this.dataSource.query(
-            `SELECT minute AS at, sum(requests)::float8 AS total,
-                    coalesce(sum(requests) FILTER (WHERE series_id = ANY($4::int[])), 0)::float8 AS bad,
-                    CASE WHEN sum(requests) > 0 THEN 1 ELSE 0 END AS minutes
-             FROM sli_minutes WHERE minute >= $1 AND minute < $2 AND series_id = ANY($3::int[])
-             GROUP BY minute ORDER BY minute`,
-            [from, to, seriesIds, badSeriesIds],
+            `SELECT g.grp, m.minute AS at, sum(m.requests)::float8 AS total,
+                    coalesce(sum(m.requests) FILTER (WHERE g.bad), 0)::float8 AS bad,
+                    CASE WHEN sum(m.requests) > 0 THEN 1 ELSE 0 END AS minutes
+             FROM ${pairs} JOIN sli_minutes m ON m.series_id = g.series_id
+             WHERE m.series_id = ANY($3::int[]) AND m.minute >= $1 AND m.minute < $2 AND m.minute >= g.from_at
+             GROUP BY g.grp, m.minute ORDER BY g.grp, m.minute`,
+            [minFrom, to, ids, keys, bad, froms],
           )
         : await this.dataSource.query(
-            `SELECT hour AS at, sum(requests)::float8 AS total,
-                    coalesce(sum(requests) FILTER (WHERE series_id = ANY($4::int[])), 0)::float8 AS bad,
-                    bit_count(bit_or(mask)::bit(64))::int AS minutes
-             FROM (
+            `SELECT g.grp, r.hour AS at, sum(r.requests)::float8 AS total,
+                    coalesce(sum(r.requests) FILTER (WHERE g.bad), 0)::float8 AS bad,
+                    bit_count(bit_or(r.mask)::bit(64))::int AS minutes
+             FROM ${pairs} JOIN (
                SELECT series_id, hour, requests, minute_mask AS mask FROM sli_hours
-               WHERE hour >= $1 AND hour < $2 AND series_id = ANY($3::int[])
+               WHERE series_id = ANY($3::int[]) AND hour >= $1 AND hour < $2
                UNION ALL
                SELECT series_id, minute / 60, requests,
                       CASE WHEN requests > 0 THEN 1::bigint << (minute % 60) ELSE 0::bigint END
-               FROM sli_minutes WHERE minute >= $1 * 60 AND minute < $2 * 60 AND series_id = ANY($3::int[])
-             ) r
-             GROUP BY hour ORDER BY hour`,
-            [from, to, seriesIds, badSeriesIds],
+               FROM sli_minutes WHERE series_id = ANY($3::int[]) AND minute >= $1 * 60 AND minute < $2 * 60
+             ) r ON r.series_id = g.series_id
+             WHERE r.hour >= g.from_at
+             GROUP BY g.grp, r.hour ORDER BY g.grp, r.hour`,
+            [minFrom, to, ids, keys, bad, froms],
           );
-    return rows.map((r) => ({ at: r.at, total: r.total, bad: r.bad, minutesWithData: r.minutes }));
+    return rows.map((r) => ({
+      group: r.grp,
+      at: r.at,
+      total: r.total,
+      bad: r.bad,
+      minutesWithData: r.minutes,
+    }));
   }
 
   /**
@@ -425,6 +473,7 @@ export class SliRepository {
         [hour],
       );
       moved += rows[0]?.moved ?? 0;
+      this.rolledUp.inc(rows[0]?.moved ?? 0);
     }
     return moved;
   }

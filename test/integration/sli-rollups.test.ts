@@ -101,6 +101,12 @@ const HOUR_ALIGNED_RANGES: [string, number, number][] = [
   ['starting at the boundary', rollupBefore(NOW_MINUTE), NOW_MINUTE - 3],
 ];
 
+/** Two SLOs' worth of groups: all four series from the first hour, two of them from a later one. */
+const hourGroups = () => [
+  { group: 0, from: Math.floor(FIRST_MINUTE / 60), seriesIds, badSeriesIds: [seriesIds[2]!] },
+  { group: 1, from: Math.floor(FIRST_MINUTE / 60) + 30, seriesIds: seriesIds.slice(1, 3), badSeriesIds: [] },
+];
+
 let before: Record<string, Awaited<ReturnType<typeof totals>>>;
 let hourSumsBefore: unknown;
 let evaluationsBefore: Record<string, unknown>;
@@ -171,13 +177,7 @@ beforeAll(async () => {
   await storeHistory();
   before = {};
   for (const [name, from, to] of HOUR_ALIGNED_RANGES) before[name] = await totals(from, to);
-  hourSumsBefore = await repository.sums(
-    'hour',
-    Math.floor(FIRST_MINUTE / 60),
-    Math.ceil(NOW_MINUTE / 60),
-    seriesIds,
-    [seriesIds[2]!],
-  );
+  hourSumsBefore = await repository.sums('hour', hourGroups(), Math.ceil(NOW_MINUTE / 60));
   evaluationsBefore = await evaluations();
   // Four days of data, most of it beyond the boundary: the evaluations have something to lose.
   for (const e of Object.values(evaluationsBefore) as { sli: { total: number; bad: number } }[]) {
@@ -216,11 +216,7 @@ describe('hourly rollups of the per-minute SLI rows', () => {
   );
 
   it('keep the minutes with data of several series exact (the union of their minutes)', async () => {
-    expect(
-      await repository.sums('hour', Math.floor(FIRST_MINUTE / 60), Math.ceil(NOW_MINUTE / 60), seriesIds, [
-        seriesIds[2]!,
-      ]),
-    ).toEqual(hourSumsBefore);
+    expect(await repository.sums('hour', hourGroups(), Math.ceil(NOW_MINUTE / 60))).toEqual(hourSumsBefore);
   });
 
   it('say how far a read came at hour resolution', async () => {
@@ -247,6 +243,12 @@ describe('hourly rollups of the per-minute SLI rows', () => {
       });
       expect((a.requests as number[]).reduce((x, y) => x + y, 0)).toBeGreaterThan(10_000);
     }
+    // And counted: the minutes moved, and the hours read where minutes were asked for.
+    const metrics = await (await fetch(`${burnwatch.url}/metrics`)).text();
+    const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1] ?? 0);
+    expect(value('burnwatch_sli_minutes_rolled_up_total')).toBeGreaterThan(4 * 60 * 48);
+    expect(value('burnwatch_sli_hours_spread_total\\{reader="timeseries"\\}')).toBeGreaterThan(0);
+    expect(value('burnwatch_sli_hours_spread_total\\{reader="per-image"\\}')).toBeGreaterThan(0);
     const report = after.report as { resolution: unknown }[];
     expect(report.map((r) => r.resolution)).toEqual([{ hourlyUntil }, { hourlyUntil }]);
     expect(report.map((r) => ({ ...r, resolution: null }))).toEqual(

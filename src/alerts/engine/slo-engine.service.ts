@@ -61,6 +61,9 @@ interface SloRuntime {
 export type EngineEvaluation = SloEvaluation & { evaluatedAt: Date; approximate: boolean };
 
 const LEASE = 'alert-evaluator';
+/** Error-rate SLOs backfilled per query: bounds the rows one answer holds (about 2,300 per SLO for 30 d),
+ * so the memory a restart needs. */
+const BACKFILL_BATCH = 100;
 /** How often the rollup and the retention run (each run is cheap when there is nothing to move). */
 const STORAGE_JOB_SECONDS = 600;
 /** Minutes re-read at every tick: a scrape may still add to the minute that just ended. */
@@ -414,6 +417,7 @@ export class SloEngine implements OnApplicationBootstrap {
   }
 
   private async loadData(nowMinute: number): Promise<void> {
+    const summable: SloRuntime[] = [];
     for (const runtime of this.runtimes.values()) {
       if (!runtime.needsBackfill) continue;
       runtime.counts.clear();
@@ -421,8 +425,11 @@ export class SloEngine implements OnApplicationBootstrap {
       runtime.lastApproximateMinute = undefined;
       runtime.needsBackfill = false;
       if (runtime.seriesIds.size === 0) continue;
-      await this.backfill(runtime, nowMinute);
+      if (runtime.spec.indicator.type === 'errorRate' && !runtime.minuteData) summable.push(runtime);
+      else await this.backfill(runtime, nowMinute);
     }
+    for (let i = 0; i < summable.length; i += BACKFILL_BATCH)
+      await this.backfillSummed(summable.slice(i, i + BACKFILL_BATCH), nowMinute);
     const from =
       this.watermark === undefined
         ? nowMinute - LATE_MINUTES
@@ -431,57 +438,82 @@ export class SloEngine implements OnApplicationBootstrap {
     this.watermark = nowMinute;
   }
 
+  /** Where an SLO's backfill starts, and from where it reads minutes (older is read per hour). */
+  private backfillRange(runtime: SloRuntime, nowMinute: number): { from: number; boundary: number } {
+    const from = nowMinute - longestWindowSeconds(runtime.spec) / 60 - 1;
+    return { from, boundary: Math.max(from, minuteResolutionFrom(nowMinute)) };
+  }
+
   /**
-   * An SLO's history: hours beyond the minute-resolution boundary straight into the hour part of its counts, then
-   * the minutes since. An error rate is summed in SQL (its bad events are whole series: no bucket arrays, one row
-   * per hour or minute); other SLIs read their series' rows. Timeslices need minutes: an hour is spread over its
+   * Error-rate SLOs' history summed in SQL, many SLOs per query: their bad events are whole series, so no bucket
+   * arrays are read and one row per SLO and hour (beyond the minute boundary, straight into the hour part of its
+   * counts) or minute comes back.
+   */
+  private async backfillSummed(runtimes: SloRuntime[], nowMinute: number): Promise<void> {
+    const groups = runtimes.map((runtime, group) => {
+      const { from, boundary } = this.backfillRange(runtime, nowMinute);
+      const ids = [...runtime.seriesIds];
+      const errorStatus =
+        runtime.spec.indicator.type === 'errorRate' ? runtime.spec.indicator.errorStatus : '';
+      return {
+        group,
+        from,
+        boundary,
+        seriesIds: ids,
+        badSeriesIds: ids.filter((id) => isErrorStatus(this.series.get(id)?.statusCode ?? 0, errorStatus)),
+      };
+    });
+    const boundary = minuteResolutionFrom(nowMinute);
+    const old = groups.filter((g) => g.from < g.boundary);
+    const hours = await this.storage.sums(
+      'hour',
+      old.map((g) => ({ ...g, from: Math.floor(g.from / MINUTES_PER_HOUR) })),
+      boundary / MINUTES_PER_HOUR,
+    );
+    for (const h of hours)
+      if (h.total > 0) runtimes[h.group]!.counts.addHour(h.at, h.total, h.bad, h.minutesWithData);
+    const minutes = await this.storage.sums(
+      'minute',
+      groups.map((g) => ({ ...g, from: g.boundary })),
+      nowMinute + 1,
+    );
+    for (const m of minutes) runtimes[m.group]!.counts.set(m.at, m.total, m.bad);
+  }
+
+  /**
+   * An SLO's history when its bad events need each series (latency, timeslices): hours beyond the minute boundary
+   * into the hour part of its counts, then the minutes since. Timeslices need minutes: an hour is spread over its
    * minutes with data, every slice of it judged on the hour's ratio, and said to be approximate.
    */
   private async backfill(runtime: SloRuntime, nowMinute: number): Promise<void> {
     const { spec } = runtime;
-    const from = nowMinute - longestWindowSeconds(spec) / 60 - 1;
-    const boundary = Math.max(from, minuteResolutionFrom(nowMinute));
+    const { from, boundary } = this.backfillRange(runtime, nowMinute);
     const ids = [...runtime.seriesIds];
-    const timeslices = runtime.minuteData !== undefined;
-    const summable = spec.indicator.type === 'errorRate' && !timeslices;
-    const errorStatus = spec.indicator.type === 'errorRate' ? spec.indicator.errorStatus : '';
-    const badIds = summable
-      ? ids.filter((id) => isErrorStatus(this.series.get(id)?.statusCode ?? 0, errorStatus))
-      : [];
     if (from < boundary) {
       const fromHour = Math.floor(from / MINUTES_PER_HOUR);
       const toHour = boundary / MINUTES_PER_HOUR;
-      if (summable) {
-        for (const h of await this.storage.sums('hour', fromHour, toHour, ids, badIds))
-          if (h.total > 0) runtime.counts.addHour(h.at, h.total, h.bad, h.minutesWithData);
-      } else {
-        const hours = await this.storage.seriesHours(fromHour, toHour, ids, needsHistogram(spec.indicator));
-        if (timeslices) {
-          this.apply(
-            hours.flatMap((h) => spreadHour(h)),
-            [runtime],
+      const hours = await this.storage.seriesHours(fromHour, toHour, ids, needsHistogram(spec.indicator));
+      if (runtime.minuteData) {
+        this.storage.countSpreadHours('timeslices-backfill', hours.length);
+        this.apply(
+          hours.flatMap((h) => spreadHour(h)),
+          [runtime],
+        );
+        if (hours.length > 0)
+          runtime.lastApproximateMinute = Math.max(
+            runtime.lastApproximateMinute ?? -Infinity,
+            (hours[hours.length - 1]!.hour + 1) * MINUTES_PER_HOUR - 1,
           );
-          if (hours.length > 0)
-            runtime.lastApproximateMinute = Math.max(
-              runtime.lastApproximateMinute ?? -Infinity,
-              (hours[hours.length - 1]!.hour + 1) * MINUTES_PER_HOUR - 1,
-            );
-        } else this.applyHours(runtime, hours);
-      }
+      } else this.applyHours(runtime, hours);
     }
-    if (summable) {
-      for (const m of await this.storage.sums('minute', boundary, nowMinute + 1, ids, badIds))
-        runtime.counts.set(m.at, m.total, m.bad);
-    } else {
-      const rows = await this.storage.minutesFrom(
-        boundary,
-        nowMinute + 1,
-        ids,
-        undefined,
-        needsHistogram(spec.indicator),
-      );
-      this.apply(rows, [runtime]);
-    }
+    const rows = await this.storage.minutesFrom(
+      boundary,
+      nowMinute + 1,
+      ids,
+      undefined,
+      needsHistogram(spec.indicator),
+    );
+    this.apply(rows, [runtime]);
   }
 
   /** Per-series hourly rows into the hour part of one SLO's counts: bad events per series, minutes as a union. */

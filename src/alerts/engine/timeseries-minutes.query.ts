@@ -1,7 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { MinuteRow, RangeRows, StoredSeries } from '../../sli/sli-repository.js';
+import { MinuteRow, RangeRows, SliRepository, StoredSeries } from '../../sli/sli-repository.js';
 import { MINUTES_PER_HOUR, hoursOverlapping, spreadHour } from '../../sli/hourly.js';
 import { needsHistogram } from '../../slo/domain/series-match.js';
 import type { Indicator } from '../../slo/domain/slo.js';
@@ -16,7 +16,10 @@ import type { Indicator } from '../../slo/domain/slo.js';
  */
 @Injectable()
 export class TimeseriesMinutesQuery {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(SliRepository) private readonly storage: SliRepository,
+  ) {}
 
   async minutes(
     indicator: Indicator,
@@ -72,6 +75,7 @@ export class TimeseriesMinutesQuery {
       buckets: r.buckets?.slice(0, lengths.get(r.series_id)) ?? [],
     }));
     if (hours.length === 0) return { rows: minuteRows, hourlyUntilMinute: null };
+    this.storage.countSpreadHours('timeseries', hours.length);
     const spread = hours.flatMap((h) =>
       spreadHour(
         {
