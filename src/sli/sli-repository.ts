@@ -318,30 +318,39 @@ export class SliRepository {
   /**
    * Several SLOs' events summed in SQL in one query, one row per SLO (`group`) and minute (`per: 'minute'`) or
    * hour (`per: 'hour'`, reading both the hourly rows and minutes not rolled up yet), each SLO over its own
-   * [from, to), for SLIs whose bad events are whole series (error rates: the series in `badSeriesIds`). No bucket
+   * [from, to) (`to` defaults to the common one), for SLIs whose bad events are whole series (error rates: the series in `badSeriesIds`). No bucket
    * arrays are read: this is what makes a restart's backfill cheap. Rows come ordered by group, then time.
    */
   async sums(
     per: 'minute' | 'hour',
-    groups: readonly { group: number; from: number; seriesIds: number[]; badSeriesIds: number[] }[],
+    groups: readonly {
+      group: number;
+      from: number;
+      to?: number;
+      seriesIds: number[];
+      badSeriesIds: number[];
+    }[],
     to: number,
   ): Promise<(SummedCounts & { group: number })[]> {
     const ids: number[] = [];
     const keys: number[] = [];
     const bad: boolean[] = [];
     const froms: number[] = [];
+    const tos: number[] = [];
     for (const g of groups) {
+      if (!((g.to ?? to) > g.from)) continue;
       const badSet = new Set(g.badSeriesIds);
       for (const id of g.seriesIds) {
         ids.push(id);
         keys.push(g.group);
         bad.push(badSet.has(id));
         froms.push(g.from);
+        tos.push(g.to ?? to);
       }
     }
     if (ids.length === 0) return [];
     const minFrom = Math.min(...froms);
-    const pairs = `unnest($3::int[], $4::int[], $5::bool[], $6::int[]) AS g(series_id, grp, bad, from_at)`;
+    const pairs = `unnest($3::int[], $4::int[], $5::bool[], $6::int[], $7::int[]) AS g(series_id, grp, bad, from_at, to_at)`;
     const rows: { grp: number; at: number; total: number; bad: number; minutes: number }[] =
       per === 'minute'
         ? await this.dataSource.query(
@@ -349,9 +358,9 @@ export class SliRepository {
                     coalesce(sum(m.requests) FILTER (WHERE g.bad), 0)::float8 AS bad,
                     CASE WHEN sum(m.requests) > 0 THEN 1 ELSE 0 END AS minutes
              FROM ${pairs} JOIN sli_minutes m ON m.series_id = g.series_id
-             WHERE m.series_id = ANY($3::int[]) AND m.minute >= $1 AND m.minute < $2 AND m.minute >= g.from_at
+             WHERE m.series_id = ANY($3::int[]) AND m.minute >= $1 AND m.minute < $2 AND m.minute >= g.from_at AND m.minute < g.to_at
              GROUP BY g.grp, m.minute ORDER BY g.grp, m.minute`,
-            [minFrom, to, ids, keys, bad, froms],
+            [minFrom, to, ids, keys, bad, froms, tos],
           )
         : await this.dataSource.query(
             `SELECT g.grp, r.hour AS at, sum(r.requests)::float8 AS total,
@@ -365,9 +374,9 @@ export class SliRepository {
                       CASE WHEN requests > 0 THEN 1::bigint << (minute % 60) ELSE 0::bigint END
                FROM sli_minutes WHERE series_id = ANY($3::int[]) AND minute >= $1 * 60 AND minute < $2 * 60
              ) r ON r.series_id = g.series_id
-             WHERE r.hour >= g.from_at
+             WHERE r.hour >= g.from_at AND r.hour < g.to_at
              GROUP BY g.grp, r.hour ORDER BY g.grp, r.hour`,
-            [minFrom, to, ids, keys, bad, froms],
+            [minFrom, to, ids, keys, bad, froms, tos],
           );
     return rows.map((r) => ({
       group: r.grp,

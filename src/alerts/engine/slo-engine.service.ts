@@ -438,10 +438,23 @@ export class SloEngine implements OnApplicationBootstrap {
     this.watermark = nowMinute;
   }
 
-  /** Where an SLO's backfill starts, and from where it reads minutes (older is read per hour). */
-  private backfillRange(runtime: SloRuntime, nowMinute: number): { from: number; boundary: number } {
+  /**
+   * Where an SLO's backfill starts (`from`), its first whole hour (`firstHour`: the minutes before it, in the hour
+   * the window starts in, are read per minute, so that data starting there is exact as in a long-running
+   * replica; an hour already rolled up there is left out, as the window's rounding to hours would leave it), and
+   * from where it reads minutes again (`boundary`).
+   */
+  private backfillRange(
+    runtime: SloRuntime,
+    nowMinute: number,
+  ): { from: number; firstHour: number; boundary: number } {
     const from = nowMinute - longestWindowSeconds(runtime.spec) / 60 - 1;
-    return { from, boundary: Math.max(from, minuteResolutionFrom(nowMinute)) };
+    const boundary = Math.max(from, minuteResolutionFrom(nowMinute));
+    return {
+      from,
+      firstHour: Math.min(Math.ceil(from / MINUTES_PER_HOUR), boundary / MINUTES_PER_HOUR),
+      boundary,
+    };
   }
 
   /**
@@ -451,13 +464,14 @@ export class SloEngine implements OnApplicationBootstrap {
    */
   private async backfillSummed(runtimes: SloRuntime[], nowMinute: number): Promise<void> {
     const groups = runtimes.map((runtime, group) => {
-      const { from, boundary } = this.backfillRange(runtime, nowMinute);
+      const { from, firstHour, boundary } = this.backfillRange(runtime, nowMinute);
       const ids = [...runtime.seriesIds];
       const errorStatus =
         runtime.spec.indicator.type === 'errorRate' ? runtime.spec.indicator.errorStatus : '';
       return {
         group,
         from,
+        firstHour,
         boundary,
         seriesIds: ids,
         badSeriesIds: ids.filter((id) => isErrorStatus(this.series.get(id)?.statusCode ?? 0, errorStatus)),
@@ -465,9 +479,15 @@ export class SloEngine implements OnApplicationBootstrap {
     });
     const boundary = minuteResolutionFrom(nowMinute);
     const old = groups.filter((g) => g.from < g.boundary);
+    const edge = await this.storage.sums(
+      'minute',
+      old.map((g) => ({ ...g, to: g.firstHour * MINUTES_PER_HOUR })),
+      boundary,
+    );
+    for (const m of edge) runtimes[m.group]!.counts.set(m.at, m.total, m.bad);
     const hours = await this.storage.sums(
       'hour',
-      old.map((g) => ({ ...g, from: Math.floor(g.from / MINUTES_PER_HOUR) })),
+      old.map((g) => ({ ...g, from: g.firstHour, to: g.boundary / MINUTES_PER_HOUR })),
       boundary / MINUTES_PER_HOUR,
     );
     for (const h of hours)
@@ -487,10 +507,15 @@ export class SloEngine implements OnApplicationBootstrap {
    */
   private async backfill(runtime: SloRuntime, nowMinute: number): Promise<void> {
     const { spec } = runtime;
-    const { from, boundary } = this.backfillRange(runtime, nowMinute);
+    const { from, firstHour, boundary } = this.backfillRange(runtime, nowMinute);
     const ids = [...runtime.seriesIds];
     if (from < boundary) {
-      const fromHour = Math.floor(from / MINUTES_PER_HOUR);
+      const histogram = needsHistogram(spec.indicator);
+      this.apply(
+        await this.storage.minutesFrom(from, firstHour * MINUTES_PER_HOUR, ids, undefined, histogram),
+        [runtime],
+      );
+      const fromHour = firstHour;
       const toHour = boundary / MINUTES_PER_HOUR;
       const hours = await this.storage.seriesHours(fromHour, toHour, ids, needsHistogram(spec.indicator));
       if (runtime.minuteData) {
