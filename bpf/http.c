@@ -24,6 +24,7 @@
 #include "events.h"
 #include "existing_conns.h"
 #include "tls_libs.h"
+#include "h2.h"
 #include "http.skel.h"
 
 #define TRACEFS "/sys/kernel/tracing"
@@ -197,19 +198,26 @@ static const char *perm_hint(void)
 }
 
 static struct bw_stats_record stats_rec;
+static struct bw_stats_more_record stats_more_rec; /* counters past the first BW_STATS_KERNEL_SLOTS */
 
 static void collect_stats(struct http_bpf *skel, int ncpus)
 {
 	__u64 *vals = calloc((size_t)ncpus, sizeof(__u64));
 	memset(&stats_rec, 0, sizeof(stats_rec));
+	memset(&stats_more_rec, 0, sizeof(stats_more_rec));
 	stats_rec.type = BW_REC_STATS;
-	stats_rec.n_kernel = BW_STAT_MAX;
+	stats_rec.n_kernel = BW_STATS_KERNEL_SLOTS;
+	stats_more_rec.type = BW_REC_STATS_MORE;
+	stats_more_rec.first = BW_STATS_KERNEL_SLOTS;
+	stats_more_rec.n_kernel = BW_STAT_MAX - BW_STATS_KERNEL_SLOTS;
 	if (vals) {
 		for (__u32 k = 0; k < BW_STAT_MAX; k++) {
 			if (bpf_map_lookup_elem(bpf_map__fd(skel->maps.stats), &k, vals))
 				continue;
+			__u64 *slot = k < BW_STATS_KERNEL_SLOTS ? &stats_rec.kernel[k]
+								: &stats_more_rec.kernel[k - BW_STATS_KERNEL_SLOTS];
 			for (int c = 0; c < ncpus; c++)
-				stats_rec.kernel[k] += vals[c];
+				*slot += vals[c];
 		}
 		free(vals);
 	}
@@ -245,12 +253,19 @@ static int write_record(const void *rec)
 	return 0;
 }
 
+static int emit_http(const struct bw_http_event *ev)
+{
+	return write_record(ev) ? -EPIPE : 0;
+}
+
 static int on_event(void *ctx, void *data, size_t size)
 {
 	(void)ctx;
+	if (size >= 1 && *(const __u8 *)data == BW_REC_H2)
+		return h2_on_record(data, size, emit_http); /* HTTP/2 frames: decoded into HTTP records */
 	if (size < BW_RECORD_SIZE)
 		return 0;
-	return write_record(data) ? -EPIPE : 0;
+	return emit_http(data);
 }
 
 struct links {
@@ -407,6 +422,7 @@ int main(int argc, char **argv)
 	if (find_tls_libraries(&tls_libs, attach_tls_library, &tls) < 0)
 		fprintf(stderr, "burnwatch-loader: cannot read /proc: TLS is not seen\n");
 
+	h2_init(bpf_map__fd(skel->maps.stats), libbpf_num_possible_cpus());
 	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, NULL, NULL);
 	if (!rb) {
 		fprintf(stderr, "burnwatch-loader: cannot set up the ring buffer: %s\n", strerror(errno));
@@ -449,7 +465,7 @@ int main(int argc, char **argv)
 		}
 		if (now_ms() >= next_stats) {
 			collect_stats(skel, ncpus);
-			if (write_record(&stats_rec))
+			if (write_record(&stats_rec) || write_record(&stats_more_rec))
 				break;
 			next_stats = now_ms() + opt.stats_ms;
 		}
@@ -467,6 +483,7 @@ out:
 		bpf_link__destroy(links.v[--links.n]);
 	free(links.v);
 	tls_libs_free(&tls_libs);
+	h2_free();
 	http_bpf__destroy(skel);
 	return err;
 }

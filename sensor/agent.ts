@@ -9,7 +9,7 @@ import { HostProcFs, IdentityResolver, type ProcFs } from './identity.js';
 import { LoaderProcess } from './loader-process.js';
 import { SensorMetrics, type HttpLabels, type IgnoredReason, type SeriesHandle } from './metrics.js';
 import { MAX_EXACT_THRESHOLDS, MAX_THRESHOLD_MS, MIN_THRESHOLD_MS } from './histogram.js';
-import { HttpFlags, type HttpRecord, type SensorRecord } from './records.js';
+import { GRPC_STATUS_NONE, HttpFlags, type HttpRecord, type SensorRecord } from './records.js';
 import { RouteCardinalityLimiter, templatePath } from './routes.js';
 import type { PodIndex } from './workloads.js';
 
@@ -67,7 +67,22 @@ export function seriesKey(r: HttpRecord): string {
   let end = sp + 1;
   while (end < p.length && p[end] !== SP && p[end] !== QUERY && p[end] !== HASH) end++;
   const tls = r.flags & HttpFlags.Tls ? 's' : '';
-  return `${r.tgid}/${r.cgroupId}/${r.status}${tls}/${p.toString('latin1', 0, end)}`;
+  const h2 =
+    r.flags & HttpFlags.H2 ? (r.flags & HttpFlags.Grpc ? `g${r.grpcStatus}` : '2') : protocolVersion(r);
+  return `${r.tgid}/${r.cgroupId}/${r.status}${tls}${h2}/${p.toString('latin1', 0, end)}`;
+}
+
+/** OpenTelemetry's `network.protocol.version`: `2` for HTTP/2 (and gRPC), else the request line's `1.0` or `1.1`. */
+export function protocolVersion(r: Pick<HttpRecord, 'flags' | 'prefix'>): '1.0' | '1.1' | '2' {
+  if (r.flags & HttpFlags.H2) return '2';
+  return r.prefix.includes(HTTP_1_0) ? '1.0' : '1.1';
+}
+const HTTP_1_0 = Buffer.from(' HTTP/1.0');
+
+/** OpenTelemetry's `rpc.grpc.status_code` (a number, `2` UNKNOWN when no grpc-status came); empty for non-gRPC. */
+export function grpcStatusCode(r: Pick<HttpRecord, 'flags' | 'grpcStatus'>): string {
+  if (!(r.flags & HttpFlags.Grpc)) return '';
+  return String(r.grpcStatus === GRPC_STATUS_NONE ? 2 : r.grpcStatus);
 }
 
 /** OpenTelemetry's `url.scheme`: `https` when the plaintext came from the uprobes on libssl. */
@@ -192,7 +207,7 @@ export class Sensor {
     for (const r of records) {
       if (r.type === 'http') {
         if (!this.observeKnown(r)) await this.observeNew(r);
-      } else if (r.type === 'stats') {
+      } else if (r.type === 'stats' || r.type === 'stats-more') {
         this.metrics.applyStats(r);
       }
     }
@@ -218,7 +233,7 @@ export class Sensor {
       if (this.seriesCache.size >= MAX_CACHED_SERIES) this.seriesCache.clear();
       this.seriesCache.set(seriesKey(r), entry);
     };
-    const line = parseRequestLine(r.prefix);
+    const line = parseRequestLine(r.prefix, { http2: (r.flags & HttpFlags.H2) !== 0 });
     if (!line) {
       // Not cached: the key covers method and path only, and a well-formed request with
       // the same ones must not be dropped with it.
@@ -252,6 +267,8 @@ export class Sensor {
       http_route: admitted.route,
       http_response_status_code: String(r.status),
       url_scheme: urlScheme(r),
+      network_protocol_version: protocolVersion(r),
+      rpc_grpc_status_code: grpcStatusCode(r),
     };
     const series = this.metrics.series(labels);
     series.observe(Number(r.durationNs) / 1e9, now);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_BUCKETS_SECONDS } from './config.js';
 import { HTTP_LABELS, SensorMetrics, type HttpLabels } from './metrics.js';
+import { KERNEL_STATS, RECORD_SIZE, decodeRecord } from './records.js';
 
 const labels = (route: string): HttpLabels => ({
   k8s_namespace_name: '',
@@ -13,6 +14,8 @@ const labels = (route: string): HttpLabels => ({
   http_route: route,
   http_response_status_code: '200',
   url_scheme: 'http',
+  network_protocol_version: '1.1',
+  rpc_grpc_status_code: '',
 });
 
 const metrics = () =>
@@ -49,5 +52,51 @@ describe('SensorMetrics', () => {
     expect(text).not.toContain('http_route="/old"');
     expect(text).toContain('http_route="/fresh"');
     expect(text).toContain('burnwatch_sensor_http_series 1');
+  });
+
+  it('counts requests lost in the kernel by reason, from both stats records, as deltas', async () => {
+    const m = metrics();
+    // A bw_stats_more_record: type 4, first = 12, then the counters from slot 12 on.
+    const more = (values: Record<string, number>) => {
+      const b = Buffer.alloc(RECORD_SIZE);
+      b.writeUInt8(4, 0);
+      b.writeUInt32LE(12, 4);
+      b.writeUInt32LE(KERNEL_STATS.length - 12, 8);
+      KERNEL_STATS.slice(12).forEach((name, i) => b.writeBigUInt64LE(BigInt(values[name] ?? 0), 16 + i * 8));
+      return decodeRecord(b);
+    };
+    const lost = async () =>
+      (await m.registry.metrics())
+        .split('\n')
+        .filter((l) => l.startsWith('burnwatch_sensor_requests_lost_total{'))
+        .sort();
+    // Every reason is there from the start, at 0.
+    expect(await lost()).toHaveLength(9);
+    const first = more({ lost_not_seen: 3, lost_no_status: 1, conns_recovered: 5 });
+    expect(first.type).toBe('stats-more');
+    if (first.type !== 'stats-more') return;
+    m.applyStats(first);
+    const second = more({
+      lost_not_seen: 4,
+      lost_no_status: 1,
+      lost_beyond_scan: 2,
+      h2_undecodable: 3,
+      h2_reset: 1,
+    });
+    if (second.type === 'stats-more') m.applyStats(second);
+    expect(await lost()).toEqual([
+      'burnwatch_sensor_requests_lost_total{reason="beyond_scan"} 2',
+      'burnwatch_sensor_requests_lost_total{reason="h2_reset"} 1',
+      'burnwatch_sensor_requests_lost_total{reason="h2_unanswered"} 0',
+      'burnwatch_sensor_requests_lost_total{reason="h2_undecodable"} 3',
+      'burnwatch_sensor_requests_lost_total{reason="no_status_line"} 1',
+      'burnwatch_sensor_requests_lost_total{reason="not_seen"} 4',
+      'burnwatch_sensor_requests_lost_total{reason="queue_full"} 0',
+      'burnwatch_sensor_requests_lost_total{reason="ringbuf_full"} 0',
+      'burnwatch_sensor_requests_lost_total{reason="tls_unpaired"} 0',
+    ]);
+    expect(await m.registry.metrics()).toContain(
+      'burnwatch_sensor_kernel_events_total{event="conns_recovered"} 5',
+    );
   });
 });

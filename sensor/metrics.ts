@@ -4,7 +4,7 @@
  */
 import { Counter, Gauge, Registry } from 'prom-client';
 import { LabelledHistogram, type ExactThreshold, type HistogramSeries } from './histogram.js';
-import { KERNEL_STATS, type KernelStat, type StatsRecord } from './records.js';
+import { KERNEL_STATS, type KernelStat, type StatsMoreRecord, type StatsRecord } from './records.js';
 
 export const HTTP_SERVER_DURATION = 'http_server_request_duration_seconds';
 
@@ -19,6 +19,8 @@ export const HTTP_LABELS = [
   'http_route',
   'http_response_status_code',
   'url_scheme',
+  'network_protocol_version',
+  'rpc_grpc_status_code',
 ] as const;
 export type HttpLabel = (typeof HTTP_LABELS)[number];
 export type HttpLabels = Record<HttpLabel, string>;
@@ -29,6 +31,7 @@ export const SELF = {
   kernelEvents: 'burnwatch_sensor_kernel_events_total',
   ringbufDrops: 'burnwatch_sensor_ringbuf_drops_total',
   queueFull: 'burnwatch_sensor_request_queue_full_total',
+  requestsLost: 'burnwatch_sensor_requests_lost_total',
   connsTracked: 'burnwatch_sensor_connections_tracked',
   connsCapacity: 'burnwatch_sensor_connections_capacity',
   bpfRunTime: 'burnwatch_sensor_bpf_run_time_seconds_total',
@@ -42,6 +45,22 @@ export const SELF = {
   exactThresholdsRefused: 'burnwatch_sensor_exact_thresholds_refused_total',
   up: 'burnwatch_sensor_up',
 } as const;
+
+/**
+ * Requests the kernel programs saw but could not time, by reason (docs/metrics.md), from
+ * the kernel counter behind each.
+ */
+export const LOST_REASONS: Readonly<Partial<Record<KernelStat, string>>> = {
+  queue_full: 'queue_full',
+  ringbuf_drops: 'ringbuf_full',
+  tls_unpaired: 'tls_unpaired',
+  lost_not_seen: 'not_seen',
+  lost_beyond_scan: 'beyond_scan',
+  lost_no_status: 'no_status_line',
+  h2_undecodable: 'h2_undecodable',
+  h2_reset: 'h2_reset',
+  h2_unanswered: 'h2_unanswered',
+};
 
 /** Why a transaction seen in the kernel was not exported. */
 export type IgnoredReason = 'malformed_request' | 'excluded_process' | 'excluded_namespace';
@@ -57,6 +76,7 @@ export class SensorMetrics {
   private readonly kernelEvents: Counter<'event'>;
   private readonly ringbufDrops: Counter;
   private readonly queueFull: Counter;
+  private readonly requestsLost: Counter<'reason'>;
   private readonly routesOverflowed: Counter;
   private readonly lastKernel = new Map<string, number>();
   private readonly serviceNames = new Map<string, string>();
@@ -115,6 +135,13 @@ export class SensorMetrics {
       help: 'Requests not timed because their connection already had the maximum of pipelined requests waiting.',
       registers,
     });
+    this.requestsLost = new Counter({
+      name: SELF.requestsLost,
+      help: 'Requests the sensor saw but could not time, by reason (queue_full, ringbuf_full, tls_unpaired, not_seen, beyond_scan, no_status_line, h2_undecodable, h2_reset, h2_unanswered).',
+      labelNames: ['reason'],
+      registers,
+    });
+    for (const reason of Object.values(LOST_REASONS)) this.requestsLost.inc({ reason }, 0);
     this.routesOverflowed = new Counter({
       name: SELF.routesOverflowed,
       help: 'Requests exported with http_route="__overflow__" because their service hit the route cap.',
@@ -253,15 +280,20 @@ export class SensorMetrics {
   }
 
   /** Stats records carry cumulative counters; the deltas go into Prometheus counters. */
-  applyStats(stats: StatsRecord): void {
+  applyStats(stats: StatsRecord | StatsMoreRecord): void {
     for (const name of KERNEL_STATS) {
-      const delta = this.delta(name, stats.kernel[name]);
+      const value = stats.kernel[name];
+      if (value === undefined) continue; // in the other of the two records
+      const delta = this.delta(name, value);
       if (delta > 0) {
         this.kernelEvents.inc({ event: name }, delta);
         if (name === 'ringbuf_drops') this.ringbufDrops.inc(delta);
         if (name === 'queue_full') this.queueFull.inc(delta);
+        const reason = LOST_REASONS[name];
+        if (reason) this.requestsLost.inc({ reason }, delta);
       }
     }
+    if (stats.type === 'stats-more') return;
     this.setConnections(stats.connsTracked, stats.connsCapacity);
     const dt = Math.max(0, stats.bpfRunTimeNs - this.lastBpf.timeNs);
     const dc = Math.max(0, stats.bpfRunCount - this.lastBpf.count);

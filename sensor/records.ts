@@ -9,10 +9,15 @@ export const RECORD_SIZE = 136;
 export const COMM_LEN = 16;
 export const REQ_PREFIX_LEN = 80;
 
-export const RecordType = { Http: 1, Stats: 2, Ready: 3 } as const;
+export const RecordType = { Http: 1, Stats: 2, Ready: 3, StatsMore: 4 } as const;
 
-/** bw_http_flags; `Tls`: the plaintext was seen in SSL_read/SSL_write (uprobes on libssl). */
-export const HttpFlags = { Pipelined: 1, Iov: 2, Tls: 4 } as const;
+/**
+ * bw_http_flags; `Tls`: the plaintext was seen in SSL_read/SSL_write (uprobes on libssl); `H2`: decoded
+ * from HTTP/2 frames by the loader (prefix "METHOD :path HTTP/2"); `Grpc`: gRPC, `grpcStatus` is its outcome.
+ */
+export const HttpFlags = { Pipelined: 1, Iov: 2, Tls: 4, H2: 8, Grpc: 16 } as const;
+/** grpcStatus of a gRPC response that ended without grpc-status (BW_GRPC_STATUS_NONE). */
+export const GRPC_STATUS_NONE = 255;
 
 /** enum bw_stat, in order. */
 export const KERNEL_STATS = [
@@ -28,14 +33,34 @@ export const KERNEL_STATS = [
   'upgrades',
   'tls_tied',
   'tls_unpaired',
+  // Slot 12 on: sent in the stats-more record (bw_stats_more_record).
+  'lost_not_seen',
+  'lost_beyond_scan',
+  'lost_no_status',
+  'conns_recovered',
+  'request_line_staged',
+  'status_line_staged',
+  'crlf_skipped',
+  // HTTP/2 (the last three kept by the loader, bpf/h2.c).
+  'h2_conns',
+  'h2_no_preface',
+  'h2_desync',
+  'h2_undecodable',
+  'h2_reset',
+  'h2_unanswered',
 ] as const;
 export type KernelStat = (typeof KERNEL_STATS)[number];
+/** Counters in a stats record (BW_STATS_KERNEL_SLOTS) and in a stats-more record (BW_STATS_MORE_SLOTS). */
+const STATS_SLOTS = 12;
+const STATS_MORE_SLOTS = 15;
 
 export interface HttpRecord {
   readonly type: 'http';
   readonly flags: number;
   readonly status: number;
   readonly localPort: number;
+  /** With `HttpFlags.Grpc`: grpc-status 0..16, or GRPC_STATUS_NONE; else 0. */
+  readonly grpcStatus: number;
   readonly tgid: number;
   readonly fd: number;
   readonly startNs: bigint;
@@ -49,11 +74,18 @@ export interface HttpRecord {
 
 export interface StatsRecord {
   readonly type: 'stats';
-  readonly kernel: Readonly<Record<KernelStat, number>>;
+  /** The first 12 of enum bw_stat; the rest come in a stats-more record. */
+  readonly kernel: Readonly<Partial<Record<KernelStat, number>>>;
   readonly connsTracked: number;
   readonly connsCapacity: number;
   readonly bpfRunTimeNs: number;
   readonly bpfRunCount: number;
+}
+
+/** The counters of enum bw_stat past the first 12 (the stats record is full), cumulative. */
+export interface StatsMoreRecord {
+  readonly type: 'stats-more';
+  readonly kernel: Readonly<Partial<Record<KernelStat, number>>>;
 }
 
 export interface ReadyRecord {
@@ -72,7 +104,7 @@ export interface UnknownRecord {
   readonly tag: number;
 }
 
-export type SensorRecord = HttpRecord | StatsRecord | ReadyRecord | UnknownRecord;
+export type SensorRecord = HttpRecord | StatsRecord | StatsMoreRecord | ReadyRecord | UnknownRecord;
 
 function cString(buf: Buffer, start: number, len: number): string {
   const end = buf.indexOf(0, start);
@@ -93,6 +125,7 @@ export function decodeRecord(buf: Buffer, offset = 0): SensorRecord {
         flags: buf.readUInt8(offset + 1),
         status: buf.readUInt16LE(offset + 2),
         localPort: buf.readUInt16LE(offset + 4),
+        grpcStatus: buf.readUInt8(offset + 7),
         tgid: buf.readUInt32LE(offset + 8),
         fd: buf.readUInt32LE(offset + 12),
         startNs: buf.readBigUInt64LE(offset + 16),
@@ -104,9 +137,9 @@ export function decodeRecord(buf: Buffer, offset = 0): SensorRecord {
       };
     }
     case RecordType.Stats: {
-      const n = Math.min(buf.readUInt32LE(offset + 4), 12);
+      const n = Math.min(buf.readUInt32LE(offset + 4), STATS_SLOTS);
       const kernel = {} as Record<KernelStat, number>;
-      KERNEL_STATS.forEach((name, i) => {
+      KERNEL_STATS.slice(0, STATS_SLOTS).forEach((name, i) => {
         kernel[name] = i < n ? Number(buf.readBigUInt64LE(offset + 8 + i * 8)) : 0;
       });
       return {
@@ -117,6 +150,16 @@ export function decodeRecord(buf: Buffer, offset = 0): SensorRecord {
         bpfRunTimeNs: Number(buf.readBigUInt64LE(offset + 120)),
         bpfRunCount: Number(buf.readBigUInt64LE(offset + 128)),
       };
+    }
+    case RecordType.StatsMore: {
+      const first = buf.readUInt32LE(offset + 4);
+      const n = Math.min(buf.readUInt32LE(offset + 8), STATS_MORE_SLOTS);
+      const kernel: Partial<Record<KernelStat, number>> = {};
+      for (let i = 0; i < n; i++) {
+        const name = KERNEL_STATS[first + i];
+        if (name) kernel[name] = Number(buf.readBigUInt64LE(offset + 16 + i * 8));
+      }
+      return { type: 'stats-more', kernel };
     }
     case RecordType.Ready:
       return {

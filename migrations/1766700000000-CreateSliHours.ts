@@ -6,8 +6,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * about 60× for old data. `minute_mask` has bit i set when minute i of the hour held requests, so the minutes
  * with data of several series (their union) stay exact.
  */
-export class CreateSliHours1766600000000 implements MigrationInterface {
-  name = 'CreateSliHours1766600000000';
+export class CreateSliHours1766700000000 implements MigrationInterface {
+  name = 'CreateSliHours1766700000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`
