@@ -13,6 +13,7 @@ import { CreateScrapeTargets1766400000000 } from './1766400000000-CreateScrapeTa
 import { AddNotificationClaim1766400000001 } from './1766400000001-AddNotificationClaim.js';
 import { AddScrapeTargetExactCounts1766500000000 } from './1766500000000-AddScrapeTargetExactCounts.js';
 import { CreateChangeRecords1766600000000 } from './1766600000000-CreateChangeRecords.js';
+import { CreateSliHours1766700000000 } from './1766700000000-CreateSliHours.js';
 import { AddSliSeriesGrpcStatus1766800000000 } from './1766800000000-AddSliSeriesGrpcStatus.js';
 
 /** Applied in this order; a new migration is appended here. */
@@ -32,5 +33,6 @@ export const ALL_MIGRATIONS = [
   AddNotificationClaim1766400000001,
   AddScrapeTargetExactCounts1766500000000,
   CreateChangeRecords1766600000000,
+  CreateSliHours1766700000000,
   AddSliSeriesGrpcStatus1766800000000,
 ];

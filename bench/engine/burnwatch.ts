@@ -12,6 +12,7 @@ import { loadConfig } from '../../src/config/config.js';
 import { dataSourceOptions } from '../../src/database/data-source-options.js';
 import { SloEngine } from '../../src/alerts/engine/slo-engine.service.js';
 import { seriesKey } from '../../src/integrations/metrics/sensor-histograms.js';
+import { rollupBefore } from '../../src/sli/hourly.js';
 import { JsonLogger } from '../../src/observability/json-logger.js';
 import { SloService } from '../../src/slo/slo.service.js';
 import { BOUNDS, NAMESPACE, STATUS_ERROR, STATUS_OK, workloadName } from './traffic.js';
@@ -61,13 +62,14 @@ async function postgresCpuMs(admin: pg.Client, database: string): Promise<number
 }
 
 /** SQL for the buckets of a minute: every request in the 0.1-0.15 s bucket (the engine ignores them for error rates). */
-const bucketsSql = (requests: string) =>
-  `array_fill(0, ARRAY[6]) || ARRAY[${requests}]::int[] || array_fill(0, ARRAY[${BOUNDS.length - 6}])`;
+const bucketsSql = (requests: string, type = 'int') =>
+  `array_fill(0::${type}, ARRAY[6]) || ARRAY[${requests}]::${type}[] || array_fill(0::${type}, ARRAY[${BOUNDS.length - 6}])`;
 
 /**
- * History: per minute for the last day, and for older days one row per hour holding that hour's requests (the
- * 503 series has one request an hour, so its rows are exact per minute everywhere). The engine keeps data older
- * than a day at hour resolution anyway (RollingCounts), so the hourly rows change nothing it computes.
+ * History in the layout the service keeps (docs/engine.md, "Hourly rollups"): per-minute rows in `sli_minutes`
+ * from `rollupBefore(now)` on (26 to 27 h), and one `sli_hours` row per series and hour before, as the rollup
+ * writes it (the hour's sums and its minutes with data: every minute for the 200 series, the error's minute for
+ * the 503 series).
  */
 async function generateHistory(
   client: pg.Client,
@@ -75,7 +77,7 @@ async function generateHistory(
   firstMinute: number,
   nowMinute: number,
 ): Promise<void> {
-  const recent = nowMinute - 1440;
+  const recent = rollupBefore(nowMinute);
   const ids = Array.from({ length: slos }, (_, w) => w);
   const keys = (status: number) =>
     ids.map((w) =>
@@ -107,23 +109,30 @@ async function generateHistory(
     [NAMESPACE, BOUNDS, ids, ids.map(workloadName), keys(STATUS_OK), keys(STATUS_ERROR)],
   );
   await client.query(`SELECT setval('sli_series_id_seq', $1)`, [2 * slos]);
-  // Bulk load without the indexes, then build them as the migration names them.
+  // Bulk load without the indexes, then build them as the migrations name them.
   await client.query(`ALTER TABLE sli_minutes DROP CONSTRAINT "FK_sli_minutes_series"`);
   await client.query(`ALTER TABLE sli_minutes DROP CONSTRAINT "PK_sli_minutes"`);
   await client.query(`DROP INDEX "sli_minutes_minute_idx"`);
+  await client.query(`ALTER TABLE sli_hours DROP CONSTRAINT "FK_sli_hours_series"`);
+  await client.query(`ALTER TABLE sli_hours DROP CONSTRAINT "PK_sli_hours"`);
+  await client.query(`DROP INDEX "sli_hours_hour_idx"`);
   await client.query(
-    `INSERT INTO sli_minutes (series_id, minute, requests, buckets)
-     SELECT 2 * w + 1, t.m, (20 + w % 21) * t.span, ${bucketsSql('(20 + w % 21) * t.span')}
-     FROM generate_series(0, $1 - 1) AS w,
-          (SELECT m, 60 AS span FROM generate_series($2::int, $3::int - 60, 60) AS m
-           UNION ALL SELECT m, 1 FROM generate_series($3::int, $4::int - 1) AS m) AS t`,
-    [slos, firstMinute, recent, nowMinute],
+    `INSERT INTO sli_hours (series_id, hour, requests, buckets, minute_mask)
+     SELECT 2 * w + 1, h, (20 + w % 21) * 60, ${bucketsSql('(20 + w % 21) * 60', 'bigint')}, $4::bigint
+     FROM generate_series(0, $1 - 1) AS w, generate_series($2::int / 60, $3::int / 60 - 1) AS h
+     UNION ALL
+     SELECT 2 * w + 2, h, 1, ${bucketsSql('1', 'bigint')}, 1::bigint << ((60 - w % 60) % 60)
+     FROM generate_series(0, $1 - 1) AS w, generate_series($2::int / 60, $3::int / 60 - 1) AS h`,
+    [slos, firstMinute, recent, ((1n << 60n) - 1n).toString()],
   );
   await client.query(
     `INSERT INTO sli_minutes (series_id, minute, requests, buckets)
+     SELECT 2 * w + 1, m, 20 + w % 21, ${bucketsSql('20 + w % 21')}
+     FROM generate_series(0, $1 - 1) AS w, generate_series($2::int, $3::int - 1) AS m
+     UNION ALL
      SELECT 2 * w + 2, h + (60 - w % 60) % 60, 1, ${bucketsSql('1')}
      FROM generate_series(0, $1 - 1) AS w, generate_series($2::int, $3::int - 60, 60) AS h`,
-    [slos, firstMinute, nowMinute],
+    [slos, recent, nowMinute],
   );
   await client.query(
     `ALTER TABLE sli_minutes ADD CONSTRAINT "PK_sli_minutes" PRIMARY KEY ("series_id", "minute")`,
@@ -133,7 +142,14 @@ async function generateHistory(
     `ALTER TABLE sli_minutes ADD CONSTRAINT "FK_sli_minutes_series" FOREIGN KEY ("series_id")
        REFERENCES "sli_series" ("id") ON DELETE CASCADE`,
   );
+  await client.query(`ALTER TABLE sli_hours ADD CONSTRAINT "PK_sli_hours" PRIMARY KEY ("series_id", "hour")`);
+  await client.query(`CREATE INDEX "sli_hours_hour_idx" ON "sli_hours" ("hour")`);
+  await client.query(
+    `ALTER TABLE sli_hours ADD CONSTRAINT "FK_sli_hours_series" FOREIGN KEY ("series_id")
+       REFERENCES "sli_series" ("id") ON DELETE CASCADE`,
+  );
   await client.query(`VACUUM (ANALYZE) sli_minutes`);
+  await client.query(`VACUUM (ANALYZE) sli_hours`);
   await client.query(`VACUUM (ANALYZE) sli_series`);
 }
 
@@ -216,7 +232,8 @@ export async function benchBurnwatch(options: {
     await generateHistory(client, slos, firstMinute, nowMinute);
     const generateSeconds = (performance.now() - generateStart) / 1000;
     const { rows: sizeRows } = await client.query<{ rows: string; bytes: string }>(
-      `SELECT (SELECT count(*) FROM sli_minutes) AS rows, pg_total_relation_size('sli_minutes') AS bytes`,
+      `SELECT (SELECT count(*) FROM sli_minutes) + (SELECT count(*) FROM sli_hours) AS rows,
+              pg_total_relation_size('sli_minutes') + pg_total_relation_size('sli_hours') AS bytes`,
     );
     log(
       `${sizeRows[0]!.rows} rows, ${(Number(sizeRows[0]!.bytes) / 2 ** 20).toFixed(0)} MiB, ${generateSeconds.toFixed(0)} s`,

@@ -47,7 +47,10 @@ export interface EngineConfig {
   minEvents: number;
   /** No event for longer than this and an SLO is `stale` (BURNWATCH_STALE_AFTER). */
   staleAfterSeconds: number;
-  /** Per-minute SLI data older than this is pruned. */
+  /**
+   * SLI data older than this is pruned (kept per hour beyond the engine's 26 h of minutes): at least the longest
+   * SLO window plus a day.
+   */
   retentionDays: number;
   prometheusUrl: string | undefined;
   /** Turns the scheduled scrape and evaluation off (tests drive them by hand). */
@@ -133,7 +136,7 @@ export function loadConfig(env: Env = process.env): Config {
       evalIntervalSeconds: read('BURNWATCH_EVAL_INTERVAL_SECONDS', parsePositiveSeconds, 30),
       minEvents: read('BURNWATCH_MIN_EVENTS', parseWholeNumber, 20),
       staleAfterSeconds: read('BURNWATCH_STALE_AFTER', parseDuration, 5 * 60),
-      retentionDays: read('BURNWATCH_RETENTION_DAYS', parseRetentionDays, 31),
+      retentionDays: read('BURNWATCH_RETENTION_DAYS', parseRetentionDays, 100),
       prometheusUrl: read('BURNWATCH_PROMETHEUS_URL', (raw) => parseUrlList(raw)[0], undefined),
       schedule: true,
       sensorDiscovery: {

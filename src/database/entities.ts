@@ -2,7 +2,12 @@ import { AlertTransitionEntity } from '../alerts/alert-transition.entity.js';
 import { AlertAnnotationEntity } from '../alerts/annotations/alert-annotation.entity.js';
 import { AlertEntity } from '../alerts/alert.entity.js';
 import { KUBERNETES_ENTITIES } from '../integrations/kubernetes/change-log.entities.js';
-import { ScrapeTargetEntity, SliMinuteEntity, SliSeriesEntity } from '../sli/sli-storage.entities.js';
+import {
+  ScrapeTargetEntity,
+  SliHourEntity,
+  SliMinuteEntity,
+  SliSeriesEntity,
+} from '../sli/sli-storage.entities.js';
 import { LeaseEntity } from '../alerts/engine/lease.entity.js';
 import { NotificationEntity } from '../integrations/slack/notification.entity.js';
 import { SilenceEntity } from '../alerts/silences/silence.entity.js';
@@ -20,6 +25,7 @@ export const ALL_ENTITIES = [
   NotificationEntity,
   SliSeriesEntity,
   SliMinuteEntity,
+  SliHourEntity,
   ScrapeTargetEntity,
   LeaseEntity,
   ...KUBERNETES_ENTITIES,

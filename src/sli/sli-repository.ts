@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { Counter } from 'prom-client';
+import { MetricsService } from '../observability/metrics.service.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { randomUUID } from 'node:crypto';
@@ -9,6 +11,7 @@ import {
   seriesKey,
 } from '../integrations/metrics/sensor-histograms.js';
 import type { StoredExactCounts } from './sli-storage.entities.js';
+import { HourRow, MINUTES_PER_HOUR, hoursOverlapping, spreadHour } from './hourly.js';
 
 export interface StoredSeries extends SeriesLabels {
   id: number;
@@ -22,6 +25,23 @@ export interface MinuteRow {
   buckets: number[];
 }
 
+/** Events of an SLO's series in one minute or hour, summed in SQL (see `SliRepository.sums`). */
+export interface SummedCounts {
+  /** The minute, or the hour (hours since the epoch). */
+  at: number;
+  total: number;
+  bad: number;
+  /** Minutes holding requests (exact across series: the union of their minutes). */
+  minutesWithData: number;
+}
+
+/** Rows of a range at the resolution storage has them: minutes, and older hours spread over their minutes. */
+export interface RangeRows {
+  rows: MinuteRow[];
+  /** The end of the hourly data read (exclusive, a minute), null when all came at minute resolution. */
+  hourlyUntilMinute: number | null;
+}
+
 const NO_BUCKETS: number[] = [];
 
 export const minuteOf = (at: Date): number => Math.floor(at.getTime() / 60_000);
@@ -30,8 +50,30 @@ export const minuteOf = (at: Date): number => Math.floor(at.getTime() / 60_000);
 @Injectable()
 export class SliRepository {
   private readonly seriesIds = new Map<string, number>();
+  private readonly spreadHours: Counter;
+  private readonly rolledUp: Counter;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(MetricsService) metrics: MetricsService,
+  ) {
+    this.spreadHours = new Counter({
+      name: 'burnwatch_sli_hours_spread_total',
+      help: 'Hourly SLI rows read where minutes were asked for: spread over their minutes with data (exact per hour, estimated within it), by reader.',
+      labelNames: ['reader'],
+      registers: [metrics.registry],
+    });
+    this.rolledUp = new Counter({
+      name: 'burnwatch_sli_minutes_rolled_up_total',
+      help: 'Per-minute SLI rows moved into hourly rows (older than the engine reads per minute).',
+      registers: [metrics.registry],
+    });
+  }
+
+  /** Counts hourly rows a reader spread over minutes (an estimate within the hour; its answer says so too). */
+  countSpreadHours(reader: string, hours: number): void {
+    if (hours > 0) this.spreadHours.inc({ reader }, hours);
+  }
 
   /**
    * Claims `target` for one scrape until `ttlMs` from now by the database's clock (so replicas' clocks do not
@@ -222,12 +264,243 @@ export class SliRepository {
     }));
   }
 
+  /**
+   * Hourly rows of [fromHour, toHour) from the rollup table only, optionally for some series. Minute rows of those
+   * hours not rolled up yet are not in them: add `minutesFrom` (the two tables never hold the same events).
+   */
+  async hoursFrom(
+    fromHour: number,
+    toHour: number,
+    seriesIds?: number[],
+    manager: EntityManager = this.dataSource.manager,
+    withBuckets = true,
+  ): Promise<HourRow[]> {
+    const rows: {
+      series_id: number;
+      hour: number;
+      requests: number;
+      buckets: number[] | null;
+      minute_mask: string;
+    }[] = await manager.query(
+      `SELECT series_id, hour, requests::float8 AS requests,
+              ${withBuckets ? 'buckets::float8[]' : 'NULL'} AS buckets, minute_mask::text AS minute_mask
+       FROM sli_hours WHERE hour >= $1 AND hour < $2 ${seriesIds ? 'AND series_id = ANY($3::int[])' : ''}
+       ORDER BY hour`,
+      seriesIds ? [fromHour, toHour, seriesIds] : [fromHour, toHour],
+    );
+    return rows.map((r) => ({
+      seriesId: r.series_id,
+      hour: r.hour,
+      requests: r.requests,
+      buckets: r.buckets ?? NO_BUCKETS,
+      minuteMask: BigInt(r.minute_mask),
+    }));
+  }
+
+  /**
+   * Every row of [fromMinute, toMinute) whatever its resolution: minute rows, and hourly rows spread over their
+   * minutes with data (`spreadHour`: exact over whole hours, a share of a cut hour). `hourlyUntilMinute` says how
+   * far the hourly data reached, for the reader to say so.
+   */
+  async rowsFrom(
+    fromMinute: number,
+    toMinute: number,
+    seriesIds?: number[],
+    manager: EntityManager = this.dataSource.manager,
+    withBuckets = true,
+  ): Promise<RangeRows> {
+    const { fromHour, toHour } = hoursOverlapping(fromMinute, toMinute);
+    const hours = await this.hoursFrom(fromHour, toHour, seriesIds, manager, withBuckets);
+    const minutes = await this.minutesFrom(fromMinute, toMinute, seriesIds, manager, withBuckets);
+    if (hours.length === 0) return { rows: minutes, hourlyUntilMinute: null };
+    const spread = hours.flatMap((h) => spreadHour(h, fromMinute, toMinute));
+    this.countSpreadHours('per-image', hours.length);
+    const rows = [...spread, ...minutes].sort((a, b) => a.minute - b.minute);
+    return { rows, hourlyUntilMinute: (hours[hours.length - 1]!.hour + 1) * MINUTES_PER_HOUR };
+  }
+
+  /**
+   * Several SLOs' events summed in SQL in one query, one row per SLO (`group`) and minute (`per: 'minute'`) or
+   * hour (`per: 'hour'`, reading both the hourly rows and minutes not rolled up yet), each SLO over its own
+   * [from, to) (`to` defaults to the common one), for SLIs whose bad events are whole series (error rates: the series in `badSeriesIds`). No bucket
+   * arrays are read: this is what makes a restart's backfill cheap. Rows come ordered by group, then time.
+   */
+  async sums(
+    per: 'minute' | 'hour',
+    groups: readonly {
+      group: number;
+      from: number;
+      to?: number;
+      seriesIds: number[];
+      badSeriesIds: number[];
+    }[],
+    to: number,
+  ): Promise<(SummedCounts & { group: number })[]> {
+    const ids: number[] = [];
+    const keys: number[] = [];
+    const bad: boolean[] = [];
+    const froms: number[] = [];
+    const tos: number[] = [];
+    for (const g of groups) {
+      if (!((g.to ?? to) > g.from)) continue;
+      const badSet = new Set(g.badSeriesIds);
+      for (const id of g.seriesIds) {
+        ids.push(id);
+        keys.push(g.group);
+        bad.push(badSet.has(id));
+        froms.push(g.from);
+        tos.push(g.to ?? to);
+      }
+    }
+    if (ids.length === 0) return [];
+    const minFrom = Math.min(...froms);
+    const pairs = `unnest($3::int[], $4::int[], $5::bool[], $6::int[], $7::int[]) AS g(series_id, grp, bad, from_at, to_at)`;
+    const rows: { grp: number; at: number; total: number; bad: number; minutes: number }[] =
+      per === 'minute'
+        ? await this.dataSource.query(
+            `SELECT g.grp, m.minute AS at, sum(m.requests)::float8 AS total,
+                    coalesce(sum(m.requests) FILTER (WHERE g.bad), 0)::float8 AS bad,
+                    CASE WHEN sum(m.requests) > 0 THEN 1 ELSE 0 END AS minutes
+             FROM ${pairs} JOIN sli_minutes m ON m.series_id = g.series_id
+             WHERE m.series_id = ANY($3::int[]) AND m.minute >= $1 AND m.minute < $2 AND m.minute >= g.from_at AND m.minute < g.to_at
+             GROUP BY g.grp, m.minute ORDER BY g.grp, m.minute`,
+            [minFrom, to, ids, keys, bad, froms, tos],
+          )
+        : await this.dataSource.query(
+            `SELECT g.grp, r.hour AS at, sum(r.requests)::float8 AS total,
+                    coalesce(sum(r.requests) FILTER (WHERE g.bad), 0)::float8 AS bad,
+                    bit_count(bit_or(r.mask)::bit(64))::int AS minutes
+             FROM ${pairs} JOIN (
+               SELECT series_id, hour, requests, minute_mask AS mask FROM sli_hours
+               WHERE series_id = ANY($3::int[]) AND hour >= $1 AND hour < $2
+               UNION ALL
+               SELECT series_id, minute / 60, requests,
+                      CASE WHEN requests > 0 THEN 1::bigint << (minute % 60) ELSE 0::bigint END
+               FROM sli_minutes WHERE series_id = ANY($3::int[]) AND minute >= $1 * 60 AND minute < $2 * 60
+             ) r ON r.series_id = g.series_id
+             WHERE r.hour >= g.from_at AND r.hour < g.to_at
+             GROUP BY g.grp, r.hour ORDER BY g.grp, r.hour`,
+            [minFrom, to, ids, keys, bad, froms, tos],
+          );
+    return rows.map((r) => ({
+      group: r.grp,
+      at: r.at,
+      total: r.total,
+      bad: r.bad,
+      minutesWithData: r.minutes,
+    }));
+  }
+
+  /**
+   * Per series and hour, the events of [fromHour, toHour) from both tables (hourly rows and minutes not rolled up
+   * yet, summed): the engine's backfill of the hour-resolution part of an SLO whose bad events need each series.
+   */
+  async seriesHours(
+    fromHour: number,
+    toHour: number,
+    seriesIds: number[],
+    withBuckets: boolean,
+  ): Promise<HourRow[]> {
+    const rows: {
+      series_id: number;
+      hour: number;
+      requests: number;
+      buckets: number[] | null;
+      mask: string;
+    }[] = await this.dataSource.query(
+      `WITH r AS (
+         SELECT series_id, hour, requests, ${withBuckets ? 'buckets' : 'NULL::bigint[]'} AS buckets,
+                minute_mask AS mask
+         FROM sli_hours WHERE hour >= $1 AND hour < $2 AND series_id = ANY($3::int[])
+         UNION ALL
+         SELECT series_id, minute / 60, requests, ${withBuckets ? 'buckets::bigint[]' : 'NULL::bigint[]'},
+                CASE WHEN requests > 0 THEN 1::bigint << (minute % 60) ELSE 0::bigint END
+         FROM sli_minutes WHERE minute >= $1 * 60 AND minute < $2 * 60 AND series_id = ANY($3::int[])
+       ), sums AS (
+         SELECT series_id, hour, sum(requests)::float8 AS requests, bit_or(mask)::text AS mask
+         FROM r GROUP BY series_id, hour
+       ), b AS (
+         SELECT series_id, hour, array_agg(n ORDER BY i) AS buckets
+         FROM (SELECT series_id, hour, i, sum(x)::float8 AS n
+               FROM r, unnest(r.buckets) WITH ORDINALITY AS u(x, i) GROUP BY series_id, hour, i) q
+         GROUP BY series_id, hour
+       )
+       SELECT sums.series_id, sums.hour, sums.requests, b.buckets, sums.mask
+       FROM sums LEFT JOIN b USING (series_id, hour) ORDER BY sums.hour`,
+      [fromHour, toHour, seriesIds],
+    );
+    return rows.map((r) => ({
+      seriesId: r.series_id,
+      hour: r.hour,
+      requests: r.requests,
+      buckets: r.buckets ?? NO_BUCKETS,
+      minuteMask: BigInt(r.mask),
+    }));
+  }
+
+  /**
+   * Moves every minute row before `beforeMinute` (hour-aligned) into its hourly row, one statement (so one
+   * transaction) per hour: the minutes are deleted and their sums added to the hour together. Safe with several
+   * replicas: a minute row is moved by the one statement that deletes it (a concurrent rollup waits on the row
+   * and then finds it gone), and an hour that already has a row (a late minute) is added to. Returns the
+   * minute rows moved.
+   */
+  async rollUpBefore(beforeMinute: number): Promise<number> {
+    if (beforeMinute % MINUTES_PER_HOUR !== 0) throw new RangeError(`not hour-aligned: ${beforeMinute}`);
+    const [oldest] = (await this.dataSource.query(
+      `SELECT min(minute) AS minute FROM sli_minutes WHERE minute < $1`,
+      [beforeMinute],
+    )) as { minute: number | null }[];
+    if (oldest?.minute === null || oldest?.minute === undefined) return 0;
+    let moved = 0;
+    for (
+      let hour = Math.floor(oldest.minute / MINUTES_PER_HOUR);
+      hour * MINUTES_PER_HOUR < beforeMinute;
+      hour++
+    ) {
+      const rows: { moved: number }[] = await this.dataSource.query(
+        `WITH moved AS (
+           DELETE FROM sli_minutes WHERE minute >= $1 * 60 AND minute < ($1 + 1) * 60
+           RETURNING series_id, minute, requests, buckets
+         ), sums AS (
+           SELECT series_id, sum(requests)::bigint AS requests, count(*) AS n,
+                  bit_or(CASE WHEN requests > 0 THEN 1::bigint << (minute - $1 * 60) ELSE 0::bigint END) AS mask
+           FROM moved GROUP BY series_id
+         ), b AS (
+           SELECT series_id, array_agg(n ORDER BY i) AS buckets
+           FROM (SELECT series_id, i, sum(x)::bigint AS n
+                 FROM moved, unnest(moved.buckets) WITH ORDINALITY AS u(x, i) GROUP BY series_id, i) q
+           GROUP BY series_id
+         ), upserted AS (
+           INSERT INTO sli_hours (series_id, hour, requests, buckets, minute_mask)
+           SELECT sums.series_id, $1, sums.requests, coalesce(b.buckets, '{}'::bigint[]), sums.mask
+           FROM sums LEFT JOIN b USING (series_id)
+           ON CONFLICT (series_id, hour) DO UPDATE SET
+             requests = sli_hours.requests + EXCLUDED.requests,
+             buckets = (SELECT array_agg(coalesce(a, 0) + coalesce(c, 0) ORDER BY i)
+                        FROM unnest(sli_hours.buckets, EXCLUDED.buckets) WITH ORDINALITY AS t(a, c, i)),
+             minute_mask = sli_hours.minute_mask | EXCLUDED.minute_mask
+           RETURNING 1
+         )
+         SELECT coalesce(sum(n), 0)::int AS moved FROM sums`,
+        [hour],
+      );
+      moved += rows[0]?.moved ?? 0;
+      this.rolledUp.inc(rows[0]?.moved ?? 0);
+    }
+    return moved;
+  }
+
+  /** Deletes the hourly rows of hours that end at or before `minute`, and any older minute rows. */
   async pruneBefore(minute: number): Promise<number> {
-    const result: [unknown, number] = await this.dataSource.query(
+    const minutes: [unknown, number] = await this.dataSource.query(
       `DELETE FROM sli_minutes WHERE minute < $1`,
       [minute],
     );
-    return result[1] ?? 0;
+    const hours: [unknown, number] = await this.dataSource.query(`DELETE FROM sli_hours WHERE hour < $1`, [
+      Math.floor(minute / MINUTES_PER_HOUR),
+    ]);
+    return (minutes[1] ?? 0) + (hours[1] ?? 0);
   }
 
   /**

@@ -69,6 +69,35 @@ export class SliMinuteEntity {
 }
 
 /**
+ * Requests of one series in one hour: the minutes older than the engine reads at minute resolution, rolled up
+ * (`SliRepository.rollUpBefore`). `buckets` are the hour's per-bucket sums; bit i of `minuteMask` is set when
+ * minute i of the hour held requests.
+ */
+@Entity('sli_hours')
+@Index('sli_hours_hour_idx', ['hour'])
+export class SliHourEntity {
+  @PrimaryColumn({ name: 'series_id', type: 'integer', primaryKeyConstraintName: 'PK_sli_hours' })
+  seriesId!: number;
+
+  /** Hours since the Unix epoch (its first minute is hour × 60). */
+  @PrimaryColumn({ type: 'integer', primaryKeyConstraintName: 'PK_sli_hours' })
+  hour!: number;
+
+  @Column({ type: 'bigint' })
+  requests!: string;
+
+  @Column({ type: 'bigint', array: true })
+  buckets!: string[];
+
+  @Column({ name: 'minute_mask', type: 'bigint' })
+  minuteMask!: string;
+
+  @ManyToOne(() => SliSeriesEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'series_id', foreignKeyConstraintName: 'FK_sli_hours_series' })
+  series?: SliSeriesEntity;
+}
+
+/**
  * One sensor target's counters as last stored (null before its first scrape, the baseline) and the replica's
  * claim while it scrapes it, so that replicas take turns and each stores only what grew since.
  */

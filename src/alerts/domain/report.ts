@@ -75,8 +75,9 @@ export function compliance(input: ComplianceInput, period: ReportPeriod, untilMs
   return {
     achievedPercent: achieved === null ? null : round(achieved, 6),
     met: achieved === null ? null : achieved >= input.objective - 1e-9,
-    total,
-    bad,
+    // Hours read from rollups are spread in fractional shares: adding them back up leaves float artefacts.
+    total: round(total, 6),
+    bad: round(bad, 6),
     allowedBad: round(allowedBad, 3),
     budgetConsumedPercent: remaining === null ? null : round(100 - remaining, 4),
     burnDown,

@@ -1,3 +1,4 @@
+import { resolutionView } from '../../sli/hourly.js';
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CLOCK, Clock } from '../../common/clock.js';
@@ -63,12 +64,13 @@ export class DeployCostController {
       }),
     );
     const excluded = (minute: number) => isCorrectedMinute(corrected, minute);
-    const usage = await this.images.usageByImage(spec, fromMinute, toMinute, excluded);
+    const { usage, hourlyUntilMinute } = await this.images.usageByImage(spec, fromMinute, toMinute, excluded);
     return {
       slo: spec.name,
       from: from.toISOString(),
       to: to.toISOString(),
       items: deployCosts(usage, allowedBadRatio(spec)),
+      resolution: resolutionView(hourlyUntilMinute),
       note:
         spec.source.type === 'prometheus'
           ? 'a Prometheus SLO: per-image data comes from the sensor, so there is none here'

@@ -1,5 +1,6 @@
 /** Wire shapes of the API, shared with the UI (ui/src/api/types.ts): no Nest or TypeORM here, so both compile it. */
 import type { DeployCost } from '../domain/deploy-cost.js';
+import type { ResolutionView } from '../../sli/hourly.js';
 
 export interface DeployCostsView {
   slo: string;
@@ -9,4 +10,6 @@ export interface DeployCostsView {
   items: DeployCost[];
   /** Why the list may say less than the truth (a Prometheus SLO; traffic without an image digest). */
   note: string | null;
+  /** Data before `hourlyUntil` came from hourly rollups (older than 26 h): first and last minutes per hour. */
+  resolution: ResolutionView;
 }

@@ -6,6 +6,8 @@ export type { WindowCounts };
 export interface MinuteCountsStore {
   /** Sets (replaces) the counts of a minute. */
   set(minute: number, total: number, bad: number): void;
+  /** Loads a whole hour of history at hour resolution (before any minute of it or later is set). */
+  addHour(hour: number, total: number, bad: number, minutesWithData: number): boolean;
   /** Sums minutes in [fromMinute, toMinute). */
   sum(fromMinute: number, toMinute: number): WindowCounts;
   /** The latest minute holding data, if any. */

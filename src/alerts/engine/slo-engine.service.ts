@@ -7,9 +7,17 @@ import { JobScheduler } from '../../common/job-scheduler.js';
 import { CONFIG } from '../../config/config.module.js';
 import type { Config } from '../../config/config.js';
 import { MinuteRow, SliRepository, StoredSeries, minuteOf } from '../../sli/sli-repository.js';
+import {
+  HourRow,
+  MINUTES_PER_HOUR,
+  minuteResolutionFrom,
+  popcount,
+  rollupBefore,
+  spreadHour,
+} from '../../sli/hourly.js';
 import { PromqlSliSource } from '../../sli/promql/promql-sli-source.js';
 import { MetricsService } from '../../observability/metrics.service.js';
-import { badEventsOf, needsHistogram, seriesMatches } from '../../slo/domain/series-match.js';
+import { isErrorSeries, needsHistogram, seriesMatches } from '../../slo/domain/series-match.js';
 import {
   SloSpec,
   allowedBadRatio,
@@ -19,13 +27,7 @@ import {
   windowSeconds,
 } from '../../slo/domain/slo.js';
 import type { BurnRateWindow } from '../domain/alert-policy.js';
-import {
-  SliceData,
-  addToSlice,
-  classifySlices,
-  sliceStartOf,
-  timesliceMinutes,
-} from '../../slo/domain/timeslice.js';
+import { SliceData, classifySlices, sliceStartOf, timesliceMinutes } from '../../slo/domain/timeslice.js';
 import { CorrectionsService } from '../../slo/corrections/corrections.service.js';
 import {
   Correction,
@@ -36,6 +38,7 @@ import {
 import { AlertStore } from '../alert-store.js';
 import { Lease } from './lease.js';
 import { MinuteCountsStore, WindowCounts } from './minute-counts.js';
+import { tallyEvents } from '../../slo/domain/event-tally.js';
 import { RollingCounts, capacityForSlo } from '../../slo/domain/rolling-counts.js';
 import { SloEvaluation, evaluateSlo, failedEvaluation, nextChange, snapshotOf } from '../domain/evaluate.js';
 
@@ -58,6 +61,11 @@ interface SloRuntime {
 export type EngineEvaluation = SloEvaluation & { evaluatedAt: Date; approximate: boolean };
 
 const LEASE = 'alert-evaluator';
+/** Error-rate SLOs backfilled per query: bounds the rows one answer holds (about 2,300 per SLO for 30 d),
+ * so the memory a restart needs. */
+const BACKFILL_BATCH = 100;
+/** How often the rollup and the retention run (each run is cheap when there is nothing to move). */
+const STORAGE_JOB_SECONDS = 600;
 /** Minutes re-read at every tick: a scrape may still add to the minute that just ended. */
 const LATE_MINUTES = 2;
 
@@ -119,7 +127,9 @@ export class SloEngine implements OnApplicationBootstrap {
     const { schedule, evalIntervalSeconds, retentionDays } = this.config.engine;
     if (!schedule) return;
     this.scheduler.every('evaluate-slos', evalIntervalSeconds, () => this.tick(this.clock.now()));
-    this.scheduler.every('prune-sli-data', 3600, () => this.prune(this.clock.now(), retentionDays));
+    this.scheduler.every('maintain-sli-data', STORAGE_JOB_SECONDS, () =>
+      this.maintainStorage(this.clock.now(), retentionDays),
+    );
   }
 
   /** One evaluation of every SLO at `now`; returns the transitions applied (empty on replicas without the lease). */
@@ -215,6 +225,15 @@ export class SloEngine implements OnApplicationBootstrap {
     runtime.evaluation = { ...evaluation, evaluatedAt: now, approximate };
     this.evaluations++;
     return runtime.evaluation;
+  }
+
+  /**
+   * Rolls minutes the engine no longer reads per minute into hourly rows, then prunes what is older than the
+   * retention. Every replica may run it: the rollup moves each minute row exactly once (see `rollUpBefore`).
+   */
+  async maintainStorage(now: Date, retentionDays: number): Promise<{ rolledUp: number; pruned: number }> {
+    const rolledUp = await this.storage.rollUpBefore(rollupBefore(minuteOf(now)));
+    return { rolledUp, pruned: await this.prune(now, retentionDays) };
   }
 
   async prune(now: Date, retentionDays: number): Promise<number> {
@@ -333,14 +352,28 @@ export class SloEngine implements OnApplicationBootstrap {
     await this.refreshCorrections();
   }
 
+  /**
+   * Which SLOs exist and at which version, from a light list (no spec documents); only the specs of SLOs new or
+   * changed since the last refresh are read. An SLO missing from the list was deleted.
+   */
   private async refreshSlos(): Promise<void> {
-    const rows: { name: string; spec: SloSpec; updated_at: Date }[] = await this.dataSource.query(
-      `SELECT name, spec, updated_at FROM slos`,
+    const list: { name: string; updated_at: Date; version: number }[] = await this.dataSource.query(
+      `SELECT name, updated_at, version FROM slos`,
     );
-    const seen = new Set<string>();
+    const versionOf = (row: { updated_at: Date; version: number }) =>
+      `${row.version}|${row.updated_at.toISOString()}`;
+    const changed = list.filter((row) => this.runtimes.get(row.name)?.version !== versionOf(row));
+    const rows: { name: string; spec: SloSpec; updated_at: Date; version: number }[] =
+      changed.length === 0
+        ? []
+        : await this.dataSource.query(
+            `SELECT name, spec, updated_at, version FROM slos WHERE name = ANY($1::text[])`,
+            [changed.map((row) => row.name)],
+          );
+    const seen = new Set(list.map((row) => row.name));
     for (const row of rows) {
       seen.add(row.name);
-      const version = row.updated_at.toISOString();
+      const version = versionOf(row);
       const existing = this.runtimes.get(row.name);
       if (existing?.version === version) continue;
       if (existing) this.unsubscribe(existing);
@@ -384,6 +417,7 @@ export class SloEngine implements OnApplicationBootstrap {
   }
 
   private async loadData(nowMinute: number): Promise<void> {
+    const summable: SloRuntime[] = [];
     for (const runtime of this.runtimes.values()) {
       if (!runtime.needsBackfill) continue;
       runtime.counts.clear();
@@ -391,16 +425,11 @@ export class SloEngine implements OnApplicationBootstrap {
       runtime.lastApproximateMinute = undefined;
       runtime.needsBackfill = false;
       if (runtime.seriesIds.size === 0) continue;
-      const from = nowMinute - longestWindowSeconds(runtime.spec) / 60 - 1;
-      const rows = await this.storage.minutesFrom(
-        from,
-        nowMinute + 1,
-        [...runtime.seriesIds],
-        undefined,
-        needsHistogram(runtime.spec.indicator),
-      );
-      this.apply(rows, [runtime]);
+      if (runtime.spec.indicator.type === 'errorRate' && !runtime.minuteData) summable.push(runtime);
+      else await this.backfill(runtime, nowMinute);
     }
+    for (let i = 0; i < summable.length; i += BACKFILL_BATCH)
+      await this.backfillSummed(summable.slice(i, i + BACKFILL_BATCH), nowMinute);
     const from =
       this.watermark === undefined
         ? nowMinute - LATE_MINUTES
@@ -409,26 +438,163 @@ export class SloEngine implements OnApplicationBootstrap {
     this.watermark = nowMinute;
   }
 
+  /**
+   * Where an SLO's backfill starts (`from`), its first whole hour (`firstHour`: the minutes before it, in the hour
+   * the window starts in, are read per minute, so that data starting there is exact as in a long-running
+   * replica; an hour already rolled up there is left out, as the window's rounding to hours would leave it), and
+   * from where it reads minutes again (`boundary`).
+   */
+  private backfillRange(
+    runtime: SloRuntime,
+    nowMinute: number,
+  ): { from: number; firstHour: number; boundary: number } {
+    const from = nowMinute - longestWindowSeconds(runtime.spec) / 60 - 1;
+    const boundary = Math.max(from, minuteResolutionFrom(nowMinute));
+    return {
+      from,
+      firstHour: Math.min(Math.ceil(from / MINUTES_PER_HOUR), boundary / MINUTES_PER_HOUR),
+      boundary,
+    };
+  }
+
+  /**
+   * Error-rate SLOs' history summed in SQL, many SLOs per query: their bad events are whole series, so no bucket
+   * arrays are read and one row per SLO and hour (beyond the minute boundary, straight into the hour part of its
+   * counts) or minute comes back.
+   */
+  private async backfillSummed(runtimes: SloRuntime[], nowMinute: number): Promise<void> {
+    const groups = runtimes.map((runtime, group) => {
+      const { from, firstHour, boundary } = this.backfillRange(runtime, nowMinute);
+      const ids = [...runtime.seriesIds];
+      const indicator = runtime.spec.indicator;
+      const isBad = (id: number) => {
+        const series = this.series.get(id);
+        return indicator.type === 'errorRate' && series !== undefined && isErrorSeries(indicator, series);
+      };
+      return {
+        group,
+        from,
+        firstHour,
+        boundary,
+        seriesIds: ids,
+        badSeriesIds: ids.filter(isBad),
+      };
+    });
+    const boundary = minuteResolutionFrom(nowMinute);
+    const old = groups.filter((g) => g.from < g.boundary);
+    const edge = await this.storage.sums(
+      'minute',
+      old.map((g) => ({ ...g, to: g.firstHour * MINUTES_PER_HOUR })),
+      boundary,
+    );
+    for (const m of edge) runtimes[m.group]!.counts.set(m.at, m.total, m.bad);
+    const hours = await this.storage.sums(
+      'hour',
+      old.map((g) => ({ ...g, from: g.firstHour, to: g.boundary / MINUTES_PER_HOUR })),
+      boundary / MINUTES_PER_HOUR,
+    );
+    for (const h of hours)
+      if (h.total > 0) runtimes[h.group]!.counts.addHour(h.at, h.total, h.bad, h.minutesWithData);
+    const minutes = await this.storage.sums(
+      'minute',
+      groups.map((g) => ({ ...g, from: g.boundary })),
+      nowMinute + 1,
+    );
+    for (const m of minutes) runtimes[m.group]!.counts.set(m.at, m.total, m.bad);
+  }
+
+  /**
+   * An SLO's history when its bad events need each series (latency, timeslices): hours beyond the minute boundary
+   * into the hour part of its counts, then the minutes since. Timeslices need minutes: an hour is spread over its
+   * minutes with data, every slice of it judged on the hour's ratio, and said to be approximate.
+   */
+  private async backfill(runtime: SloRuntime, nowMinute: number): Promise<void> {
+    const { spec } = runtime;
+    const { from, firstHour, boundary } = this.backfillRange(runtime, nowMinute);
+    const ids = [...runtime.seriesIds];
+    if (from < boundary) {
+      const histogram = needsHistogram(spec.indicator);
+      this.apply(
+        await this.storage.minutesFrom(from, firstHour * MINUTES_PER_HOUR, ids, undefined, histogram),
+        [runtime],
+      );
+      const fromHour = firstHour;
+      const toHour = boundary / MINUTES_PER_HOUR;
+      const hours = await this.storage.seriesHours(fromHour, toHour, ids, needsHistogram(spec.indicator));
+      if (runtime.minuteData) {
+        this.storage.countSpreadHours('timeslices-backfill', hours.length);
+        this.apply(
+          hours.flatMap((h) => spreadHour(h)),
+          [runtime],
+        );
+        if (hours.length > 0)
+          runtime.lastApproximateMinute = Math.max(
+            runtime.lastApproximateMinute ?? -Infinity,
+            (hours[hours.length - 1]!.hour + 1) * MINUTES_PER_HOUR - 1,
+          );
+      } else this.applyHours(runtime, hours);
+    }
+    const rows = await this.storage.minutesFrom(
+      boundary,
+      nowMinute + 1,
+      ids,
+      undefined,
+      needsHistogram(spec.indicator),
+    );
+    this.apply(rows, [runtime]);
+  }
+
+  /** Per-series hourly rows into the hour part of one SLO's counts: bad events per series, minutes as a union. */
+  private applyHours(runtime: SloRuntime, hours: HourRow[]): void {
+    const masks = new Map<number, bigint>();
+    for (const h of hours)
+      if (this.series.has(h.seriesId)) masks.set(h.hour, (masks.get(h.hour) ?? 0n) | h.minuteMask);
+    // Keyed by hour: each row stands at its hour (`minute` is the hour here).
+    const perHour = tallyEvents(
+      runtime.spec.indicator,
+      this.series,
+      hours.map((h) => ({ seriesId: h.seriesId, minute: h.hour, requests: h.requests, buckets: h.buckets })),
+      (row) => row.minute,
+    );
+    for (const [hour, tally] of perHour) {
+      if (tally.lastApproximateMinute !== undefined)
+        runtime.lastApproximateMinute = Math.max(
+          runtime.lastApproximateMinute ?? -Infinity,
+          (hour + 1) * MINUTES_PER_HOUR - 1,
+        );
+      if (tally.total > 0)
+        runtime.counts.addHour(
+          hour,
+          tally.total,
+          Math.min(tally.bad, tally.total),
+          popcount(masks.get(hour)!),
+        );
+    }
+  }
+
   /** Adds rows to the runtimes subscribed to their series; every minute present is replaced as a whole. */
   private apply(rows: MinuteRow[], only: SloRuntime[] | undefined): void {
-    const perRuntime = new Map<SloRuntime, Map<number, SliceData>>();
+    const perRuntime = new Map<SloRuntime, MinuteRow[]>();
     for (const row of rows) {
-      const series = this.series.get(row.seriesId);
       const runtimes = only ?? this.subscribers.get(row.seriesId);
-      if (!series || !runtimes) continue;
+      if (!runtimes || !this.series.has(row.seriesId)) continue;
       for (const runtime of runtimes) {
         if (!runtime.seriesIds.has(row.seriesId)) continue;
-        const { bad, approximate } = badEventsOf(runtime.spec.indicator, series, row.requests, row.buckets);
-        if (approximate)
-          runtime.lastApproximateMinute = Math.max(runtime.lastApproximateMinute ?? -Infinity, row.minute);
-        const minutes = perRuntime.get(runtime) ?? new Map<number, SliceData>();
-        const data = minutes.get(row.minute) ?? { total: 0, bad: 0 };
-        addToSlice(data, row.requests, bad, series.bounds, row.buckets, runtime.minuteData !== undefined);
-        minutes.set(row.minute, data);
-        perRuntime.set(runtime, minutes);
+        const list = perRuntime.get(runtime);
+        if (list) list.push(row);
+        else perRuntime.set(runtime, [row]);
       }
     }
-    for (const [runtime, minutes] of perRuntime) {
+    for (const [runtime, list] of perRuntime) {
+      const minutes = tallyEvents(runtime.spec.indicator, this.series, list, (row) => row.minute, {
+        keepHistogram: runtime.minuteData !== undefined,
+      });
+      for (const tally of minutes.values())
+        if (tally.lastApproximateMinute !== undefined)
+          runtime.lastApproximateMinute = Math.max(
+            runtime.lastApproximateMinute ?? -Infinity,
+            tally.lastApproximateMinute,
+          );
       if (runtime.minuteData) this.applySlices(runtime, minutes);
       else for (const [minute, data] of minutes) runtime.counts.set(minute, data.total, data.bad);
     }

@@ -8,7 +8,9 @@ import { BurnwatchError } from '../../common/errors.js';
 import { FieldError } from '../../common/field-error.js';
 import { parseOptionalTime } from '../../common/time-param.js';
 import { SliRepository } from '../../sli/sli-repository.js';
-import { badEventsOf, seriesMatches } from '../../slo/domain/series-match.js';
+import { ResolutionView, resolutionView } from '../../sli/hourly.js';
+import { seriesMatches } from '../../slo/domain/series-match.js';
+import { EventTally, tallyEvents } from '../../slo/domain/event-tally.js';
 import {
   SloSpec,
   budgetPeriodAt,
@@ -16,13 +18,7 @@ import {
   longestWindowSeconds,
   windowSeconds,
 } from '../../slo/domain/slo.js';
-import {
-  SliceData,
-  addToSlice,
-  classifySlices,
-  sliceStartOf,
-  timesliceMinutes,
-} from '../../slo/domain/timeslice.js';
+import { SliceData, classifySlices, sliceStartOf, timesliceMinutes } from '../../slo/domain/timeslice.js';
 import { CorrectionsService } from '../../slo/corrections/corrections.service.js';
 import {
   MinuteRange,
@@ -176,22 +172,30 @@ export class SloStatusService {
     spec: SloSpec,
     fromMinute: number,
     toMinute: number,
-  ): Promise<{ counts: Map<number, { total: number; bad: number }>; corrected: MinuteRange[] }> {
+  ): Promise<{
+    counts: Map<number, { total: number; bad: number }>;
+    corrected: MinuteRange[];
+    hourlyUntilMinute: number | null;
+  }> {
     const series = (await this.storage.seriesAfter(0)).filter(
       (s) => spec.source.type === 'sensor' && seriesMatches(spec.service, s),
     );
     const byId = new Map(series.map((s) => [s.id, s]));
-    const rows = await this.minutes.minutes(spec.indicator, series, fromMinute, toMinute);
+    const { rows, hourlyUntilMinute } = await this.minutes.minutes(
+      spec.indicator,
+      series,
+      fromMinute,
+      toMinute,
+    );
     const timeslices = spec.budgetingMethod === 'timeslices';
     const minutes = new Map<number, SliceData>();
-    for (const [i, row] of rows.entries()) {
+    for (let i = 0; i < rows.length; i += YIELD_EVERY_ROWS) {
       // A month of minutes of many series is a long loop: let other requests (and /healthz) in between.
-      if (i > 0 && i % YIELD_EVERY_ROWS === 0) await new Promise((resolve) => setImmediate(resolve));
-      const series = byId.get(row.seriesId)!;
-      const { bad } = badEventsOf(spec.indicator, series, row.requests, row.buckets);
-      const data = minutes.get(row.minute) ?? { total: 0, bad: 0 };
-      addToSlice(data, row.requests, bad, series.bounds, row.buckets, timeslices);
-      minutes.set(row.minute, data);
+      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+      tallyEvents(spec.indicator, byId, rows.slice(i, i + YIELD_EVERY_ROWS), (row) => row.minute, {
+        keepHistogram: timeslices,
+        into: minutes as Map<number, EventTally>,
+      });
     }
     // Budget corrections leave their minutes out of every number, as they do in the engine.
     const corrected = correctedMinuteRanges(
@@ -202,13 +206,13 @@ export class SloStatusService {
     );
     for (const minute of [...minutes.keys()])
       if (isCorrectedMinute(corrected, minute)) minutes.delete(minute);
-    return { counts: timeslices ? slicesOf(spec, minutes) : minutes, corrected };
+    return { counts: timeslices ? slicesOf(spec, minutes) : minutes, corrected, hourlyUntilMinute };
   }
 
   async timeseries(
     name: string,
     query: { from?: string; to?: string; step?: string },
-  ): Promise<SloTimeseries & { corrected: { from: string; to: string }[] }> {
+  ): Promise<SloTimeseries & { corrected: { from: string; to: string }[]; resolution: ResolutionView }> {
     const spec = await this.slos.getSpec(name);
     const now = this.clock.now();
     const errors: FieldError[] = [];
@@ -242,7 +246,11 @@ export class SloStatusService {
     if (errors.length > 0) throw BurnwatchError.invalid(errors);
 
     const windowMinutes = longestWindowSeconds(spec) / 60;
-    const { counts, corrected } = await this.countsByMinute(spec, fromMinute - windowMinutes, toMinute);
+    const { counts, corrected, hourlyUntilMinute } = await this.countsByMinute(
+      spec,
+      fromMinute - windowMinutes,
+      toMinute,
+    );
     return {
       ...buildTimeseries(spec, effectiveBurnRateWindows(spec), counts, fromMinute, toMinute, stepMinutes),
       corrected: corrected
@@ -251,6 +259,7 @@ export class SloStatusService {
           from: new Date(Math.max(r.fromMinute, fromMinute) * 60_000).toISOString(),
           to: new Date(r.toMinute * 60_000).toISOString(),
         })),
+      resolution: resolutionView(hourlyUntilMinute),
     };
   }
 }

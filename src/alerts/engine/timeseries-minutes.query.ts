@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { MinuteRow, StoredSeries } from '../../sli/sli-repository.js';
+import { MinuteRow, RangeRows, SliRepository, StoredSeries } from '../../sli/sli-repository.js';
+import { MINUTES_PER_HOUR, hoursOverlapping, spreadHour } from '../../sli/hourly.js';
 import { needsHistogram } from '../../slo/domain/series-match.js';
 import type { Indicator } from '../../slo/domain/slo.js';
 
@@ -10,18 +11,23 @@ import type { Indicator } from '../../slo/domain/slo.js';
  * rate only needs the status code of a series, a latency SLI only its bucket bounds. A month of many series
  * becomes one row per minute and group, so the service parses a few rows instead of every stored one.
  * Each row carries the id of one series of its group (`seriesId`), whose labels stand for the whole group.
+ * Hours rolled up (older than the engine's minute boundary) are read from `sli_hours` and spread over their
+ * minutes with data (`spreadHour`); `hourlyUntilMinute` says how far that reached.
  */
 @Injectable()
 export class TimeseriesMinutesQuery {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(SliRepository) private readonly storage: SliRepository,
+  ) {}
 
   async minutes(
     indicator: Indicator,
     series: StoredSeries[],
     fromMinute: number,
     toMinute: number,
-  ): Promise<MinuteRow[]> {
-    if (series.length === 0) return [];
+  ): Promise<RangeRows> {
+    if (series.length === 0) return { rows: [], hourlyUntilMinute: null };
     const representative = new Map<string, number>();
     const ids: number[] = [];
     const groups: number[] = [];
@@ -46,13 +52,47 @@ export class TimeseriesMinutesQuery {
          GROUP BY g.rep, m.minute ORDER BY m.minute`,
         [fromMinute, toMinute, ids, groups],
       );
+    const { fromHour, toHour } = hoursOverlapping(fromMinute, toMinute);
+    const hours: {
+      series_id: number;
+      hour: number;
+      requests: number;
+      buckets: number[] | null;
+      mask: string;
+    }[] = await this.dataSource.query(
+      `SELECT g.rep AS series_id, m.hour, sum(m.requests)::float8 AS requests,
+              ${bucketCount > 0 ? `ARRAY[${bucketSums}]` : 'NULL::float8[]'} AS buckets, bit_or(m.minute_mask)::text AS mask
+       FROM sli_hours m JOIN unnest($3::int[], $4::int[]) AS g(series_id, rep) ON g.series_id = m.series_id
+       WHERE m.hour >= $1 AND m.hour < $2
+       GROUP BY g.rep, m.hour ORDER BY m.hour`,
+      [fromHour, toHour, ids, groups],
+    );
     const lengths = new Map(series.map((s) => [s.id, s.bounds.length + 1]));
-    return rows.map((r) => ({
+    const minuteRows: MinuteRow[] = rows.map((r) => ({
       seriesId: r.series_id,
       minute: r.minute,
       requests: r.requests,
       buckets: r.buckets?.slice(0, lengths.get(r.series_id)) ?? [],
     }));
+    if (hours.length === 0) return { rows: minuteRows, hourlyUntilMinute: null };
+    this.storage.countSpreadHours('timeseries', hours.length);
+    const spread = hours.flatMap((h) =>
+      spreadHour(
+        {
+          seriesId: h.series_id,
+          hour: h.hour,
+          requests: h.requests,
+          buckets: h.buckets?.slice(0, lengths.get(h.series_id)) ?? [],
+          minuteMask: BigInt(h.mask),
+        },
+        fromMinute,
+        toMinute,
+      ),
+    );
+    return {
+      rows: [...spread, ...minuteRows].sort((a, b) => a.minute - b.minute),
+      hourlyUntilMinute: (hours[hours.length - 1]!.hour + 1) * MINUTES_PER_HOUR,
+    };
   }
 }
 
@@ -60,7 +100,7 @@ export class TimeseriesMinutesQuery {
 function groupKey(indicator: Indicator, series: StoredSeries): string {
   switch (indicator.type) {
     case 'errorRate':
-      return `status ${series.statusCode}`;
+      return `status ${series.statusCode} grpc ${series.grpcStatusCode}`;
     case 'latency':
       return `bounds ${series.bounds.join(',')}`;
     case 'ratio':

@@ -1,4 +1,5 @@
 /** Wire shapes of the API, shared with the UI (ui/src/api/types.ts): no Nest or TypeORM here, so both compile it. */
+import type { ResolutionView } from '../../sli/hourly.js';
 import type { Severity } from '../domain/alert-policy.js';
 import type { Compliance } from '../domain/report.js';
 
@@ -28,6 +29,8 @@ export interface SloReport extends Omit<Compliance, 'burnDown'> {
    * pruned (BURNWATCH_RETENTION_DAYS), or for a Prometheus SLO (not stored here): the numbers then say less.
    */
   coverage: { dataFrom: string | null; complete: boolean; note: string | null };
+  /** Data before `hourlyUntil` came from hourly rollups (older than 26 h): exact per hour (see ResolutionView). */
+  resolution: ResolutionView;
   burnDown: Compliance['burnDown'];
 }
 

@@ -1,3 +1,4 @@
+import { resolutionView } from '../../sli/hourly.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -83,7 +84,11 @@ export class ReportsService {
   ): Promise<SloReport> {
     const fromMinute = Math.floor(period.startMs / 60_000);
     const toMinute = Math.ceil(untilMs / 60_000);
-    const { counts, corrected } = await this.statuses.countsByMinute(spec, fromMinute, toMinute);
+    const { counts, corrected, hourlyUntilMinute } = await this.statuses.countsByMinute(
+      spec,
+      fromMinute,
+      toMinute,
+    );
     const periodMinutes = Math.round((period.endMs - period.startMs) / 60_000);
     const correctedInPeriod = minutesCovered(corrected, fromMinute, Math.round(period.endMs / 60_000));
     const slicesInPeriod =
@@ -102,7 +107,7 @@ export class ReportsService {
     const note = prometheus
       ? 'a Prometheus SLO: its per-minute numbers live in Prometheus, not here; the report shows its alerts only'
       : pruned
-        ? `per-minute data before ${dataFrom} was pruned (BURNWATCH_RETENTION_DAYS=${this.config.engine.retentionDays}): the SLI and budget cover the rest of the period only`
+        ? `SLI data before ${dataFrom} was pruned (BURNWATCH_RETENTION_DAYS=${this.config.engine.retentionDays}): the SLI and budget cover the rest of the period only`
         : null;
     return {
       slo: spec.name,
@@ -124,6 +129,7 @@ export class ReportsService {
         })),
       },
       coverage: { dataFrom, complete: note === null, note },
+      resolution: resolutionView(hourlyUntilMinute),
     };
   }
 

@@ -63,7 +63,13 @@ function minHourSlots(minuteSlots: number): number {
  */
 export const DEFAULT_ROLLING_COUNTS_CAPACITY = rollingCountsCapacity(31 * 86400, 26 * 3600);
 
-const EXACT_SECONDS = 26 * 3600;
+/**
+ * How far back the engine keeps minutes at minute resolution (26 h: every window of the default policies but the
+ * 3 d one, with room for a lagging evaluation). Older data is kept per hour, in memory and in storage: the
+ * stored per-minute rows are rolled up into hours beyond this (src/sli/hourly.ts).
+ */
+export const MINUTE_RESOLUTION_SECONDS = 26 * 3600;
+const EXACT_SECONDS = MINUTE_RESOLUTION_SECONDS;
 
 /**
  * Capacity for one SLO's store: its window and its longest alert window summable, exact up to 26 h (every
@@ -233,6 +239,8 @@ export class RollingCounts {
     this.hourBadSoFar = 0;
     this.hourDataSoFar = 0;
     this.lastHasData = true;
+    // Which minute of the hour held the last event is not known: its last minute bounds it.
+    if (total > 0) this.noteData(lastMinuteOfHour);
     return true;
   }
 

@@ -1,6 +1,7 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningBurnwatch } from '../../../src/app.js';
 import { AlertStore } from '../../../src/alerts/alert-store.js';
+import { SloEngine } from '../../../src/alerts/engine/slo-engine.service.js';
 import { apiClient, resetDatabase, startTestApp } from '../../support/app.js';
 import {
   accessibilityViolations,
@@ -160,5 +161,13 @@ describe('the SLO page in a browser', () => {
     expect(Number(last.searchParams.get('to')) - Number(last.searchParams.get('from'))).toBe(86_400);
     expect(await page.getByRole('button', { name: '24 hours' }).getAttribute('aria-pressed')).toBe('true');
     await page.getByTestId('chart-budget').locator('canvas').waitFor();
+    // A day reads minutes only: nothing to say about resolution.
+    expect(await page.locator('.resolution-note').count()).toBe(0);
+
+    // Once the history older than 26 h is rolled up into hours, the week's charts say so.
+    await burnwatch.app.get(SloEngine).maintainStorage(new Date(), 31);
+    await page.goto(`${burnwatch.url}/slos/checkout-errors`);
+    await page.getByTestId('chart-budget').locator('canvas').waitFor();
+    expect(await page.locator('.resolution-note').textContent()).toMatch(/the data is stored per hour/);
   });
 });

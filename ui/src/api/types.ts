@@ -10,6 +10,7 @@ import type { Correlation as CorrelationView } from '../../../src/alerts/correla
 import type { SloStatusView } from '../../../src/alerts/engine/slo-status.view.js';
 export type { SloStatusSummary } from '../../../src/alerts/engine/slo-status.view.js';
 import type { SloTimeseries } from '../../../src/alerts/engine/timeseries.js';
+import type { ResolutionView } from '../../../src/sli/hourly.js';
 import type { SloSpec } from '../../../src/slo/domain/slo.js';
 
 export type { Severity, BurnRateWindowView } from '../../../src/alerts/domain/alert-policy.js';
@@ -45,7 +46,11 @@ export type Alert = AlertView & Partial<Pick<AlertDetailView, 'transitions'>>;
 export type SloStatus = SloStatusView;
 export type BurnRateStatus = SloStatusView['burnRates'][number];
 /** GET /api/v1/slos/{name}/timeseries. */
-export type Timeseries = SloTimeseries & { corrected: { from: string; to: string }[] };
+export type Timeseries = SloTimeseries & {
+  corrected: { from: string; to: string }[];
+  /** Data before `hourlyUntil` came from hourly rollups (older than 26 h); null when all of it was per minute. */
+  resolution?: ResolutionView;
+};
 
 export type ChangeKind = 'deploy' | 'configRollout' | 'scale' | 'warning';
 

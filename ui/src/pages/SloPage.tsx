@@ -419,6 +419,7 @@ function Charts(props: {
         <SliChart ts={ts} objective={slo.objective} from={from} to={to} markers={markers} />
         <BurnRateCharts ts={ts} from={from} to={to} markers={markers} />
         <AlertTimeline alerts={props.alerts} from={from} to={to} />
+        <ResolutionNote ts={ts} />
         <CorrectionList ts={ts} />
       </section>
       {k8sNote}
@@ -595,6 +596,18 @@ function BurnRateChart(props: {
 /** Budget corrections as chart bands, in epoch seconds. */
 function correctedBands(ts: Timeseries): { from: number; to: number }[] {
   return (ts.corrected ?? []).map((r) => ({ from: Date.parse(r.from) / 1000, to: Date.parse(r.to) / 1000 }));
+}
+
+/** Data older than 26 h is stored per hour: said under the charts when they reach into it. */
+function ResolutionNote({ ts }: { ts: Timeseries }) {
+  const until = ts.resolution?.hourlyUntil;
+  if (!until) return null;
+  return (
+    <p class="chart-caption resolution-note">
+      Before {formatTime(Date.parse(until) / 1000)} the data is stored per hour: the charts spread each hour
+      over its minutes with data (exact per hour, smoothed within it).
+    </p>
+  );
 }
 
 function CorrectionList({ ts }: { ts: Timeseries }) {
