@@ -21,6 +21,11 @@ export interface HistogramSeries {
   /** Time of the last observation, as given by the caller. */
   readonly lastMs: number;
   observe(value: number, nowMs: number): void;
+  /**
+   * Adds counts taken elsewhere (the loader's series table): per bucket, not cumulative, +Inf last; `good` per
+   * threshold slot, of which only registered slots are kept.
+   */
+  add(buckets: ArrayLike<number>, count: number, sum: number, good: ArrayLike<number>, nowMs: number): void;
 }
 
 /** One threshold counted exactly: requests answered within `ms`, counted since `sinceMs`. */
@@ -39,6 +44,9 @@ class Series implements HistogramSeries {
   /** `le="…",` is prepended per line; this is the rest: `a="x",b="y"}`. */
   textLabels: string | null = null;
   jsonLabels: string | null = null;
+  /** This series' lines of the text exposition, as rendered at `textVersion`. */
+  textBlock: Buffer | null = null;
+  textVersion = -1;
 
   constructor(
     readonly labels: Readonly<Record<string, string>>,
@@ -61,7 +69,27 @@ class Series implements HistogramSeries {
       const slot = active[k]!;
       if (value <= this.thresholds.seconds[slot]!) this.good[slot]! += 1;
     }
+    this.version++;
   }
+
+  add(buckets: ArrayLike<number>, count: number, sum: number, good: ArrayLike<number>, nowMs: number): void {
+    if (buckets.length !== this.counts.length) {
+      throw new RangeError(`${buckets.length} bucket counts for a histogram of ${this.counts.length}`);
+    }
+    for (let i = 0; i < buckets.length; i++) this.counts[i]! += buckets[i]!;
+    this.sum += sum;
+    this.count += count;
+    this.lastMs = nowMs;
+    const active = this.thresholds.active;
+    for (let k = 0; k < active.length; k++) {
+      const slot = active[k]!;
+      if (slot < good.length) this.good[slot]! += good[slot]!;
+    }
+    this.version++;
+  }
+
+  /** Bumped by every change: the text rendered at a version is reused while it holds. */
+  version = 0;
 }
 
 /** The registered thresholds, in fixed slots so series can keep plain arrays. */
@@ -174,6 +202,13 @@ export class LabelledHistogram {
     return expired;
   }
 
+  /** Every slot's threshold in ms, 0 for an empty slot, up to the last used one (the loader's `T` command). */
+  thresholdSlots(): number[] {
+    const out = this.thresholds.slots.map((s) => s?.ms ?? 0);
+    while (out.length && out[out.length - 1] === 0) out.pop();
+    return out;
+  }
+
   /** The registered thresholds, in the order of each series' `good` array in the compact form. */
   exactThresholds(): ExactThreshold[] {
     return this.thresholds.active.map((slot) => {
@@ -182,28 +217,42 @@ export class LabelledHistogram {
     });
   }
 
-  /** The Prometheus text exposition (0.0.4) of the histogram: `# HELP`, `# TYPE`, then 3 + buckets lines per series. */
-  renderText(): string {
-    const out: string[] = [
-      `# HELP ${this.name} ${this.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`,
-      `# TYPE ${this.name} histogram`,
-    ];
+  /**
+   * The Prometheus text exposition (0.0.4) of the histogram: `# HELP`, `# TYPE`, then 3 + buckets lines per
+   * series. Each series' lines are kept as bytes and rendered again only when the series changed since (its
+   * `version`): a scrape costs the changed series' text plus one copy of the whole, and the memory of one scrape.
+   */
+  renderText(): Buffer {
+    const head = Buffer.from(
+      `# HELP ${this.name} ${this.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}\n# TYPE ${this.name} histogram\n`,
+    );
+    const blocks: Buffer[] = [head];
+    let bytes = head.length;
+    for (const s of this.series.values()) {
+      if (s.textVersion !== s.version || !s.textBlock) {
+        s.textBlock = Buffer.from(this.seriesText(s));
+        s.textVersion = s.version;
+      }
+      blocks.push(s.textBlock);
+      bytes += s.textBlock.length;
+    }
+    return Buffer.concat(blocks, bytes);
+  }
+
+  private seriesText(s: Series): string {
     const prefixes = this.lePrefixes;
     const last = prefixes.length - 1;
-    const sumName = `${this.name}_sum{`;
-    const countName = `${this.name}_count{`;
-    for (const s of this.series.values()) {
-      const labels = (s.textLabels ??= this.textLabelsOf(s.labels));
-      let acc = 0;
-      for (let i = 0; i < last; i++) {
-        acc += s.counts[i]!;
-        out.push(`${prefixes[i]}${labels} ${acc}`);
-      }
-      out.push(`${prefixes[last]}${labels} ${s.count}`);
-      out.push(`${sumName}${labels} ${numberText(s.sum)}`);
-      out.push(`${countName}${labels} ${s.count}`);
+    const labels = (s.textLabels ??= this.textLabelsOf(s.labels));
+    let out = '';
+    let acc = 0;
+    for (let i = 0; i < last; i++) {
+      acc += s.counts[i]!;
+      out += `${prefixes[i]}${labels} ${acc}\n`;
     }
-    return out.join('\n') + '\n';
+    out += `${prefixes[last]}${labels} ${s.count}\n`;
+    out += `${this.name}_sum{${labels} ${numberText(s.sum)}\n`;
+    out += `${this.name}_count{${labels} ${s.count}\n`;
+    return out;
   }
 
   /**

@@ -22,7 +22,7 @@ describe('SensorMetrics', () => {
   it('exports the histogram with every contract label, empty where unknown, and the contract buckets', async () => {
     const m = metrics();
     m.series(labels('/users/{id}')).observe(0.12, 0);
-    const text = await m.renderText();
+    const text = (await m.renderText()).toString();
     const bucketLines = text
       .split('\n')
       .filter((l) => l.startsWith('http_server_request_duration_seconds_bucket'));
@@ -45,7 +45,7 @@ describe('SensorMetrics', () => {
     fresh.observe(0.01, 5_000);
 
     expect(m.removeIdleSeries(6_000, 3_000)).toBe(1);
-    const text = await m.renderText();
+    const text = (await m.renderText()).toString();
     expect(text).not.toContain('http_route="/old"');
     expect(text).toContain('http_route="/fresh"');
     expect(text).toContain('burnwatch_sensor_http_series 1');

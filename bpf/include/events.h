@@ -29,6 +29,10 @@ enum bw_record_type {
 	BW_REC_HTTP = 1,  /* struct bw_http_event: one finished request/response */
 	BW_REC_STATS = 2, /* struct bw_stats_record: counters, sent periodically */
 	BW_REC_READY = 3, /* struct bw_ready_record: programs loaded and attached */
+	/* Loader -> agent only, variable size (a multiple of 8, in the u32 at offset 4): */
+	BW_REC_SERIES = 4,   /* struct bw_series_record: one series' counts since the last flush */
+	BW_REC_FLUSHED = 5,  /* struct bw_flushed_record: every series record of a flush asked for was sent */
+	BW_REC_COUNTERS = 6, /* struct bw_counters_record: every entry of the `stats` map, and the loader's own */
 };
 
 /* struct bw_http_event.flags */
@@ -76,7 +80,8 @@ enum bw_stat {
 struct bw_stats_record {
 	__u8 type; /* BW_REC_STATS */
 	__u8 _pad0[3];
-	__u32 n_kernel;                        /* how many of kernel[] are used (BW_STAT_MAX) */
+	__u32 n_kernel;                        /* how many of kernel[] are used: the first BW_STATS_KERNEL_SLOTS
+	                                        * counters only; every one goes in bw_counters_record */
 	__u64 kernel[BW_STATS_KERNEL_SLOTS];   /* enum bw_stat, cumulative since load */
 	__u64 conns_tracked;                   /* entries in the connection map now */
 	__u64 conns_capacity;                  /* max entries of the connection map */
@@ -121,11 +126,65 @@ struct bw_conn {
 	struct bw_pending queue[BW_QUEUE_DEPTH];
 };
 
+/*
+ * Loader -> agent: the loader aggregates the kernel's bw_http_event records per series key
+ * (tgid, cgroup, TLS flag, status, request line without its query) and sends counts, not requests.
+ * Each of these records starts with its type and carries its whole size at offset 4.
+ */
+#define BW_MAX_BOUNDS 63          /* histogram bounds (the agent passes them with --bounds-ns) */
+#define BW_MAX_THRESHOLDS 64      /* exact-threshold slots (the agent sets them over stdin) */
+#define BW_LINE_MAX BW_REQ_PREFIX_LEN
+
+struct bw_series_record {
+	__u8 type;         /* BW_REC_SERIES */
+	__u8 flags;        /* BW_HTTP_F_TLS or 0 */
+	__u16 status;
+	__u32 size;        /* bytes of this record, header + arrays + line, padded to 8 */
+	__u32 tgid;
+	__u16 line_len;    /* bytes of line after the arrays */
+	__u8 n_buckets;    /* counts per bucket (not cumulative), the last one +Inf */
+	__u8 n_good;       /* counts within threshold slot 0..n_good-1 (0 for an empty slot) */
+	__u64 cgroup_id;
+	__u64 count;       /* requests */
+	__u64 sum_ns;      /* sum of their durations */
+	char comm[BW_COMM_LEN]; /* serving thread's name, of the first request of the flush */
+	/* then: __u32 buckets[n_buckets]; __u32 good[n_good];
+	 * char line[line_len]: the request's method, path and version with the query left out
+	 * ("GET /users/1? HTTP/1.1": a '?' or '#' says there was one). */
+};
+
+struct bw_flushed_record {
+	__u8 type; /* BW_REC_FLUSHED */
+	__u8 _pad0[3];
+	__u32 size; /* 16 */
+	__u32 seq;  /* of the "F <seq>" line the agent wrote */
+	__u32 _pad1;
+};
+
+/* The loader's own counters, after the kernel's in bw_counters_record.values. */
+enum bw_loader_counter {
+	BW_LOADER_FLUSHES_FULL = 0, /* series table flushed early because it was full (nothing lost) */
+	BW_LOADER_SERIES_SENT,      /* series records written */
+	BW_LOADER_RECORDS,          /* kernel transaction records aggregated */
+	BW_LOADER_COUNTER_MAX,
+};
+
+struct bw_counters_record {
+	__u8 type; /* BW_REC_COUNTERS */
+	__u8 _pad0[3];
+	__u32 size;      /* 16 + 8 * (n_kernel + n_loader) */
+	__u32 n_kernel;  /* entries of the `stats` map (enum bw_stat), cumulative since load */
+	__u32 n_loader;  /* enum bw_loader_counter, cumulative since start */
+	/* then: __u64 values[n_kernel + n_loader] */
+};
+
 #if !defined(__bpf__)
+_Static_assert(sizeof(struct bw_series_record) == 56, "series record header");
+_Static_assert(sizeof(struct bw_flushed_record) == 16, "flushed record");
+_Static_assert(sizeof(struct bw_counters_record) == 16, "counters record header");
 _Static_assert(sizeof(struct bw_http_event) == BW_RECORD_SIZE, "http event size");
 _Static_assert(sizeof(struct bw_stats_record) == BW_RECORD_SIZE, "stats record size");
 _Static_assert(sizeof(struct bw_ready_record) == BW_RECORD_SIZE, "ready record size");
-_Static_assert(BW_STAT_MAX <= BW_STATS_KERNEL_SLOTS, "stats slots");
 _Static_assert(sizeof(struct bw_conn) == 16 + BW_QUEUE_DEPTH * 96, "conn layout");
 #endif
 
