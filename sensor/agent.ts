@@ -314,7 +314,8 @@ export class Sensor {
   /** Resolves once every series the loader counted before this call is in the histogram. */
   private flushLoader(): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.flushWaiters.set(this.loader.requestFlush(), { resolve, reject });
+      const seq = this.loader.requestFlush(); // throws when the loader is gone: the promise rejects
+      this.flushWaiters.set(seq, { resolve, reject });
     });
   }
 

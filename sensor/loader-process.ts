@@ -113,8 +113,10 @@ export class LoaderProcess {
    * of the `flushed` record that follows them.
    */
   requestFlush(): number {
+    const stdin = this.child?.stdin;
+    if (!stdin || stdin.destroyed) throw new Error('the loader is not running');
     this.flushSeq = (this.flushSeq + 1) >>> 0;
-    this.child?.stdin?.write(`F ${this.flushSeq}\n`);
+    stdin.write(`F ${this.flushSeq}\n`);
     return this.flushSeq;
   }
 
