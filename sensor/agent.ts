@@ -85,6 +85,7 @@ export class Sensor {
   private server: http.Server | null = null;
   private sweepTimer: NodeJS.Timeout | null = null;
   private queue: Promise<void> = Promise.resolve();
+  private textScrapes: Promise<void> = Promise.resolve();
   private stopping = false;
   private exitHandler: (message: string) => void = () => {};
   private readonly seriesCache = new Map<string, CachedSeries>();
@@ -300,7 +301,16 @@ export class Sensor {
         return;
       }
       res.setHeader('Content-Type', this.metrics.registry.contentType);
-      res.end(await this.metrics.renderText());
+      // One text scrape at a time: each is rendered into the same memory, sent in full before the next.
+      const sent = this.textScrapes.then(async () => {
+        const body = await this.metrics.renderText();
+        await new Promise<void>((resolve) => {
+          res.once('close', resolve);
+          res.end(body);
+        });
+      });
+      this.textScrapes = sent.catch(() => undefined);
+      await sent;
       return;
     }
     if (req.method === 'GET' && url === '/healthz') {

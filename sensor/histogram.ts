@@ -44,9 +44,8 @@ class Series implements HistogramSeries {
   /** `le="…",` is prepended per line; this is the rest: `a="x",b="y"}`. */
   textLabels: string | null = null;
   jsonLabels: string | null = null;
-  /** This series' lines of the text exposition, as rendered at `textVersion`. */
-  textBlock: Buffer | null = null;
-  textVersion = -1;
+  /** textLabels as UTF-8 bytes, copied into every line of the text exposition. */
+  textLabelBytes: Buffer | null = null;
 
   constructor(
     readonly labels: Readonly<Record<string, string>>,
@@ -69,7 +68,6 @@ class Series implements HistogramSeries {
       const slot = active[k]!;
       if (value <= this.thresholds.seconds[slot]!) this.good[slot]! += 1;
     }
-    this.version++;
   }
 
   add(buckets: ArrayLike<number>, count: number, sum: number, good: ArrayLike<number>, nowMs: number): void {
@@ -85,11 +83,66 @@ class Series implements HistogramSeries {
       const slot = active[k]!;
       if (slot < good.length) this.good[slot]! += good[slot]!;
     }
-    this.version++;
+  }
+}
+
+/**
+ * Bytes of a text exposition, written in place: the fixed parts of a line are copied from Buffers made once (the
+ * `le` prefixes, each series' labels), counts are written digit by digit; no string per line, no join.
+ */
+export class TextWriter {
+  private buf: Buffer;
+  pos = 0;
+
+  constructor(sizeHint = 0) {
+    this.buf = Buffer.allocUnsafe(Math.max(4096, sizeHint));
   }
 
-  /** Bumped by every change: the text rendered at a version is reused while it holds. */
-  version = 0;
+  /**
+   * Starts again at the beginning of the same memory: a scrape's worth of fresh pages costs about as much as
+   * writing it. What done() returned before must no longer be in use.
+   */
+  reset(): void {
+    this.pos = 0;
+  }
+
+  private room(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
+    this.buf.copy(bigger, 0, 0, this.pos);
+    this.buf = bigger;
+  }
+
+  bytes(b: Buffer): void {
+    this.room(b.length);
+    this.buf.set(b, this.pos); // TypedArray#set: a memcpy without the call into C++ that Buffer#copy makes
+    this.pos += b.length;
+  }
+
+  text(text: string): void {
+    this.room(text.length * 3);
+    this.pos += this.buf.write(text, this.pos, 'utf8');
+  }
+
+  /** A count (a whole number below 2^53) then a newline; anything else as JavaScript prints it. */
+  countLine(n: number): void {
+    if (!Number.isSafeInteger(n) || n < 0) {
+      this.text(`${numberText(n)}\n`);
+      return;
+    }
+    this.room(18);
+    const buf = this.buf;
+    let digits = 1;
+    for (let v = n; v >= 10; v = Math.floor(v / 10)) digits++;
+    let at = this.pos + digits;
+    buf[at] = 0x0a;
+    for (let v = n; at > this.pos; v = Math.floor(v / 10)) buf[--at] = 0x30 + (v % 10);
+    this.pos += digits + 1;
+  }
+
+  done(): Buffer {
+    return this.buf.subarray(0, this.pos);
+  }
 }
 
 /** The registered thresholds, in fixed slots so series can keep plain arrays. */
@@ -126,7 +179,9 @@ export const COMPACT_FORMAT = 'burnwatch-histograms/1';
 export class LabelledHistogram {
   private readonly series = new Map<string, Series>();
   private readonly thresholds = new ThresholdSlots();
-  private readonly lePrefixes: string[];
+  private readonly lePrefixes: Buffer[];
+  private readonly sumPrefix: Buffer;
+  private readonly countPrefix: Buffer;
 
   constructor(
     readonly name: string,
@@ -134,7 +189,11 @@ export class LabelledHistogram {
     private readonly labelNames: readonly string[],
     private readonly bounds: readonly number[],
   ) {
-    this.lePrefixes = [...bounds.map((b) => numberText(b)), '+Inf'].map((le) => `${name}_bucket{le="${le}",`);
+    this.lePrefixes = [...bounds.map((b) => numberText(b)), '+Inf'].map((le) =>
+      Buffer.from(`${name}_bucket{le="${le}",`),
+    );
+    this.sumPrefix = Buffer.from(`${name}_sum{`);
+    this.countPrefix = Buffer.from(`${name}_count{`);
   }
 
   /** The series for these labels (created empty if new). Every label name must be given. */
@@ -219,40 +278,34 @@ export class LabelledHistogram {
 
   /**
    * The Prometheus text exposition (0.0.4) of the histogram: `# HELP`, `# TYPE`, then 3 + buckets lines per
-   * series. Each series' lines are kept as bytes and rendered again only when the series changed since (its
-   * `version`): a scrape costs the changed series' text plus one copy of the whole, and the memory of one scrape.
+   * series, written as bytes (TextWriter). Each series' escaped labels are made once, when first rendered.
    */
-  renderText(): Buffer {
-    const head = Buffer.from(
-      `# HELP ${this.name} ${this.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}\n# TYPE ${this.name} histogram\n`,
-    );
-    const blocks: Buffer[] = [head];
-    let bytes = head.length;
-    for (const s of this.series.values()) {
-      if (s.textVersion !== s.version || !s.textBlock) {
-        s.textBlock = Buffer.from(this.seriesText(s));
-        s.textVersion = s.version;
-      }
-      blocks.push(s.textBlock);
-      bytes += s.textBlock.length;
-    }
-    return Buffer.concat(blocks, bytes);
-  }
-
-  private seriesText(s: Series): string {
+  renderText(w = new TextWriter()): Buffer {
+    w.text(`# HELP ${this.name} `);
+    w.bytes(Buffer.from(this.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')));
+    w.text(`\n# TYPE ${this.name} histogram\n`);
     const prefixes = this.lePrefixes;
     const last = prefixes.length - 1;
-    const labels = (s.textLabels ??= this.textLabelsOf(s.labels));
-    let out = '';
-    let acc = 0;
-    for (let i = 0; i < last; i++) {
-      acc += s.counts[i]!;
-      out += `${prefixes[i]}${labels} ${acc}\n`;
+    for (const s of this.series.values()) {
+      const labels = (s.textLabelBytes ??= Buffer.from(`${(s.textLabels ??= this.textLabelsOf(s.labels))} `));
+      let acc = 0;
+      for (let i = 0; i < last; i++) {
+        acc += s.counts[i]!;
+        w.bytes(prefixes[i]!);
+        w.bytes(labels);
+        w.countLine(acc);
+      }
+      w.bytes(prefixes[last]!);
+      w.bytes(labels);
+      w.countLine(s.count);
+      w.bytes(this.sumPrefix);
+      w.bytes(labels);
+      w.text(`${numberText(s.sum)}\n`);
+      w.bytes(this.countPrefix);
+      w.bytes(labels);
+      w.countLine(s.count);
     }
-    out += `${prefixes[last]}${labels} ${s.count}\n`;
-    out += `${this.name}_sum{${labels} ${numberText(s.sum)}\n`;
-    out += `${this.name}_count{${labels} ${s.count}\n`;
-    return out;
+    return w.done();
   }
 
   /**

@@ -3,7 +3,7 @@
  * burn-rate engine (docs/metrics.md); the rest are the sensor's self-metrics.
  */
 import { Counter, Gauge, Registry } from 'prom-client';
-import { LabelledHistogram, type ExactThreshold, type HistogramSeries } from './histogram.js';
+import { LabelledHistogram, TextWriter, type ExactThreshold, type HistogramSeries } from './histogram.js';
 import { kernelStatName, LOADER_COUNTERS, type CountersRecord, type StatsRecord } from './records.js';
 
 export const HTTP_SERVER_DURATION = 'http_server_request_duration_seconds';
@@ -204,11 +204,19 @@ export class SensorMetrics {
     return this.duration.seriesFor(labels);
   }
 
-  /** The standard text exposition: the histogram, then the self-metrics. */
+  /**
+   * The standard text exposition: the histogram, then the self-metrics. The bytes are valid until the next call
+   * (the memory is reused): the caller sends them before it renders again.
+   */
   async renderText(): Promise<Buffer> {
-    const self = Buffer.from(`\n${await this.registry.metrics()}`);
-    return Buffer.concat([this.duration.renderText(), self]);
+    const self = `\n${await this.registry.metrics()}`;
+    this.text.reset();
+    this.duration.renderText(this.text);
+    this.text.text(self);
+    return this.text.done();
   }
+
+  private readonly text = new TextWriter();
 
   /** Burnwatch's compact form of the histogram (docs/metrics.md, "Burnwatch's scrape"). */
   renderCompact(startTimeSeconds: number, refusedThresholdsMs: readonly number[]): string {
