@@ -33,6 +33,37 @@ export default tseslint.config(
     },
   },
   {
+    // The API's wire shapes (`*.view.ts`) and the pure domain are compiled by the UI too (ui/src/api/types.ts
+    // re-exports them), so they may not pull in Nest, TypeORM or a service; and in src/alerts and src/slo the
+    // rule above still holds (a later block replaces an earlier block's rule, so it is repeated here).
+    files: [
+      'src/**/*.view.ts',
+      'src/**/domain/**/*.ts',
+      'src/alerts/correlation/correlation.ts',
+      'src/integrations/sensor/sensor-status.ts',
+    ],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@nestjs/*', 'typeorm', '**/*.entity.js', '**/*.service.js', '**/*.controller.js'],
+              message:
+                'wire shapes and domain code are shared with the UI (ui/src/api/types.ts): no Nest, TypeORM, entities or services here',
+            },
+            {
+              group: ['**/integrations/**'],
+              message:
+                'src/alerts and src/slo import nothing from src/integrations: read SLI data through src/sli, deliveries through src/alerts/deliveries.port.ts (docs/engine.md)',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**', 'bench/**', 'scripts/**', '**/*.spec.ts'],
     rules: {
       'no-console': 'off',

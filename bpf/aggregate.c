@@ -13,6 +13,8 @@ struct agg_entry {
 	__u16 status;
 	__u8 flags;
 	__u8 line_len;
+	__u8 grpc_status;
+	__u8 _pad0[7];
 	char comm[BW_COMM_LEN];
 	char line[BW_LINE_MAX];
 	__u32 buckets[BW_MAX_BOUNDS + 1];
@@ -90,12 +92,13 @@ __u32 agg_request_line(const char *prefix, __u32 len, char *line)
 	return n + version;
 }
 
-static __u64 hash_key(__u32 tgid, __u64 cgroup, __u16 status, __u8 flags, const char *line, __u32 n)
+static __u64 hash_key(__u32 tgid, __u64 cgroup, __u16 status, __u8 flags, __u8 grpc_status, const char *line,
+		      __u32 n)
 {
 	__u64 h = 1469598103934665603ULL;
 	h = (h ^ tgid) * 1099511628211ULL;
 	h = (h ^ cgroup) * 1099511628211ULL;
-	h = (h ^ ((__u64)status << 8 | flags)) * 1099511628211ULL;
+	h = (h ^ ((__u64)grpc_status << 24 | (__u64)status << 8 | flags)) * 1099511628211ULL;
 	for (__u32 i = 0; i < n; i++)
 		h = (h ^ (unsigned char)line[i]) * 1099511628211ULL;
 	return h ? h : 1;
@@ -105,8 +108,10 @@ int agg_add(struct agg_table *t, const struct bw_http_event *e)
 {
 	char line[BW_LINE_MAX];
 	__u32 n = agg_request_line(e->prefix, e->prefix_len, line);
-	__u8 flags = e->flags & BW_HTTP_F_TLS;
-	__u64 h = hash_key(e->tgid, e->cgroup_id, e->status, flags, line, n);
+	/* The labels url.scheme, network.protocol.version and rpc.grpc.status_code come from these. */
+	__u8 flags = e->flags & (BW_HTTP_F_TLS | BW_HTTP_F_H2 | BW_HTTP_F_GRPC);
+	__u8 grpc_status = flags & BW_HTTP_F_GRPC ? e->grpc_status : 0;
+	__u64 h = hash_key(e->tgid, e->cgroup_id, e->status, flags, grpc_status, line, n);
 	__u32 mask = t->capacity - 1;
 	__u32 i = (__u32)h & mask;
 	struct agg_entry *s;
@@ -115,7 +120,7 @@ int agg_add(struct agg_table *t, const struct bw_http_event *e)
 		if (!s->hash)
 			break;
 		if (s->hash == h && s->tgid == e->tgid && s->cgroup_id == e->cgroup_id && s->status == e->status &&
-		    s->flags == flags && s->line_len == n && memcmp(s->line, line, n) == 0)
+		    s->flags == flags && s->grpc_status == grpc_status && s->line_len == n && memcmp(s->line, line, n) == 0)
 			goto found;
 		i = (i + 1) & mask;
 	}
@@ -132,6 +137,7 @@ int agg_add(struct agg_table *t, const struct bw_http_event *e)
 	s->cgroup_id = e->cgroup_id;
 	s->status = e->status;
 	s->flags = flags;
+	s->grpc_status = grpc_status;
 	s->line_len = (__u8)n;
 	memcpy(s->line, line, n);
 	memcpy(s->comm, e->comm, BW_COMM_LEN);
@@ -167,6 +173,7 @@ int agg_flush(struct agg_table *t)
 		r->status = s->status;
 		r->tgid = s->tgid;
 		r->line_len = s->line_len;
+		r->grpc_status = s->grpc_status;
 		r->n_buckets = (__u8)nb;
 		r->n_good = (__u8)ng;
 		r->cgroup_id = s->cgroup_id;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * The loader's series table: kernel transaction records (bw_http_event) counted per series key
- * (tgid, cgroup, TLS flag, status, request line without its query) into histogram buckets and
+ * (tgid, cgroup, TLS/HTTP/2/gRPC flags, status, gRPC status, request line without its query) into histogram buckets and
  * exact-threshold counts, written to the agent as bw_series_record deltas at each flush.
  * Bounded: when the table is full it is flushed early (counted), so no request is ever lost.
  */

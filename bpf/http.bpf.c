@@ -117,6 +117,13 @@ static __always_inline const char *first_buffer(enum buf_kind kind, unsigned lon
 	return iov.iov_base;
 }
 
+static __always_inline void stat_add(__u32 idx, __u64 n)
+{
+	__u64 *v = bpf_map_lookup_elem(&stats, &idx);
+	if (v)
+		*v += n;
+}
+
 static __always_inline void enqueue(struct bw_conn *conn, struct bw_scratch *sc, __u32 off, __u32 n,
 				    __u64 now, __u8 flags)
 {
@@ -124,6 +131,8 @@ static __always_inline void enqueue(struct bw_conn *conn, struct bw_scratch *sc,
 
 	if (tail - conn->head >= BW_QUEUE_DEPTH) {
 		stat_inc(BW_STAT_QUEUE_FULL);
+		if (conn->unqueued < 255)
+			conn->unqueued++;
 		return;
 	}
 	struct bw_pending *p = &conn->queue[tail & (BW_QUEUE_DEPTH - 1)];
@@ -133,6 +142,7 @@ static __always_inline void enqueue(struct bw_conn *conn, struct bw_scratch *sc,
 	p->prefix_len = n - off > BW_REQ_PREFIX_LEN ? BW_REQ_PREFIX_LEN : n - off;
 	bpf_probe_read_kernel(p->prefix, BW_REQ_PREFIX_LEN, sc->buf + off);
 	conn->tail = tail + 1;
+	conn->bodyless = sc->buf[off] == 'G' || sc->buf[off] == 'H';
 	stat_inc(BW_STAT_REQUESTS);
 }
 
@@ -146,6 +156,7 @@ struct scan_ctx {
 	__u32 n;
 	__u32 next; /* first index still to look at */
 	__u32 found;
+	__u32 extra; /* found once the queue would be full: counted as queue_full */
 	__u32 offs[BW_QUEUE_DEPTH];
 };
 
@@ -172,11 +183,13 @@ static long scan_step(__u32 k, struct scan_ctx *c)
 		c->next = i + 4; /* a body follows; keep looking behind it */
 		return 0;
 	}
-	if (c->found >= BW_QUEUE_DEPTH - 1)
-		return 1;
+	c->next = i + 4 + ml;
+	if (c->found >= BW_QUEUE_DEPTH - 1) {
+		c->extra++; /* the queue is full: never silently */
+		return 0;
+	}
 	c->offs[c->found & (BW_QUEUE_DEPTH - 1)] = i + 4;
 	c->found++;
-	c->next = i + 4 + ml;
 	return 0;
 }
 
@@ -200,21 +213,57 @@ static __always_inline bool starts_request(const char *buf, __u64 n)
 	return method_len(head) != 0;
 }
 
-/* Bytes a server read on a followed connection (they start with a method): queue the
- * request, and those pipelined behind it. Shared by the read syscalls and SSL_read. */
-static __always_inline void queue_requests(struct bw_conn *conn, const char *buf, __u64 avail, __u8 flags)
+/* The methods of method_len, for a request line cut before its first 8 bytes. */
+static const char methods[9][8] = { "GET ", "POST ", "PUT ", "PATCH ", "HEAD ",
+				    "DELETE ", "OPTIONS ", "CONNECT ", "TRACE " };
+
+/* True when the n (< 8) bytes at p are the start of "METHOD " or of "METHOD /…". */
+static __always_inline bool method_prefix(const char *p, __u32 n)
 {
-	__u64 now = bpf_ktime_get_ns();
-	__u32 zero = 0;
-	struct bw_scratch *sc = bpf_map_lookup_elem(&scratch, &zero);
-	if (!sc)
-		return;
-	__u32 n = avail > BW_SCAN_MAX ? BW_SCAN_MAX : avail;
-	if (bpf_probe_read_user(sc->buf, n, buf))
-		return;
+	for (int m = 0; m < 9; m++) {
+		bool ok = true;
+		for (int i = 0; i < 8; i++) {
+			char c = methods[m][i];
+			if (i >= n || c == 0)
+				break;
+			if (p[i] != c) {
+				ok = false;
+				break;
+			}
+		}
+		if (ok)
+			return true;
+	}
+	return false;
+}
 
-	enqueue(conn, sc, 0, n, now, flags);
+static __always_inline bool has_lf(const char *b, __u32 n)
+{
+	for (int i = 0; i < BW_REQ_PREFIX_LEN; i++) {
+		if (i >= n)
+			return false;
+		if (b[i] == '\n')
+			return true;
+	}
+	return false;
+}
 
+/* What the n bytes at b (8 readable at least) are: 0 no request line, 1 the start of one
+ * still arriving, 2 one complete enough to name its route (its end of line, or all
+ * BW_REQ_PREFIX_LEN bytes of it). */
+static __always_inline int request_line(const char *b, __u32 n)
+{
+	if (n < 8)
+		return method_prefix(b, n) ? 1 : 0;
+	if (!method_len(b))
+		return 0;
+	return n >= BW_REQ_PREFIX_LEN || has_lf(b, n) ? 2 : 1;
+}
+
+/* Requests pipelined behind the first in sc->buf (n bytes): queued, or counted. */
+static __always_inline void queue_pipelined(struct bw_conn *conn, struct bw_scratch *sc, __u32 n, __u64 now,
+					    __u8 flags)
+{
 	/* Shortest request: "GET / HTTP/1.0\r\n\r\n" (18 bytes); anything shorter
 	 * cannot hold a second one behind it. */
 	if (n < 18 + 12)
@@ -227,6 +276,123 @@ static __always_inline void queue_requests(struct bw_conn *conn, const char *buf
 		enqueue(conn, sc, c.offs[k], n, now, flags | BW_HTTP_F_PIPELINED);
 		stat_inc(BW_STAT_PIPELINED);
 	}
+	if (c.extra) {
+		stat_add(BW_STAT_QUEUE_FULL, c.extra);
+		__u32 u = conn->unqueued + c.extra;
+		conn->unqueued = u > 255 ? 255 : u;
+	}
+}
+
+/* A read while the request line at queue[tail] is still arriving: its bytes go behind
+ * the staged ones; once the line is complete the request is queued, timed from its
+ * first byte. */
+static __always_inline bool continue_request(struct bw_conn *conn, const char *buf, __u64 avail)
+{
+	__u32 zero = 0;
+	struct bw_scratch *sc = bpf_map_lookup_elem(&scratch, &zero);
+	struct bw_pending *p = &conn->queue[conn->tail & (BW_QUEUE_DEPTH - 1)];
+	__u32 have = p->prefix_len;
+	if (!sc || have >= BW_REQ_PREFIX_LEN) {
+		conn->req_open = 0;
+		return false;
+	}
+	__u64 want = BW_REQ_PREFIX_LEN - have;
+	if (want > avail)
+		want = avail;
+	__u32 take = want;
+	if (take > BW_REQ_PREFIX_LEN)
+		return false; /* never; for the verifier */
+	bpf_probe_read_kernel(sc->stage, BW_REQ_PREFIX_LEN, p->prefix);
+	if (bpf_probe_read_user(sc->stage + have, take, buf))
+		return false;
+	__u32 total = have + take;
+	int kind = request_line(sc->stage, total);
+	if (kind == 0) {
+		conn->req_open = 0; /* it was no request after all ("GE" then "X") */
+		return false;
+	}
+	bpf_probe_read_kernel(p->prefix, BW_REQ_PREFIX_LEN, sc->stage);
+	p->prefix_len = total;
+	if (kind == 1)
+		return true;
+	conn->req_open = 0;
+	conn->tail += 1;
+	conn->bodyless = sc->stage[0] == 'G' || sc->stage[0] == 'H';
+	stat_inc(BW_STAT_REQUESTS);
+	stat_inc(BW_STAT_REQ_STAGED);
+	/* Requests pipelined behind it in this read. */
+	__u32 n = avail > BW_SCAN_MAX ? BW_SCAN_MAX : avail;
+	conn->cut = avail > BW_SCAN_MAX;
+	if (n > take && !bpf_probe_read_user(sc->buf, n, buf))
+		queue_pipelined(conn, sc, n, bpf_ktime_get_ns(), p->flags);
+	return true;
+}
+
+/* Plaintext a server read on a followed connection (a read syscall, or SSL_read). A read
+ * with nothing waiting may start a request: leading empty lines are skipped, a request
+ * line that is not complete yet is staged (the rest comes in the next reads), one that is
+ * complete is queued with those pipelined behind it. A read while a request waits is its
+ * body or a request pipelined in a read of its own: behind a GET or HEAD (no body in
+ * practice) it is taken for a request; behind any other method it is not (the response to
+ * such a request is counted as lost, not_seen).
+ * Returns false when the bytes are no part of a request line. */
+static __always_inline bool request_bytes(struct bw_conn *conn, const char *buf, __u64 avail, __u8 flags)
+{
+	if (conn->req_open)
+		return continue_request(conn, buf, avail);
+	bool behind = conn->head != conn->tail;
+	if (behind && !conn->bodyless)
+		return false;
+
+	__u64 now = bpf_ktime_get_ns();
+	__u32 zero = 0;
+	struct bw_scratch *sc = bpf_map_lookup_elem(&scratch, &zero);
+	if (!sc)
+		return false;
+	__u32 n = avail > BW_SCAN_MAX ? BW_SCAN_MAX : avail;
+	if (bpf_probe_read_user(sc->buf, n, buf))
+		return false;
+	/* RFC 9112 2.2: empty lines before a request line are ignored. */
+	__u32 off = 0;
+	for (int i = 0; i < 8; i++) {
+		if (off == i && i < n && (sc->buf[i] == '\r' || sc->buf[i] == '\n'))
+			off = i + 1;
+	}
+	if (off >= n)
+		return false;
+	int kind = request_line(sc->buf + (off & 15), n - off);
+	if (kind == 0)
+		return false;
+	if (behind) {
+		/* Pipelined in a read of its own: complete lines only (no staging behind a
+		 * waiting request). */
+		if (kind != 2 || off)
+			return false;
+		if (avail > BW_SCAN_MAX)
+			conn->cut = 1;
+		enqueue(conn, sc, 0, n, now, flags | BW_HTTP_F_PIPELINED);
+		stat_inc(BW_STAT_PIPELINED);
+		queue_pipelined(conn, sc, n, now, flags);
+		return true;
+	}
+	/* A new request with nothing waiting: whatever the last one left is done. */
+	conn->resp_body = 0;
+	conn->unqueued = 0;
+	conn->cut = avail > BW_SCAN_MAX;
+	if (off)
+		stat_inc(BW_STAT_CRLF_SKIPPED);
+	if (kind == 1) {
+		struct bw_pending *p = &conn->queue[conn->tail & (BW_QUEUE_DEPTH - 1)];
+		p->start_ns = now;
+		p->flags = flags;
+		p->prefix_len = n - off; /* < BW_REQ_PREFIX_LEN: an incomplete line is shorter */
+		bpf_probe_read_kernel(p->prefix, BW_REQ_PREFIX_LEN, sc->buf + (off & 15));
+		conn->req_open = 1;
+		return true;
+	}
+	enqueue(conn, sc, off, n, now, flags);
+	queue_pipelined(conn, sc, n, now, flags);
+	return true;
 }
 
 /* A syscall on a followed socket by a thread inside SSL_read: that SSL object is this
@@ -247,6 +413,68 @@ static __always_inline void tie_ssl_call(struct bw_conn *conn, const struct bw_c
 	}
 }
 
+/* The open file of fd in the current task, or NULL. */
+static __always_inline struct file *file_of(long fd)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	unsigned int max_fds = BPF_CORE_READ(fdt, max_fds);
+	if (fd < 0 || fd >= max_fds)
+		return NULL;
+	struct file **fds = BPF_CORE_READ(fdt, fd);
+	struct file *f = NULL;
+	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]))
+		return NULL;
+	return f;
+}
+
+/* Local port of an accepted socket: task->files->fdt->fd[fd]->private_data->sk. */
+static __always_inline __u16 local_port(long fd)
+{
+	struct file *f = file_of(fd);
+	if (!f)
+		return 0;
+	struct socket *sock = BPF_CORE_READ(f, private_data);
+	if (!sock)
+		return 0;
+	return BPF_CORE_READ(sock, sk, __sk_common.skc_num);
+}
+
+#define BW_S_IFMT 00170000
+#define BW_S_IFSOCK 0140000
+
+/* A socket missing from the map on which the process read a request: it serves HTTP. Its
+ * entry was evicted from the full LRU map, or the fd came from elsewhere (a child forked
+ * after accept, an fd passed over a Unix socket, a connection older than the sensor):
+ * follow it from this request on. Counted. */
+static __always_inline struct bw_conn *adopt(const struct bw_conn_key *key)
+{
+	if (tgid_excluded(key->tgid))
+		return NULL;
+	struct file *f = file_of(key->fd);
+	if (!f)
+		return NULL;
+	umode_t mode = BPF_CORE_READ(f, f_inode, i_mode);
+	if ((mode & BW_S_IFMT) != BW_S_IFSOCK)
+		return NULL;
+	struct socket *sock = BPF_CORE_READ(f, private_data);
+	if (!sock)
+		return NULL;
+	__u16 port = BPF_CORE_READ(sock, sk, __sk_common.skc_num);
+	if (port && port_excluded(port))
+		return NULL;
+	if (bpf_map_update_elem(&conns, key, &zero_conn, BPF_NOEXIST))
+		return NULL;
+	struct bw_conn *conn = bpf_map_lookup_elem(&conns, key);
+	if (!conn)
+		return NULL;
+	conn->local_port = port;
+	stat_inc(BW_STAT_CONNS_RECOVERED);
+	return conn;
+}
+
+#include "h2.bpf.h"
+
 static __always_inline int on_read(long ret, enum buf_kind kind)
 {
 	if (ret <= 0)
@@ -258,39 +486,110 @@ static __always_inline int on_read(long ret, enum buf_kind kind)
 		.tgid = bpf_get_current_pid_tgid() >> 32,
 		.fd = (__u32)syscall_arg1(regs),
 	};
-	struct bw_conn *conn = bpf_map_lookup_elem(&conns, &key);
-	if (!conn)
-		return 0;
-
 	__u64 avail = ret;
-	const char *buf = first_buffer(kind, syscall_arg2(regs), &avail);
-	if (!starts_request(buf, avail)) {
-		/* Ciphertext (a TLS record starts with 0x14..0x17), a body, or a short read. */
-		tie_ssl_call(conn, &key);
+	const char *buf;
+	struct bw_conn *conn = bpf_map_lookup_elem(&conns, &key);
+	if (!conn) {
+		buf = first_buffer(kind, syscall_arg2(regs), &avail);
+		if (!starts_request(buf, avail))
+			return 0;
+		conn = adopt(&key);
+		if (!conn)
+			return 0;
+	} else {
+		buf = first_buffer(kind, syscall_arg2(regs), &avail);
+	}
+	if (!buf)
+		return 0;
+	if (conn->h2) {
+		/* HTTP/2: every byte read is walked (all iovecs); 2: given up or never decodable. */
+		if (conn->h2 == 1 && !conn->tls)
+			h2_frames(conn, &key, 0, kind, syscall_arg2(regs), ret, 0);
 		return 0;
 	}
-	if (conn->tls)
-		return 0; /* never: plaintext of a TLS connection only comes through SSL_read */
-	queue_requests(conn, buf, avail, kind == BUF_PLAIN ? 0 : BW_HTTP_F_IOV);
+	/* Ciphertext (a TLS record starts with 0x14..0x17), a body, a short read, or the HTTP/2
+	 * preface; and a TLS connection's plaintext only comes through SSL_read. */
+	if (conn->tls || !request_bytes(conn, buf, avail, kind == BUF_PLAIN ? 0 : BW_HTTP_F_IOV)) {
+		tie_ssl_call(conn, &key);
+		if (!conn->tls)
+			h2_start(conn, &key, kind, syscall_arg2(regs), buf, avail, 0);
+	}
 	return 0;
 }
 
-/* The response's first bytes, written on a followed connection with a request waiting:
- * a status line answers the oldest request (one record to the ring buffer). Shared by
- * the write syscalls and SSL_write. */
+/* -1: not a status line; 0: the first n (< 12) bytes of one; else its status code. */
+static __always_inline int status_of(const char *h, __u32 n)
+{
+	for (int i = 0; i < 12; i++) {
+		if (i >= n)
+			return 0;
+		char c = h[i];
+		bool ok;
+		if (i < 5)
+			ok = c == "HTTP/"[i];
+		else if (i == 5)
+			ok = c == '1';
+		else if (i == 6)
+			ok = c == '.';
+		else if (i == 7 || i >= 10)
+			ok = c >= '0' && c <= '9';
+		else if (i == 8)
+			ok = c == ' ';
+		else
+			ok = c >= '1' && c <= '9';
+		if (!ok)
+			return -1;
+	}
+	return (h[9] - '0') * 100 + (h[10] - '0') * 10 + (h[11] - '0');
+}
+
+/* The response's first bytes, written on a followed connection: a status line answers
+ * the oldest request (one record to the ring buffer); one written in pieces is staged
+ * until its 12th byte; bytes that are no status line while a request expects one answer
+ * it without a status (counted); a status line with no request waiting answers one the
+ * sensor did not see (counted). Shared by the write syscalls and SSL_write. */
 static __always_inline void answer(struct bw_conn *conn, const struct bw_conn_key *key, const char *buf,
 				   __u64 count, __u8 extra_flags)
 {
-	__u32 head = conn->head;
-	char h[12];
-	if (!buf || count < sizeof(h) || bpf_probe_read_user(h, sizeof(h), buf))
+	if (!buf || !count)
 		return;
-	if (h[0] != 'H' || h[1] != 'T' || h[2] != 'T' || h[3] != 'P' || h[4] != '/' || h[5] != '1' ||
-	    h[6] != '.' || h[8] != ' ')
+	bool waiting = conn->head != conn->tail || conn->req_open;
+	__u32 have = waiting ? conn->status_len : 0;
+	if (have > 11)
+		have = 0;
+	__u64 want = 12 - have;
+	if (want > count)
+		want = count;
+	__u32 take = want;
+	if (take > 12)
+		return; /* never; for the verifier */
+	if (bpf_probe_read_user(conn->status_stage + have, take, buf))
 		return;
-	if (h[9] < '1' || h[9] > '9' || h[10] < '0' || h[10] > '9' || h[11] < '0' || h[11] > '9')
+	int status = status_of(conn->status_stage, have + take);
+	if (status < 0 && have) {
+		/* The staged bytes and these make no status line: these alone, then. */
+		have = 0;
+		take = count < 12 ? (__u32)count : 12;
+		if (take > 12 || bpf_probe_read_user(conn->status_stage, take, buf))
+			take = 0;
+		status = take ? status_of(conn->status_stage, take) : -1;
+	}
+	if (status == 0 && waiting) {
+		conn->status_len = have + take; /* a piece of a status line: wait for the rest */
 		return;
-	__u16 status = (h[9] - '0') * 100 + (h[10] - '0') * 10 + (h[11] - '0');
+	}
+	conn->status_len = 0;
+	if (status <= 0) {
+		/* With nothing waiting, or after a status line since the last request read
+		 * (pipelining): a body. */
+		if (conn->head == conn->tail || conn->resp_body)
+			return;
+		/* The oldest request is answered by bytes that are no status line. */
+		conn->head += 1;
+		conn->resp_body = 1;
+		stat_inc(BW_STAT_LOST_NO_STATUS);
+		return;
+	}
 	if (status < 200) {
 		if (status == 101) {
 			/* Switching Protocols: what follows is not HTTP/1.x any more. */
@@ -301,6 +600,23 @@ static __always_inline void answer(struct bw_conn *conn, const struct bw_conn_ke
 		}
 		return;
 	}
+	conn->resp_body = 1;
+	if (conn->head == conn->tail && conn->req_open) {
+		/* Answered before its request line was complete (a 400 or 408): time it. */
+		conn->req_open = 0;
+		conn->tail += 1;
+		stat_inc(BW_STAT_REQUESTS);
+	}
+	__u32 head = conn->head;
+	if (head == conn->tail) {
+		if (conn->unqueued)
+			conn->unqueued -= 1; /* counted as queue_full already */
+		else
+			stat_inc(conn->cut ? BW_STAT_LOST_BEYOND_SCAN : BW_STAT_LOST_NOT_SEEN);
+		return;
+	}
+	if (have)
+		stat_inc(BW_STAT_STATUS_STAGED);
 
 	__u64 now = bpf_ktime_get_ns();
 	struct bw_pending *p = &conn->queue[head & (BW_QUEUE_DEPTH - 1)];
@@ -316,7 +632,7 @@ static __always_inline void answer(struct bw_conn *conn, const struct bw_conn_ke
 	e->status = status;
 	e->local_port = conn->local_port;
 	e->prefix_len = p->prefix_len;
-	e->_pad0 = 0;
+	e->grpc_status = 0;
 	e->tgid = key->tgid;
 	e->fd = key->fd;
 	e->start_ns = p->start_ns;
@@ -339,30 +655,38 @@ static __always_inline int on_write(__u32 fd, enum buf_kind kind, unsigned long 
 	struct bw_conn *conn = bpf_map_lookup_elem(&conns, &key);
 	if (!conn)
 		return 0;
-	if (conn->head == conn->tail)
-		return 0; /* no request waiting: a body or an unrelated write */
 	if (conn->tls)
 		return 0; /* ciphertext: SSL_write saw the plaintext */
+	if (conn->h2) {
+		if (conn->h2 == 1) {
+			/* Walked at the syscall's exit, with the bytes really written. */
+			__u64 id = bpf_get_current_pid_tgid();
+			struct bw_h2_write pw = { .fd = fd, .kind = kind, .arg = arg };
+			bpf_map_update_elem(&h2_writes, &id, &pw, BPF_ANY);
+		}
+		return 0;
+	}
 	answer(conn, &key, first_buffer(kind, arg, &count), count, 0);
 	return 0;
 }
 
-/* Local port of an accepted socket: task->files->fdt->fd[fd]->private_data->sk. */
-static __always_inline __u16 local_port(long fd)
+/* Exit of a write syscall: only a thread that entered it on an HTTP/2 connection has work. */
+static __always_inline int on_write_exit(long ret)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	unsigned int max_fds = BPF_CORE_READ(fdt, max_fds);
-	if (fd < 0 || fd >= max_fds)
+	__u64 id = bpf_get_current_pid_tgid();
+	struct bw_h2_write *pw = bpf_map_lookup_elem(&h2_writes, &id);
+	if (!pw)
 		return 0;
-	struct file **fds = BPF_CORE_READ(fdt, fd);
-	struct file *f = NULL;
-	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]) || !f)
+	struct bw_h2_write call = *pw;
+	bpf_map_delete_elem(&h2_writes, &id);
+	if (ret <= 0)
 		return 0;
-	struct socket *sock = BPF_CORE_READ(f, private_data);
-	if (!sock)
+	struct bw_conn_key key = { .tgid = id >> 32, .fd = call.fd };
+	struct bw_conn *conn = bpf_map_lookup_elem(&conns, &key);
+	if (!conn || conn->h2 != 1 || conn->tls)
 		return 0;
-	return BPF_CORE_READ(sock, sk, __sk_common.skc_num);
+	h2_frames(conn, &key, 1, (enum buf_kind)call.kind, call.arg, ret, 0);
+	return 0;
 }
 
 static __always_inline int on_accept(long fd)
@@ -400,6 +724,16 @@ SEC("tracepoint/syscalls/sys_enter_close")
 int bw_enter_close(struct trace_event_raw_sys_enter *ctx)
 {
 	struct bw_conn_key key = { .tgid = bpf_get_current_pid_tgid() >> 32, .fd = (__u32)ctx->args[0] };
+	struct bw_conn *conn = bpf_map_lookup_elem(&conns, &key);
+	if (!conn)
+		return 0;
+	if (conn->h2 == 1) {
+		/* The loader forgets the connection's header tables and counts its open streams. */
+		struct h2_walk w = { .key = &key, .now = bpf_ktime_get_ns(), .port = conn->local_port };
+		w.h = bpf_map_lookup_elem(&h2_conns, &key);
+		h2_emit(&w, BW_H2_CLOSE, 0, 0, 0);
+		bpf_map_delete_elem(&h2_conns, &key);
+	}
 	if (bpf_map_delete_elem(&conns, &key) == 0)
 		stat_inc(BW_STAT_CLOSES);
 	return 0;
@@ -441,6 +775,18 @@ int bw_enter_sendmsg(struct trace_event_raw_sys_enter *ctx)
 {
 	return on_write(ctx->args[0], BUF_MSG, ctx->args[1], ~0ULL);
 }
+
+SEC("tracepoint/syscalls/sys_exit_write")
+int bw_exit_write(struct trace_event_raw_sys_exit *ctx) { return on_write_exit(ctx->ret); }
+
+SEC("tracepoint/syscalls/sys_exit_sendto")
+int bw_exit_sendto(struct trace_event_raw_sys_exit *ctx) { return on_write_exit(ctx->ret); }
+
+SEC("tracepoint/syscalls/sys_exit_writev")
+int bw_exit_writev(struct trace_event_raw_sys_exit *ctx) { return on_write_exit(ctx->ret); }
+
+SEC("tracepoint/syscalls/sys_exit_sendmsg")
+int bw_exit_sendmsg(struct trace_event_raw_sys_exit *ctx) { return on_write_exit(ctx->ret); }
 
 /*
  * TLS: uprobes on libssl (attached by the loader to every libssl file found in
@@ -518,7 +864,7 @@ static __always_inline int ssl_read_exit(long ret, bool ex)
 		return 0;
 	}
 	conn->tls = 1;
-	queue_requests(conn, buf, n, BW_HTTP_F_TLS);
+	request_bytes(conn, buf, n, BW_HTTP_F_TLS);
 	return 0;
 }
 
@@ -526,7 +872,7 @@ static __always_inline int ssl_write_enter(void *ssl, const char *buf, __u64 num
 {
 	struct bw_conn_key key;
 	struct bw_conn *conn = ssl_conn(bpf_get_current_pid_tgid() >> 32, (__u64)ssl, &key);
-	if (!conn || conn->head == conn->tail)
+	if (!conn)
 		return 0;
 	answer(conn, &key, buf, num, BW_HTTP_F_TLS);
 	return 0;

@@ -32,6 +32,7 @@
 #include "aggregate.h"
 #include "existing_conns.h"
 #include "tls_libs.h"
+#include "h2.h"
 #include "http.skel.h"
 
 #define TRACEFS "/sys/kernel/tracing"
@@ -300,12 +301,20 @@ static int write_record(const void *rec)
 	return 0;
 }
 
+/* One finished request, from the kernel (HTTP/1) or from bpf/h2.c: counted in its series. */
+static int emit_http(const struct bw_http_event *ev)
+{
+	return agg_add(&table, ev) ? -EPIPE : 0;
+}
+
 static int on_event(void *ctx, void *data, size_t size)
 {
 	(void)ctx;
+	if (size >= 1 && *(const __u8 *)data == BW_REC_H2)
+		return h2_on_record(data, size, emit_http); /* HTTP/2 frames: decoded into HTTP records */
 	if (size < BW_RECORD_SIZE || ((const struct bw_http_event *)data)->type != BW_REC_HTTP)
 		return 0;
-	return agg_add(&table, data) ? -EPIPE : 0;
+	return emit_http(data);
 }
 
 static int write_counters(void)
@@ -529,6 +538,7 @@ int main(int argc, char **argv)
 	if (find_tls_libraries(&tls_libs, attach_tls_library, &tls) < 0)
 		fprintf(stderr, "burnwatch-loader: cannot read /proc: TLS is not seen\n");
 
+	h2_init(bpf_map__fd(skel->maps.stats), libbpf_num_possible_cpus());
 	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, NULL, NULL);
 	if (!rb) {
 		fprintf(stderr, "burnwatch-loader: cannot set up the ring buffer: %s\n", strerror(errno));
@@ -601,6 +611,7 @@ out:
 		bpf_link__destroy(links.v[--links.n]);
 	free(links.v);
 	tls_libs_free(&tls_libs);
+	h2_free();
 	http_bpf__destroy(skel);
 	agg_free(&table);
 	return err;

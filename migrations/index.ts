@@ -12,6 +12,7 @@ import { CreateAlertAnnotations1766300000000 } from './1766300000000-CreateAlert
 import { CreateScrapeTargets1766400000000 } from './1766400000000-CreateScrapeTargets.js';
 import { AddNotificationClaim1766400000001 } from './1766400000001-AddNotificationClaim.js';
 import { AddScrapeTargetExactCounts1766500000000 } from './1766500000000-AddScrapeTargetExactCounts.js';
+import { CreateChangeRecords1766600000000 } from './1766600000000-CreateChangeRecords.js';
 
 /** Applied in this order; a new migration is appended here. */
 export const ALL_MIGRATIONS = [
@@ -29,4 +30,5 @@ export const ALL_MIGRATIONS = [
   CreateScrapeTargets1766400000000,
   AddNotificationClaim1766400000001,
   AddScrapeTargetExactCounts1766500000000,
+  CreateChangeRecords1766600000000,
 ];

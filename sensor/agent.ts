@@ -9,7 +9,7 @@ import { HostProcFs, IdentityResolver, type ProcFs } from './identity.js';
 import { LoaderProcess } from './loader-process.js';
 import { SensorMetrics, type HttpLabels, type IgnoredReason, type SeriesHandle } from './metrics.js';
 import { MAX_EXACT_THRESHOLDS, MAX_THRESHOLD_MS, MIN_THRESHOLD_MS } from './histogram.js';
-import { HttpFlags, type SensorRecord, type SeriesRecord } from './records.js';
+import { GRPC_STATUS_NONE, HttpFlags, type SensorRecord, type SeriesRecord } from './records.js';
 import { RouteCardinalityLimiter, templatePath } from './routes.js';
 import type { PodIndex } from './workloads.js';
 
@@ -54,12 +54,27 @@ interface CachedSeries {
 }
 
 /**
- * What decides a series record's series: process (and its cgroup), status, TLS, and the request line the loader
- * keyed it by (method and path, the query left out, so `/search?q=…` stays one entry).
+ * What decides a series record's series: process (and its cgroup), status, TLS, HTTP/2, gRPC status, and the
+ * request line the loader keyed it by (method and path, the query left out, so `/search?q=…` stays one entry).
  */
 export function seriesKey(r: SeriesRecord): string {
   const tls = r.flags & HttpFlags.Tls ? 's' : '';
-  return `${r.tgid}/${r.cgroupId}/${r.status}${tls}/${r.line.toString('latin1')}`;
+  // The line carries the version (HTTP/1.0, 1.1 or 2); the flags and gRPC status are the rest of the loader's key.
+  const grpc = r.flags & HttpFlags.Grpc ? `g${r.grpcStatus}` : '';
+  return `${r.tgid}/${r.cgroupId}/${r.status}${tls}${grpc}/${r.line.toString('latin1')}`;
+}
+
+/** OpenTelemetry's `network.protocol.version`: `2` for HTTP/2 (and gRPC), else the request line's `1.0` or `1.1`. */
+export function protocolVersion(r: Pick<SeriesRecord, 'flags' | 'line'>): '1.0' | '1.1' | '2' {
+  if (r.flags & HttpFlags.H2) return '2';
+  return r.line.includes(HTTP_1_0) ? '1.0' : '1.1';
+}
+const HTTP_1_0 = Buffer.from(' HTTP/1.0');
+
+/** OpenTelemetry's `rpc.grpc.status_code` (a number, `2` UNKNOWN when no grpc-status came); empty for non-gRPC. */
+export function grpcStatusCode(r: Pick<SeriesRecord, 'flags' | 'grpcStatus'>): string {
+  if (!(r.flags & HttpFlags.Grpc)) return '';
+  return String(r.grpcStatus === GRPC_STATUS_NONE ? 2 : r.grpcStatus);
 }
 
 /** OpenTelemetry's `url.scheme`: `https` when the plaintext came from the uprobes on libssl. */
@@ -224,7 +239,7 @@ export class Sensor {
       if (this.seriesCache.size >= MAX_CACHED_SERIES) this.seriesCache.clear();
       this.seriesCache.set(seriesKey(r), entry);
     };
-    const line = parseRequestLine(r.line);
+    const line = parseRequestLine(r.line, { http2: (r.flags & HttpFlags.H2) !== 0 });
     if (!line) {
       // The loader's key is method, path and version: a malformed one stays malformed.
       this.metrics.countIgnored('malformed_request', r.count);
@@ -258,6 +273,8 @@ export class Sensor {
       http_route: admitted.route,
       http_response_status_code: String(r.status),
       url_scheme: urlScheme(r),
+      network_protocol_version: protocolVersion(r),
+      rpc_grpc_status_code: grpcStatusCode(r),
     };
     const series = this.metrics.series(labels);
     series.add(r.buckets, r.count, r.sumNs / 1e9, r.good, now);

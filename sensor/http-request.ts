@@ -34,9 +34,10 @@ function isTargetByte(b: number): boolean {
 /**
  * Returns null unless `prefix` starts with `METHOD SP request-target` where the method
  * is known and the target is origin-form ("/…"), absolute-form ("http://h/…") or "*",
- * followed by " HTTP/1." when the capture reaches that far.
+ * followed by " HTTP/1." when the capture reaches that far (" HTTP/2" with `http2`, for the records the
+ * loader builds from HTTP/2 header blocks).
  */
-export function parseRequestLine(prefix: Uint8Array): RequestLine | null {
+export function parseRequestLine(prefix: Uint8Array, opts: { http2?: boolean } = {}): RequestLine | null {
   const sp = prefix.indexOf(SP);
   if (sp <= 0 || sp > 7) return null;
   const method = Buffer.from(prefix.subarray(0, sp)).toString('latin1');
@@ -52,7 +53,8 @@ export function parseRequestLine(prefix: Uint8Array): RequestLine | null {
   const truncated = end === prefix.length;
   if (!truncated) {
     const version = Buffer.from(prefix.subarray(end + 1, end + 8)).toString('latin1');
-    if (!'HTTP/1.'.startsWith(version)) return null;
+    // HTTP/2 records are put together by the loader from :method and :path (bpf/h2.c).
+    if (opts.http2 ? version !== 'HTTP/2' : !'HTTP/1.'.startsWith(version)) return null;
   }
 
   let path: string;

@@ -4,7 +4,13 @@
  */
 import { Counter, Gauge, Registry } from 'prom-client';
 import { LabelledHistogram, TextWriter, type ExactThreshold, type HistogramSeries } from './histogram.js';
-import { kernelStatName, LOADER_COUNTERS, type CountersRecord, type StatsRecord } from './records.js';
+import {
+  kernelStatName,
+  LOADER_COUNTERS,
+  type CountersRecord,
+  type KernelStat,
+  type StatsRecord,
+} from './records.js';
 
 export const HTTP_SERVER_DURATION = 'http_server_request_duration_seconds';
 
@@ -19,6 +25,8 @@ export const HTTP_LABELS = [
   'http_route',
   'http_response_status_code',
   'url_scheme',
+  'network_protocol_version',
+  'rpc_grpc_status_code',
 ] as const;
 export type HttpLabel = (typeof HTTP_LABELS)[number];
 export type HttpLabels = Record<HttpLabel, string>;
@@ -30,6 +38,7 @@ export const SELF = {
   loaderEvents: 'burnwatch_sensor_loader_events_total',
   ringbufDrops: 'burnwatch_sensor_ringbuf_drops_total',
   queueFull: 'burnwatch_sensor_request_queue_full_total',
+  requestsLost: 'burnwatch_sensor_requests_lost_total',
   connsTracked: 'burnwatch_sensor_connections_tracked',
   connsCapacity: 'burnwatch_sensor_connections_capacity',
   bpfRunTime: 'burnwatch_sensor_bpf_run_time_seconds_total',
@@ -43,6 +52,22 @@ export const SELF = {
   exactThresholdsRefused: 'burnwatch_sensor_exact_thresholds_refused_total',
   up: 'burnwatch_sensor_up',
 } as const;
+
+/**
+ * Requests the kernel programs saw but could not time, by reason (docs/metrics.md), from
+ * the kernel counter behind each.
+ */
+export const LOST_REASONS: Readonly<Partial<Record<KernelStat, string>>> = {
+  queue_full: 'queue_full',
+  ringbuf_drops: 'ringbuf_full',
+  tls_unpaired: 'tls_unpaired',
+  lost_not_seen: 'not_seen',
+  lost_beyond_scan: 'beyond_scan',
+  lost_no_status: 'no_status_line',
+  h2_undecodable: 'h2_undecodable',
+  h2_reset: 'h2_reset',
+  h2_unanswered: 'h2_unanswered',
+};
 
 /** Why a transaction seen in the kernel was not exported. */
 export type IgnoredReason = 'malformed_request' | 'excluded_process' | 'excluded_namespace';
@@ -58,6 +83,7 @@ export class SensorMetrics {
   private readonly kernelEvents: Counter<'event'>;
   private readonly ringbufDrops: Counter;
   private readonly queueFull: Counter;
+  private readonly requestsLost: Counter<'reason'>;
   private readonly routesOverflowed: Counter;
   private readonly lastCounter = new Map<string, number>();
   private readonly loaderEvents: Counter<'event'>;
@@ -123,6 +149,13 @@ export class SensorMetrics {
       help: 'Requests not timed because their connection already had the maximum of pipelined requests waiting.',
       registers,
     });
+    this.requestsLost = new Counter({
+      name: SELF.requestsLost,
+      help: 'Requests the sensor saw but could not time, by reason (queue_full, ringbuf_full, tls_unpaired, not_seen, beyond_scan, no_status_line, h2_undecodable, h2_reset, h2_unanswered).',
+      labelNames: ['reason'],
+      registers,
+    });
+    for (const reason of Object.values(LOST_REASONS)) this.requestsLost.inc({ reason }, 0);
     this.routesOverflowed = new Counter({
       name: SELF.routesOverflowed,
       help: 'Requests exported with http_route="__overflow__" because their service hit the route cap.',
@@ -286,6 +319,8 @@ export class SensorMetrics {
       this.kernelEvents.inc({ event: name }, delta);
       if (name === 'ringbuf_drops') this.ringbufDrops.inc(delta);
       if (name === 'queue_full') this.queueFull.inc(delta);
+      const reason = LOST_REASONS[name as KernelStat];
+      if (reason) this.requestsLost.inc({ reason }, delta);
     });
     counters.loader.forEach((value, i) => {
       const name = LOADER_COUNTERS[i] ?? `counter_${i}`;

@@ -16,8 +16,13 @@ const SERIES_HEADER = 56;
 /** A record larger than this is a broken stream, not a record. */
 const MAX_RECORD_SIZE = 1 << 16;
 
-/** bw_http_flags; `Tls`: the plaintext was seen in SSL_read/SSL_write (uprobes on libssl). */
-export const HttpFlags = { Pipelined: 1, Iov: 2, Tls: 4 } as const;
+/**
+ * bw_http_flags; `Tls`: the plaintext was seen in SSL_read/SSL_write (uprobes on libssl); `H2`: decoded
+ * from HTTP/2 frames by the loader (prefix "METHOD :path HTTP/2"); `Grpc`: gRPC, `grpcStatus` is its outcome.
+ */
+export const HttpFlags = { Pipelined: 1, Iov: 2, Tls: 4, H2: 8, Grpc: 16 } as const;
+/** grpcStatus of a gRPC response that ended without grpc-status (BW_GRPC_STATUS_NONE). */
+export const GRPC_STATUS_NONE = 255;
 
 /** enum bw_stat, in order. Entries of the kernel's `stats` map past these are exported as `stat_<index>`. */
 export const KERNEL_STATS = [
@@ -33,8 +38,25 @@ export const KERNEL_STATS = [
   'upgrades',
   'tls_tied',
   'tls_unpaired',
+  // Appended (issue 11); the stats record carries the first 12, the counters record every one.
+  'lost_not_seen',
+  'lost_beyond_scan',
+  'lost_no_status',
+  'conns_recovered',
+  'request_line_staged',
+  'status_line_staged',
+  'crlf_skipped',
+  // HTTP/2 (the last three kept by the loader, bpf/h2.c).
+  'h2_conns',
+  'h2_no_preface',
+  'h2_desync',
+  'h2_undecodable',
+  'h2_reset',
+  'h2_unanswered',
 ] as const;
 export type KernelStat = (typeof KERNEL_STATS)[number];
+/** Counters in a stats record (BW_STATS_KERNEL_SLOTS); every one comes in the counters record. */
+const STATS_SLOTS = 12;
 
 /** enum bw_loader_counter, in order. */
 export const LOADER_COUNTERS = ['flushes_full', 'series_sent', 'records'] as const;
@@ -49,6 +71,8 @@ export interface HttpRecord {
   readonly flags: number;
   readonly status: number;
   readonly localPort: number;
+  /** With `HttpFlags.Grpc`: grpc-status 0..16, or GRPC_STATUS_NONE; else 0. */
+  readonly grpcStatus: number;
   readonly tgid: number;
   readonly fd: number;
   readonly startNs: bigint;
@@ -62,7 +86,8 @@ export interface HttpRecord {
 
 export interface StatsRecord {
   readonly type: 'stats';
-  readonly kernel: Readonly<Record<KernelStat, number>>;
+  /** The first 12 of enum bw_stat (the agent counts them from the counters record, which has all). */
+  readonly kernel: Readonly<Partial<Record<KernelStat, number>>>;
   readonly connsTracked: number;
   readonly connsCapacity: number;
   readonly bpfRunTimeNs: number;
@@ -83,8 +108,11 @@ export interface ReadyRecord {
 /** One series' counts since the loader's last flush (bpf/aggregate.c). */
 export interface SeriesRecord {
   readonly type: 'series';
+  /** HttpFlags.Tls, H2 and Grpc: part of the loader's key. */
   readonly flags: number;
   readonly status: number;
+  /** With `HttpFlags.Grpc`: grpc-status 0..16, or GRPC_STATUS_NONE; else 0. Part of the key. */
+  readonly grpcStatus: number;
   readonly tgid: number;
   readonly cgroupId: bigint;
   readonly count: number;
@@ -94,7 +122,7 @@ export interface SeriesRecord {
   readonly buckets: Uint32Array;
   /** Per exact-threshold slot (0 for an empty one). */
   readonly good: Uint32Array;
-  /** Method, path, `?`/`#` if a query or fragment followed, version: "GET /users/1? HTTP/1.1". */
+  /** Method, path, `?`/`#` if a query or fragment followed, version: "GET /users/1? HTTP/1.1" ("… HTTP/2"). */
   readonly line: Buffer;
 }
 
@@ -153,6 +181,7 @@ export function decodeRecord(buf: Buffer, offset = 0): SensorRecord {
         flags: buf.readUInt8(offset + 1),
         status: buf.readUInt16LE(offset + 2),
         localPort: buf.readUInt16LE(offset + 4),
+        grpcStatus: buf.readUInt8(offset + 7),
         tgid: buf.readUInt32LE(offset + 8),
         fd: buf.readUInt32LE(offset + 12),
         startNs: buf.readBigUInt64LE(offset + 16),
@@ -164,9 +193,9 @@ export function decodeRecord(buf: Buffer, offset = 0): SensorRecord {
       };
     }
     case RecordType.Stats: {
-      const n = Math.min(buf.readUInt32LE(offset + 4), 12);
+      const n = Math.min(buf.readUInt32LE(offset + 4), STATS_SLOTS);
       const kernel = {} as Record<KernelStat, number>;
-      KERNEL_STATS.forEach((name, i) => {
+      KERNEL_STATS.slice(0, STATS_SLOTS).forEach((name, i) => {
         kernel[name] = i < n ? Number(buf.readBigUInt64LE(offset + 8 + i * 8)) : 0;
       });
       return {
@@ -188,7 +217,7 @@ export function decodeRecord(buf: Buffer, offset = 0): SensorRecord {
         tlsProbes: buf.readUInt32LE(offset + 20),
       };
     case RecordType.Series: {
-      const lineLen = buf.readUInt16LE(offset + 12);
+      const lineLen = buf[offset + 12]!;
       const nBuckets = buf[offset + 14]!;
       const nGood = buf[offset + 15]!;
       const arrays = offset + SERIES_HEADER;
@@ -200,6 +229,7 @@ export function decodeRecord(buf: Buffer, offset = 0): SensorRecord {
         type: 'series',
         flags: buf[offset + 1]!,
         status: buf.readUInt16LE(offset + 2),
+        grpcStatus: buf[offset + 13]!,
         tgid: buf.readUInt32LE(offset + 8),
         cgroupId: buf.readBigUInt64LE(offset + 16),
         count: Number(buf.readBigUInt64LE(offset + 24)),

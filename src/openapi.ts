@@ -45,6 +45,7 @@ export function setupOpenApi(app: INestApplication): void {
       ],
     },
     ...WORKLOAD_SCHEMAS,
+    ...STATUS_SCHEMAS,
     Errors: {
       type: 'object',
       properties: {
@@ -66,6 +67,116 @@ export function setupOpenApi(app: INestApplication): void {
 
 const nullableNumber = (description: string) => ({ type: 'number', nullable: true, description });
 const instant = (description: string) => ({ type: 'string', format: 'date-time', description });
+
+const STATUS_NAMES = ['ok', 'ticket', 'page', 'noData', 'stale', 'error'];
+const nullableString = (description: string) => ({ type: 'string', nullable: true, description });
+
+/**
+ * GET /api/v1/slo-statuses?view=summary (SloStatusSummary in src/alerts/engine/slo-status.service.ts): what an
+ * SLO list shows. Every field has the name and shape it has in the full status (SloStatus).
+ */
+const STATUS_SCHEMAS = {
+  SloStatusSummary: {
+    type: 'object',
+    description: "What an SLO list shows of an SLO's status; each field as in SloStatus",
+    properties: {
+      slo: { type: 'string', description: 'The SLO name' },
+      team: { type: 'string', nullable: true },
+      namespace: { type: 'string', nullable: true },
+      workload: { type: 'string' },
+      status: { type: 'string', enum: STATUS_NAMES },
+      objective: { type: 'number', description: 'Percent, e.g. 99.9' },
+      window: {
+        description: 'As written in the SLO: a duration ("30d") or a calendar window',
+        oneOf: [{ type: 'string' }, { type: 'object' }],
+      },
+      sli: {
+        type: 'object',
+        properties: {
+          percent: nullableNumber('Good events, percent of the window; null without events'),
+          approximate: {
+            type: 'boolean',
+            description: 'A latency SLI interpolated between histogram bucket bounds in the current window',
+          },
+        },
+        required: ['percent', 'approximate'],
+      },
+      errorBudget: {
+        type: 'object',
+        properties: { remainingPercent: nullableNumber('Budget left, percent; negative when overspent') },
+        required: ['remainingPercent'],
+      },
+      burnRates: {
+        type: 'array',
+        description: 'One per alerting tier, with its long window',
+        items: {
+          type: 'object',
+          properties: {
+            severity: { type: 'string', enum: ['page', 'ticket'] },
+            longWindow: { type: 'string', example: '1h' },
+            threshold: { type: 'number', description: 'The burn rate at which the tier fires' },
+            long: nullableNumber('The burn rate over the long window; null without events'),
+          },
+          required: ['severity', 'longWindow', 'threshold', 'long'],
+        },
+      },
+      forecast: {
+        type: 'object',
+        properties: {
+          exhaustionAt: nullableString('When the budget runs out at the current burn rate'),
+          secondsToExhaustion: nullableNumber('Seconds until then; null when it does not'),
+        },
+        required: ['exhaustionAt', 'secondsToExhaustion'],
+      },
+      alerts: {
+        type: 'array',
+        description: 'Firing alerts (at most 10)',
+        items: {
+          type: 'object',
+          properties: {
+            id: { type: 'string' },
+            severity: { type: 'string', enum: ['page', 'ticket'] },
+            state: { type: 'string', enum: ['firing'] },
+            startedAt: { type: 'string', format: 'date-time' },
+          },
+          required: ['id', 'severity', 'state', 'startedAt'],
+        },
+      },
+      staleSince: nullableString('Set when status is stale: the end of the last minute with data'),
+      error: {
+        type: 'object',
+        nullable: true,
+        description: 'Set when status is error: why the SLO could not be evaluated, since when',
+        properties: { reason: { type: 'string' }, since: { type: 'string', format: 'date-time' } },
+      },
+      evaluatedAt: { type: 'string', format: 'date-time' },
+    },
+    required: [
+      'slo',
+      'team',
+      'namespace',
+      'workload',
+      'status',
+      'objective',
+      'window',
+      'sli',
+      'errorBudget',
+      'burnRates',
+      'forecast',
+      'alerts',
+      'staleSince',
+      'error',
+      'evaluatedAt',
+    ],
+  },
+  SloStatus: {
+    description:
+      "An SLO's whole status (GET /api/v1/slos/{name}/status; slo-statuses with view=full): every field of " +
+      'SloStatusSummary, each with all of its members (sli.total and bad, every budget count, both windows of ' +
+      'each tier, the full alerts), plus budgetPeriod, severities, corrections and dataFreshness',
+    allOf: [{ $ref: '#/components/schemas/SloStatusSummary' }, { type: 'object' }],
+  },
+};
 
 /** GET /api/v1/workloads (src/workloads/domain/workloads.ts). */
 const TRAFFIC = {

@@ -39,6 +39,8 @@ function labelsOf(i: number): HttpLabels {
     http_route: `/api/v1/resource-${Math.floor(i / 3) % 200}/{id}/items`,
     http_response_status_code: ['200', '201', '404', '500'][i % 4]!,
     url_scheme: i % 5 === 0 ? 'https' : 'http',
+    network_protocol_version: '1.1',
+    rpc_grpc_status_code: '',
   };
 }
 

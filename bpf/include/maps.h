@@ -40,6 +40,9 @@ struct {
  * a prefix be copied from any offset below BW_SCAN_MAX without a bounds check. */
 struct bw_scratch {
 	char buf[BW_SCAN_MAX + BW_REQ_PREFIX_LEN + 8];
+	/* A request line arriving in pieces: the bytes staged so far, then those of this read
+	 * behind them (room for 79 + 80 without a bounds check). */
+	char stage[2 * BW_REQ_PREFIX_LEN + 8];
 };
 
 struct {
@@ -77,5 +80,29 @@ struct {
 	__type(key, struct bw_ssl_key);
 	__type(value, __u32);
 } ssl_fds SEC(".maps");
+
+/* HTTP/2 connections (bw_conn.h2 == 1): where each direction is in its frames. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct bw_conn_key);
+	__type(value, struct bw_h2_conn);
+} h2_conns SEC(".maps");
+
+/* A thread inside a write syscall on an HTTP/2 connection: its frames are followed at the
+ * syscall's exit, once the number of bytes really written is known (a partial write must not
+ * move the frame boundaries). */
+struct bw_h2_write {
+	__u32 fd;
+	__u32 kind; /* enum buf_kind of http.bpf.c */
+	__u64 arg;  /* the buffer, iovec array or msghdr */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64); /* pid_tgid */
+	__type(value, struct bw_h2_write);
+} h2_writes SEC(".maps");
 
 #endif /* BURNWATCH_MAPS_H */

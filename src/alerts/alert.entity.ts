@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import type { Severity } from './domain/alert-policy.js';
 import type { AlertSnapshot, AlertState } from './domain/alert-transition.js';
+import type { Correlation } from './correlation/correlation.js';
 
 @Entity('alerts')
 @Index('alerts_slo_name_started_at_idx', ['sloName', 'startedAt'])
@@ -30,7 +31,7 @@ export class AlertEntity {
 
   /** Filled by the Kubernetes correlation when the alert fires. */
   @Column({ type: 'jsonb', nullable: true })
-  correlation!: unknown;
+  correlation!: Correlation | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

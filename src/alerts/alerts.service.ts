@@ -7,30 +7,10 @@ import { AlertAnnotationsService } from './annotations/alert-annotations.service
 import { AlertTransitionEntity } from './alert-transition.entity.js';
 import type { AlertAnnotation } from './domain/alert-annotation.js';
 import { AlertEntity } from './alert.entity.js';
-import type { AlertSnapshot, AlertState } from './domain/alert-transition.js';
+import type { AlertState } from './domain/alert-transition.js';
 import { SilenceView, SilencesService } from './silences/silences.service.js';
-
-export interface AlertView {
-  id: string;
-  slo: string;
-  severity: string;
-  state: AlertState;
-  startedAt: string;
-  resolvedAt: string | null;
-  durationSeconds: number;
-  snapshot: AlertSnapshot;
-  correlation: unknown;
-  /** Slack deliveries of this alert's transitions, in order. */
-  notifications: DeliveryView[];
-  /** The silence holding this firing alert's notifications now, if any. */
-  silence: SilenceView | null;
-  /** Acknowledgements, silences and "not a real burn" from Slack's buttons, oldest first. */
-  annotations: AlertAnnotation[];
-}
-
-export interface AlertDetailView extends AlertView {
-  transitions: { id: string; kind: string; severity: string; at: string; snapshot: AlertSnapshot }[];
-}
+import type { AlertDetailView, AlertView } from './alert.view.js';
+export type { AlertDetailView, AlertView } from './alert.view.js';
 
 export interface AlertQuery {
   state?: AlertState;

@@ -72,13 +72,14 @@ export class SliRepository {
     const created = new Map<string, number>();
     const deltas = await this.dataSource.transaction(async (manager) => {
       const [row] = (await manager.query(
-        `SELECT start_time, counters, exact FROM scrape_targets
+        `SELECT start_time, counters, exact, scraped_at FROM scrape_targets
          WHERE target = $1 AND claim = $2 AND claim_until >= now() FOR UPDATE`,
         [target, claim],
       )) as {
         start_time: number | null;
         counters: Record<string, number[]> | null;
         exact: StoredExactCounts | null;
+        scraped_at: Date | null;
       }[];
       if (!row) return null;
       const previous: TargetCounters | undefined = row.counters
@@ -87,6 +88,7 @@ export class SliRepository {
             cumulative: new Map(Object.entries(row.counters)),
             thresholds: new Map(row.exact?.thresholds ?? []),
             good: new Map(Object.entries(row.exact?.good ?? {}).map(([key, good]) => [key, new Map(good)])),
+            storedAt: row.scraped_at ?? undefined,
           }
         : undefined;
       const { deltas, next } = count(previous);

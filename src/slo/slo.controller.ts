@@ -11,12 +11,15 @@ import {
   Post,
   Put,
   Query,
+  Req,
   Res,
 } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import { sendCachedBody } from '../common/cached-body.js';
 import { intParam, optionalString } from '../common/query-params.js';
-import { SloService, SloPage, VersionedSlo } from './slo.service.js';
+import { SloListCache } from './slo-list.cache.js';
+import { SloService, VersionedSlo } from './slo.service.js';
 import { SloView } from './slo.view.js';
 
 const SLO_INPUT = { $ref: '#/components/schemas/SloInput' };
@@ -39,7 +42,10 @@ function withEtag(response: Response, slo: VersionedSlo): SloView {
 @ApiTags('SLOs')
 @Controller('api/v1/slos')
 export class SloController {
-  constructor(@Inject(SloService) private readonly slos: SloService) {}
+  constructor(
+    @Inject(SloService) private readonly slos: SloService,
+    @Inject(SloListCache) private readonly listCache: SloListCache,
+  ) {}
 
   @Post()
   @ApiOperation({ summary: 'Create an SLO' })
@@ -52,7 +58,12 @@ export class SloController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'List SLOs, sorted by name' })
+  @ApiOperation({
+    summary: 'List SLOs, sorted by name',
+    description:
+      'Served from memory as of the latest write by any replica (one change counter is read per request). ' +
+      'Answers carry a strong ETag (304 to If-None-Match) and are compressed (br, gzip) when Accept-Encoding asks.',
+  })
   @ApiQuery({ name: 'namespace', required: false })
   @ApiQuery({ name: 'workload', required: false })
   @ApiQuery({ name: 'team', required: false })
@@ -60,6 +71,7 @@ export class SloController {
   @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
   @ApiResponse({
     status: 200,
+    headers: { ETag: { description: 'The version of this page; send it back in If-None-Match' } },
     schema: {
       type: 'object',
       properties: {
@@ -69,14 +81,20 @@ export class SloController {
       },
     },
   })
-  list(@Query() query: Record<string, unknown>): Promise<SloPage> {
-    return this.slos.list({
+  @ApiResponse({ status: 304, description: 'The page is unchanged since the ETag in If-None-Match' })
+  async list(
+    @Query() query: Record<string, unknown>,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    const page = await this.listCache.page({
       namespace: optionalString('namespace', query.namespace),
       workload: optionalString('workload', query.workload),
       team: optionalString('team', query.team),
       cursor: optionalString('cursor', query.cursor),
       limit: intParam('limit', query.limit, 100, 1, 500),
     });
+    await sendCachedBody(request, response, page);
   }
 
   @Get(':name')

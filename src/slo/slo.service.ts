@@ -12,16 +12,10 @@ import { SloSpec } from './domain/slo.js';
 import { sloInputSchema, validateSloSpec } from './domain/slo-schema.js';
 import { SloEntity } from './slo.entity.js';
 import { SloLifecycleHooks } from './slo-lifecycle-hooks.js';
+import type { SloListQuery } from './slo-list.cache.js';
 import { READ_ONLY_FIELDS, SloView, toSloView } from './slo.view.js';
 
-export interface SloListQuery {
-  namespace?: string;
-  workload?: string;
-  team?: string;
-  limit: number;
-  /** The name of the last SLO of the previous page. */
-  cursor?: string;
-}
+export type { SloListQuery } from './slo-list.cache.js';
 
 /** An SLO as the API returns it, with the strong entity tag of this version (the ETag header). */
 export interface VersionedSlo {
@@ -58,6 +52,7 @@ export class SloService {
     }
   }
 
+  /** The list from the database, as objects (for callers inside the service; the API serves SloListCache). */
   async list(query: SloListQuery): Promise<SloPage> {
     const builder = this.slos.createQueryBuilder('slo').orderBy('slo.name', 'ASC');
     if (query.namespace !== undefined)

@@ -7,12 +7,20 @@ import {
   effectiveAlertingPolicy,
 } from './domain/slo.js';
 import { validateSloSpec } from './domain/slo-schema.js';
-import type { SloEntity } from './slo.entity.js';
 
 /** jsonb stores keys in its own order; give them back in the documented order. */
 function canonicalSpec(stored: SloSpec): SloSpec {
   const result = validateSloSpec(stored);
   return result.ok ? result.spec : stored;
+}
+
+/** A stored SLO row as the views need it (SloEntity satisfies it; no TypeORM here, so the UI compiles this file). */
+export interface StoredSlo {
+  id: string;
+  spec: SloSpec;
+  createdAt: Date;
+  updatedAt: Date;
+  version?: number;
 }
 
 /** What the API returns for an SLO: the spec as written plus read-only fields. */
@@ -40,8 +48,8 @@ export const READ_ONLY_FIELDS = ['id', 'createdAt', 'updatedAt', 'errorBudget', 
 const VIEWS = new Map<string, SloView>();
 const MAX_CACHED_VIEWS = 20_000;
 
-export function toSloView(entity: SloEntity): SloView {
-  const key = `${entity.id}@${entity.updatedAt.getTime()}@${(entity as { version?: number }).version ?? ''}`;
+export function toSloView(entity: StoredSlo): SloView {
+  const key = `${entity.id}@${entity.updatedAt.getTime()}@${entity.version ?? ''}`;
   const cached = VIEWS.get(key);
   // Shared, so frozen: a caller that wants to change a view must copy it.
   if (cached) return cached;
@@ -59,7 +67,7 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-function buildSloView(entity: SloEntity): SloView {
+function buildSloView(entity: StoredSlo): SloView {
   const spec = canonicalSpec(entity.spec);
   const alerting = effectiveAlertingPolicy(spec);
   return {

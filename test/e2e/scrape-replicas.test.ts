@@ -107,4 +107,36 @@ describe('scraping with several replicas', () => {
     await scraper(b!).scrapeAll(clock.advance(15), [sensor.url]);
     expect(await storedRequests()).toBe(30);
   });
+
+  it('counts traffic held back by a gap in the stored readings, and stores all of it', async () => {
+    const clock = new ManualClock(START);
+    const [a] = await replicas(1, clock);
+    const gapRequests = async () => {
+      const text = await (await fetch(`${a!.url}/metrics`)).text();
+      const line = text
+        .split('\n')
+        .find((l) => l.startsWith(`burnwatch_scrape_gap_requests_total{target="${sensor.url}"}`));
+      return line ? Number(line.split(' ').at(-1)) : 0;
+    };
+    sensor.record(100, 200, 0.01);
+    await scraper(a!).scrapeAll(clock.now(), [sensor.url]);
+    sensor.record(10, 200, 0.01);
+    const [onTime] = await scraper(a!).scrapeAll(clock.advance(15), [sensor.url]);
+    expect(onTime).toMatchObject({ ok: true, requests: 10 });
+    expect(onTime!.gapSeconds).toBeUndefined();
+
+    // Ten minutes without a stored reading (the database down, or no replica up): the sensor keeps counting.
+    sensor.record(70, 200, 0.01);
+    sensor.record(7, 503, 0.01);
+    clock.advance(600);
+    const [afterGap] = await scraper(a!).scrapeAll(clock.advance(15), [sensor.url]);
+    expect(afterGap).toMatchObject({ ok: true, requests: 77, gapSeconds: 615 });
+    expect(await gapRequests()).toBe(77);
+
+    sensor.record(5, 200, 0.01);
+    const [next] = await scraper(a!).scrapeAll(clock.advance(15), [sensor.url]);
+    expect(next!.gapSeconds).toBeUndefined();
+    expect(await gapRequests()).toBe(77);
+    expect(await storedRequests()).toBe(92);
+  });
 });

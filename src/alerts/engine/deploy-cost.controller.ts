@@ -9,18 +9,10 @@ import { CorrectionsService } from '../../slo/corrections/corrections.service.js
 import { correctedMinuteRanges, correctedRanges, isCorrectedMinute } from '../../slo/domain/corrections.js';
 import { allowedBadRatio, budgetPeriodAt } from '../../slo/domain/slo.js';
 import { SloService } from '../../slo/slo.service.js';
-import { DeployCost, deployCosts } from '../domain/deploy-cost.js';
+import { deployCosts } from '../domain/deploy-cost.js';
 import { ImageSliQuery } from './image-sli.query.js';
-
-export interface DeployCostsView {
-  slo: string;
-  from: string;
-  to: string;
-  /** One entry per image digest that served the SLO's traffic in the range, in the order they started. */
-  items: DeployCost[];
-  /** Why the list may say less than the truth (a Prometheus SLO; traffic without an image digest). */
-  note: string | null;
-}
+import type { DeployCostsView } from './deploy-cost.view.js';
+export type { DeployCostsView } from './deploy-cost.view.js';
 
 @ApiTags('SLO status')
 @Controller('api/v1')

@@ -1,8 +1,9 @@
-import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { CachedBody } from '../../common/cached-body.js';
 import { CLOCK, Clock } from '../../common/clock.js';
+import { ChangeStamps } from '../../database/change-stamps.js';
 import { BurnwatchError } from '../../common/errors.js';
 import { FieldError } from '../../common/field-error.js';
 import { parseOptionalTime } from '../../common/time-param.js';
@@ -29,27 +30,16 @@ import {
   correctedRanges,
   isCorrectedMinute,
 } from '../../slo/domain/corrections.js';
+import { SloListCache } from '../../slo/slo-list.cache.js';
 import { SloService } from '../../slo/slo.service.js';
 import { AlertView, AlertsService } from '../alerts.service.js';
 import { EngineEvaluation, SloEngine } from './slo-engine.service.js';
-import type { SloEvaluation } from '../domain/evaluate.js';
 import { SloTimeseries, buildTimeseries } from './timeseries.js';
 import { TimeseriesMinutesQuery } from './timeseries-minutes.query.js';
+import type { SloStatusSummary, SloStatusView } from './slo-status.view.js';
+export type { SloStatusSummary, SloStatusView } from './slo-status.view.js';
 
-export interface SloStatusView extends Omit<SloEvaluation, 'sli' | 'lastDataMinute'> {
-  slo: string;
-  team: string | null;
-  namespace: string | null;
-  workload: string;
-  objective: number;
-  window: SloSpec['window'];
-  /** A calendar window's current budget period (the budget reset at `from`); null for a rolling window. */
-  budgetPeriod: { from: string; to: string } | null;
-  sli: SloEvaluation['sli'] & { approximate: boolean };
-  alerts: AlertView[];
-  dataFreshness: { lastDataAt: string | null; ageSeconds: number | null };
-  evaluatedAt: string;
-}
+export type StatusListView = 'full' | 'summary';
 
 const MAX_POINTS = 2000;
 const LIST_CACHE_MS = 5_000;
@@ -57,19 +47,24 @@ const YIELD_EVERY_ROWS = 2000;
 
 @Injectable()
 export class SloStatusService {
-  private readonly listCache = new Map<string, { stamp: string; atMs: number; body: Buffer; etag: string }>();
-  private readonly listFlights = new Map<string, Promise<{ body: Buffer; etag: string }>>();
+  private readonly listCache = new Map<string, { stamp: string; atMs: number; body: CachedBody }>();
+  private readonly listFlights = new Map<string, Promise<CachedBody>>();
+  /** What the cached lists depend on in the database: SLOs, alerts, silences, annotations (see ChangeStamps). */
+  private readonly listVersion: ChangeStamps;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SloEngine) private readonly engine: SloEngine,
     @Inject(SloService) private readonly slos: SloService,
+    @Inject(SloListCache) private readonly sloList: SloListCache,
     @Inject(AlertsService) private readonly alerts: AlertsService,
     @Inject(SliRepository) private readonly storage: SliRepository,
     @Inject(TimeseriesMinutesQuery) private readonly minutes: TimeseriesMinutesQuery,
     @Inject(CorrectionsService) private readonly corrections: CorrectionsService,
-  ) {}
+  ) {
+    this.listVersion = new ChangeStamps(dataSource, ['slo_changes', 'alert_changes']);
+  }
 
   async status(name: string): Promise<SloStatusView> {
     const now = this.clock.now();
@@ -81,39 +76,54 @@ export class SloStatusService {
   }
 
   /**
-   * `all` as the JSON the API sends, cached per filter until an evaluation, an SLO, an alert, a silence or an
-   * annotation changes (one cheap query tells), and for at most LIST_CACHE_MS (a silence expires by the clock,
-   * not by a write). The list is what the UI polls: serving it must not redo a thousand views per request.
+   * `all` as the JSON the API sends, cached per filter and view until an evaluation, an SLO, an alert, a silence
+   * or an annotation changes (one cheap query tells, shared by concurrent requests), and otherwise rebuilt every
+   * LIST_CACHE_MS (a silence expires by the clock, not by a write, and ages grow). After a change every request
+   * waits for the new list; when only the clock moved, the previous list is served while one rebuild runs (so an
+   * answer is at most LIST_CACHE_MS plus one rebuild old, and never more than twice LIST_CACHE_MS). The list is
+   * what the UI polls: serving it must not redo a thousand views per request.
    */
   async allJson(filter: {
     team?: string;
     namespace?: string;
     status?: string;
-  }): Promise<{ body: Buffer; etag: string }> {
-    const [row] = (await this.dataSource.query(
-      `SELECT (SELECT count(*) || ':' || coalesce(max("updated_at")::text, '') FROM "slos")
-        || '|' || (SELECT coalesce(max("updated_at")::text, '') FROM "alerts")
-        || '|' || (SELECT coalesce(max("updated_at")::text, '') FROM "silences")
-        || '|' || (SELECT count(*) FROM "alert_annotations") AS "version"`,
-    )) as { version: string }[];
+    view: StatusListView;
+  }): Promise<CachedBody> {
+    const version = await this.listVersion.current();
     const key = JSON.stringify(filter);
-    const stamp = `${this.engine.evaluationVersion}|${row?.version ?? ''}`;
+    const stamp = `${this.engine.evaluationVersion}|${version}`;
     const nowMs = this.clock.now().getTime();
     const hit = this.listCache.get(key);
-    if (hit && hit.stamp === stamp && nowMs - hit.atMs < LIST_CACHE_MS) return hit;
-    // One rebuild at a time per filter and version: fifty clients polling after a tick wait for the same one.
+    if (hit && hit.stamp === stamp) {
+      const ageMs = nowMs - hit.atMs;
+      if (ageMs < LIST_CACHE_MS) return hit.body;
+      if (ageMs < 2 * LIST_CACHE_MS) {
+        // A failed rebuild is tried again by the next request; the answer here is still current enough.
+        this.rebuildList(key, stamp, nowMs, filter).catch(() => undefined);
+        return hit.body;
+      }
+    }
+    return this.rebuildList(key, stamp, nowMs, filter);
+  }
+
+  /** One rebuild at a time per filter and version: fifty clients polling after a tick wait for the same one. */
+  private rebuildList(
+    key: string,
+    stamp: string,
+    nowMs: number,
+    filter: { team?: string; namespace?: string; status?: string; view: StatusListView },
+  ): Promise<CachedBody> {
     const flightKey = `${key}|${stamp}`;
     let flight = this.listFlights.get(flightKey);
     if (!flight) {
       flight = this.all(filter)
         .then((list) => {
           // Kept as bytes with their ETag: Express would otherwise convert and hash a megabyte per answer.
-          const body = Buffer.from(JSON.stringify(list));
-          const etag = `"${createHash('sha1').update(body).digest('base64url')}"`;
+          const items = filter.view === 'summary' ? list.items.map(summaryOf) : list.items;
+          const body = new CachedBody(Buffer.from(JSON.stringify({ items })));
           if (this.listCache.size >= 64) this.listCache.clear();
-          const entry = { stamp, atMs: nowMs, body, etag };
-          this.listCache.set(key, entry);
-          return entry;
+          this.listCache.set(key, { stamp, atMs: nowMs, body });
+          return body;
         })
         .finally(() => this.listFlights.delete(flightKey));
       this.listFlights.set(flightKey, flight);
@@ -122,8 +132,8 @@ export class SloStatusService {
   }
 
   /**
-   * Every SLO's status in a fixed number of queries (the specs, the firing alerts), the numbers from the engine's
-   * memory: the list the UI refreshes must not cost a query per SLO.
+   * Every SLO's status in a fixed number of queries (the firing alerts; the specs come from the SLO list's memory),
+   * the numbers from the engine's memory: the list the UI refreshes must not cost a query per SLO.
    */
   async all(filter: {
     team?: string;
@@ -131,7 +141,11 @@ export class SloStatusService {
     status?: string;
   }): Promise<{ items: SloStatusView[] }> {
     const now = this.clock.now();
-    const specs = await this.slos.allSpecs({ team: filter.team, namespace: filter.namespace });
+    const specs = (await this.sloList.views()).filter(
+      (slo) =>
+        (filter.team === undefined || slo.team === filter.team) &&
+        (filter.namespace === undefined || slo.service.namespace === filter.namespace),
+    );
     const evaluations = await this.engine.statusesOf(
       specs.map((s) => s.name),
       now,
@@ -263,6 +277,40 @@ function viewOf(spec: SloSpec, evaluation: EngineEvaluation, firing: AlertView[]
         lastDataAt === null ? null : Math.max(0, Math.round((now.getTime() - lastDataAt.getTime()) / 1000)),
     },
     evaluatedAt: evaluatedAt.toISOString(),
+  };
+}
+
+/** The summary of a status: what the SLO list shows (SloStatusSummary). */
+export function summaryOf(view: SloStatusView): SloStatusSummary {
+  return {
+    slo: view.slo,
+    team: view.team,
+    namespace: view.namespace,
+    workload: view.workload,
+    status: view.status,
+    objective: view.objective,
+    window: view.window,
+    sli: { percent: view.sli.percent, approximate: view.sli.approximate },
+    errorBudget: { remainingPercent: view.errorBudget.remainingPercent },
+    burnRates: view.burnRates.map((r) => ({
+      severity: r.severity,
+      longWindow: r.longWindow,
+      threshold: r.threshold,
+      long: r.long,
+    })),
+    forecast: {
+      exhaustionAt: view.forecast.exhaustionAt,
+      secondsToExhaustion: view.forecast.secondsToExhaustion,
+    },
+    alerts: view.alerts.map((a) => ({
+      id: a.id,
+      severity: a.severity,
+      state: a.state,
+      startedAt: a.startedAt,
+    })),
+    staleSince: view.staleSince,
+    error: view.error,
+    evaluatedAt: view.evaluatedAt,
   };
 }
 

@@ -1,12 +1,14 @@
-import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { sendCachedBody } from '../../common/cached-body.js';
 import { BurnwatchError } from '../../common/errors.js';
 import { optionalString } from '../../common/query-params.js';
-import { SloStatusService, SloStatusView } from './slo-status.service.js';
+import { SloStatusService, SloStatusView, StatusListView } from './slo-status.service.js';
 import type { SloTimeseries } from './timeseries.js';
 
 const STATUSES = ['ok', 'ticket', 'page', 'noData', 'stale', 'error'];
+const VIEWS: StatusListView[] = ['full', 'summary'];
 
 @ApiTags('Error budgets')
 @Controller('api/v1')
@@ -23,13 +25,40 @@ export class StatusController {
   }
 
   @Get('slo-statuses')
-  @ApiOperation({ summary: 'The status of every SLO (for overviews), filterable' })
+  @ApiOperation({
+    summary: 'The status of every SLO (for overviews), filterable',
+    description:
+      'view=summary gives what an SLO list shows of each status (SloStatusSummary: the same fields and shapes ' +
+      'as the full view, fewer of them; about half the bytes); view=full (the default) the whole status. ' +
+      'Answers carry a strong ETag (304 to If-None-Match) and are compressed (br, gzip) when Accept-Encoding asks.',
+  })
   @ApiQuery({ name: 'team', required: false })
   @ApiQuery({ name: 'namespace', required: false })
   @ApiQuery({ name: 'status', required: false, enum: STATUSES })
+  @ApiQuery({ name: 'view', required: false, enum: VIEWS, description: 'Default full' })
+  @ApiResponse({
+    status: 200,
+    description: 'items: SloStatusSummary with view=summary, the full status otherwise',
+    headers: { ETag: { description: 'The version of this list; send it back in If-None-Match' } },
+    schema: {
+      type: 'object',
+      properties: {
+        items: {
+          type: 'array',
+          items: {
+            oneOf: [
+              { $ref: '#/components/schemas/SloStatusSummary' },
+              { $ref: '#/components/schemas/SloStatus' },
+            ],
+          },
+        },
+      },
+    },
+  })
+  @ApiResponse({ status: 304, description: 'The list is unchanged since the ETag in If-None-Match' })
   async all(
     @Query() query: Record<string, unknown>,
-    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Req() request: Request,
     @Res() response: Response,
   ): Promise<void> {
     const status = optionalString('status', query.status);
@@ -38,16 +67,19 @@ export class StatusController {
         { field: 'status', message: `must be one of ${STATUSES.join(', ')}, got "${status}"` },
       ]);
     }
-    const { body, etag } = await this.statuses.allJson({
+    const view = optionalString('view', query.view) ?? 'full';
+    if (!(VIEWS as string[]).includes(view)) {
+      throw BurnwatchError.invalid([
+        { field: 'view', message: `must be one of ${VIEWS.join(', ')}, got "${view}"` },
+      ]);
+    }
+    const body = await this.statuses.allJson({
       team: optionalString('team', query.team),
       namespace: optionalString('namespace', query.namespace),
       status,
+      view: view as StatusListView,
     });
-    response.setHeader('Content-Type', 'application/json; charset=utf-8');
-    response.setHeader('ETag', etag);
-    // Sent as the cached bytes (Nest would serialise a Buffer as JSON of its bytes).
-    if (ifNoneMatch === etag) response.status(304).end();
-    else response.send(body);
+    await sendCachedBody(request, response, body);
   }
 
   @Get('slos/:name/timeseries')

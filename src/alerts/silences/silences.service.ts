@@ -8,7 +8,6 @@ import type { AlertTransitionEvent, AlertTransitionListener } from '../alert-tra
 import { AlertEntity } from '../alert.entity.js';
 import type { Severity } from '../domain/alert-policy.js';
 import {
-  Matcher,
   Silence,
   SilenceState,
   SilencedAlert,
@@ -19,22 +18,8 @@ import {
 } from '../domain/silence.js';
 import { parseSilenceInput } from '../domain/silence-input.js';
 import { SilenceEntity } from './silence.entity.js';
-
-export interface SilenceView {
-  id: string;
-  matchers: Matcher[];
-  startsAt: string;
-  /** null: until the alert resolves, and it has not yet. */
-  endsAt: string | null;
-  untilResolved: boolean;
-  alertId: string | null;
-  createdBy: string;
-  comment: string;
-  createdAt: string;
-  updatedAt: string;
-  /** As in Alertmanager. */
-  status: { state: SilenceState };
-}
+import type { SilenceView } from './silence.view.js';
+export type { SilenceView } from './silence.view.js';
 
 export interface SilenceQuery {
   state?: SilenceState;

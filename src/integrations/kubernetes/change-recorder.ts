@@ -23,8 +23,8 @@ import {
   WorkloadRef,
 } from './kube-objects.js';
 
-export type WatchedResource =
-  'events' | 'pods' | 'deployments' | 'statefulsets' | 'daemonsets' | 'replicasets';
+export type { WatchedResource } from './kubernetes-status.view.js';
+import type { WatchedResource } from './kubernetes-status.view.js';
 
 /** What the recorder asks the watchers' caches (the informers' view of the cluster). */
 export interface ClusterLookup {

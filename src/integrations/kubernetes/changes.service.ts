@@ -1,48 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ChangeFilter, ChangeLogStore } from './change-log.store.js';
+import type { ChangeView } from './changes.view.js';
 
-export type ChangeView =
-  | {
-      type: 'deploy' | 'configRollout';
-      at: string;
-      namespace: string;
-      workloadKind: string;
-      workload: string;
-      revision: number;
-      container: string | null;
-      image: string | null;
-      previousImage: string | null;
-      digest: string | null;
-      previousDigest: string | null;
-      startedAt: string;
-      finishedAt: string | null;
-      failedAt: string | null;
-      failureMessage: string | null;
-    }
-  | {
-      type: 'scale';
-      at: string;
-      namespace: string;
-      workloadKind: string;
-      workload: string;
-      fromReplicas: number;
-      toReplicas: number;
-    }
-  | {
-      type: 'event';
-      at: string;
-      eventType: string;
-      namespace: string;
-      objectKind: string;
-      objectName: string;
-      reason: string;
-      workloadKind: string | null;
-      workload: string | null;
-      count: number;
-      firstSeen: string;
-      lastSeen: string;
-      message: string;
-    };
+export type { ChangeView } from './changes.view.js';
 
 /** The change log as the API shows it: deploys, config rollouts, scale events and folded events, newest first. */
 @Injectable()

@@ -1,26 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { WatchedResource } from './change-recorder.js';
+import type { KubernetesStatusView, WatchStatus, WatchedResource } from './kubernetes-status.view.js';
 
-export type ConnectionState = 'disabled' | 'notConfigured' | 'connecting' | 'connected' | 'error';
-
-export interface WatchStatus {
-  resource: WatchedResource;
-  state: 'listing' | 'watching' | 'restarting';
-  lastListAt: string | null;
-  lastEventAt: string | null;
-  restarts: number;
-  lastError: string | null;
-}
-
-export interface KubernetesStatusView {
-  state: ConnectionState;
-  message: string;
-  server: string | null;
-  source: string | null;
-  /** When the change log last heard from the cluster (a list or a watch event). */
-  lastSyncAt: string | null;
-  watches: WatchStatus[];
-}
+export type { ConnectionState, KubernetesStatusView, WatchStatus } from './kubernetes-status.view.js';
 
 /** What the Kubernetes connection is doing, for /readyz, GET /api/v1/kubernetes/status and the UI. */
 @Injectable()

@@ -135,6 +135,8 @@ export interface TargetCounters {
   thresholds?: ExactThresholds;
   /** Per series key, its exact counts at that reading (ms → requests within). */
   good?: Map<string, Map<number, number>>;
+  /** When the reading these counters come from was stored (absent for a reading not yet stored). */
+  storedAt?: Date;
 }
 
 /**

@@ -26,6 +26,12 @@ export interface ScrapeResult {
   requests: number;
   /** Another replica was scraping this target (or took it over mid-way): its reading counts, this one did not. */
   skipped?: boolean;
+  /**
+   * Seconds since the last stored reading of this target, when that is a gap (no reading stored for longer than
+   * two scrape intervals and a minute: the database was down, or no replica scraped): `requests` then holds
+   * traffic served over the whole gap, all of it stored in this scrape's minute (docs/engine.md).
+   */
+  gapSeconds?: number;
 }
 
 /** A target not scraped for this long (a node removed) has its stored counters forgotten. */
@@ -46,6 +52,8 @@ export class SensorScraperService implements OnApplicationBootstrap {
   private readonly scrapeErrors: Counter<'target'>;
   private readonly samplesIngested: Counter;
   private readonly scrapeDuration: Histogram<'target'>;
+  private readonly gaps: Counter<'target'>;
+  private readonly gapRequests: Counter<'target'>;
 
   constructor(
     @Inject(CONFIG) private readonly config: Config,
@@ -69,6 +77,22 @@ export class SensorScraperService implements OnApplicationBootstrap {
     this.scrapeDuration = new Histogram({
       name: 'burnwatch_scrape_duration_seconds',
       help: 'Duration of one scrape of one sensor target.',
+      labelNames: ['target'],
+      registers,
+    });
+    this.gaps = new Counter({
+      name: 'burnwatch_scrape_gaps_total',
+      help:
+        'Stored readings of a sensor target that came after a gap (no reading stored for more than two scrape ' +
+        'intervals and a minute): the traffic of the whole gap is attributed to the minute of the reading.',
+      labelNames: ['target'],
+      registers,
+    });
+    this.gapRequests = new Counter({
+      name: 'burnwatch_scrape_gap_requests_total',
+      help:
+        'Requests served during a scrape gap and attributed to the minute of the first reading stored after it, ' +
+        'not to the minutes they were served in.',
       labelNames: ['target'],
       registers,
     });
@@ -134,16 +158,29 @@ export class SensorScraperService implements OnApplicationBootstrap {
       this.samplesIngested.inc(histograms.length);
       // The deltas and the counters they lead to are stored together: if the database is down, nothing is, and
       // the next scrape carries the same increase.
-      const deltas = await this.storage.storeScrape(target, claim, now, (previous) =>
-        countDeltas(previous, histograms, startTime, thresholds),
-      );
+      let storedAt: Date | undefined;
+      const deltas = await this.storage.storeScrape(target, claim, now, (previous) => {
+        storedAt = previous?.storedAt;
+        return countDeltas(previous, histograms, startTime, thresholds);
+      });
       claim = null;
       if (deltas === null) return { target, ok: true, skipped: true, series: histograms.length, requests: 0 };
+      const requests = deltas.reduce((sum, d) => sum + d.requests, 0);
+      const gapSeconds = this.gapSeconds(storedAt, now);
+      if (gapSeconds !== undefined) {
+        this.gaps.inc({ target });
+        this.gapRequests.inc({ target }, requests);
+        this.logger.warn(
+          `${target}: no reading stored for ${Math.round(gapSeconds)} s; its ${requests} requests are attributed ` +
+            `to ${now.toISOString().slice(0, 16)}Z, not spread over the gap (docs/engine.md)`,
+        );
+      }
       return {
         target,
         ok: true,
         series: histograms.length,
-        requests: deltas.reduce((sum, d) => sum + d.requests, 0),
+        requests,
+        ...(gapSeconds === undefined ? {} : { gapSeconds }),
       };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -154,6 +191,13 @@ export class SensorScraperService implements OnApplicationBootstrap {
     } finally {
       stopTimer();
     }
+  }
+
+  /** The time since the previous stored reading, when it is long enough to be a gap; undefined otherwise. */
+  private gapSeconds(storedAt: Date | undefined, now: Date): number | undefined {
+    if (!storedAt) return undefined;
+    const seconds = (now.getTime() - storedAt.getTime()) / 1000;
+    return seconds > 2 * this.config.engine.scrapeIntervalSeconds + 60 ? seconds : undefined;
   }
 }
 

@@ -115,7 +115,12 @@ describe('the SLO list in a browser', () => {
     const search = await seedTraffic(burnwatch, searchStory(), nowMinute - week + 10, nowMinute);
     await evaluateNow(burnwatch);
 
+    // The list reads the summary view, compressed (docs/benchmarks.md, "API lists under load").
+    const listed = page.waitForResponse((r) => r.url().includes('/api/v1/slo-statuses'));
     await page.goto(burnwatch.url + '/');
+    const answer = await listed;
+    expect(new URL(answer.url()).search).toBe('?view=summary');
+    expect((await answer.allHeaders())['content-encoding']).toBe('br');
     // Least budget first; an SLO without data has no budget and goes last.
     await expect
       .poll(() => rowNames(browser))
@@ -138,6 +143,15 @@ describe('the SLO list in a browser', () => {
     expect(await row('search-errors').locator('.badge').textContent()).toBe('OK');
     expect(await row('invoice-errors').locator('.badge').textContent()).toBe('No data');
     expect(await row('checkout-errors').locator('td').last().textContent()).toBe('exhausted');
+    // The fastest burn is the full status' highest long-window rate, with its window.
+    const tiers = (await call('GET', '/api/v1/slos/checkout-errors/status')).body.burnRates as {
+      long: number | null;
+      longWindow: string;
+    }[];
+    const fastest = tiers.reduce((a, b) => ((b.long ?? -1) > (a.long ?? -1) ? b : a));
+    expect(await row('checkout-errors').locator('td').nth(4).textContent()).toMatch(
+      new RegExp(`× over ${fastest.longWindow}$`),
+    );
     await screenshot(page, 'slo-list', { docs: true });
     expect(await accessibilityViolations(page)).toEqual([]);
 

@@ -61,6 +61,16 @@ export function startNodeServer(title = 'bw-node-fixture'): Promise<TestServer> 
   return startPrintingPort(process.execPath, [path.join(fixtures, 'node-server.mjs'), title], title);
 }
 
+/** Node's http2 in clear text (h2c with prior knowledge): fixtures/h2-server.mjs. */
+export function startNodeH2Server(title = 'bw-h2-fixture'): Promise<TestServer> {
+  return startPrintingPort(process.execPath, [path.join(fixtures, 'h2-server.mjs'), title], title);
+}
+
+/** A gRPC server from @grpc/grpc-js (h2c): fixtures/grpc-server.mjs, service bw.test.Echo. */
+export function startGrpcServer(title = 'bw-grpc-fixture'): Promise<TestServer> {
+  return startPrintingPort(process.execPath, [path.join(fixtures, 'grpc-server.mjs'), title], title);
+}
+
 export function startPythonServer(): Promise<TestServer> {
   // service_name: the script, not the interpreter (sensor/service-name.ts).
   return startPrintingPort('python3', [path.join(fixtures, 'py-server.py')], 'py-server');

@@ -6,6 +6,7 @@ import type {
   SilenceState,
   Slo,
   SloStatus,
+  SloStatusSummary,
   DeployCosts,
   Report,
   Timeseries,
@@ -105,7 +106,9 @@ export const api = {
   deploys: (name: string, signal?: AbortSignal) =>
     getJson<DeployCosts>(`/api/v1/slos/${enc(name)}/deploys`, signal),
   slo: (name: string, signal?: AbortSignal) => getJson<Slo>(`/api/v1/slos/${enc(name)}`, signal),
-  statuses: (signal?: AbortSignal) => getJson<{ items: SloStatus[] }>('/api/v1/slo-statuses', signal),
+  /** What the SLO list shows of every SLO's status (about half the full statuses' bytes). */
+  statuses: (signal?: AbortSignal) =>
+    getJson<{ items: SloStatusSummary[] }>('/api/v1/slo-statuses?view=summary', signal),
   status: (name: string, signal?: AbortSignal) =>
     getJson<SloStatus>(`/api/v1/slos/${enc(name)}/status`, signal),
   timeseries: (name: string, from: number, to: number, step: number, signal?: AbortSignal) =>

@@ -3,12 +3,19 @@ import type { Alert, AlertAnnotation, Notification } from '../api/types.js';
 import { correlatedChanges, deliverySummary, describeAnnotation, splitAlerts } from './alerts.js';
 
 const note = (state: Notification['state'], extra: Partial<Notification> = {}): Notification => ({
+  id: 'delivery-1',
+  alertId: 'alert-1',
   channel: '#payments-oncall',
   kind: 'fired',
   state,
   attempts: 1,
   error: null,
+  createdAt: '2026-11-25T12:00:00Z',
   sentAt: state === 'sent' ? '2026-11-25T12:00:00Z' : null,
+  nextAttemptAt: null,
+  ts: null,
+  threadTs: null,
+  silenceId: null,
   ...extra,
 });
 

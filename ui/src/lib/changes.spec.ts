@@ -1,23 +1,50 @@
 import { describe, expect, it } from 'vitest';
+import type { KubernetesStatus, RawChange } from '../api/types.js';
 import { kubernetesConnection, normalizeChanges } from './changes.js';
+
+const deploy: RawChange = {
+  type: 'deploy',
+  at: '2026-11-25T12:00:00Z',
+  namespace: 'shop',
+  workloadKind: 'Deployment',
+  workload: 'checkout',
+  revision: 7,
+  container: 'app',
+  image: 'registry.example/shop/checkout:1.4.3',
+  previousImage: 'registry.example/shop/checkout:1.4.2',
+  digest: 'sha256:9e8d',
+  previousDigest: 'sha256:1a2b',
+  startedAt: '2026-11-25T12:00:00Z',
+  finishedAt: null,
+  failedAt: null,
+  failureMessage: null,
+};
+
+const warning = (
+  workload: string | null,
+  objectName: string,
+  reason: string,
+  count: number,
+  eventType = 'Warning',
+): RawChange => ({
+  type: 'event',
+  at: 't',
+  eventType,
+  namespace: 'shop',
+  objectKind: 'Pod',
+  objectName,
+  reason,
+  workloadKind: workload ? 'Deployment' : null,
+  workload,
+  count,
+  firstSeen: 't',
+  lastSeen: 't',
+  message: 'Back-off',
+});
 
 describe('normalizeChanges', () => {
   it('reads a deploy of the change log with its image and digests', () =>
-    expect(
-      normalizeChanges([
-        {
-          type: 'deploy',
-          at: '2026-11-25T12:00:00Z',
-          namespace: 'shop',
-          workload: 'checkout',
-          revision: 7,
-          image: 'registry.example/shop/checkout:1.4.3',
-          digest: 'sha256:9e8d',
-          previousDigest: 'sha256:1a2b',
-          failureMessage: null,
-        },
-      ]),
-    ).toEqual([
+    expect(normalizeChanges([deploy])).toEqual([
       {
         kind: 'deploy',
         at: '2026-11-25T12:00:00Z',
@@ -30,30 +57,17 @@ describe('normalizeChanges', () => {
       },
     ]));
 
+  it('says why a rollout failed', () =>
+    expect(
+      normalizeChanges([{ ...deploy, failedAt: 't', failureMessage: 'ProgressDeadlineExceeded' }])[0]!
+        .message,
+    ).toBe('Rollout failed: ProgressDeadlineExceeded'));
+
   it('turns warning events into warnings named after their workload, or their object without one', () =>
     expect(
       normalizeChanges([
-        {
-          type: 'event',
-          eventType: 'Warning',
-          at: 't',
-          namespace: 'shop',
-          workload: 'checkout',
-          objectName: 'checkout-7f9-abc',
-          reason: 'BackOff',
-          count: 3,
-          message: 'Back-off',
-        },
-        {
-          type: 'event',
-          eventType: 'Warning',
-          at: 't',
-          namespace: 'shop',
-          workload: null,
-          objectName: 'node-1',
-          reason: 'NodeNotReady',
-          count: 1,
-        },
+        warning('checkout', 'checkout-7f9-abc', 'BackOff', 3),
+        warning(null, 'node-1', 'NodeNotReady', 1),
       ]).map((c) => [c.kind, c.workload, c.reason, c.count]),
     ).toEqual([
       ['warning', 'checkout', 'BackOff', 3],
@@ -61,40 +75,49 @@ describe('normalizeChanges', () => {
     ]));
 
   it('leaves normal events out', () =>
-    expect(
-      normalizeChanges([
-        { type: 'event', eventType: 'Normal', at: 't', namespace: 'shop', reason: 'Pulled' },
-      ]),
-    ).toEqual([]));
+    expect(normalizeChanges([warning('checkout', 'checkout-7f9-abc', 'Pulled', 1, 'Normal')])).toEqual([]));
 
   it('says how a scale changed the replicas', () =>
     expect(
       normalizeChanges([
-        { type: 'scale', at: 't', namespace: 'shop', workload: 'checkout', fromReplicas: 4, toReplicas: 2 },
+        {
+          type: 'scale',
+          at: 't',
+          namespace: 'shop',
+          workloadKind: 'Deployment',
+          workload: 'checkout',
+          fromReplicas: 4,
+          toReplicas: 2,
+        },
       ])[0]!.message,
     ).toBe('4 → 2 replicas'));
-
-  it('keeps changes already in the UI shape', () =>
-    expect(
-      normalizeChanges([
-        { kind: 'warning', at: 't', namespace: 'shop', workload: 'checkout', reason: 'BackOff' },
-      ])[0]!.kind,
-    ).toBe('warning'));
 });
 
 describe('kubernetesConnection', () => {
+  const status = (state: KubernetesStatus['state'], message: string): KubernetesStatus => ({
+    state,
+    message,
+    server: null,
+    source: null,
+    lastSyncAt: null,
+    watches: [],
+  });
   it.each([
     {
       name: 'connected',
-      status: { state: 'connected' as const, message: 'watching' },
+      status: status('connected', 'watching'),
       expected: { connected: true, message: null },
     },
     {
       name: 'not configured, with the reason',
-      status: { state: 'notConfigured' as const, message: 'no in-cluster service account and no kubeconfig' },
+      status: status('notConfigured', 'no in-cluster service account and no kubeconfig'),
       expected: { connected: false, message: 'no in-cluster service account and no kubeconfig' },
     },
+    {
+      name: 'connecting, without a message',
+      status: status('connecting', ''),
+      expected: { connected: false, message: 'connecting' },
+    },
     { name: 'a server without the API', status: null, expected: { connected: false, message: null } },
-    { name: 'the drafted shape', status: { connected: true }, expected: { connected: true, message: null } },
   ])('$name', ({ status, expected }) => expect(kubernetesConnection(status)).toEqual(expected));
 });

@@ -6,46 +6,46 @@ import type { Change, KubernetesStatus, RawChange } from '../api/types.js';
  */
 export function normalizeChanges(items: RawChange[]): Change[] {
   return items.flatMap((item): Change[] => {
-    const kind = item.kind ?? (item.type === 'event' ? 'warning' : item.type);
-    if (!kind) return [];
-    if (item.type === 'event' && item.eventType !== undefined && item.eventType !== 'Warning') return [];
-    const base = {
-      kind,
-      at: item.at,
-      namespace: item.namespace,
-      workload: item.workload ?? item.objectName ?? '',
-    };
-    switch (kind) {
+    switch (item.type) {
       case 'deploy':
       case 'configRollout':
         return [
           {
-            ...base,
+            kind: item.type,
+            at: item.at,
+            namespace: item.namespace,
+            workload: item.workload,
             image: item.image ?? undefined,
             digest: item.digest ?? undefined,
             previousDigest: item.previousDigest ?? undefined,
-            message:
-              item.message ??
-              (item.failureMessage
-                ? `Rollout failed: ${item.failureMessage}`
-                : item.revision !== undefined
-                  ? `Revision ${item.revision}`
-                  : undefined),
+            message: item.failureMessage
+              ? `Rollout failed: ${item.failureMessage}`
+              : `Revision ${item.revision}`,
           },
         ];
       case 'scale':
         return [
           {
-            ...base,
-            message:
-              item.message ??
-              (item.fromReplicas !== undefined && item.toReplicas !== undefined
-                ? `${item.fromReplicas} → ${item.toReplicas} replicas`
-                : undefined),
+            kind: 'scale',
+            at: item.at,
+            namespace: item.namespace,
+            workload: item.workload,
+            message: `${item.fromReplicas} → ${item.toReplicas} replicas`,
           },
         ];
-      case 'warning':
-        return [{ ...base, reason: item.reason, count: item.count, message: item.message }];
+      case 'event':
+        if (item.eventType !== 'Warning') return [];
+        return [
+          {
+            kind: 'warning',
+            at: item.at,
+            namespace: item.namespace,
+            workload: item.workload ?? item.objectName,
+            reason: item.reason,
+            count: item.count,
+            message: item.message,
+          },
+        ];
     }
   });
 }
@@ -56,6 +56,6 @@ export function kubernetesConnection(status: KubernetesStatus | null): {
   message: string | null;
 } {
   if (status === null) return { connected: false, message: null };
-  const connected = status.state !== undefined ? status.state === 'connected' : status.connected === true;
-  return { connected, message: connected ? null : (status.message ?? status.state ?? null) };
+  const connected = status.state === 'connected';
+  return { connected, message: connected ? null : status.message || status.state };
 }

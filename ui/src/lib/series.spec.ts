@@ -12,8 +12,8 @@ import {
 } from './series.js';
 
 const ts: Timeseries = {
-  from: 0,
-  to: 180,
+  from: '1970-01-01T00:00:00.000Z',
+  to: '1970-01-01T00:03:00.000Z',
   stepSeconds: 60,
   timestamps: [0, 60, 120, 180],
   sliPercent: [99.9, null, 98, 99],
@@ -21,6 +21,7 @@ const ts: Timeseries = {
   burnRates: [{ severity: 'page', window: '1h', threshold: 14.4, values: [1, null, 20, 3] }],
   requests: [100, 0, 100, 100],
   bad: [0, 0, 2, 1],
+  corrected: [],
 };
 
 describe('series for the charts', () => {

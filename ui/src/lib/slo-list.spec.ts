@@ -22,6 +22,7 @@ function status(overrides: Partial<SloStatus> = {}): SloStatus {
     status: 'ok',
     objective: 99,
     window: '28d',
+    budgetPeriod: null,
     sli: { percent: 99.5, approximate: false, total: 10_000, bad: 50 },
     errorBudget: {
       totalEvents: 10_000,
@@ -31,9 +32,16 @@ function status(overrides: Partial<SloStatus> = {}): SloStatus {
       consumedPercent: 50,
     },
     burnRates: [],
+    severities: {
+      page: 'ok',
+      ticket: 'ok',
+    },
     forecast: { burnRate: null, exhaustionAt: null, secondsToExhaustion: null },
     alerts: [],
     dataFreshness: { lastDataAt: null, ageSeconds: null },
+    staleSince: null,
+    error: null,
+    corrections: { excludedMinutes: 0, activeNow: false },
     evaluatedAt: '2026-11-25T12:00:00Z',
     ...overrides,
   };
@@ -52,6 +60,7 @@ const rate = (longWindow: string, long: number | null, threshold = 14.4) => ({
   short: long,
   longEvents: 100,
   shortEvents: 10,
+  judged: true,
   firing: false,
 });
 
@@ -125,14 +134,16 @@ describe('list query in the address', () => {
 
 describe('why the numbers are not current', () => {
   it.each([
-    { status: 'ok' as const, note: null },
+    { status: 'ok' as const, staleSince: null, error: null, note: null },
     {
       status: 'stale' as const,
       staleSince: '2026-12-03T06:00:00.000Z',
+      error: null,
       note: 'No data since 2026-12-03T06:00:00.000Z',
     },
     {
       status: 'error' as const,
+      staleSince: null,
       error: { reason: 'connect ECONNREFUSED', since: '2026-12-03T06:00:00.000Z' },
       note: 'connect ECONNREFUSED',
     },

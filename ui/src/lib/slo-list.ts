@@ -1,4 +1,4 @@
-import type { Slo, SloStatus, SloStatusName } from '../api/types.js';
+import type { Slo, SloStatus, SloStatusName, SloStatusSummary } from '../api/types.js';
 import { describeWindow } from './time-range.js';
 
 /** One line of the SLO list: what the list page shows, already shaped. */
@@ -21,7 +21,8 @@ export interface SloRow {
   statusNote: string | null;
 }
 
-export function rowFromStatus(status: SloStatus): SloRow {
+/** A row from a status: the summary the list reads, or a full status (which holds every field of it). */
+export function rowFromStatus(status: SloStatusSummary): SloRow {
   return {
     name: status.slo,
     team: status.team ?? null,
@@ -69,7 +70,7 @@ export function rowFromSlo(slo: Slo): SloRow {
 }
 
 /** The highest burn rate over the long windows (what spends the budget), with the window it was seen in. */
-export function fastestBurn(rates: SloStatus['burnRates']): SloRow['fastestBurn'] {
+export function fastestBurn(rates: SloStatusSummary['burnRates']): SloRow['fastestBurn'] {
   let best: SloRow['fastestBurn'] = null;
   for (const rate of rates) {
     if (rate.long === null) continue;
