@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * burnwatch-loader: loads and attaches the sensor's BPF programs and streams
- * fixed-size records (include/events.h) to stdout for the agent:
- * one BW_REC_READY once attached, then BW_REC_HTTP per transaction and
- * BW_REC_STATS every --stats-ms. Human-readable messages go to stderr only.
+ * records (include/events.h) to stdout for the agent: one BW_REC_READY once
+ * attached; then, every --stats-ms and whenever the agent asks, the series
+ * counted since the last flush (BW_REC_SERIES, aggregate.c: one per key, not
+ * one per request), BW_REC_STATS and BW_REC_COUNTERS.
+ * Commands on stdin, one per line:
+ *   F <seq>       drain the ring buffer, write every series, then BW_REC_FLUSHED <seq>
+ *   T <ms>,<ms>…  exact-threshold slots (0: empty); counts so far are flushed first
+ * Human-readable messages go to stderr only.
  *
  * open -> set rodata -> load -> attach -> poll, one cleanup path.
  */
@@ -16,12 +21,15 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <linux/types.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "events.h"
+#include "aggregate.h"
 #include "existing_conns.h"
 #include "tls_libs.h"
 #include "h2.h"
@@ -41,6 +49,9 @@ struct options {
 	__u32 poll_ms;
 	__u32 stats_ms;
 	__u32 tls_rescan_ms; /* 0: libssl files are looked for at start only */
+	__u32 n_bounds;
+	__u64 bounds_ns[BW_MAX_BOUNDS];
+	__u32 series_table;  /* keys held between two flushes */
 	__u8 _pad0[4];
 };
 
@@ -75,10 +86,13 @@ static void usage(const char *argv0)
 	fprintf(stderr,
 		"usage: %s [--exclude-pid PID]... [--exclude-port PORT]... [--max-conns N]\n"
 		"          [--wakeup-records N] [--poll-ms MS] [--stats-ms MS] [--tls-rescan-ms MS] [--btf FILE] [--verbose]\n"
+		"          [--bounds-ns NS,NS,...] [--series-table N]\n"
+		"--bounds-ns: histogram bucket bounds in ns, increasing (default: the contract's)\n"
+		"--series-table: series kept between two flushes; a full table is flushed early\n"
 		"--btf: kernel BTF from FILE (e.g. from BTFHub, for kernels built without BTF)\n"
 		"--tls-rescan-ms: look for new libssl files in /proc/*/maps this often (0: at start only)\n"
-		"Streams %d-byte records (bpf/include/events.h) to stdout.\n",
-		argv0, BW_RECORD_SIZE);
+		"Streams records (bpf/include/events.h) to stdout; reads F and T commands on stdin.\n",
+		argv0);
 }
 
 static long parse_num(const char *s, long min, long max, const char *what)
@@ -93,6 +107,27 @@ static long parse_num(const char *s, long min, long max, const char *what)
 	return v;
 }
 
+static void parse_bounds(const char *list, struct options *o)
+{
+	char *copy = strdup(list), *save = NULL;
+	o->n_bounds = 0;
+	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (o->n_bounds == BW_MAX_BOUNDS) {
+			fprintf(stderr, "burnwatch-loader: at most %d --bounds-ns\n", BW_MAX_BOUNDS);
+			exit(2);
+		}
+		char *end;
+		errno = 0;
+		unsigned long long v = strtoull(tok, &end, 10);
+		if (errno || *end || v == 0 || (o->n_bounds && v <= o->bounds_ns[o->n_bounds - 1])) {
+			fprintf(stderr, "burnwatch-loader: bad --bounds-ns '%s' (want increasing ns)\n", list);
+			exit(2);
+		}
+		o->bounds_ns[o->n_bounds++] = v;
+	}
+	free(copy);
+}
+
 static void parse_args(int argc, char **argv, struct options *o)
 {
 	static const struct option longs[] = {
@@ -104,6 +139,8 @@ static void parse_args(int argc, char **argv, struct options *o)
 		{ "stats-ms", required_argument, NULL, 's' },
 		{ "tls-rescan-ms", required_argument, NULL, 'r' },
 		{ "btf", required_argument, NULL, 'b' },
+		{ "bounds-ns", required_argument, NULL, 'B' },
+		{ "series-table", required_argument, NULL, 'S' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -131,6 +168,8 @@ static void parse_args(int argc, char **argv, struct options *o)
 		case 's': o->stats_ms = (__u32)parse_num(optarg, 100, 600000, "stats-ms"); break;
 		case 'r': o->tls_rescan_ms = (__u32)parse_num(optarg, 0, 3600000, "tls-rescan-ms"); break;
 		case 'b': o->btf_path = optarg; break;
+		case 'B': parse_bounds(optarg, o); break;
+		case 'S': o->series_table = (__u32)parse_num(optarg, 64, 1 << 20, "series-table"); break;
 		case 'v': verbose = true; break;
 		case 'h': usage(argv[0]); exit(0);
 		default: usage(argv[0]); exit(2);
@@ -198,29 +237,38 @@ static const char *perm_hint(void)
 }
 
 static struct bw_stats_record stats_rec;
-static struct bw_stats_more_record stats_more_rec; /* counters past the first BW_STATS_KERNEL_SLOTS */
+#define BW_MAX_KERNEL_STATS 256
+static __u64 kernel_stats[BW_MAX_KERNEL_STATS];
+static __u32 n_kernel_stats;
+static struct agg_table table;
 
-static void collect_stats(struct http_bpf *skel, int ncpus)
+/* Every entry of the kernel's per-CPU `stats` map, summed over CPUs, into kernel_stats. */
+static void read_kernel_stats(struct http_bpf *skel, int ncpus)
 {
 	__u64 *vals = calloc((size_t)ncpus, sizeof(__u64));
-	memset(&stats_rec, 0, sizeof(stats_rec));
-	memset(&stats_more_rec, 0, sizeof(stats_more_rec));
-	stats_rec.type = BW_REC_STATS;
-	stats_rec.n_kernel = BW_STATS_KERNEL_SLOTS;
-	stats_more_rec.type = BW_REC_STATS_MORE;
-	stats_more_rec.first = BW_STATS_KERNEL_SLOTS;
-	stats_more_rec.n_kernel = BW_STAT_MAX - BW_STATS_KERNEL_SLOTS;
+	n_kernel_stats = bpf_map__max_entries(skel->maps.stats);
+	if (n_kernel_stats > BW_MAX_KERNEL_STATS)
+		n_kernel_stats = BW_MAX_KERNEL_STATS;
+	memset(kernel_stats, 0, sizeof(kernel_stats));
 	if (vals) {
-		for (__u32 k = 0; k < BW_STAT_MAX; k++) {
+		/* Every entry of the map, whatever enum bw_stat holds: the agent names them. */
+		for (__u32 k = 0; k < n_kernel_stats; k++) {
 			if (bpf_map_lookup_elem(bpf_map__fd(skel->maps.stats), &k, vals))
 				continue;
-			__u64 *slot = k < BW_STATS_KERNEL_SLOTS ? &stats_rec.kernel[k]
-								: &stats_more_rec.kernel[k - BW_STATS_KERNEL_SLOTS];
 			for (int c = 0; c < ncpus; c++)
-				*slot += vals[c];
+				kernel_stats[k] += vals[c];
 		}
 		free(vals);
 	}
+}
+
+static void collect_stats(struct http_bpf *skel, int ncpus)
+{
+	memset(&stats_rec, 0, sizeof(stats_rec));
+	stats_rec.type = BW_REC_STATS;
+	read_kernel_stats(skel, ncpus);
+	stats_rec.n_kernel = n_kernel_stats < BW_STATS_KERNEL_SLOTS ? n_kernel_stats : BW_STATS_KERNEL_SLOTS;
+	memcpy(stats_rec.kernel, kernel_stats, stats_rec.n_kernel * sizeof(__u64));
 
 	/* Connections tracked: walk the keys (bounded by max_entries). */
 	int fd = bpf_map__fd(skel->maps.conns);
@@ -253,9 +301,10 @@ static int write_record(const void *rec)
 	return 0;
 }
 
+/* One finished request, from the kernel (HTTP/1) or from bpf/h2.c: counted in its series. */
 static int emit_http(const struct bw_http_event *ev)
 {
-	return write_record(ev) ? -EPIPE : 0;
+	return agg_add(&table, ev) ? -EPIPE : 0;
 }
 
 static int on_event(void *ctx, void *data, size_t size)
@@ -263,9 +312,67 @@ static int on_event(void *ctx, void *data, size_t size)
 	(void)ctx;
 	if (size >= 1 && *(const __u8 *)data == BW_REC_H2)
 		return h2_on_record(data, size, emit_http); /* HTTP/2 frames: decoded into HTTP records */
-	if (size < BW_RECORD_SIZE)
+	if (size < BW_RECORD_SIZE || ((const struct bw_http_event *)data)->type != BW_REC_HTTP)
 		return 0;
 	return emit_http(data);
+}
+
+static int write_counters(void)
+{
+	struct bw_counters_record h = { .type = BW_REC_COUNTERS };
+	h.n_kernel = n_kernel_stats;
+	h.n_loader = BW_LOADER_COUNTER_MAX;
+	h.size = (__u32)(sizeof(h) + 8 * (h.n_kernel + h.n_loader));
+	if (fwrite(&h, sizeof(h), 1, stdout) != 1 ||
+	    fwrite(kernel_stats, 8, n_kernel_stats, stdout) != n_kernel_stats ||
+	    fwrite(table.counters, 8, BW_LOADER_COUNTER_MAX, stdout) != BW_LOADER_COUNTER_MAX)
+		return -1;
+	return 0;
+}
+
+/* The agent's commands (see the top of this file). A partial line waits for the rest. */
+static char cmd_buf[4096];
+static size_t cmd_len;
+
+static int read_commands(struct ring_buffer *rb, struct http_bpf *skel, int ncpus, bool *eof)
+{
+	ssize_t n = read(STDIN_FILENO, cmd_buf + cmd_len, sizeof(cmd_buf) - 1 - cmd_len);
+	if (n == 0) {
+		*eof = true;
+		return 0;
+	}
+	if (n < 0)
+		return errno == EAGAIN || errno == EINTR ? 0 : (*eof = true, 0);
+	cmd_len += (size_t)n;
+	cmd_buf[cmd_len] = 0;
+	char *line = cmd_buf, *nl;
+	while ((nl = strchr(line, '\n'))) {
+		*nl = 0;
+		if (line[0] == 'T' && line[1] == ' ') {
+			if (agg_set_thresholds(&table, line + 2))
+				fprintf(stderr, "burnwatch-loader: bad threshold command '%s'\n", line);
+		} else if (line[0] == 'F' && line[1] == ' ') {
+			/* Everything the kernel submitted so far, then every series: the agent renders after this. */
+			int c = ring_buffer__consume(rb);
+			if (c < 0)
+				return c;
+			struct bw_flushed_record f = { .type = BW_REC_FLUSHED, .size = sizeof(f) };
+			f.seq = (__u32)strtoul(line + 2, NULL, 10);
+			/* The counters too, so a scrape shows every loss up to it. */
+			read_kernel_stats(skel, ncpus);
+			if (agg_flush(&table) || write_counters() || fwrite(&f, sizeof(f), 1, stdout) != 1 ||
+			    fflush(stdout))
+				return -EPIPE;
+		} else if (line[0]) {
+			fprintf(stderr, "burnwatch-loader: unknown command '%s'\n", line);
+		}
+		line = nl + 1;
+	}
+	cmd_len = strlen(line);
+	memmove(cmd_buf, line, cmd_len);
+	if (cmd_len == sizeof(cmd_buf) - 1)
+		cmd_len = 0; /* a line this long is no command */
+	return 0;
 }
 
 struct links {
@@ -352,6 +459,11 @@ int main(int argc, char **argv)
 {
 	struct options opt = {
 		.max_conns = 0, .wakeup_records = 64, .poll_ms = 100, .stats_ms = 1000, .tls_rescan_ms = 5000,
+		.n_bounds = 19, .series_table = 4096,
+		/* The contract's bounds (sensor/config.ts DEFAULT_BUCKETS_SECONDS), in ns. */
+		.bounds_ns = { 5000000, 10000000, 25000000, 50000000, 75000000, 100000000, 150000000, 200000000,
+			       250000000, 300000000, 400000000, 500000000, 750000000, 1000000000, 1500000000,
+			       2000000000, 3000000000ULL, 5000000000ULL, 10000000000ULL },
 	};
 	struct http_bpf *skel = NULL;
 	struct ring_buffer *rb = NULL;
@@ -370,6 +482,10 @@ int main(int argc, char **argv)
 
 	if (preflight(opt.btf_path))
 		return 1;
+	if (agg_init(&table, opt.series_table, opt.bounds_ns, opt.n_bounds, stdout)) {
+		fprintf(stderr, "burnwatch-loader: out of memory for the series table\n");
+		return 1;
+	}
 
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = opt.btf_path);
 	skel = http_bpf__open_opts(&open_opts);
@@ -451,13 +567,25 @@ int main(int argc, char **argv)
 	int ncpus = libbpf_num_possible_cpus();
 	__u64 next_stats = now_ms() + opt.stats_ms;
 	__u64 next_tls_scan = now_ms() + opt.tls_rescan_ms;
+	bool stdin_open = true;
+	fcntl(STDIN_FILENO, F_SETFL, fcntl(STDIN_FILENO, F_GETFL) | O_NONBLOCK);
 	while (!stopping) {
-		int n = ring_buffer__poll(rb, (int)opt.poll_ms);
-		if (n == -EINTR)
+		/* The ring buffer's epoll fd (batched wake-ups from the kernel) and the agent's commands. */
+		struct pollfd fds[2] = {
+			{ .fd = ring_buffer__epoll_fd(rb), .events = POLLIN },
+			{ .fd = stdin_open ? STDIN_FILENO : -1, .events = POLLIN },
+		};
+		int n = poll(fds, 2, (int)opt.poll_ms);
+		if (n < 0 && errno == EINTR)
 			continue;
 		/* Wake-ups are batched in the kernel: drain whatever the timer found. */
-		if (n >= 0)
-			n = ring_buffer__consume(rb);
+		n = ring_buffer__consume(rb);
+		if (n >= 0 && stdin_open && (fds[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+			bool eof = false;
+			n = read_commands(rb, skel, ncpus, &eof);
+			if (eof)
+				stdin_open = false; /* no agent commands (run by hand): periodic flushes only */
+		}
 		if (n < 0) {
 			if (n != -EPIPE)
 				fprintf(stderr, "burnwatch-loader: polling failed: %s\n", strerror(-n));
@@ -465,7 +593,7 @@ int main(int argc, char **argv)
 		}
 		if (now_ms() >= next_stats) {
 			collect_stats(skel, ncpus);
-			if (write_record(&stats_rec) || write_record(&stats_more_rec))
+			if (agg_flush(&table) || write_record(&stats_rec) || write_counters())
 				break;
 			next_stats = now_ms() + opt.stats_ms;
 		}
@@ -485,5 +613,6 @@ out:
 	tls_libs_free(&tls_libs);
 	h2_free();
 	http_bpf__destroy(skel);
+	agg_free(&table);
 	return err;
 }

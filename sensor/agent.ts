@@ -9,7 +9,7 @@ import { HostProcFs, IdentityResolver, type ProcFs } from './identity.js';
 import { LoaderProcess } from './loader-process.js';
 import { SensorMetrics, type HttpLabels, type IgnoredReason, type SeriesHandle } from './metrics.js';
 import { MAX_EXACT_THRESHOLDS, MAX_THRESHOLD_MS, MIN_THRESHOLD_MS } from './histogram.js';
-import { GRPC_STATUS_NONE, HttpFlags, type HttpRecord, type SensorRecord } from './records.js';
+import { GRPC_STATUS_NONE, HttpFlags, type SensorRecord, type SeriesRecord } from './records.js';
 import { RouteCardinalityLimiter, templatePath } from './routes.js';
 import type { PodIndex } from './workloads.js';
 
@@ -53,40 +53,32 @@ interface CachedSeries {
   readonly ignored: IgnoredReason | null;
 }
 
-const SP = 0x20;
-const QUERY = 0x3f; // '?'
-const HASH = 0x23; // '#'
-
 /**
- * What decides a record's series: process (and its cgroup), status, method and path
- * without the query — not the query, so `/search?q=…` stays one cache entry.
+ * What decides a series record's series: process (and its cgroup), status, TLS, HTTP/2, gRPC status, and the
+ * request line the loader keyed it by (method and path, the query left out, so `/search?q=…` stays one entry).
  */
-export function seriesKey(r: HttpRecord): string {
-  const p = r.prefix;
-  const sp = p.indexOf(SP);
-  let end = sp + 1;
-  while (end < p.length && p[end] !== SP && p[end] !== QUERY && p[end] !== HASH) end++;
+export function seriesKey(r: SeriesRecord): string {
   const tls = r.flags & HttpFlags.Tls ? 's' : '';
-  const h2 =
-    r.flags & HttpFlags.H2 ? (r.flags & HttpFlags.Grpc ? `g${r.grpcStatus}` : '2') : protocolVersion(r);
-  return `${r.tgid}/${r.cgroupId}/${r.status}${tls}${h2}/${p.toString('latin1', 0, end)}`;
+  // The line carries the version (HTTP/1.0, 1.1 or 2); the flags and gRPC status are the rest of the loader's key.
+  const grpc = r.flags & HttpFlags.Grpc ? `g${r.grpcStatus}` : '';
+  return `${r.tgid}/${r.cgroupId}/${r.status}${tls}${grpc}/${r.line.toString('latin1')}`;
 }
 
 /** OpenTelemetry's `network.protocol.version`: `2` for HTTP/2 (and gRPC), else the request line's `1.0` or `1.1`. */
-export function protocolVersion(r: Pick<HttpRecord, 'flags' | 'prefix'>): '1.0' | '1.1' | '2' {
+export function protocolVersion(r: Pick<SeriesRecord, 'flags' | 'line'>): '1.0' | '1.1' | '2' {
   if (r.flags & HttpFlags.H2) return '2';
-  return r.prefix.includes(HTTP_1_0) ? '1.0' : '1.1';
+  return r.line.includes(HTTP_1_0) ? '1.0' : '1.1';
 }
 const HTTP_1_0 = Buffer.from(' HTTP/1.0');
 
 /** OpenTelemetry's `rpc.grpc.status_code` (a number, `2` UNKNOWN when no grpc-status came); empty for non-gRPC. */
-export function grpcStatusCode(r: Pick<HttpRecord, 'flags' | 'grpcStatus'>): string {
+export function grpcStatusCode(r: Pick<SeriesRecord, 'flags' | 'grpcStatus'>): string {
   if (!(r.flags & HttpFlags.Grpc)) return '';
   return String(r.grpcStatus === GRPC_STATUS_NONE ? 2 : r.grpcStatus);
 }
 
 /** OpenTelemetry's `url.scheme`: `https` when the plaintext came from the uprobes on libssl. */
-export function urlScheme(r: Pick<HttpRecord, 'flags'>): 'http' | 'https' {
+export function urlScheme(r: Pick<SeriesRecord, 'flags'>): 'http' | 'https' {
   return r.flags & HttpFlags.Tls ? 'https' : 'http';
 }
 
@@ -108,9 +100,14 @@ export class Sensor {
   private server: http.Server | null = null;
   private sweepTimer: NodeJS.Timeout | null = null;
   private queue: Promise<void> = Promise.resolve();
+  private textScrapes: Promise<void> = Promise.resolve();
   private stopping = false;
   private exitHandler: (message: string) => void = () => {};
   private readonly seriesCache = new Map<string, CachedSeries>();
+  /** Scrapes waiting for the loader's flush, by sequence number. */
+  private readonly flushWaiters = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  /** The threshold slots last sent to the loader. */
+  private loaderSlots = '';
   private readonly pods: PodIndex | null;
   /** Sent with the compact form: a restarted sensor (counters from zero) has a new one. */
   private readonly startTimeSeconds = Math.round(performance.timeOrigin) / 1000;
@@ -136,8 +133,11 @@ export class Sensor {
       excludedPorts: config.excludedPorts,
       maxConnections: config.maxConnections,
       btfPath: config.btfPath,
+      bucketsSeconds: config.bucketsSeconds,
       onRecords: (records) => this.enqueue(records),
       onExit: (code, signal) => {
+        for (const w of this.flushWaiters.values()) w.reject(new Error('the loader stopped'));
+        this.flushWaiters.clear();
         if (this.stopping) return;
         this.metrics.up.set(0);
         this.exitHandler(`the loader stopped unexpectedly (${signal ?? `status ${code}`})`);
@@ -189,7 +189,7 @@ export class Sensor {
   /** Drops series idle for `idleMs`; in the record queue, so no handle of a removed series is used. */
   removeIdleSeries(idleMs: number): Promise<number> {
     return this.inQueue(() => {
-      this.metrics.expireThresholds(this.nowMs() - THRESHOLD_IDLE_MS);
+      if (this.metrics.expireThresholds(this.nowMs() - THRESHOLD_IDLE_MS)) this.sendThresholdSlots();
       const removed = this.metrics.removeIdleSeries(this.nowMs(), idleMs);
       if (removed) this.seriesCache.clear();
       return removed;
@@ -205,39 +205,45 @@ export class Sensor {
 
   private async handle(records: SensorRecord[]): Promise<void> {
     for (const r of records) {
-      if (r.type === 'http') {
-        if (!this.observeKnown(r)) await this.observeNew(r);
-      } else if (r.type === 'stats' || r.type === 'stats-more') {
+      if (r.type === 'series') {
+        if (!this.addKnown(r)) await this.addNew(r);
+      } else if (r.type === 'flushed') {
+        const waiter = this.flushWaiters.get(r.seq);
+        this.flushWaiters.delete(r.seq);
+        waiter?.resolve();
+      } else if (r.type === 'counters') {
+        this.metrics.applyCounters(r);
+      } else if (r.type === 'stats') {
         this.metrics.applyStats(r);
       }
     }
   }
 
   /**
-   * Hot path: a record like one seen before (same process, status, method and path)
+   * Hot path, once per series and flush (the loader counted the requests): a series record of a key seen before
    * goes straight to its histogram series. Returns false when it must be worked out.
    */
-  private observeKnown(r: HttpRecord): boolean {
+  private addKnown(r: SeriesRecord): boolean {
     const known = this.seriesCache.get(seriesKey(r));
     const now = this.nowMs();
     if (!known || known.expiresAtMs <= now) return false;
-    this.metrics.countTransaction();
-    if (known.series) known.series.observe(Number(r.durationNs) / 1e9, now);
-    else this.metrics.countIgnored(known.ignored!);
+    this.metrics.countTransaction(r.count);
+    if (known.series) known.series.add(r.buckets, r.count, r.sumNs / 1e9, r.good, now);
+    else this.metrics.countIgnored(known.ignored!, r.count);
     return true;
   }
 
-  private async observeNew(r: HttpRecord): Promise<void> {
-    this.metrics.countTransaction();
+  private async addNew(r: SeriesRecord): Promise<void> {
+    this.metrics.countTransaction(r.count);
     const remember = (entry: CachedSeries) => {
       if (this.seriesCache.size >= MAX_CACHED_SERIES) this.seriesCache.clear();
       this.seriesCache.set(seriesKey(r), entry);
     };
-    const line = parseRequestLine(r.prefix, { http2: (r.flags & HttpFlags.H2) !== 0 });
+    const line = parseRequestLine(r.line, { http2: (r.flags & HttpFlags.H2) !== 0 });
     if (!line) {
-      // Not cached: the key covers method and path only, and a well-formed request with
-      // the same ones must not be dropped with it.
-      this.metrics.countIgnored('malformed_request');
+      // The loader's key is method, path and version: a malformed one stays malformed.
+      this.metrics.countIgnored('malformed_request', r.count);
+      remember({ expiresAtMs: this.nowMs() + IDENTITY_TTL_MS, series: null, ignored: 'malformed_request' });
       return;
     }
     const now = this.nowMs();
@@ -245,12 +251,12 @@ export class Sensor {
     // Labels from an incomplete pod view are worked out again soon.
     const expiresAtMs = now + (this.pods && !who.workloadName ? UNRESOLVED_TTL_MS : IDENTITY_TTL_MS);
     if (this.config.excludedProcesses.has(who.processName)) {
-      this.metrics.countIgnored('excluded_process');
+      this.metrics.countIgnored('excluded_process', r.count);
       remember({ expiresAtMs, series: null, ignored: 'excluded_process' });
       return;
     }
     if (who.namespace && this.config.excludedNamespaces.has(who.namespace)) {
-      this.metrics.countIgnored('excluded_namespace');
+      this.metrics.countIgnored('excluded_namespace', r.count);
       remember({ expiresAtMs, series: null, ignored: 'excluded_namespace' });
       return;
     }
@@ -271,10 +277,10 @@ export class Sensor {
       rpc_grpc_status_code: grpcStatusCode(r),
     };
     const series = this.metrics.series(labels);
-    series.observe(Number(r.durationNs) / 1e9, now);
+    series.add(r.buckets, r.count, r.sumNs / 1e9, r.good, now);
     if (admitted.overflowed) {
       // Not cached: each overflowed request is counted as such.
-      this.metrics.countRouteOverflow();
+      this.metrics.countRouteOverflow(r.count);
       return;
     }
     remember({ expiresAtMs, series, ignored: null });
@@ -291,18 +297,37 @@ export class Sensor {
         res.end(`${THRESHOLDS_HEADER}: ${asked.problem}\n`);
         return;
       }
-      // Everything decoded so far is counted before the scrape answers; thresholds are registered in the
-      // same queue, so their counts start exactly between two records.
-      const refused = await this.inQueue(() =>
-        asked.ms.length ? this.metrics.registerThresholds(asked.ms, this.nowMs()) : [],
-      );
+      // Thresholds are registered in the record queue and sent to the loader before the flush: every series
+      // record after the flush was counted with them. Then every request answered before this scrape is counted.
+      let refused: number[];
+      try {
+        refused = await this.inQueue(() => {
+          const r = asked.ms.length ? this.metrics.registerThresholds(asked.ms, this.nowMs()) : [];
+          this.sendThresholdSlots();
+          return r;
+        });
+        await this.flushLoader();
+      } catch (err) {
+        res.statusCode = 503;
+        res.end(`the loader is gone: ${String(err)}\n`);
+        return;
+      }
       if (compact) {
         res.setHeader('Content-Type', COMPACT_CONTENT_TYPE);
         res.end(this.metrics.renderCompact(this.startTimeSeconds, refused));
         return;
       }
       res.setHeader('Content-Type', this.metrics.registry.contentType);
-      res.end(await this.metrics.renderText());
+      // One text scrape at a time: each is rendered into the same memory, sent in full before the next.
+      const sent = this.textScrapes.then(async () => {
+        const body = await this.metrics.renderText();
+        await new Promise<void>((resolve) => {
+          res.once('close', resolve);
+          res.end(body);
+        });
+      });
+      this.textScrapes = sent.catch(() => undefined);
+      await sent;
       return;
     }
     if (req.method === 'GET' && url === '/healthz') {
@@ -311,6 +336,22 @@ export class Sensor {
     }
     res.statusCode = 404;
     res.end('not found: try /metrics\n');
+  }
+
+  /** Resolves once every series the loader counted before this call is in the histogram. */
+  private flushLoader(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const seq = this.loader.requestFlush(); // throws when the loader is gone: the promise rejects
+      this.flushWaiters.set(seq, { resolve, reject });
+    });
+  }
+
+  private sendThresholdSlots(): void {
+    const slots = this.metrics.thresholdSlots();
+    const text = slots.join(',');
+    if (text === this.loaderSlots) return;
+    this.loaderSlots = text;
+    this.loader.setThresholds(slots);
   }
 
   /** Runs `work` after every record received so far, before any received later. */

@@ -48,6 +48,15 @@ describe('loadSensorConfig', () => {
     expect(problems.join('\n')).toMatch(/BURNWATCH_SENSOR_BUCKETS=1,0.5/);
   });
 
+  it('refuses more bucket bounds than the loader counts into, naming the limit', () => {
+    const bounds = Array.from({ length: 64 }, (_, i) => (i + 1) / 100).join(',');
+    expect(() => loadSensorConfig({ BURNWATCH_SENSOR_BUCKETS: bounds })).toThrow(
+      /BURNWATCH_SENSOR_BUCKETS: at most 63 bounds/,
+    );
+    const most = Array.from({ length: 63 }, (_, i) => (i + 1) / 100).join(',');
+    expect(loadSensorConfig({ BURNWATCH_SENSOR_BUCKETS: most }).bucketsSeconds).toHaveLength(63);
+  });
+
   it('turns Kubernetes on inside a cluster and then requires the node name', () => {
     expect(() => loadSensorConfig({ KUBERNETES_SERVICE_HOST: '10.0.0.1' })).toThrow(/NODE_NAME/);
     expect(loadSensorConfig({ KUBERNETES_SERVICE_HOST: '10.0.0.1', NODE_NAME: 'n1' }).kubernetes).toBe('on');

@@ -16,6 +16,9 @@ export const DEFAULT_BUCKETS_SECONDS = [
   0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10,
 ] as const;
 
+/** The loader's limit (BW_MAX_BOUNDS in bpf/include/events.h). */
+export const MAX_BUCKET_BOUNDS = 63;
+
 /** The loader's limit (BW_MAX_EXCLUDED_PORTS in bpf/include/events.h). */
 export const MAX_EXCLUDED_PORTS = 16;
 
@@ -97,6 +100,10 @@ export function loadSensorConfig(env: NodeJS.ProcessEnv = process.env): SensorCo
     if (values.length === 0 || values.some((v) => !Number.isFinite(v) || v <= 0) || !increasing) {
       problems.push(
         `BURNWATCH_SENSOR_BUCKETS=${raw}: want positive seconds in increasing order, e.g. 0.05,0.1,0.5,1`,
+      );
+    } else if (values.length > MAX_BUCKET_BOUNDS) {
+      problems.push(
+        `BURNWATCH_SENSOR_BUCKETS: at most ${MAX_BUCKET_BOUNDS} bounds (the loader counts into them)`,
       );
     } else {
       bucketsSeconds = values;

@@ -16,7 +16,7 @@ describe('LabelledHistogram', () => {
     const hist = h();
     const s = hist.seriesFor({ a: '1', b: '2' });
     for (const v of [0.1, 0.3, 0.5, 2]) s.observe(v, 0);
-    const text = hist.renderText();
+    const text = hist.renderText().toString();
     expect(buckets(text)).toEqual([
       ['0.1', 1],
       ['0.5', 3],
@@ -54,7 +54,7 @@ describe('LabelledHistogram', () => {
       expect(malformedLines).toBe(0);
       return samples.map((s) => JSON.stringify([s.name, Object.entries(s.labels).sort(), s.value])).sort();
     };
-    expect(sorted(ours.renderText())).toEqual(sorted(await registry.metrics()));
+    expect(sorted(ours.renderText().toString())).toEqual(sorted(await registry.metrics()));
   });
 
   it('renders text that promtool, the Prometheus project’s linter, accepts', () => {

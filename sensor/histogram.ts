@@ -21,6 +21,11 @@ export interface HistogramSeries {
   /** Time of the last observation, as given by the caller. */
   readonly lastMs: number;
   observe(value: number, nowMs: number): void;
+  /**
+   * Adds counts taken elsewhere (the loader's series table): per bucket, not cumulative, +Inf last; `good` per
+   * threshold slot, of which only registered slots are kept.
+   */
+  add(buckets: ArrayLike<number>, count: number, sum: number, good: ArrayLike<number>, nowMs: number): void;
 }
 
 /** One threshold counted exactly: requests answered within `ms`, counted since `sinceMs`. */
@@ -39,6 +44,8 @@ class Series implements HistogramSeries {
   /** `le="…",` is prepended per line; this is the rest: `a="x",b="y"}`. */
   textLabels: string | null = null;
   jsonLabels: string | null = null;
+  /** textLabels as UTF-8 bytes, copied into every line of the text exposition. */
+  textLabelBytes: Buffer | null = null;
 
   constructor(
     readonly labels: Readonly<Record<string, string>>,
@@ -61,6 +68,80 @@ class Series implements HistogramSeries {
       const slot = active[k]!;
       if (value <= this.thresholds.seconds[slot]!) this.good[slot]! += 1;
     }
+  }
+
+  add(buckets: ArrayLike<number>, count: number, sum: number, good: ArrayLike<number>, nowMs: number): void {
+    if (buckets.length !== this.counts.length) {
+      throw new RangeError(`${buckets.length} bucket counts for a histogram of ${this.counts.length}`);
+    }
+    for (let i = 0; i < buckets.length; i++) this.counts[i]! += buckets[i]!;
+    this.sum += sum;
+    this.count += count;
+    this.lastMs = nowMs;
+    const active = this.thresholds.active;
+    for (let k = 0; k < active.length; k++) {
+      const slot = active[k]!;
+      if (slot < good.length) this.good[slot]! += good[slot]!;
+    }
+  }
+}
+
+/**
+ * Bytes of a text exposition, written in place: the fixed parts of a line are copied from Buffers made once (the
+ * `le` prefixes, each series' labels), counts are written digit by digit; no string per line, no join.
+ */
+export class TextWriter {
+  private buf: Buffer;
+  pos = 0;
+
+  constructor(sizeHint = 0) {
+    this.buf = Buffer.allocUnsafe(Math.max(4096, sizeHint));
+  }
+
+  /**
+   * Starts again at the beginning of the same memory: a scrape's worth of fresh pages costs about as much as
+   * writing it. What done() returned before must no longer be in use.
+   */
+  reset(): void {
+    this.pos = 0;
+  }
+
+  private room(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
+    this.buf.copy(bigger, 0, 0, this.pos);
+    this.buf = bigger;
+  }
+
+  bytes(b: Buffer): void {
+    this.room(b.length);
+    this.buf.set(b, this.pos); // TypedArray#set: a memcpy without the call into C++ that Buffer#copy makes
+    this.pos += b.length;
+  }
+
+  text(text: string): void {
+    this.room(text.length * 3);
+    this.pos += this.buf.write(text, this.pos, 'utf8');
+  }
+
+  /** A count (a whole number below 2^53) then a newline; anything else as JavaScript prints it. */
+  countLine(n: number): void {
+    if (!Number.isSafeInteger(n) || n < 0) {
+      this.text(`${numberText(n)}\n`);
+      return;
+    }
+    this.room(18);
+    const buf = this.buf;
+    let digits = 1;
+    for (let v = n; v >= 10; v = Math.floor(v / 10)) digits++;
+    let at = this.pos + digits;
+    buf[at] = 0x0a;
+    for (let v = n; at > this.pos; v = Math.floor(v / 10)) buf[--at] = 0x30 + (v % 10);
+    this.pos += digits + 1;
+  }
+
+  done(): Buffer {
+    return this.buf.subarray(0, this.pos);
   }
 }
 
@@ -98,7 +179,9 @@ export const COMPACT_FORMAT = 'burnwatch-histograms/1';
 export class LabelledHistogram {
   private readonly series = new Map<string, Series>();
   private readonly thresholds = new ThresholdSlots();
-  private readonly lePrefixes: string[];
+  private readonly lePrefixes: Buffer[];
+  private readonly sumPrefix: Buffer;
+  private readonly countPrefix: Buffer;
 
   constructor(
     readonly name: string,
@@ -106,7 +189,11 @@ export class LabelledHistogram {
     private readonly labelNames: readonly string[],
     private readonly bounds: readonly number[],
   ) {
-    this.lePrefixes = [...bounds.map((b) => numberText(b)), '+Inf'].map((le) => `${name}_bucket{le="${le}",`);
+    this.lePrefixes = [...bounds.map((b) => numberText(b)), '+Inf'].map((le) =>
+      Buffer.from(`${name}_bucket{le="${le}",`),
+    );
+    this.sumPrefix = Buffer.from(`${name}_sum{`);
+    this.countPrefix = Buffer.from(`${name}_count{`);
   }
 
   /** The series for these labels (created empty if new). Every label name must be given. */
@@ -174,6 +261,13 @@ export class LabelledHistogram {
     return expired;
   }
 
+  /** Every slot's threshold in ms, 0 for an empty slot, up to the last used one (the loader's `T` command). */
+  thresholdSlots(): number[] {
+    const out = this.thresholds.slots.map((s) => s?.ms ?? 0);
+    while (out.length && out[out.length - 1] === 0) out.pop();
+    return out;
+  }
+
   /** The registered thresholds, in the order of each series' `good` array in the compact form. */
   exactThresholds(): ExactThreshold[] {
     return this.thresholds.active.map((slot) => {
@@ -182,28 +276,36 @@ export class LabelledHistogram {
     });
   }
 
-  /** The Prometheus text exposition (0.0.4) of the histogram: `# HELP`, `# TYPE`, then 3 + buckets lines per series. */
-  renderText(): string {
-    const out: string[] = [
-      `# HELP ${this.name} ${this.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`,
-      `# TYPE ${this.name} histogram`,
-    ];
+  /**
+   * The Prometheus text exposition (0.0.4) of the histogram: `# HELP`, `# TYPE`, then 3 + buckets lines per
+   * series, written as bytes (TextWriter). Each series' escaped labels are made once, when first rendered.
+   */
+  renderText(w = new TextWriter()): Buffer {
+    w.text(`# HELP ${this.name} `);
+    w.bytes(Buffer.from(this.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')));
+    w.text(`\n# TYPE ${this.name} histogram\n`);
     const prefixes = this.lePrefixes;
     const last = prefixes.length - 1;
-    const sumName = `${this.name}_sum{`;
-    const countName = `${this.name}_count{`;
     for (const s of this.series.values()) {
-      const labels = (s.textLabels ??= this.textLabelsOf(s.labels));
+      const labels = (s.textLabelBytes ??= Buffer.from(`${(s.textLabels ??= this.textLabelsOf(s.labels))} `));
       let acc = 0;
       for (let i = 0; i < last; i++) {
         acc += s.counts[i]!;
-        out.push(`${prefixes[i]}${labels} ${acc}`);
+        w.bytes(prefixes[i]!);
+        w.bytes(labels);
+        w.countLine(acc);
       }
-      out.push(`${prefixes[last]}${labels} ${s.count}`);
-      out.push(`${sumName}${labels} ${numberText(s.sum)}`);
-      out.push(`${countName}${labels} ${s.count}`);
+      w.bytes(prefixes[last]!);
+      w.bytes(labels);
+      w.countLine(s.count);
+      w.bytes(this.sumPrefix);
+      w.bytes(labels);
+      w.text(`${numberText(s.sum)}\n`);
+      w.bytes(this.countPrefix);
+      w.bytes(labels);
+      w.countLine(s.count);
     }
-    return out.join('\n') + '\n';
+    return w.done();
   }
 
   /**

@@ -1,5 +1,6 @@
 /**
- * Runs bpf/build/burnwatch-loader and turns its stdout into records.
+ * Runs bpf/build/burnwatch-loader and turns its stdout into records; writes its commands (flush, thresholds) to
+ * its stdin.
  * The loader prints what went wrong on stderr; those lines are kept so a failed
  * start can say exactly what is missing.
  */
@@ -15,6 +16,10 @@ export interface LoaderOptions {
   readonly btfPath?: string | null;
   readonly pollMs?: number;
   readonly statsMs?: number;
+  /** Histogram bounds in seconds: the loader counts into the same buckets. */
+  readonly bucketsSeconds: readonly number[];
+  /** Ring buffer records per forced wake-up of the loader (it also drains every pollMs). */
+  readonly wakeupRecords?: number;
   readonly onRecords: (records: SensorRecord[]) => void;
   readonly onExit: (code: number | null, signal: NodeJS.Signals | null, stderr: string) => void;
   readonly log?: (line: string) => void;
@@ -30,6 +35,7 @@ export class LoaderStartError extends Error {
 export class LoaderProcess {
   private child: ChildProcess | null = null;
   private stderrTail: string[] = [];
+  private flushSeq = 0;
 
   constructor(private readonly opts: LoaderOptions) {}
 
@@ -49,13 +55,18 @@ export class LoaderProcess {
       String(o.pollMs ?? 100),
       '--stats-ms',
       String(o.statsMs ?? 1000),
+      '--wakeup-records',
+      String(o.wakeupRecords ?? 1024),
+      '--bounds-ns',
+      o.bucketsSeconds.map((s) => String(Math.round(s * 1e9))).join(','),
       ...(o.btfPath ? ['--btf', o.btfPath] : []),
     ];
     const splitter = new RecordSplitter();
     return new Promise((resolve, reject) => {
       let ready = false;
-      const child = spawn(o.loaderPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(o.loaderPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
       this.child = child;
+      child.stdin!.on('error', () => {}); // a dead loader is reported by 'exit'
       child.on('error', (err) => {
         this.child = null; // never started, or already gone
         if (!ready)
@@ -95,6 +106,23 @@ export class LoaderProcess {
         o.onExit(code, signal, stderr);
       });
     });
+  }
+
+  /**
+   * Asks the loader to drain the ring buffer and write every series counted so far; returns the sequence number
+   * of the `flushed` record that follows them.
+   */
+  requestFlush(): number {
+    const stdin = this.child?.stdin;
+    if (!stdin || stdin.destroyed) throw new Error('the loader is not running');
+    this.flushSeq = (this.flushSeq + 1) >>> 0;
+    stdin.write(`F ${this.flushSeq}\n`);
+    return this.flushSeq;
+  }
+
+  /** Exact-threshold slots (ms, 0 for an empty slot); the loader flushes what it counted with the old ones first. */
+  setThresholds(slotsMs: readonly number[]): void {
+    this.child?.stdin?.write(`T ${slotsMs.join(',')}\n`);
   }
 
   /** CPU seconds (user + system) of the loader, from /proc/<pid>/stat. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_BUCKETS_SECONDS } from './config.js';
 import { HTTP_LABELS, SensorMetrics, type HttpLabels } from './metrics.js';
-import { KERNEL_STATS, RECORD_SIZE, decodeRecord } from './records.js';
+import { KERNEL_STATS, LOADER_COUNTERS, decodeRecord } from './records.js';
 
 const labels = (route: string): HttpLabels => ({
   k8s_namespace_name: '',
@@ -25,7 +25,7 @@ describe('SensorMetrics', () => {
   it('exports the histogram with every contract label, empty where unknown, and the contract buckets', async () => {
     const m = metrics();
     m.series(labels('/users/{id}')).observe(0.12, 0);
-    const text = await m.renderText();
+    const text = (await m.renderText()).toString();
     const bucketLines = text
       .split('\n')
       .filter((l) => l.startsWith('http_server_request_duration_seconds_bucket'));
@@ -48,21 +48,23 @@ describe('SensorMetrics', () => {
     fresh.observe(0.01, 5_000);
 
     expect(m.removeIdleSeries(6_000, 3_000)).toBe(1);
-    const text = await m.renderText();
+    const text = (await m.renderText()).toString();
     expect(text).not.toContain('http_route="/old"');
     expect(text).toContain('http_route="/fresh"');
     expect(text).toContain('burnwatch_sensor_http_series 1');
   });
 
-  it('counts requests lost in the kernel by reason, from both stats records, as deltas', async () => {
+  it('counts requests lost in the kernel by reason, from the counters records, as deltas', async () => {
     const m = metrics();
-    // A bw_stats_more_record: type 4, first = 12, then the counters from slot 12 on.
-    const more = (values: Record<string, number>) => {
-      const b = Buffer.alloc(RECORD_SIZE);
-      b.writeUInt8(4, 0);
-      b.writeUInt32LE(12, 4);
-      b.writeUInt32LE(KERNEL_STATS.length - 12, 8);
-      KERNEL_STATS.slice(12).forEach((name, i) => b.writeBigUInt64LE(BigInt(values[name] ?? 0), 16 + i * 8));
+    // A bw_counters_record: type 6, its size, every entry of the kernel's stats map, then the loader's counters.
+    const counters = (values: Record<string, number>) => {
+      const n = KERNEL_STATS.length;
+      const b = Buffer.alloc(16 + 8 * (n + LOADER_COUNTERS.length));
+      b.writeUInt8(6, 0);
+      b.writeUInt32LE(b.length, 4);
+      b.writeUInt32LE(n, 8);
+      b.writeUInt32LE(LOADER_COUNTERS.length, 12);
+      KERNEL_STATS.forEach((name, i) => b.writeBigUInt64LE(BigInt(values[name] ?? 0), 16 + i * 8));
       return decodeRecord(b);
     };
     const lost = async () =>
@@ -72,18 +74,18 @@ describe('SensorMetrics', () => {
         .sort();
     // Every reason is there from the start, at 0.
     expect(await lost()).toHaveLength(9);
-    const first = more({ lost_not_seen: 3, lost_no_status: 1, conns_recovered: 5 });
-    expect(first.type).toBe('stats-more');
-    if (first.type !== 'stats-more') return;
-    m.applyStats(first);
-    const second = more({
+    const first = counters({ lost_not_seen: 3, lost_no_status: 1, conns_recovered: 5 });
+    expect(first.type).toBe('counters');
+    if (first.type !== 'counters') return;
+    m.applyCounters(first);
+    const second = counters({
       lost_not_seen: 4,
       lost_no_status: 1,
       lost_beyond_scan: 2,
       h2_undecodable: 3,
       h2_reset: 1,
     });
-    if (second.type === 'stats-more') m.applyStats(second);
+    if (second.type === 'counters') m.applyCounters(second);
     expect(await lost()).toEqual([
       'burnwatch_sensor_requests_lost_total{reason="beyond_scan"} 2',
       'burnwatch_sensor_requests_lost_total{reason="h2_reset"} 1',

@@ -3,8 +3,14 @@
  * burn-rate engine (docs/metrics.md); the rest are the sensor's self-metrics.
  */
 import { Counter, Gauge, Registry } from 'prom-client';
-import { LabelledHistogram, type ExactThreshold, type HistogramSeries } from './histogram.js';
-import { KERNEL_STATS, type KernelStat, type StatsMoreRecord, type StatsRecord } from './records.js';
+import { LabelledHistogram, TextWriter, type ExactThreshold, type HistogramSeries } from './histogram.js';
+import {
+  kernelStatName,
+  LOADER_COUNTERS,
+  type CountersRecord,
+  type KernelStat,
+  type StatsRecord,
+} from './records.js';
 
 export const HTTP_SERVER_DURATION = 'http_server_request_duration_seconds';
 
@@ -29,6 +35,7 @@ export const SELF = {
   transactions: 'burnwatch_sensor_transactions_total',
   ignored: 'burnwatch_sensor_transactions_ignored_total',
   kernelEvents: 'burnwatch_sensor_kernel_events_total',
+  loaderEvents: 'burnwatch_sensor_loader_events_total',
   ringbufDrops: 'burnwatch_sensor_ringbuf_drops_total',
   queueFull: 'burnwatch_sensor_request_queue_full_total',
   requestsLost: 'burnwatch_sensor_requests_lost_total',
@@ -65,7 +72,7 @@ export const LOST_REASONS: Readonly<Partial<Record<KernelStat, string>>> = {
 /** Why a transaction seen in the kernel was not exported. */
 export type IgnoredReason = 'malformed_request' | 'excluded_process' | 'excluded_namespace';
 
-export type SeriesHandle = Pick<HistogramSeries, 'observe'>;
+export type SeriesHandle = Pick<HistogramSeries, 'observe' | 'add'>;
 
 export class SensorMetrics {
   /** The self-metrics; the histogram renders itself (renderText), far cheaper than through prom-client. */
@@ -78,7 +85,8 @@ export class SensorMetrics {
   private readonly queueFull: Counter;
   private readonly requestsLost: Counter<'reason'>;
   private readonly routesOverflowed: Counter;
-  private readonly lastKernel = new Map<string, number>();
+  private readonly lastCounter = new Map<string, number>();
+  private readonly loaderEvents: Counter<'event'>;
   private readonly serviceNames = new Map<string, string>();
   private readonly serviceNamesGauge: Gauge<'origin'>;
   private readonly lastBpf = { timeNs: 0, count: 0 };
@@ -122,6 +130,12 @@ export class SensorMetrics {
     this.kernelEvents = new Counter({
       name: SELF.kernelEvents,
       help: 'Counters kept by the BPF programs (accepts, requests, responses, pipelined, informational, tls_tied, tls_unpaired, …).',
+      labelNames: ['event'],
+      registers,
+    });
+    this.loaderEvents = new Counter({
+      name: SELF.loaderEvents,
+      help: 'Counters kept by the loader: records (transactions aggregated), series_sent (series records written to the agent), flushes_full (series table flushed early because it was full; nothing is lost).',
       labelNames: ['event'],
       registers,
     });
@@ -223,10 +237,19 @@ export class SensorMetrics {
     return this.duration.seriesFor(labels);
   }
 
-  /** The standard text exposition: the histogram, then the self-metrics. */
-  async renderText(): Promise<string> {
-    return `${this.duration.renderText()}\n${await this.registry.metrics()}`;
+  /**
+   * The standard text exposition: the histogram, then the self-metrics. The bytes are valid until the next call
+   * (the memory is reused): the caller sends them before it renders again.
+   */
+  async renderText(): Promise<Buffer> {
+    const self = `\n${await this.registry.metrics()}`;
+    this.text.reset();
+    this.duration.renderText(this.text);
+    this.text.text(self);
+    return this.text.done();
   }
+
+  private readonly text = new TextWriter();
 
   /** Burnwatch's compact form of the histogram (docs/metrics.md, "Burnwatch's scrape"). */
   renderCompact(startTimeSeconds: number, refusedThresholdsMs: readonly number[]): string {
@@ -243,6 +266,11 @@ export class SensorMetrics {
   /** Forgets thresholds no scrape asked for since `beforeMs`. */
   expireThresholds(beforeMs: number): number {
     return this.duration.expireThresholds(beforeMs);
+  }
+
+  /** The loader's threshold slots: ms per slot, 0 for an empty one. */
+  thresholdSlots(): number[] {
+    return this.duration.thresholdSlots();
   }
 
   exactThresholds(): ExactThreshold[] {
@@ -267,33 +295,42 @@ export class SensorMetrics {
     this.serviceNamesGauge.inc({ origin });
   }
 
-  countTransaction(): void {
-    this.transactions.inc();
+  countTransaction(n = 1): void {
+    this.transactions.inc(n);
   }
 
-  countIgnored(reason: IgnoredReason): void {
-    this.ignored.inc({ reason });
+  countIgnored(reason: IgnoredReason, n = 1): void {
+    this.ignored.inc({ reason }, n);
   }
 
-  countRouteOverflow(): void {
-    this.routesOverflowed.inc();
+  countRouteOverflow(n = 1): void {
+    this.routesOverflowed.inc(n);
   }
 
-  /** Stats records carry cumulative counters; the deltas go into Prometheus counters. */
-  applyStats(stats: StatsRecord | StatsMoreRecord): void {
-    for (const name of KERNEL_STATS) {
-      const value = stats.kernel[name];
-      if (value === undefined) continue; // in the other of the two records
-      const delta = this.delta(name, value);
-      if (delta > 0) {
-        this.kernelEvents.inc({ event: name }, delta);
-        if (name === 'ringbuf_drops') this.ringbufDrops.inc(delta);
-        if (name === 'queue_full') this.queueFull.inc(delta);
-        const reason = LOST_REASONS[name];
-        if (reason) this.requestsLost.inc({ reason }, delta);
-      }
-    }
-    if (stats.type === 'stats-more') return;
+  /**
+   * Counters records carry every entry of the kernel's `stats` map and the loader's counters, cumulative; the
+   * deltas go into Prometheus counters. An entry this agent has no name for is exported as `stat_<index>`.
+   */
+  applyCounters(counters: CountersRecord): void {
+    counters.kernel.forEach((value, i) => {
+      const name = kernelStatName(i);
+      const delta = this.delta(`kernel/${name}`, value);
+      if (delta <= 0) return;
+      this.kernelEvents.inc({ event: name }, delta);
+      if (name === 'ringbuf_drops') this.ringbufDrops.inc(delta);
+      if (name === 'queue_full') this.queueFull.inc(delta);
+      const reason = LOST_REASONS[name as KernelStat];
+      if (reason) this.requestsLost.inc({ reason }, delta);
+    });
+    counters.loader.forEach((value, i) => {
+      const name = LOADER_COUNTERS[i] ?? `counter_${i}`;
+      const delta = this.delta(`loader/${name}`, value);
+      if (delta > 0) this.loaderEvents.inc({ event: name }, delta);
+    });
+  }
+
+  /** Stats records: connections and BPF run time (the kernel counters come in counters records). */
+  applyStats(stats: StatsRecord): void {
     this.setConnections(stats.connsTracked, stats.connsCapacity);
     const dt = Math.max(0, stats.bpfRunTimeNs - this.lastBpf.timeNs);
     const dc = Math.max(0, stats.bpfRunCount - this.lastBpf.count);
@@ -302,9 +339,9 @@ export class SensorMetrics {
     if (dt || dc) this.addBpf(dt / 1e9, dc);
   }
 
-  private delta(name: KernelStat, value: number): number {
-    const last = this.lastKernel.get(name) ?? 0;
-    this.lastKernel.set(name, value);
+  private delta(name: string, value: number): number {
+    const last = this.lastCounter.get(name) ?? 0;
+    this.lastCounter.set(name, value);
     return Math.max(0, value - last);
   }
 }

@@ -5,7 +5,9 @@
  *
  * Series carry Kubernetes-like labels (namespace, Deployment, image and 64-hex digest, route) and a few requests
  * each, so every bucket line is non-trivial. For each size it renders, with CPU from process.cpuUsage():
- *   - text: the standard Prometheus exposition Prometheus scrapes (SensorMetrics.renderText);
+ *   - text: the standard Prometheus exposition Prometheus scrapes (SensorMetrics.renderText), once with no
+ *     series changed since the last scrape (every series' cached lines reused) and once with every series
+ *     changed (each one rendered again: the worst case);
  *   - compact: Burnwatch's form (renderCompact), with `--thresholds` exact thresholds registered;
  *   - prom-client: the same histogram through prom-client's own Histogram and Registry, the way /metrics was
  *     rendered before (for comparison).
@@ -80,19 +82,23 @@ async function main(): Promise<void> {
         old.observe(labels, seconds);
       }
     }
-    const forms: [string, () => Promise<unknown> | unknown][] = [
-      ['text', () => metrics.renderText()],
+    const handles = Array.from({ length: n }, (_, i) => metrics.series(labelsOf(i)));
+    const touchAll = () => handles.forEach((h, i) => h.observe(((i * 7) % 1000) / 1000, 0));
+    const forms: [string, () => Promise<unknown> | unknown, (() => void)?][] = [
+      ['text, no series changed', () => metrics.renderText()],
+      ['text, every series changed', () => metrics.renderText(), touchAll],
       ['compact', () => metrics.renderCompact(0, [])],
       ['prom-client (before)', () => registry.metrics()],
     ];
-    for (const [form, render] of forms) {
+    for (const [form, render, between] of forms) {
       await render(); // warm-up (label strings cached at the first render, JIT)
       let total = 0;
       let bytes = 0;
       for (let k = 0; k < SCRAPES; k++) {
+        between?.(); // not measured: what the requests between two scrapes did
         const { ms, result } = await cpuMsAsync(async () => render());
         total += ms;
-        bytes = Buffer.byteLength(result as string);
+        bytes = Buffer.byteLength(result as string | Buffer);
       }
       const perScrape = total / SCRAPES;
       rows.push(

@@ -29,8 +29,12 @@ enum bw_record_type {
 	BW_REC_HTTP = 1,  /* struct bw_http_event: one finished request/response */
 	BW_REC_STATS = 2, /* struct bw_stats_record: counters, sent periodically */
 	BW_REC_READY = 3, /* struct bw_ready_record: programs loaded and attached */
-	BW_REC_STATS_MORE = 4, /* struct bw_stats_more_record: counters past the first 12 */
-	BW_REC_H2 = 5, /* struct bw_h2_event: kernel to loader only (bpf/h2.c turns them into BW_REC_HTTP) */
+	/* Loader -> agent only, variable size (a multiple of 8, in the u32 at offset 4): */
+	BW_REC_SERIES = 4,   /* struct bw_series_record: one series' counts since the last flush */
+	BW_REC_FLUSHED = 5,  /* struct bw_flushed_record: every series record of a flush asked for was sent */
+	BW_REC_COUNTERS = 6, /* struct bw_counters_record: every entry of the `stats` map, and the loader's own */
+	/* Kernel -> loader only: */
+	BW_REC_H2 = 7, /* struct bw_h2_event: bpf/h2.c turns them into BW_REC_HTTP, counted in the series table */
 };
 
 /* struct bw_http_event.flags */
@@ -72,8 +76,8 @@ enum bw_stat {
 	BW_STAT_UPGRADES,           /* connections left after 101 Switching Protocols */
 	BW_STAT_TLS_TIED,           /* SSL objects tied to a followed connection (SSL_set_fd or a syscall inside SSL_read) */
 	BW_STAT_TLS_UNPAIRED,       /* SSL_read/SSL_write plaintext dropped: its SSL object was never tied to a connection */
-	/* Appended (issue 11): never reorder, the agent reads them by index. Slots 12.. go in
-	 * struct bw_stats_more_record. */
+	/* Appended (issue 11): never reorder, the agent reads them by index (sensor/records.ts
+	 * KERNEL_STATS). Every entry goes to the agent in struct bw_counters_record. */
 	BW_STAT_LOST_NOT_SEEN,      /* status lines answering no request the sensor saw (a request it missed) */
 	BW_STAT_LOST_BEYOND_SCAN,   /* of those, on a connection whose last request read was longer than the scanned 1 KiB */
 	BW_STAT_LOST_NO_STATUS,     /* requests answered by bytes that are no HTTP/1.x status line: not timed */
@@ -96,28 +100,17 @@ enum bw_stat {
 #define BW_GRPC_STATUS_NONE 255
 
 #define BW_STATS_KERNEL_SLOTS 12
-#define BW_STATS_MORE_SLOTS 15
 
 struct bw_stats_record {
 	__u8 type; /* BW_REC_STATS */
 	__u8 _pad0[3];
-	__u32 n_kernel;                        /* how many of kernel[] are used (BW_STAT_MAX) */
+	__u32 n_kernel;                        /* how many of kernel[] are used: the first BW_STATS_KERNEL_SLOTS
+	                                        * counters only; every one goes in bw_counters_record */
 	__u64 kernel[BW_STATS_KERNEL_SLOTS];   /* enum bw_stat, cumulative since load */
 	__u64 conns_tracked;                   /* entries in the connection map now */
 	__u64 conns_capacity;                  /* max entries of the connection map */
 	__u64 bpf_run_time_ns;                 /* sum over programs; needs kernel.bpf_stats_enabled=1 */
 	__u64 bpf_run_cnt;
-};
-
-/* Counters BW_STATS_KERNEL_SLOTS.. of enum bw_stat, sent right after each bw_stats_record
- * (bw_stats_record is full; an agent that does not know this type skips it). */
-struct bw_stats_more_record {
-	__u8 type; /* BW_REC_STATS_MORE */
-	__u8 _pad0[3];
-	__u32 first;                          /* index in enum bw_stat of kernel[0] (BW_STATS_KERNEL_SLOTS) */
-	__u32 n_kernel;                       /* how many of kernel[] are used */
-	__u32 _pad1;
-	__u64 kernel[BW_STATS_MORE_SLOTS];    /* enum bw_stat from `first`, cumulative since load */
 };
 
 struct bw_ready_record {
@@ -224,13 +217,68 @@ struct bw_h2_conn {
 	struct bw_h2_dir dir[2];
 };
 
+/*
+ * Loader -> agent: the loader aggregates the kernel's bw_http_event records per series key
+ * (tgid, cgroup, TLS, HTTP/2 and gRPC flags, status, gRPC status, request line without its query)
+ * and sends counts, not requests.
+ * Each of these records starts with its type and carries its whole size at offset 4.
+ */
+#define BW_MAX_BOUNDS 63          /* histogram bounds (the agent passes them with --bounds-ns) */
+#define BW_MAX_THRESHOLDS 64      /* exact-threshold slots (the agent sets them over stdin) */
+#define BW_LINE_MAX BW_REQ_PREFIX_LEN
+
+struct bw_series_record {
+	__u8 type;         /* BW_REC_SERIES */
+	__u8 flags;        /* BW_HTTP_F_TLS, BW_HTTP_F_H2, BW_HTTP_F_GRPC (the others are not part of the key) */
+	__u16 status;
+	__u32 size;        /* bytes of this record, header + arrays + line, padded to 8 */
+	__u32 tgid;
+	__u8 line_len;     /* bytes of line after the arrays (at most BW_LINE_MAX) */
+	__u8 grpc_status;  /* with BW_HTTP_F_GRPC: as in bw_http_event; else 0 */
+	__u8 n_buckets;    /* counts per bucket (not cumulative), the last one +Inf */
+	__u8 n_good;       /* counts within threshold slot 0..n_good-1 (0 for an empty slot) */
+	__u64 cgroup_id;
+	__u64 count;       /* requests */
+	__u64 sum_ns;      /* sum of their durations */
+	char comm[BW_COMM_LEN]; /* serving thread's name, of the first request of the flush */
+	/* then: __u32 buckets[n_buckets]; __u32 good[n_good];
+	 * char line[line_len]: the request's method, path and version with the query left out
+	 * ("GET /users/1? HTTP/1.1": a '?' or '#' says there was one). */
+};
+
+struct bw_flushed_record {
+	__u8 type; /* BW_REC_FLUSHED */
+	__u8 _pad0[3];
+	__u32 size; /* 16 */
+	__u32 seq;  /* of the "F <seq>" line the agent wrote */
+	__u32 _pad1;
+};
+
+/* The loader's own counters, after the kernel's in bw_counters_record.values. */
+enum bw_loader_counter {
+	BW_LOADER_FLUSHES_FULL = 0, /* series table flushed early because it was full (nothing lost) */
+	BW_LOADER_SERIES_SENT,      /* series records written */
+	BW_LOADER_RECORDS,          /* kernel transaction records aggregated */
+	BW_LOADER_COUNTER_MAX,
+};
+
+struct bw_counters_record {
+	__u8 type; /* BW_REC_COUNTERS */
+	__u8 _pad0[3];
+	__u32 size;      /* 16 + 8 * (n_kernel + n_loader) */
+	__u32 n_kernel;  /* entries of the `stats` map (enum bw_stat), cumulative since load */
+	__u32 n_loader;  /* enum bw_loader_counter, cumulative since start */
+	/* then: __u64 values[n_kernel + n_loader] */
+};
+
 #if !defined(__bpf__)
+_Static_assert(sizeof(struct bw_series_record) == 56, "series record header");
+_Static_assert(sizeof(struct bw_flushed_record) == 16, "flushed record");
+_Static_assert(sizeof(struct bw_counters_record) == 16, "counters record header");
 _Static_assert(sizeof(struct bw_h2_event) == 72 + BW_H2_PIECE, "h2 event layout");
 _Static_assert(sizeof(struct bw_http_event) == BW_RECORD_SIZE, "http event size");
 _Static_assert(sizeof(struct bw_stats_record) == BW_RECORD_SIZE, "stats record size");
 _Static_assert(sizeof(struct bw_ready_record) == BW_RECORD_SIZE, "ready record size");
-_Static_assert(sizeof(struct bw_stats_more_record) == BW_RECORD_SIZE, "stats more record size");
-_Static_assert(BW_STAT_MAX <= BW_STATS_KERNEL_SLOTS + BW_STATS_MORE_SLOTS, "stats slots");
 _Static_assert(sizeof(struct bw_conn) == 48 + BW_QUEUE_DEPTH * 96, "conn layout");
 #endif
 

@@ -119,6 +119,8 @@ describe('a server inside a (containerd-style) pod cgroup', () => {
       http_route: '/cart/items/{id}',
       http_response_status_code: '200',
       url_scheme: 'http',
+      network_protocol_version: '1.1',
+      rpc_grpc_status_code: '',
     });
   });
 });

@@ -100,8 +100,21 @@ describe('records captured from the real programs', () => {
   });
 
   it('reports a record type it does not know instead of misreading it', () => {
-    const unknown = Buffer.alloc(RECORD_SIZE);
+    // A type this decoder does not know carries its size (offset 4), so the stream stays in step after it.
+    const unknown = Buffer.alloc(24);
     unknown[0] = 0x7f;
+    unknown.writeUInt32LE(24, 4);
     expect(decodeRecord(unknown)).toEqual({ type: 'unknown', tag: 0x7f });
+    const splitter = new RecordSplitter();
+    expect(
+      splitter.push(Buffer.concat([unknown, captured.subarray(0, RECORD_SIZE)])).map((r) => r.type),
+    ).toEqual(['unknown', 'ready']);
+  });
+
+  it('refuses a size that cannot be a record instead of misreading what follows', () => {
+    const broken = Buffer.alloc(16);
+    broken[0] = 0x7f;
+    broken.writeUInt32LE(13, 4);
+    expect(() => decodeRecord(broken)).toThrow(/the stream is broken/);
   });
 });
