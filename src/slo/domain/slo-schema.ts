@@ -60,9 +60,7 @@ const errorStatus = z
 
 /** gRPC codes by name or number, stored by name: `["UNAVAILABLE", 13]` → `["UNAVAILABLE", "INTERNAL"]`. */
 const grpcErrorCodes = z
-  .array(z.union([z.string(), z.number()]), {
-    error: 'must be a list of gRPC status codes, by name or number, such as ["UNAVAILABLE", "INTERNAL"]',
-  })
+  .array(z.union([z.string(), z.number()]))
   .min(1, 'must list at least one gRPC status code (leave the field out for the default)')
   .superRefine((codes, ctx) =>
     codes.forEach((code, i) => {
