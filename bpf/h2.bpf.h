@@ -37,8 +37,9 @@ struct h2_walk {
 	__u16 port;
 	__u8 dir;
 	__u8 hflags;
-	__u8 lost; /* a record found no room, or user memory could not be read */
-	__u8 _pad0[7];
+	__u8 lost;  /* a record found no room: the frames are still followed, the loader sees the gap */
+	__u8 stuck; /* the walk could not go on (user memory unreadable): frame boundaries lost */
+	__u8 _pad0[2];
 };
 
 static __always_inline void h2_header_fields(struct bw_h2_event *e, const struct h2_walk *w, __u8 kind)
@@ -91,6 +92,10 @@ static __always_inline void h2_piece(struct h2_walk *w, struct bw_h2_dir *d, __u
 		h->seq++;
 	if (!e) {
 		w->lost = 1;
+		/* The start of a request's header block: that request is lost (the loader, seeing the
+		 * gap, counts the later ones it cannot decode as h2_undecodable). */
+		if (w->dir == 0 && d->type == H2_FRAME_HEADERS && d->rem == d->frame_len)
+			stat_inc(BW_STAT_RINGBUF_DROPS);
 		return;
 	}
 	h2_header_fields(e, w, BW_H2_HEADERS);
@@ -124,7 +129,7 @@ static long h2_step(__u32 i, struct h2_walk *w)
 			return 1;
 		struct iovec iov;
 		if (bpf_probe_read_user(&iov, sizeof(iov), w->iov)) {
-			w->lost = 1;
+			w->stuck = 1;
 			return 1;
 		}
 		w->iov++;
@@ -163,7 +168,7 @@ static long h2_step(__u32 i, struct h2_walk *w)
 		size = 9;
 	n = size;
 	if (bpf_probe_read_user(d->hdr + at, size, w->buf + w->off)) {
-		w->lost = 1;
+		w->stuck = 1;
 		return 1;
 	}
 	w->off += n;
@@ -189,21 +194,23 @@ static long h2_step(__u32 i, struct h2_walk *w)
 	return 0;
 }
 
-/* The connection's frames can no longer be followed: tell the loader, forget it (counted). */
+/* The connection's frames can no longer be followed: tell the loader, forget it (counted); its
+ * later requests are counted by h2_lost_read. */
 static __always_inline void h2_give_up(struct bw_conn *conn, struct h2_walk *w)
 {
 	h2_emit(w, BW_H2_GIVEUP, 0, 0, 0);
-	conn->h2 = 2;
+	conn->h2 = 3;
 	bpf_map_delete_elem(&h2_conns, w->key);
 	stat_inc(BW_STAT_H2_DESYNC);
 }
 
 /* Walks the call's bytes (buf, or the iovecs from w->iov); false when the walk did not reach their
- * end (H2_STEPS used up, user memory unreadable) or a record was lost. */
+ * end (H2_STEPS used up, user memory unreadable). A record lost is no reason to stop: the frame
+ * boundaries are still known, and the loader sees the gap in the sequence numbers. */
 static __always_inline bool h2_walk_run(struct h2_walk *w)
 {
 	bpf_loop(H2_STEPS, h2_step, w, 0);
-	return w->off >= w->len && !w->left && !w->lost;
+	return w->off >= w->len && !w->left && !w->stuck;
 }
 
 /* Walks len bytes at buf. */
@@ -253,6 +260,29 @@ static __always_inline void h2_frames(struct bw_conn *conn, const struct bw_conn
 		h2_give_up(conn, &w);
 }
 
+/* The 9 bytes at head look like a HEADERS frame on a client stream (odd), flags within
+ * END_STREAM|END_HEADERS|PADDED|PRIORITY, a length that fits the avail bytes read. */
+static __always_inline bool h2_looks_like_request(const char *head, __u64 avail)
+{
+	__u32 len = ((__u32)(__u8)head[0] << 16) | ((__u32)(__u8)head[1] << 8) | (__u8)head[2];
+	__u32 stream = (((__u32)(__u8)head[5] & 0x7f) << 24) | ((__u32)(__u8)head[6] << 16) |
+		       ((__u32)(__u8)head[7] << 8) | (__u8)head[8];
+	return head[3] == H2_FRAME_HEADERS && ((__u8)head[4] & ~0x2d) == 0 && (stream & 1) && len + 9 <= avail &&
+	       ((__u8)head[5] & 0x80) == 0;
+}
+
+/* A read on a connection whose frames the kernel gave up (conn->h2 == 3): one that begins like a
+ * request's HEADERS frame carries at least one request the sensor will never count, counted
+ * here (h2_lost_desync, a lower bound: a read that begins elsewhere is not). */
+static __always_inline void h2_lost_read(const char *buf, __u64 avail)
+{
+	char head[9];
+	if (!buf || avail < 9 || bpf_probe_read_user(head, sizeof(head), buf))
+		return;
+	if (h2_looks_like_request(head, avail))
+		stat_inc(BW_STAT_H2_LOST_DESYNC);
+}
+
 static const char h2_preface[H2_PREFACE_LEN] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 
 /* A read on a followed HTTP/1-or-nothing-yet connection that is no request: the HTTP/2 client
@@ -293,13 +323,7 @@ static __always_inline bool h2_start(struct bw_conn *conn, const struct bw_conn_
 		(void)arg;
 		return true;
 	}
-	/* HEADERS (type 1) on an odd client stream, flags within END_STREAM|END_HEADERS|PADDED|PRIORITY,
-	 * a length that fits the read. */
-	__u32 len = ((__u32)(__u8)head[0] << 16) | ((__u32)(__u8)head[1] << 8) | (__u8)head[2];
-	__u32 stream = (((__u32)(__u8)head[5] & 0x7f) << 24) | ((__u32)(__u8)head[6] << 16) |
-		       ((__u32)(__u8)head[7] << 8) | (__u8)head[8];
-	if (head[3] == H2_FRAME_HEADERS && ((__u8)head[4] & ~0x2d) == 0 && (stream & 1) && len + 9 <= avail &&
-	    ((__u8)head[5] & 0x80) == 0) {
+	if (h2_looks_like_request(head, avail)) {
 		stat_inc(BW_STAT_H2_NO_PREFACE);
 		conn->h2 = 2; /* counted once per connection */
 		return true;
