@@ -5,8 +5,10 @@
  * probes, on client sockets that are never followed).
  */
 import { execFile } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selfSignedCertificate, startNodeHttpsServer, type TestServer } from './support/servers.js';
@@ -17,11 +19,12 @@ const run = promisify(execFile);
 let sensor: RunningSensor;
 let server: TestServer;
 let certDir: string;
+let cert: { cert: string; key: string };
 let syncs = 0;
 
 /** curl -k: every URL on one connection (keep-alive); the statuses in order. */
-async function curl(paths: string[]): Promise<number[]> {
-  const urls = paths.map((p) => `https://127.0.0.1:${server.port}${p}`);
+async function curl(paths: string[], port = server.port): Promise<number[]> {
+  const urls = paths.map((p) => `https://127.0.0.1:${port}${p}`);
   const { stdout } = await run('curl', [
     '-sk',
     '-w',
@@ -90,6 +93,7 @@ async function routeCounts(prefix: string): Promise<Record<string, number>> {
 beforeAll(async () => {
   const made = selfSignedCertificate();
   certDir = made.dir;
+  cert = made;
   // The node executable is mapped by this test runner already: found in the sensor's first scan.
   server = await startNodeHttpsServer(made.cert, made.key);
   sensor = await startSensor();
@@ -162,5 +166,43 @@ describe("HTTPS to Node's https server (OpenSSL inside the node executable, memo
     const [fast] = await sensor.series({ service_name: server.name, http_route: '/node/fast' });
     expect(fast!.count).toBe(1);
     expect(fast!.buckets.get('0.3')).toBe(1);
+  });
+});
+
+describe('a node executable first run after the sensor started', () => {
+  it('is found by the rescan (/proc/<pid>/exe) and its requests are counted exactly from then on', async () => {
+    // A copy is a file (device, inode) of its own: the sensor has not probed it yet.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'bw-node-copy-'));
+    const node = path.join(dir, 'node');
+    copyFileSync(process.execPath, node);
+    const late = await startNodeHttpsServer(cert.cert, cert.key, 'bw-node-late', node);
+    try {
+      // Until the next scan (every 5 s) attaches to it, its TLS is not seen: ask until one request is counted.
+      await waitFor(
+        'the rescan to attach to the copied node',
+        async () => {
+          expect(await curl(['/late/probe'], late.port)).toEqual([200]);
+          return (await sensor.count({ service_name: late.name, http_route: '/late/probe' })) >= 1;
+        },
+        30_000,
+      );
+      expect(await curl(['/late/a/1', '/late/a/2', '/late/a/3?status=404'], late.port)).toEqual([
+        200, 200, 404,
+      ]);
+      await waitFor(
+        'the late requests',
+        async () => (await sensor.count({ service_name: late.name, http_route: '/late/a/{id}' })) >= 3,
+      );
+      const series = await sensor.series({ service_name: late.name, http_route: '/late/a/{id}' });
+      expect(
+        Object.fromEntries(
+          series.map((s) => [`${s.labels.url_scheme} ${s.labels.http_response_status_code}`, s.count]),
+        ),
+      ).toEqual({ 'https 200': 2, 'https 404': 1 });
+      expect(await sensor.count({ service_name: late.name, url_scheme: 'http' })).toBe(0);
+    } finally {
+      await late.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -103,12 +103,9 @@ export function startNodeHttpsServer(
   cert: string,
   key: string,
   title = 'bw-node-https',
+  node = process.execPath,
 ): Promise<TestServer> {
-  return startPrintingPort(
-    process.execPath,
-    [path.join(fixtures, 'node-https-server.mjs'), cert, key, title],
-    title,
-  );
+  return startPrintingPort(node, [path.join(fixtures, 'node-https-server.mjs'), cert, key, title], title);
 }
 
 /** A Python server reading and writing through `mode`'s syscalls (fixtures/syscall-server.py); comm `bw-<mode>`. */
