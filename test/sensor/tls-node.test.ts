@@ -154,6 +154,31 @@ describe("HTTPS to Node's https server (OpenSSL inside the node executable, memo
     expect(await sensor.count({ service_name: server.name, url_scheme: 'http' })).toBe(0);
   });
 
+  it('keeps 8 interleaved keep-alive connections apart: each route with its own status', async () => {
+    // Answers come out of order (delays differ), so a request tied to the wrong socket would be answered by another
+    // connection's status and show up under a wrong route/status pair.
+    const clients = Array.from({ length: 8 }, (_, c) => c);
+    const answers = await Promise.all(
+      clients.map(async (c) => {
+        const agent = new https.Agent({ keepAlive: true, maxSockets: 1 });
+        try {
+          const paths = Array.from(
+            { length: 10 },
+            (_, i) => `/mix/c${c}/${i}?status=${200 + c}&delay=${((c * 7 + i * 3) % 5) * 4}`,
+          );
+          return await nodeGet(agent, paths);
+        } finally {
+          agent.destroy();
+        }
+      }),
+    );
+    answers.forEach((a, c) => expect(a.map((x) => x.status)).toEqual(Array(10).fill(200 + c)));
+    await settle();
+    const expected: Record<string, number> = {};
+    for (const c of clients) expected[`https GET /mix/c${c}/{id} ${200 + c}`] = 10;
+    expect(await routeCounts('/mix/')).toEqual(expected);
+  });
+
   it('times a request from its SSL_read to its SSL_write: a 320 ms answer lands above 0.3 s', async () => {
     expect(await curl(['/node/slow?delay=320', '/node/slow?delay=320', '/node/fast'])).toEqual([
       200, 200, 200,
