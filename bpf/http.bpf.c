@@ -395,22 +395,40 @@ static __always_inline bool request_bytes(struct bw_conn *conn, const char *buf,
 	return true;
 }
 
-/* A syscall on a followed socket by a thread inside SSL_read: that SSL object is this
- * connection's (also for connections whose SSL_set_fd came before the sensor, or that
- * use SSL_set_bio). From then on only the uprobes read its HTTP. */
+/* A read syscall on a followed socket that was no request line. By a thread inside
+ * SSL_read: that SSL object is this connection's (also for connections whose SSL_set_fd
+ * came before the sensor, or that use SSL_set_bio). Outside SSL_read, bytes that start a
+ * TLS record (content type 0x14..0x17, version 3.x): this thread's last TLS read, which
+ * the next SSL_read decrypts (Node: memory BIOs, no SSL_set_fd). From then on only the
+ * uprobes read its HTTP. */
 static __always_inline void tie_ssl_call(struct bw_conn *conn, const struct bw_conn_key *key)
 {
-	__u64 id = bpf_get_current_pid_tgid();
-	struct bw_ssl_call *call = bpf_map_lookup_elem(&ssl_calls, &id);
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct bw_ssl_call *call = bpf_task_storage_get(&ssl_calls, task, 0, 0);
+	if (call && call->ssl) {
+		struct bw_ssl_key sk = { .tgid = key->tgid, .ssl = call->ssl };
+		__u32 fd = key->fd;
+		bpf_map_update_elem(&ssl_fds, &sk, &fd, BPF_ANY);
+		if (!conn->tls) {
+			conn->tls = 1;
+			stat_inc(BW_STAT_TLS_TIED);
+		}
+		return;
+	}
+	/* read/recvfrom: the buffer is the second argument (the vectored reads fail the
+	 * check below: an iovec's pointer bytes are no record header). */
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
+	__u8 h[3];
+	if (bpf_probe_read_user(h, sizeof(h), (const void *)syscall_arg2(regs)))
+		return;
+	if (h[0] < 0x14 || h[0] > 0x17 || h[1] != 3 || h[2] > 4)
+		return;
+	if (!call)
+		call = bpf_task_storage_get(&ssl_calls, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!call)
 		return;
-	struct bw_ssl_key sk = { .tgid = key->tgid, .ssl = call->ssl };
-	__u32 fd = key->fd;
-	bpf_map_update_elem(&ssl_fds, &sk, &fd, BPF_ANY);
-	if (!conn->tls) {
-		conn->tls = 1;
-		stat_inc(BW_STAT_TLS_TIED);
-	}
+	call->last_fd = key->fd;
+	call->last_set = 1;
 }
 
 /* The open file of fd in the current task, or NULL. */
@@ -829,20 +847,45 @@ int BPF_KPROBE(bw_ssl_set_fd, void *ssl, int fd)
 
 static __always_inline int ssl_read_enter(void *ssl, void *buf, void *readbytes)
 {
-	__u64 id = bpf_get_current_pid_tgid();
-	struct bw_ssl_call call = { .ssl = (__u64)ssl, .buf = (__u64)buf, .readbytes = (__u64)readbytes };
-	bpf_map_update_elem(&ssl_calls, &id, &call, BPF_ANY);
+	struct bw_ssl_call *call =
+		bpf_task_storage_get(&ssl_calls, bpf_get_current_task_btf(), 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!call)
+		return 0;
+	call->ssl = (__u64)ssl;
+	call->buf = (__u64)buf;
+	call->readbytes = (__u64)readbytes;
 	return 0;
+}
+
+/* The connection whose TLS record this thread read last, for an SSL_read that returned a
+ * request: that SSL object is tied to it (anew when the SSL * was tied to another fd before:
+ * a freed SSL's address reused by a new connection). */
+static __always_inline struct bw_conn *ssl_learned_conn(__u32 tgid, __u64 ssl, __u32 fd, struct bw_conn_key *key)
+{
+	key->tgid = tgid;
+	key->fd = fd;
+	struct bw_conn *conn = bpf_map_lookup_elem(&conns, key);
+	if (!conn)
+		return NULL;
+	struct bw_ssl_key sk = { .tgid = tgid, .ssl = ssl };
+	__u32 *tied = bpf_map_lookup_elem(&ssl_fds, &sk);
+	if (!tied || *tied != fd)
+		bpf_map_update_elem(&ssl_fds, &sk, &fd, BPF_ANY);
+	if (!conn->tls) {
+		conn->tls = 1;
+		stat_inc(BW_STAT_TLS_TIED);
+	}
+	return conn;
 }
 
 static __always_inline int ssl_read_exit(long ret, bool ex)
 {
-	__u64 id = bpf_get_current_pid_tgid();
-	struct bw_ssl_call *c = bpf_map_lookup_elem(&ssl_calls, &id);
-	if (!c)
+	struct bw_ssl_call *c = bpf_task_storage_get(&ssl_calls, bpf_get_current_task_btf(), 0, 0);
+	if (!c || !c->ssl)
 		return 0;
 	struct bw_ssl_call call = *c;
-	bpf_map_delete_elem(&ssl_calls, &id);
+	c->ssl = 0;
+	c->last_set = 0; /* that record is decrypted now */
 
 	__u64 n = 0;
 	if (ex) {
@@ -858,8 +901,13 @@ static __always_inline int ssl_read_exit(long ret, bool ex)
 	const char *buf = (const char *)call.buf;
 	if (!starts_request(buf, n))
 		return 0;
+	__u64 id = bpf_get_current_pid_tgid();
 	struct bw_conn_key key;
-	struct bw_conn *conn = ssl_conn(id >> 32, call.ssl, &key);
+	struct bw_conn *conn = NULL;
+	if (call.last_set)
+		conn = ssl_learned_conn(id >> 32, call.ssl, call.last_fd, &key);
+	if (!conn)
+		conn = ssl_conn(id >> 32, call.ssl, &key);
 	if (!conn) {
 		/* A request in plaintext we cannot put on a connection; counted, never guessed.
 		 * (Also a server in an excluded process or on an excluded port.) */

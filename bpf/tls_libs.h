@@ -19,7 +19,7 @@ struct tls_libs {
 };
 
 /* Walks /proc/<pid>/maps of every process and calls `found` for each libssl.so.* file
- * (dev, inode) not handed out before. Returns how many new ones were found, -1 if
+ * (dev, inode) not handed out before, and /proc/<pid>/exe for each `node` executable. Returns how many new ones were found, -1 if
  * /proc cannot be read. */
 int find_tls_libraries(struct tls_libs *libs, tls_lib_found_fn found, void *ctx);
 

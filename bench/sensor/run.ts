@@ -1,15 +1,20 @@
 /**
  * Sensor overhead benchmark (loopback only, bounded: fixed rounds of fixed-length wrk runs).
  *
- *   npx tsx bench/sensor/run.ts [--rounds 4] [--seconds 5] [--connections 10]
+ *   npx tsx bench/sensor/run.ts [--rounds 4] [--seconds 5] [--connections 10] [--handlers trivial,1ms,tls]
+ *                               [--loader bpf/build/burnwatch-loader]
  *
- * For a trivial handler and a 1 ms handler: wrk without and with the sensor, alternating
+ * For a trivial handler, a 1 ms handler and the trivial handler behind Node's https (`tls`: the uprobes on the
+ * node executable's OpenSSL; wrk's own libssl runs the uprobes too, as any TLS client on the node would):
+ * wrk without and with the sensor, alternating
  * in pairs, reported as ratios; the BPF programs' CPU per transaction from bpf_stats;
  * the agent's and loader's CPU per 1,000 requests; ring buffer drops. JSON goes to
- * bench/results/sensor-<time>.json, a Markdown summary to stdout.
+ * bench/results/sensor-<time>.json, a Markdown summary to stdout. --loader runs another loader (e.g. main's
+ * prebuilt one, for a before/after of the BPF programs).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parsePromText } from '../../test/sensor/support/prom-text.js';
@@ -23,6 +28,16 @@ const ROUNDS = arg('rounds', 4);
 const SECONDS = arg('seconds', 5);
 const CONNECTIONS = arg('connections', 10);
 const SENSOR_PORT = 19_464;
+type Handler = 'trivial' | '1ms' | 'tls';
+const HANDLERS = (
+  process.argv.includes('--handlers')
+    ? process.argv[process.argv.indexOf('--handlers') + 1]!
+    : 'trivial,1ms,tls'
+).split(',') as Handler[];
+const LOADER = process.argv.includes('--loader')
+  ? path.resolve(process.argv[process.argv.indexOf('--loader') + 1]!)
+  : undefined;
+let certDir = '';
 
 interface WrkResult {
   rps: number;
@@ -54,10 +69,16 @@ function toMs(v: string): number {
   return m[2] === 'us' ? n / 1000 : m[2] === 's' ? n * 1000 : n;
 }
 
-function wrk(port: number): WrkResult {
+/** User + system CPU seconds of a process so far (/proc/<pid>/stat, clock ticks of 10 ms). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+function wrk(port: number, scheme = 'http'): WrkResult {
   const run = spawnSync(
     'wrk',
-    ['-t1', `-c${CONNECTIONS}`, `-d${SECONDS}s`, '--latency', `http://127.0.0.1:${port}/bench/1`],
+    ['-t1', `-c${CONNECTIONS}`, `-d${SECONDS}s`, '--latency', `${scheme}://127.0.0.1:${port}/bench/1`],
     { encoding: 'utf8', timeout: (SECONDS + 30) * 1000 },
   );
   const out = run.stdout;
@@ -72,7 +93,12 @@ function wrk(port: number): WrkResult {
 async function startSensor(): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'sensor', 'main.ts')], {
     cwd: root,
-    env: { ...process.env, BURNWATCH_SENSOR_PORT: String(SENSOR_PORT), BURNWATCH_SENSOR_HOST: '127.0.0.1' },
+    env: {
+      ...process.env,
+      BURNWATCH_SENSOR_PORT: String(SENSOR_PORT),
+      BURNWATCH_SENSOR_HOST: '127.0.0.1',
+      ...(LOADER ? { BURNWATCH_SENSOR_LOADER: LOADER } : {}),
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   await new Promise<void>((resolve, reject) => {
@@ -100,13 +126,21 @@ async function scrape(service: string): Promise<Map<string, number>> {
   return out;
 }
 
-/** run_time_ns and run_cnt of the sensor's programs, per program, from bpftool. */
-function bpfPrograms(): Array<{ name: string; runTimeNs: number; runCnt: number }> {
+/** run_time_ns and run_cnt of the sensor's programs, per program, from bpftool. Programs loaded before
+ * `since` (other sensors on a shared machine, e.g. tests) are left out. */
+function bpfPrograms(
+  since: Set<number> = new Set(),
+): Array<{ id: number; name: string; runTimeNs: number; runCnt: number }> {
   const run = spawnSync('bpftool', ['prog', 'show', '--json'], { encoding: 'utf8' });
-  const progs = JSON.parse(run.stdout) as Array<{ name?: string; run_time_ns?: number; run_cnt?: number }>;
+  const progs = JSON.parse(run.stdout) as Array<{
+    id: number;
+    name?: string;
+    run_time_ns?: number;
+    run_cnt?: number;
+  }>;
   return progs
-    .filter((p) => p.name?.startsWith('bw_'))
-    .map((p) => ({ name: p.name!, runTimeNs: p.run_time_ns ?? 0, runCnt: p.run_cnt ?? 0 }));
+    .filter((p) => p.name?.startsWith('bw_') && !since.has(p.id))
+    .map((p) => ({ id: p.id, name: p.name!, runTimeNs: p.run_time_ns ?? 0, runCnt: p.run_cnt ?? 0 }));
 }
 
 const median = (xs: number[]) => {
@@ -114,18 +148,33 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
-async function benchHandler(kind: 'trivial' | '1ms') {
-  const { child: server, port } = await startPrintingPort(process.execPath, [
-    path.join(root, 'bench', 'sensor', 'server.mjs'),
-    kind,
-  ]);
-  wrk(port); // warm-up
-  const pairs: Array<{ off: WrkResult; on: WrkResult; sensor: Record<string, number> }> = [];
+function startServer(kind: Handler) {
+  const args = [path.join(root, 'bench', 'sensor', 'server.mjs'), kind];
+  if (kind === 'tls') args.push(path.join(certDir, 'cert.pem'), path.join(certDir, 'key.pem'));
+  return startPrintingPort(process.execPath, args);
+}
+
+const schemeOf = (kind: Handler) => (kind === 'tls' ? 'https' : 'http');
+
+async function benchHandler(kind: Handler) {
+  const { child: server, port } = await startServer(kind);
+  const scheme = schemeOf(kind);
+  wrk(port, scheme); // warm-up
+  const pairs: Array<{
+    off: WrkResult;
+    on: WrkResult;
+    serverUsPerRequest: { off: number; on: number };
+    sensor: Record<string, number>;
+  }> = [];
   for (let round = 0; round < ROUNDS; round++) {
-    const off = wrk(port);
+    const cpu0 = cpuSeconds(server.pid!);
+    const off = wrk(port, scheme);
+    const cpu1 = cpuSeconds(server.pid!);
     const sensor = await startSensor();
     const before = await scrape(`bench-${kind}`);
-    const on = wrk(port);
+    const cpu2 = cpuSeconds(server.pid!);
+    const on = wrk(port, scheme);
+    const cpu3 = cpuSeconds(server.pid!);
     await new Promise((r) => setTimeout(r, 1500)); // one stats period, so the counters are current
     const after = await scrape(`bench-${kind}`);
     await stop(sensor);
@@ -133,6 +182,11 @@ async function benchHandler(kind: 'trivial' | '1ms') {
     pairs.push({
       off,
       on,
+      // The server's own CPU per request: with the sensor it includes the uprobe traps (not in bpf_stats).
+      serverUsPerRequest: {
+        off: ((cpu1 - cpu0) * 1e6) / off.requests,
+        on: ((cpu3 - cpu2) * 1e6) / on.requests,
+      },
       sensor: {
         transactions: d('burnwatch_sensor_transactions_total'),
         served: d('served'),
@@ -164,6 +218,8 @@ async function benchHandler(kind: 'trivial' | '1ms') {
       (p) => ((p.sensor.agentCpuS! + p.sensor.loaderCpuS!) * 1e6) / p.sensor.transactions!,
     ),
     exportedShare: ratio((p) => p.sensor.served! / p.on.requests),
+    serverUsPerRequestOff: ratio((p) => p.serverUsPerRequest.off),
+    serverUsPerRequestOn: ratio((p) => p.serverUsPerRequest.on),
     drops: pairs.reduce((n, p) => n + p.sensor.ringbufDrops!, 0),
   };
 }
@@ -172,35 +228,59 @@ async function main() {
   const statsWas = readFileSync('/proc/sys/kernel/bpf_stats_enabled', 'utf8').trim();
   spawnSync('sysctl', ['-q', '-w', 'kernel.bpf_stats_enabled=1']);
   try {
-    // Per-program figures from one sensor run under the trivial handler's load.
-    const results = [await benchHandler('trivial'), await benchHandler('1ms')];
+    certDir = mkdtempSync(path.join(os.tmpdir(), 'bw-bench-tls-'));
+    spawnSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-keyout',
+        path.join(certDir, 'key.pem'),
+        '-out',
+        path.join(certDir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
+    const results = [];
+    for (const kind of HANDLERS) results.push(await benchHandler(kind));
 
-    const { child: server, port } = await startPrintingPort(process.execPath, [
-      path.join(root, 'bench', 'sensor', 'server.mjs'),
-      'trivial',
-    ]);
-    const sensor = await startSensor();
-    const b0 = bpfPrograms();
-    const load = wrk(port);
-    await new Promise((r) => setTimeout(r, 1500));
-    const b1 = bpfPrograms();
-    await stop(sensor);
-    await stop(server);
-    const perProgram = b1.map((p) => {
-      const q = b0.find((x) => x.name === p.name);
-      const runs = p.runCnt - (q?.runCnt ?? 0);
-      const ns = p.runTimeNs - (q?.runTimeNs ?? 0);
-      return { name: p.name, runs, nsPerRun: runs ? ns / runs : 0, nsPerRequest: ns / load.requests };
-    });
+    // Per-program figures from one sensor run under each busy handler's load.
+    const perProgramRuns = [];
+    for (const kind of HANDLERS.filter((k) => k !== '1ms')) {
+      const { child: server, port } = await startServer(kind);
+      const others = new Set(bpfPrograms().map((p) => p.id));
+      const sensor = await startSensor();
+      const b0 = bpfPrograms(others);
+      const load = wrk(port, schemeOf(kind));
+      await new Promise((r) => setTimeout(r, 1500));
+      const b1 = bpfPrograms(others).filter((p) => b0.some((q) => q.id === p.id));
+      await stop(sensor);
+      await stop(server);
+      const perProgram = b1.map((p) => {
+        const q = b0.find((x) => x.id === p.id);
+        const runs = p.runCnt - (q?.runCnt ?? 0);
+        const ns = p.runTimeNs - (q?.runTimeNs ?? 0);
+        return { name: p.name, runs, nsPerRun: runs ? ns / runs : 0, nsPerRequest: ns / load.requests };
+      });
+      perProgramRuns.push({ kind, load, perProgram });
+    }
 
     const result = {
       when: new Date().toISOString(),
       rounds: ROUNDS,
       seconds: SECONDS,
       connections: CONNECTIONS,
+      loadAverage: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number),
+      loader: LOADER ?? 'bpf/build/burnwatch-loader',
       results,
-      perProgram,
-      perProgramLoad: load,
+      perProgramRuns,
     };
     mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
     const file = path.join(root, 'bench', 'results', `sensor-${result.when.replace(/[:.]/g, '-')}.json`);
@@ -208,22 +288,28 @@ async function main() {
 
     const f = (x: number, d = 3) => x.toFixed(d);
     console.log(
-      `| handler | throughput on/off (range of pairs) | p50 on/off | p99 on/off | BPF ns / transaction | agent+loader CPU ms / 1000 req | exported / wrk requests | ring buffer drops |`,
+      `| handler | throughput on/off (range of pairs) | p50 on/off | p99 on/off | BPF ns / transaction | server CPU µs / request off → on | agent+loader CPU ms / 1000 req | exported / wrk requests | ring buffer drops |`,
     );
-    console.log(`| --- | --- | --- | --- | --- | --- | --- | --- |`);
+    console.log(`| --- | --- | --- | --- | --- | --- | --- | --- | --- |`);
     for (const r of results) {
       console.log(
-        `| ${r.kind} | ${f(r.throughputRatio)} (${f(r.throughputRatioRange[0]!, 2)}–${f(r.throughputRatioRange[1]!, 2)}) | ${f(r.p50Ratio)} | ${f(r.p99Ratio)} | ${f(r.bpfNsPerTransaction, 0)} | ${f(r.userCpuMsPer1000, 1)} | ${f(r.exportedShare, 4)} | ${r.drops} |`,
+        `| ${r.kind} | ${f(r.throughputRatio)} (${f(r.throughputRatioRange[0]!, 2)}–${f(r.throughputRatioRange[1]!, 2)}) | ${f(r.p50Ratio)} | ${f(r.p99Ratio)} | ${f(r.bpfNsPerTransaction, 0)} | ${f(r.serverUsPerRequestOff, 1)} → ${f(r.serverUsPerRequestOn, 1)} | ${f(r.userCpuMsPer1000, 1)} | ${f(r.exportedShare, 4)} | ${r.drops} |`,
       );
     }
-    console.log(`\nPer program (trivial handler, ${load.requests} requests at ${f(load.rps, 0)}/s):\n`);
-    console.log(`| program | runs | ns / run | ns / request |`);
-    console.log(`| --- | --- | --- | --- |`);
-    for (const p of perProgram)
-      console.log(`| ${p.name} | ${p.runs} | ${f(p.nsPerRun, 0)} | ${f(p.nsPerRequest, 1)} |`);
+    for (const { kind, load, perProgram } of perProgramRuns) {
+      console.log(`\nPer program (${kind} handler, ${load.requests} requests at ${f(load.rps, 0)}/s):\n`);
+      console.log(`| program | runs | ns / run | ns / request |`);
+      console.log(`| --- | --- | --- | --- |`);
+      for (const p of perProgram.filter((x) => x.runs > 0))
+        console.log(`| ${p.name} | ${p.runs} | ${f(p.nsPerRun, 0)} | ${f(p.nsPerRequest, 1)} |`);
+      const total = perProgram.reduce((n, p) => n + p.nsPerRequest, 0);
+      console.log(`| all | | | ${f(total, 0)} |`);
+    }
+    console.log(`\nload average: ${result.loadAverage.join(' ')}`);
     console.log(`\nraw: ${path.relative(root, file)}`);
   } finally {
     spawnSync('sysctl', ['-q', '-w', `kernel.bpf_stats_enabled=${statsWas}`]);
+    if (certDir) rmSync(certDir, { recursive: true, force: true });
   }
 }
 

@@ -120,7 +120,7 @@ struct bw_ready_record {
 	__u32 loader_pid;
 	__u32 programs_attached;
 	__u32 conns_seeded; /* connections accepted before start, found in /proc */
-	__u32 tls_libraries; /* distinct libssl files (dev, inode) found in /proc/<pid>/maps and probed */
+	__u32 tls_libraries; /* distinct libssl files (/proc/<pid>/maps) and node executables (/proc/<pid>/exe) probed */
 	__u32 tls_probes;    /* uprobes attached on them */
 	__u8 _pad1[BW_RECORD_SIZE - 24];
 };

@@ -52,18 +52,23 @@ struct {
 	__type(value, struct bw_scratch);
 } scratch SEC(".maps");
 
-/* TLS (uprobes on libssl). A thread inside SSL_read/SSL_read_ex: what its return probe
- * needs, and what a syscall on a followed socket during the call ties to that socket. */
+/* TLS (uprobes on libssl). Per thread (task storage: no hash, freed with the thread):
+ * inside SSL_read/SSL_read_ex, what its return probe needs, and what a syscall on a followed
+ * socket during the call ties to that socket; outside, the followed socket this thread last
+ * read a TLS record from (Node's memory BIOs: the ciphertext is read, then SSL_read decrypts
+ * it on the same thread). */
 struct bw_ssl_call {
-	__u64 ssl;
+	__u64 ssl; /* 0: not inside SSL_read */
 	__u64 buf;
 	__u64 readbytes; /* SSL_read_ex's size_t *; 0 for SSL_read */
+	__u32 last_fd;
+	__u32 last_set; /* last_fd is a TLS record read since the last SSL_read */
 };
 
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 4096);
-	__type(key, __u64); /* pid_tgid */
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, struct bw_ssl_call);
 } ssl_calls SEC(".maps");
 

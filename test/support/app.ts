@@ -78,8 +78,16 @@ export async function resetDatabase(): Promise<void> {
   const { rows } = await client.query<{ tablename: string }>(
     `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'burnwatch_migrations'`,
   );
-  if (rows.length > 0)
-    await client.query(`TRUNCATE ${rows.map((r) => `"${r.tablename}"`).join(', ')} CASCADE`);
+  // A running app's background work (the rollup job, the change-stamp fold, a tick) can hold a lock TRUNCATE
+  // waits for while waiting for one TRUNCATE holds: Postgres aborts one side (40P01). Emptying again is safe.
+  for (let attempt = 1; rows.length > 0; attempt++) {
+    try {
+      await client.query(`TRUNCATE ${rows.map((r) => `"${r.tablename}"`).join(', ')} CASCADE`);
+      break;
+    } catch (error) {
+      if ((error as { code?: string }).code !== '40P01' || attempt === 5) throw error;
+    }
+  }
   await client.end();
 }
 

@@ -108,6 +108,16 @@ export function startPythonTlsServer(cert: string, key: string): Promise<TestSer
   return startPrintingPort('python3', [path.join(fixtures, 'tls-server.py'), cert, key], 'tls-server');
 }
 
+/** Node's `https` (OpenSSL inside the node executable, memory BIOs; fixtures/node-https-server.mjs). */
+export function startNodeHttpsServer(
+  cert: string,
+  key: string,
+  title = 'bw-node-https',
+  node = process.execPath,
+): Promise<TestServer> {
+  return startPrintingPort(node, [path.join(fixtures, 'node-https-server.mjs'), cert, key, title], title);
+}
+
 /** A Python server reading and writing through `mode`'s syscalls (fixtures/syscall-server.py); comm `bw-<mode>`. */
 export function startSyscallServer(
   mode: 'msg' | 'vec' | 'plain',
