@@ -18,10 +18,11 @@
 #define H2_FRAME_RST_STREAM 3
 #define H2_FRAME_CONTINUATION 9
 #define H2_FLAG_END_STREAM 0x1
-/* Steps of the frame walk per buffer (a frame header, a skip or a piece each). */
-#define H2_STEPS 256
-/* iovecs of one vectored call walked; more: the connection is given up (counted). */
-#define H2_MAX_IOV 32
+/* Steps of the frame walk per call: a frame header, a skip, a piece or the next iovec each. Every
+ * step but the last consumes a byte or an iovec, so a call needs at most len + iovecs steps; a
+ * 64 KiB read of the smallest frames (9 bytes) needs about 7300, Node's writev of 50 gRPC
+ * answers (117 iovecs) about 400. More: the connection is given up (counted). bpf_loop allows 8M. */
+#define H2_STEPS (1u << 17)
 #define H2_PREFACE_LEN 24
 
 struct h2_walk {
@@ -29,13 +30,16 @@ struct h2_walk {
 	const struct bw_conn_key *key;
 	const char *buf;
 	__u64 now;
+	const struct iovec *iov; /* a vectored call: its next iovec, NULL for one buffer */
+	__u64 left;              /* bytes transferred not yet in buf (vectored calls) */
 	__u32 len;
 	__u32 off;
 	__u16 port;
 	__u8 dir;
 	__u8 hflags;
-	__u8 lost; /* a record found no room */
-	__u8 _pad0[7];
+	__u8 lost;  /* a record found no room: the frames are still followed, the loader sees the gap */
+	__u8 stuck; /* the walk could not go on (user memory unreadable): frame boundaries lost */
+	__u8 _pad0[2];
 };
 
 static __always_inline void h2_header_fields(struct bw_h2_event *e, const struct h2_walk *w, __u8 kind)
@@ -88,6 +92,10 @@ static __always_inline void h2_piece(struct h2_walk *w, struct bw_h2_dir *d, __u
 		h->seq++;
 	if (!e) {
 		w->lost = 1;
+		/* The start of a request's header block: that request is lost (the loader, seeing the
+		 * gap, counts the later ones it cannot decode as h2_undecodable). */
+		if (w->dir == 0 && d->type == H2_FRAME_HEADERS && d->rem == d->frame_len)
+			stat_inc(BW_STAT_RINGBUF_DROPS);
 		return;
 	}
 	h2_header_fields(e, w, BW_H2_HEADERS);
@@ -113,8 +121,27 @@ static long h2_step(__u32 i, struct h2_walk *w)
 {
 	(void)i;
 	struct bw_h2_conn *h = w->h;
-	if (!h || w->off >= w->len)
+	if (!h)
 		return 1;
+	if (w->off >= w->len) {
+		/* The buffer is walked: the next iovec of a vectored call, as far as the call transferred. */
+		if (!w->iov || !w->left)
+			return 1;
+		struct iovec iov;
+		if (bpf_probe_read_user(&iov, sizeof(iov), w->iov)) {
+			w->stuck = 1;
+			return 1;
+		}
+		w->iov++;
+		__u64 n = iov.iov_len < w->left ? iov.iov_len : w->left;
+		if (n > 0x7fffffff)
+			n = 0x7fffffff;
+		w->left -= n;
+		w->buf = iov.iov_base;
+		w->len = (__u32)n;
+		w->off = 0;
+		return 0;
+	}
 	struct bw_h2_dir *d = &h->dir[w->dir & 1];
 	__u32 avail = w->len - w->off;
 	if (d->rem) {
@@ -141,13 +168,13 @@ static long h2_step(__u32 i, struct h2_walk *w)
 		size = 9;
 	n = size;
 	if (bpf_probe_read_user(d->hdr + at, size, w->buf + w->off)) {
-		w->lost = 1;
+		w->stuck = 1;
 		return 1;
 	}
 	w->off += n;
 	d->hdr_have = at + n;
 	if (d->hdr_have < 9)
-		return 1; /* the rest comes with the next call */
+		return 0; /* the buffer is used up: the rest comes with the next iovec or call */
 	d->hdr_have = 0;
 	__u32 len = ((__u32)d->hdr[0] << 16) | ((__u32)d->hdr[1] << 8) | d->hdr[2];
 	d->type = d->hdr[3];
@@ -167,34 +194,38 @@ static long h2_step(__u32 i, struct h2_walk *w)
 	return 0;
 }
 
-/* The connection's frames can no longer be followed: tell the loader, forget it (counted). */
+/* The connection's frames can no longer be followed: tell the loader, forget it (counted); its
+ * later requests are counted by h2_lost_read. */
 static __always_inline void h2_give_up(struct bw_conn *conn, struct h2_walk *w)
 {
 	h2_emit(w, BW_H2_GIVEUP, 0, 0, 0);
-	conn->h2 = 2;
+	conn->h2 = 3;
 	bpf_map_delete_elem(&h2_conns, w->key);
 	stat_inc(BW_STAT_H2_DESYNC);
 }
 
-/* Walks len bytes at buf; false when the walk did not reach their end (or a record was lost). */
+/* Walks the call's bytes (buf, or the iovecs from w->iov); false when the walk did not reach their
+ * end (H2_STEPS used up, user memory unreadable). A record lost is no reason to stop: the frame
+ * boundaries are still known, and the loader sees the gap in the sequence numbers. */
+static __always_inline bool h2_walk_run(struct h2_walk *w)
+{
+	bpf_loop(H2_STEPS, h2_step, w, 0);
+	return w->off >= w->len && !w->left && !w->stuck;
+}
+
+/* Walks len bytes at buf. */
 static __always_inline bool h2_walk_buf(struct h2_walk *w, const char *buf, __u32 len)
 {
 	w->buf = buf;
 	w->len = len;
 	w->off = 0;
-	bpf_loop(H2_STEPS, h2_step, w, 0);
-	return w->off >= w->len && !w->lost;
+	w->iov = NULL;
+	w->left = 0;
+	return h2_walk_run(w);
 }
 
-struct h2_iov_ctx {
-	struct h2_walk *w;
-	const struct iovec *iov;
-	__u64 left;
-	bool ok;
-	__u8 _pad0[7];
-};
-
-/* bytes handed to a syscall (kind, arg) of which `total` were transferred: walked in order. */
+/* bytes handed to a syscall (kind, arg) of which `total` were transferred: walked in order, all
+ * iovecs of a vectored call in one loop (as many as the kernel takes, UIO_MAXIOV). */
 static __always_inline bool h2_walk_call(struct h2_walk *w, enum buf_kind kind, unsigned long arg, __u64 total)
 {
 	if (kind == BUF_PLAIN)
@@ -206,19 +237,12 @@ static __always_inline bool h2_walk_call(struct h2_walk *w, enum buf_kind kind, 
 	} else {
 		iovp = (const struct iovec *)arg;
 	}
-	__u64 left = total;
-	for (int k = 0; k < H2_MAX_IOV; k++) {
-		if (!left)
-			return true;
-		struct iovec iov;
-		if (bpf_probe_read_user(&iov, sizeof(iov), iovp + k))
-			return false;
-		__u64 n = iov.iov_len < left ? iov.iov_len : left;
-		if (n && !h2_walk_buf(w, iov.iov_base, n > 0x7fffffff ? 0x7fffffff : (__u32)n))
-			return false;
-		left -= n;
-	}
-	return left == 0;
+	w->buf = NULL;
+	w->len = 0;
+	w->off = 0;
+	w->iov = iovp;
+	w->left = total;
+	return h2_walk_run(w);
 }
 
 /* Frames of a call on an HTTP/2 connection (conn->h2 == 1). */
@@ -234,6 +258,29 @@ static __always_inline void h2_frames(struct bw_conn *conn, const struct bw_conn
 	}
 	if (!h2_walk_call(&w, kind, arg, total))
 		h2_give_up(conn, &w);
+}
+
+/* The 9 bytes at head look like a HEADERS frame on a client stream (odd), flags within
+ * END_STREAM|END_HEADERS|PADDED|PRIORITY, a length that fits the avail bytes read. */
+static __always_inline bool h2_looks_like_request(const char *head, __u64 avail)
+{
+	__u32 len = ((__u32)(__u8)head[0] << 16) | ((__u32)(__u8)head[1] << 8) | (__u8)head[2];
+	__u32 stream = (((__u32)(__u8)head[5] & 0x7f) << 24) | ((__u32)(__u8)head[6] << 16) |
+		       ((__u32)(__u8)head[7] << 8) | (__u8)head[8];
+	return head[3] == H2_FRAME_HEADERS && ((__u8)head[4] & ~0x2d) == 0 && (stream & 1) && len + 9 <= avail &&
+	       ((__u8)head[5] & 0x80) == 0;
+}
+
+/* A read on a connection whose frames the kernel gave up (conn->h2 == 3): one that begins like a
+ * request's HEADERS frame carries at least one request the sensor will never count, counted
+ * here (h2_lost_desync, a lower bound: a read that begins elsewhere is not). */
+static __always_inline void h2_lost_read(const char *buf, __u64 avail)
+{
+	char head[9];
+	if (!buf || avail < 9 || bpf_probe_read_user(head, sizeof(head), buf))
+		return;
+	if (h2_looks_like_request(head, avail))
+		stat_inc(BW_STAT_H2_LOST_DESYNC);
 }
 
 static const char h2_preface[H2_PREFACE_LEN] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
@@ -276,13 +323,7 @@ static __always_inline bool h2_start(struct bw_conn *conn, const struct bw_conn_
 		(void)arg;
 		return true;
 	}
-	/* HEADERS (type 1) on an odd client stream, flags within END_STREAM|END_HEADERS|PADDED|PRIORITY,
-	 * a length that fits the read. */
-	__u32 len = ((__u32)(__u8)head[0] << 16) | ((__u32)(__u8)head[1] << 8) | (__u8)head[2];
-	__u32 stream = (((__u32)(__u8)head[5] & 0x7f) << 24) | ((__u32)(__u8)head[6] << 16) |
-		       ((__u32)(__u8)head[7] << 8) | (__u8)head[8];
-	if (head[3] == H2_FRAME_HEADERS && ((__u8)head[4] & ~0x2d) == 0 && (stream & 1) && len + 9 <= avail &&
-	    ((__u8)head[5] & 0x80) == 0) {
+	if (h2_looks_like_request(head, avail)) {
 		stat_inc(BW_STAT_H2_NO_PREFACE);
 		conn->h2 = 2; /* counted once per connection */
 		return true;

@@ -174,7 +174,8 @@ static void give_up(struct h2_conn *c)
 	if (c->broken)
 		return;
 	c->broken = 1;
-	count(BW_STAT_H2_UNDECODABLE, c->n_streams);
+	/* A request whose header block was being put together is lost too (a later piece missing). */
+	count(BW_STAT_H2_UNDECODABLE, c->n_streams + (c->blocks[0].open ? 1 : 0));
 	c->n_streams = 0;
 	for (int d = 0; d < 2; d++) {
 		hpack_free(&c->tables[d]);
@@ -385,7 +386,11 @@ static int on_piece(struct h2_conn *c, const struct bw_h2_event *e, size_t size,
 	b->open = 0;
 	return on_block(c, d, e, emit);
 bad:
-	count(BW_STAT_H2_UNDECODABLE, d == 0 && e->frame_type == H2_FRAME_HEADERS && e->piece_off == 0 ? 1 : 0);
+	/* A request's first piece: counted here unless its block was opened (give_up counts that one). */
+	count(BW_STAT_H2_UNDECODABLE, d == 0 && e->frame_type == H2_FRAME_HEADERS && e->piece_off == 0 &&
+					      !(b->open && b->stream == e->stream)
+				      ? 1
+				      : 0);
 	give_up(c);
 	return 0;
 }

@@ -520,9 +520,12 @@ static __always_inline int on_read(long ret, enum buf_kind kind)
 	if (!buf)
 		return 0;
 	if (conn->h2) {
-		/* HTTP/2: every byte read is walked (all iovecs); 2: given up or never decodable. */
+		/* HTTP/2: every byte read is walked (all iovecs); 2: never decodable (counted once);
+		 * 3: given up, its requests counted as lost. */
 		if (conn->h2 == 1 && !conn->tls)
 			h2_frames(conn, &key, 0, kind, syscall_arg2(regs), ret, 0);
+		else if (conn->h2 == 3)
+			h2_lost_read(buf, avail);
 		return 0;
 	}
 	/* Ciphertext (a TLS record starts with 0x14..0x17), a body, a short read, or the HTTP/2

@@ -14,6 +14,7 @@ import { AddNotificationClaim1766400000001 } from './1766400000001-AddNotificati
 import { AddScrapeTargetExactCounts1766500000000 } from './1766500000000-AddScrapeTargetExactCounts.js';
 import { CreateChangeRecords1766600000000 } from './1766600000000-CreateChangeRecords.js';
 import { CreateSliHours1766700000000 } from './1766700000000-CreateSliHours.js';
+import { AddSliSeriesGrpcStatus1766800000000 } from './1766800000000-AddSliSeriesGrpcStatus.js';
 
 /** Applied in this order; a new migration is appended here. */
 export const ALL_MIGRATIONS = [
@@ -33,4 +34,5 @@ export const ALL_MIGRATIONS = [
   AddScrapeTargetExactCounts1766500000000,
   CreateChangeRecords1766600000000,
   CreateSliHours1766700000000,
+  AddSliSeriesGrpcStatus1766800000000,
 ];

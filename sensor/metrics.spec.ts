@@ -73,7 +73,7 @@ describe('SensorMetrics', () => {
         .filter((l) => l.startsWith('burnwatch_sensor_requests_lost_total{'))
         .sort();
     // Every reason is there from the start, at 0.
-    expect(await lost()).toHaveLength(9);
+    expect(await lost()).toHaveLength(10);
     const first = counters({ lost_not_seen: 3, lost_no_status: 1, conns_recovered: 5 });
     expect(first.type).toBe('counters');
     if (first.type !== 'counters') return;
@@ -84,10 +84,12 @@ describe('SensorMetrics', () => {
       lost_beyond_scan: 2,
       h2_undecodable: 3,
       h2_reset: 1,
+      h2_lost_desync: 2,
     });
     if (second.type === 'counters') m.applyCounters(second);
     expect(await lost()).toEqual([
       'burnwatch_sensor_requests_lost_total{reason="beyond_scan"} 2',
+      'burnwatch_sensor_requests_lost_total{reason="h2_desync"} 2',
       'burnwatch_sensor_requests_lost_total{reason="h2_reset"} 1',
       'burnwatch_sensor_requests_lost_total{reason="h2_unanswered"} 0',
       'burnwatch_sensor_requests_lost_total{reason="h2_undecodable"} 3',

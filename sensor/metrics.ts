@@ -67,6 +67,7 @@ export const LOST_REASONS: Readonly<Partial<Record<KernelStat, string>>> = {
   h2_undecodable: 'h2_undecodable',
   h2_reset: 'h2_reset',
   h2_unanswered: 'h2_unanswered',
+  h2_lost_desync: 'h2_desync',
 };
 
 /** Why a transaction seen in the kernel was not exported. */
@@ -151,7 +152,7 @@ export class SensorMetrics {
     });
     this.requestsLost = new Counter({
       name: SELF.requestsLost,
-      help: 'Requests the sensor saw but could not time, by reason (queue_full, ringbuf_full, tls_unpaired, not_seen, beyond_scan, no_status_line, h2_undecodable, h2_reset, h2_unanswered).',
+      help: 'Requests the sensor saw but could not time, by reason (queue_full, ringbuf_full, tls_unpaired, not_seen, beyond_scan, no_status_line, h2_undecodable, h2_reset, h2_unanswered, h2_desync).',
       labelNames: ['reason'],
       registers,
     });

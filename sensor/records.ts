@@ -46,13 +46,14 @@ export const KERNEL_STATS = [
   'request_line_staged',
   'status_line_staged',
   'crlf_skipped',
-  // HTTP/2 (the last three kept by the loader, bpf/h2.c).
+  // HTTP/2 (h2_undecodable, h2_reset and h2_unanswered kept by the loader, bpf/h2.c).
   'h2_conns',
   'h2_no_preface',
   'h2_desync',
   'h2_undecodable',
   'h2_reset',
   'h2_unanswered',
+  'h2_lost_desync',
 ] as const;
 export type KernelStat = (typeof KERNEL_STATS)[number];
 /** Counters in a stats record (BW_STATS_KERNEL_SLOTS); every one comes in the counters record. */

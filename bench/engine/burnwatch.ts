@@ -92,6 +92,7 @@ async function generateHistory(
           method: 'GET',
           route: '/api',
           statusCode: status,
+          grpcStatusCode: null,
         },
         BOUNDS,
       ),

@@ -93,6 +93,7 @@ enum bw_stat {
 	BW_STAT_H2_UNDECODABLE,     /* HTTP/2 streams not timed: their header block could not be decoded (HPACK state unknown or lost) */
 	BW_STAT_H2_RESET,           /* HTTP/2 streams reset (RST_STREAM) before their response ended: not timed */
 	BW_STAT_H2_UNANSWERED,      /* HTTP/2 streams still open when their connection closed or was given up */
+	BW_STAT_H2_LOST_DESYNC,     /* reads beginning with a request's HEADERS frame on an HTTP/2 connection the kernel gave up (h2_desync): at least one request each, never counted (kept by the BPF programs) */
 	BW_STAT_MAX,
 };
 
@@ -156,7 +157,7 @@ struct bw_conn {
 	__u8 status_len; /* bytes of a status line staged in status_stage (written in pieces) */
 	__u8 unqueued;   /* requests dropped as queue_full whose responses are still to come */
 	__u8 cut;        /* the last request read was longer than the bytes scanned for pipelining */
-	__u8 h2;         /* 1: began with the HTTP/2 preface, its frames are followed (map h2_conns); 2: given up */
+	__u8 h2;         /* 1: began with the HTTP/2 preface, its frames are followed (map h2_conns); 2: never decodable (no preface); 3: given up (h2_desync) */
 	__u8 _pad0[6];
 	char status_stage[BW_STATUS_STAGE];
 	struct bw_pending queue[BW_QUEUE_DEPTH];

@@ -217,7 +217,8 @@ export class SliRepository {
 
   async seriesAfter(id: number, manager: EntityManager = this.dataSource.manager): Promise<StoredSeries[]> {
     const rows: Record<string, unknown>[] = await manager.query(
-      `SELECT id, namespace, workload, workload_kind, service_name, image_name, image_id, method, route, status_code, bounds
+      `SELECT id, namespace, workload, workload_kind, service_name, image_name, image_id, method, route, status_code,
+         grpc_status_code, bounds
        FROM sli_series WHERE id > $1 ORDER BY id`,
       [id],
     );
@@ -232,6 +233,7 @@ export class SliRepository {
       method: r.method as string,
       route: r.route as string,
       statusCode: r.status_code as number,
+      grpcStatusCode: r.grpc_status_code as number | null,
       bounds: r.bounds as number[],
     }));
   }
@@ -515,8 +517,8 @@ export class SliRepository {
     if (known !== undefined) return known;
     const l = delta.labels;
     const rows: { id: number }[] = await manager.query(
-      `INSERT INTO sli_series (series_key, namespace, workload, workload_kind, service_name, image_name, image_id, method, route, status_code, bounds)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+      `INSERT INTO sli_series (series_key, namespace, workload, workload_kind, service_name, image_name, image_id, method, route, status_code, bounds, grpc_status_code)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
        ON CONFLICT (series_key) DO UPDATE SET series_key = EXCLUDED.series_key
        RETURNING id`,
       [
@@ -531,6 +533,7 @@ export class SliRepository {
         l.route,
         l.statusCode,
         delta.bounds,
+        l.grpcStatusCode,
       ],
     );
     const id = rows[0]!.id;

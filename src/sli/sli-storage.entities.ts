@@ -37,6 +37,10 @@ export class SliSeriesEntity {
   @Column({ name: 'status_code', type: 'smallint' })
   statusCode!: number;
 
+  /** A gRPC call's grpc-status (0–16, -1 for a value gRPC does not define); null for everything else. */
+  @Column({ name: 'grpc_status_code', type: 'smallint', nullable: true })
+  grpcStatusCode!: number | null;
+
   /** Bucket upper bounds in seconds, without +Inf. */
   @Column({ type: 'double precision', array: true })
   bounds!: number[];

@@ -25,6 +25,7 @@ async function storeMonthOfData(now: Date): Promise<void> {
     method: 'POST',
     route,
     statusCode,
+    grpcStatusCode: null,
   });
   const series = [200, 500].flatMap((status) =>
     ['/api/checkout', '/api/pay'].map((route) => labels(status, route)),

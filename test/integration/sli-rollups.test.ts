@@ -44,6 +44,7 @@ async function storeHistory(): Promise<void> {
     method: 'POST',
     route,
     statusCode,
+    grpcStatusCode: null,
   });
   const series = [200, 503].flatMap((status) =>
     ['/api/checkout', '/api/pay'].map((route) => labels(status, route)),

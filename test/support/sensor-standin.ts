@@ -20,6 +20,8 @@ export interface SeriesSelector {
   method?: string;
   route?: string;
   imageId?: string;
+  /** A gRPC call's grpc-status: the series gets `rpc_grpc_status_code` (and HTTP/2), as the sensor exports it. */
+  grpcStatusCode?: number;
 }
 
 export interface StandInOptions {
@@ -79,6 +81,9 @@ export class SensorStandIn {
       http_route: s.route ?? '/',
       http_response_status_code: String(statusCode),
       url_scheme: 'http',
+      ...(s.grpcStatusCode === undefined
+        ? {}
+        : { network_protocol_version: '2', rpc_grpc_status_code: String(s.grpcStatusCode) }),
     };
     const key = JSON.stringify(labels);
     const entry = this.series.get(key) ?? { labels, buckets: new Array(DEFAULT_BOUNDS.length + 1).fill(0) };

@@ -17,7 +17,7 @@ import {
 } from '../../sli/hourly.js';
 import { PromqlSliSource } from '../../sli/promql/promql-sli-source.js';
 import { MetricsService } from '../../observability/metrics.service.js';
-import { isErrorStatus, needsHistogram, seriesMatches } from '../../slo/domain/series-match.js';
+import { isErrorSeries, needsHistogram, seriesMatches } from '../../slo/domain/series-match.js';
 import {
   SloSpec,
   allowedBadRatio,
@@ -466,15 +466,18 @@ export class SloEngine implements OnApplicationBootstrap {
     const groups = runtimes.map((runtime, group) => {
       const { from, firstHour, boundary } = this.backfillRange(runtime, nowMinute);
       const ids = [...runtime.seriesIds];
-      const errorStatus =
-        runtime.spec.indicator.type === 'errorRate' ? runtime.spec.indicator.errorStatus : '';
+      const indicator = runtime.spec.indicator;
+      const isBad = (id: number) => {
+        const series = this.series.get(id);
+        return indicator.type === 'errorRate' && series !== undefined && isErrorSeries(indicator, series);
+      };
       return {
         group,
         from,
         firstHour,
         boundary,
         seriesIds: ids,
-        badSeriesIds: ids.filter((id) => isErrorStatus(this.series.get(id)?.statusCode ?? 0, errorStatus)),
+        badSeriesIds: ids.filter(isBad),
       };
     });
     const boundary = minuteResolutionFrom(nowMinute);

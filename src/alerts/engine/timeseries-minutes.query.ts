@@ -100,7 +100,7 @@ export class TimeseriesMinutesQuery {
 function groupKey(indicator: Indicator, series: StoredSeries): string {
   switch (indicator.type) {
     case 'errorRate':
-      return `status ${series.statusCode}`;
+      return `status ${series.statusCode} grpc ${series.grpcStatusCode}`;
     case 'latency':
       return `bounds ${series.bounds.join(',')}`;
     case 'ratio':

@@ -15,6 +15,8 @@ export interface SeriesLabels {
   method: string;
   route: string;
   statusCode: number;
+  /** A gRPC call's `grpc-status` (`rpc_grpc_status_code`, 0–16); null for anything that is not gRPC. */
+  grpcStatusCode: number | null;
 }
 
 export interface HistogramSnapshot {
@@ -55,7 +57,15 @@ export function labelsOf(sample: Record<string, string>): SeriesLabels {
     method: sample.http_request_method ?? '',
     route: sample.http_route ?? '',
     statusCode: Number.isInteger(status) ? status : 0,
+    grpcStatusCode: grpcStatusOf(sample.rpc_grpc_status_code),
   };
+}
+
+function grpcStatusOf(value: string | undefined): number | null {
+  if (value === undefined || value === '') return null;
+  const code = Number(value);
+  // Not a number gRPC could send: kept apart as -1, which counts as UNKNOWN (an error by default).
+  return Number.isInteger(code) && code >= 0 && code <= 255 ? code : -1;
 }
 
 export function seriesKey(labels: SeriesLabels, bounds: readonly number[]): string {
@@ -70,6 +80,8 @@ export function seriesKey(labels: SeriesLabels, bounds: readonly number[]): stri
     labels.route,
     labels.statusCode,
     bounds,
+    // Only gRPC series carry it, so every other series keeps the key it was stored under before gRPC existed.
+    ...(labels.grpcStatusCode === null ? [] : [labels.grpcStatusCode]),
   ]);
 }
 

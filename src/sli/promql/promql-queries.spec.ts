@@ -24,7 +24,19 @@ describe('windowQueries', () => {
       expected: {
         total:
           'sum(increase(http_server_request_duration_seconds_count{k8s_namespace_name="shop",k8s_workload_name="checkout",http_request_method="POST"}[1h]))',
-        bad: 'sum(increase(http_server_request_duration_seconds_count{k8s_namespace_name="shop",k8s_workload_name="checkout",http_request_method="POST",http_response_status_code=~"5..|429"}[1h]))',
+        bad: 'sum(increase(http_server_request_duration_seconds_count{k8s_namespace_name="shop",k8s_workload_name="checkout",http_request_method="POST",http_response_status_code=~"5..|429",rpc_grpc_status_code=""}[1h]) or increase(http_server_request_duration_seconds_count{k8s_namespace_name="shop",k8s_workload_name="checkout",http_request_method="POST",rpc_grpc_status_code=~"2|4|12|13|14|15"}[1h]))',
+      },
+    },
+    {
+      name: 'an error rate on gRPC counts the listed gRPC codes',
+      spec: {
+        ...base,
+        service: { workload: 'greeter' },
+        indicator: { type: 'errorRate', errorStatus: '5xx', grpcErrorCodes: ['UNAVAILABLE', 'NOT_FOUND'] },
+      },
+      expected: {
+        total: 'sum(increase(http_server_request_duration_seconds_count{service_name="greeter"}[1h]))',
+        bad: 'sum(increase(http_server_request_duration_seconds_count{service_name="greeter",http_response_status_code=~"5..",rpc_grpc_status_code=""}[1h]) or increase(http_server_request_duration_seconds_count{service_name="greeter",rpc_grpc_status_code=~"14|5"}[1h]))',
       },
     },
     {

@@ -2,6 +2,7 @@ import { SloSpec } from '../../slo/domain/slo.js';
 import { formatDuration } from '../../slo/domain/duration.js';
 import { promqlForWindow } from '../../slo/domain/promql.js';
 import { SENSOR_HISTOGRAM } from '../../integrations/metrics/sensor-histograms.js';
+import { DEFAULT_GRPC_ERROR_CODES, GRPC_STATUS_NAMES, GrpcStatusName } from '../../slo/domain/grpc-status.js';
 
 /** PromQL for the events of one window: total and bad (or good, turned into bad by the caller). */
 export interface WindowQueries {
@@ -30,17 +31,22 @@ export function windowQueries(spec: SloSpec, windowSeconds: number): WindowQueri
     };
   }
   const selector = sensorSelector(spec);
-  const increase = (metric: string, extra = '') =>
-    `sum(increase(${metric}{${[selector, extra].filter(Boolean).join(',')}}[${range}]))`;
+  const rangeOf = (metric: string, ...extra: string[]) =>
+    `increase(${metric}{${[selector, ...extra].filter(Boolean).join(',')}}[${range}])`;
+  const increase = (metric: string, extra = '') => `sum(${rangeOf(metric, extra)})`;
   const total = increase(`${SENSOR_HISTOGRAM}_count`);
   if (indicator.type === 'errorRate') {
-    return {
-      total,
-      bad: increase(
-        `${SENSOR_HISTOGRAM}_count`,
-        `http_response_status_code=~"${statusRegex(indicator.errorStatus)}"`,
-      ),
-    };
+    const grpcCodes = grpcCodesRegex(indicator.grpcErrorCodes ?? DEFAULT_GRPC_ERROR_CODES);
+    // A gRPC call is judged by its grpc-status (it answers HTTP 200 for most failures), anything else by its HTTP
+    // status. The two selections are disjoint (one has no rpc_grpc_status_code, the other has one), so their
+    // union counts each bad request once; `or` keeps an SLO without gRPC series exactly as before.
+    const httpErrors = rangeOf(
+      `${SENSOR_HISTOGRAM}_count`,
+      `http_response_status_code=~"${statusRegex(indicator.errorStatus)}"`,
+      'rpc_grpc_status_code=""',
+    );
+    const grpcErrors = rangeOf(`${SENSOR_HISTOGRAM}_count`, `rpc_grpc_status_code=~"${grpcCodes}"`);
+    return { total, bad: `sum(${httpErrors} or ${grpcErrors})` };
   }
   return { total, good: increase(`${SENSOR_HISTOGRAM}_bucket`, `le="${indicator.thresholdMs / 1000}"`) };
 }
@@ -59,6 +65,11 @@ function sensorSelector(spec: SloSpec): string {
   if (service.route !== undefined) matchers.push(`http_route="${escape(service.route)}"`);
   if (service.method !== undefined) matchers.push(`http_request_method="${service.method}"`);
   return matchers.join(',');
+}
+
+/** ["UNAVAILABLE", "INTERNAL"] → "14|13" */
+function grpcCodesRegex(codes: readonly GrpcStatusName[]): string {
+  return codes.map((name) => GRPC_STATUS_NAMES.indexOf(name)).join('|');
 }
 
 /** "5xx,429" → "5..|429" */

@@ -13,6 +13,8 @@ export interface EventRow {
 /** What a series needs for its bad events to be counted. */
 export interface EventSeries {
   statusCode: number;
+  /** A gRPC call's grpc-status, which judges it instead of the HTTP status; null (or absent) for other traffic. */
+  grpcStatusCode?: number | null;
   bounds: readonly number[];
 }
 

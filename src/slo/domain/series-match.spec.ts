@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { badEventsOf, isErrorStatus, seriesMatches } from './series-match.js';
+import { badEventsOf, isErrorSeries, isErrorStatus, seriesMatches } from './series-match.js';
 
 const series = {
   namespace: 'shop',
@@ -79,4 +79,45 @@ describe('badEventsOf', () => {
       approximate: false,
     });
   });
+});
+
+describe('isErrorSeries', () => {
+  const errorRate = { type: 'errorRate' as const, errorStatus: '5xx' };
+  it.each([
+    {
+      name: 'an HTTP 503 without gRPC is an error',
+      series: { statusCode: 503, grpcStatusCode: null },
+      error: true,
+    },
+    {
+      name: 'an HTTP 200 without gRPC is not',
+      series: { statusCode: 200, grpcStatusCode: null },
+      error: false,
+    },
+    {
+      name: 'a gRPC UNAVAILABLE answered with HTTP 200 is an error',
+      series: { statusCode: 200, grpcStatusCode: 14 },
+      error: true,
+    },
+    {
+      name: 'a gRPC NOT_FOUND is not, by default',
+      series: { statusCode: 200, grpcStatusCode: 5 },
+      error: false,
+    },
+    {
+      name: 'a gRPC OK is not, even if a proxy answered HTTP 503 around it',
+      series: { statusCode: 503, grpcStatusCode: 0 },
+      error: false,
+    },
+  ])('$name', ({ series, error }) => expect(isErrorSeries(errorRate, series)).toBe(error));
+
+  it('counts the codes an SLO lists instead of the default ones', () =>
+    expect(
+      [5, 14].map((code) =>
+        isErrorSeries(
+          { ...errorRate, grpcErrorCodes: ['NOT_FOUND'] },
+          { statusCode: 200, grpcStatusCode: code },
+        ),
+      ),
+    ).toEqual([true, false]));
 });

@@ -1,5 +1,6 @@
 import { fromBucketCounts, latencyEventCounts } from './latency.js';
-import type { Indicator, SloService } from './slo.js';
+import { isGrpcError } from './grpc-status.js';
+import type { ErrorRateIndicator, Indicator, SloService } from './slo.js';
 
 /** The labels of a sensor series that an SLO selects on. */
 export interface SeriesIdentity {
@@ -9,6 +10,19 @@ export interface SeriesIdentity {
   route: string;
   method: string;
   statusCode: number;
+}
+
+/**
+ * Is one series' traffic an error for an error-rate SLO? A gRPC series (one with a `grpc-status`) is judged by
+ * its gRPC code, since gRPC answers HTTP 200 for most failed calls; any other by its HTTP status.
+ */
+export function isErrorSeries(
+  indicator: ErrorRateIndicator,
+  series: { statusCode: number; grpcStatusCode?: number | null },
+): boolean {
+  if (series.grpcStatusCode !== undefined && series.grpcStatusCode !== null)
+    return isGrpcError(series.grpcStatusCode, indicator.grpcErrorCodes);
+  return isErrorStatus(series.statusCode, indicator.errorStatus);
 }
 
 /**
@@ -38,14 +52,14 @@ export function isErrorStatus(statusCode: number, errorStatus: string): boolean 
 /** Bad events of one series in one minute, for an occurrences SLI. */
 export function badEventsOf(
   indicator: Indicator,
-  series: { statusCode: number; bounds: readonly number[] },
+  series: { statusCode: number; grpcStatusCode?: number | null; bounds: readonly number[] },
   requests: number,
   buckets: readonly number[],
 ): { bad: number; approximate: boolean } {
   switch (indicator.type) {
     case 'errorRate':
       return {
-        bad: isErrorStatus(series.statusCode, indicator.errorStatus) ? requests : 0,
+        bad: isErrorSeries(indicator, series) ? requests : 0,
         approximate: false,
       };
     case 'latency': {

@@ -40,6 +40,21 @@ describe('validateSloSpec', () => {
     });
   });
 
+  it('stores gRPC error codes given by name or number by their names, once each', () => {
+    const result = validateSloSpec({
+      name: 'greeter-errors',
+      service: { workload: 'greeter' },
+      indicator: { type: 'errorRate', grpcErrorCodes: ['unavailable', 13, '14', 'DEADLINE_EXCEEDED'] },
+      objective: 99.9,
+      window: '30d',
+    });
+    expect(result.ok && result.spec.indicator).toEqual({
+      type: 'errorRate',
+      errorStatus: '5xx',
+      grpcErrorCodes: ['UNAVAILABLE', 'INTERNAL', 'DEADLINE_EXCEEDED'],
+    });
+  });
+
   it.each([
     {
       name: 'a ratio given as objective suggests the percentage',
@@ -124,6 +139,24 @@ describe('validateSloSpec', () => {
       patch: { indicator: { type: 'errorRate', errorStatus: '5XX;4xx' } },
       field: 'indicator.errorStatus',
       message: /separated by commas/,
+    },
+    {
+      name: 'a gRPC code that does not exist, by its position in the list',
+      patch: { indicator: { type: 'errorRate', grpcErrorCodes: ['UNAVAILABLE', 'UNAVAILIBLE'] } },
+      field: 'indicator.grpcErrorCodes.1',
+      message: /"UNAVAILIBLE" is not a gRPC status code/,
+    },
+    {
+      name: 'an empty list of gRPC codes',
+      patch: { indicator: { type: 'errorRate', grpcErrorCodes: [] } },
+      field: 'indicator.grpcErrorCodes',
+      message: /at least one/,
+    },
+    {
+      name: 'gRPC codes not given as a list',
+      patch: { indicator: { type: 'errorRate', grpcErrorCodes: 'UNAVAILABLE' } },
+      field: 'indicator.grpcErrorCodes',
+      message: /must be an array/,
     },
     {
       name: 'a lower-case method',

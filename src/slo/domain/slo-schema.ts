@@ -5,6 +5,7 @@ import { CALENDAR_UNITS, parseWallTime } from './calendar-window.js';
 import { parseDurationSeconds } from './duration.js';
 import { isTimeZone } from './zoned-time.js';
 import { checkPromqlQuery } from './promql.js';
+import { grpcStatusName } from './grpc-status.js';
 import { tierProblem } from '../../alerts/domain/alert-policy.js';
 import { HTTP_METHODS, SloSpec, allowedBadRatio, windowSeconds } from './slo.js';
 
@@ -57,6 +58,22 @@ const errorStatus = z
     message: 'must be status classes or codes separated by commas, such as "5xx", "4xx,5xx" or "500,503,429"',
   });
 
+/** gRPC codes by name or number, stored by name: `["UNAVAILABLE", 13]` → `["UNAVAILABLE", "INTERNAL"]`. */
+const grpcErrorCodes = z
+  .array(z.union([z.string(), z.number()]))
+  .min(1, 'must list at least one gRPC status code (leave the field out for the default)')
+  .superRefine((codes, ctx) =>
+    codes.forEach((code, i) => {
+      if (grpcStatusName(code) === null)
+        ctx.addIssue({
+          code: 'custom',
+          path: [i],
+          message: `${JSON.stringify(code)} is not a gRPC status code: use a name such as UNAVAILABLE or a number from 0 to 16`,
+        });
+    }),
+  )
+  .transform((codes) => [...new Set(codes.map((code) => grpcStatusName(code)!))]);
+
 /** A ratio SLO's query: real PromQL (Prometheus's grammar and type rules) that counts the events of a window. */
 const promqlQuery = (counts: string) =>
   z
@@ -72,7 +89,11 @@ const promqlQuery = (counts: string) =>
 const indicatorSchema = z.discriminatedUnion(
   'type',
   [
-    z.strictObject({ type: z.literal('errorRate'), errorStatus: errorStatus.default('5xx') }),
+    z.strictObject({
+      type: z.literal('errorRate'),
+      errorStatus: errorStatus.default('5xx'),
+      grpcErrorCodes: grpcErrorCodes.optional(),
+    }),
     z.strictObject({
       type: z.literal('latency'),
       thresholdMs: z

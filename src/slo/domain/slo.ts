@@ -6,6 +6,7 @@ import {
 } from '../../alerts/domain/alert-policy.js';
 import { CalendarWindow, Period, calendarPeriodAt } from './calendar-window.js';
 import { describeDuration, parseDurationSeconds } from './duration.js';
+import type { GrpcStatusName } from './grpc-status.js';
 
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
@@ -14,6 +15,11 @@ export interface ErrorRateIndicator {
   type: 'errorRate';
   /** Which statuses count as errors: "5xx" (default), "4xx,5xx", or explicit codes such as "500,503,429". */
   errorStatus: string;
+  /**
+   * For gRPC calls (series with a `grpc-status`), which codes count as errors instead of `errorStatus`; absent:
+   * DEFAULT_GRPC_ERROR_CODES (UNKNOWN, DEADLINE_EXCEEDED, UNIMPLEMENTED, INTERNAL, UNAVAILABLE, DATA_LOSS).
+   */
+  grpcErrorCodes?: GrpcStatusName[];
 }
 
 export interface LatencyIndicator {

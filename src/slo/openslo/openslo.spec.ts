@@ -216,3 +216,27 @@ describe('YAML that costs more than it is worth', () => {
     ]);
   });
 });
+
+describe('gRPC error codes in OpenSLO', () => {
+  it("exports an error rate's gRPC codes in the burnwatch metric source and imports them back", async () => {
+    const { toOpenSloYaml } = await import('./openslo.js');
+    const { validateSloSpec } = await import('../domain/slo-schema.js');
+    const validated = validateSloSpec({
+      name: 'greeter-errors',
+      service: { workload: 'greeter' },
+      indicator: { type: 'errorRate', grpcErrorCodes: ['UNAVAILABLE', 'NOT_FOUND'] },
+      objective: 99,
+      window: '28d',
+    });
+    if (!validated.ok) throw new Error(JSON.stringify(validated.errors));
+    const yaml = toOpenSloYaml(validated.spec);
+    expect(yaml).toContain('grpcErrorCodes');
+    const again = parseOpenSlo(yaml);
+    if (!again.ok) throw new Error(JSON.stringify(again.errors));
+    expect(again.slos[0]!.indicator).toEqual({
+      type: 'errorRate',
+      errorStatus: '5xx',
+      grpcErrorCodes: ['UNAVAILABLE', 'NOT_FOUND'],
+    });
+  });
+});

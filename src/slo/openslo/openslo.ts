@@ -619,11 +619,16 @@ function indicatorFrom(sli: Doc, context: IndicatorContext): Doc {
   out.service = serviceFrom(total, context);
   origins.set('indicator', ratioAt);
   if (bad) {
-    reader.only(bad.spec, bad.at, ...SELECTOR_KEYS, 'errorStatus');
+    reader.only(bad.spec, bad.at, ...SELECTOR_KEYS, 'errorStatus', 'grpcErrorCodes');
     if (bad.spec.errorStatus === undefined)
       reader.fail(`${bad.at}.errorStatus`, 'is required: the statuses that count as bad, such as "5xx"');
-    out.indicator = { type: 'errorRate', errorStatus: bad.spec.errorStatus };
+    out.indicator = {
+      type: 'errorRate',
+      errorStatus: bad.spec.errorStatus,
+      ...(bad.spec.grpcErrorCodes === undefined ? {} : { grpcErrorCodes: bad.spec.grpcErrorCodes }),
+    };
     origins.set('indicator.errorStatus', `${bad.at}.errorStatus`);
+    origins.set('indicator.grpcErrorCodes', `${bad.at}.grpcErrorCodes`);
   } else {
     reader.only(good!.spec, good!.at, ...SELECTOR_KEYS, 'thresholdMs');
     if (good!.spec.thresholdMs === undefined)
@@ -943,7 +948,14 @@ export function toOpenSlo(spec: SloSpec): Doc {
     sliSpec.ratioMetric = {
       counter: true,
       bad: {
-        metricSource: { type: SOURCE_BURNWATCH, spec: { ...selector, errorStatus: indicator.errorStatus } },
+        metricSource: {
+          type: SOURCE_BURNWATCH,
+          spec: {
+            ...selector,
+            errorStatus: indicator.errorStatus,
+            ...(indicator.grpcErrorCodes ? { grpcErrorCodes: indicator.grpcErrorCodes } : {}),
+          },
+        },
       },
       total: { metricSource: { type: SOURCE_BURNWATCH, spec: selector } },
     };
