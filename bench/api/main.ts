@@ -155,9 +155,10 @@ async function main(): Promise<void> {
         .map((l) => l.toFixed(2))
         .join(' ')}`,
     ];
-    // The full list (for compatibility), the UI's list as a browser asks for it (compressed) and as bytes, one page.
+    // The full list (for compatibility, as bytes and compressed), the UI's list as a browser asks for it (compressed) and as bytes, one page.
     const lists: { path: string; acceptEncoding?: string }[] = [
       { path: '/api/v1/slo-statuses' },
+      { path: '/api/v1/slo-statuses', acceptEncoding: 'gzip, deflate, br' },
       { path: '/api/v1/slo-statuses?view=summary' },
       { path: '/api/v1/slo-statuses?view=summary', acceptEncoding: 'gzip, deflate, br' },
       { path: '/api/v1/slos?limit=100' },
