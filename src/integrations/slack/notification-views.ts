@@ -5,21 +5,8 @@ import { NotificationEntity, NotificationKind, NotificationState } from './notif
 
 /** A notification's delivery, as the API shows it (the alerts' port, src/alerts/deliveries.port.ts, reads these). */
 export interface NotificationView extends DeliveryView {
-  id: string;
-  alertId: string | null;
   kind: NotificationKind;
-  channel: string;
   state: NotificationState;
-  attempts: number;
-  error: string | null;
-  createdAt: string;
-  sentAt: string | null;
-  nextAttemptAt: string | null;
-  /** Slack's ts of the message (and the thread it replies in). */
-  ts: string | null;
-  threadTs: string | null;
-  /** held: the silence that held it; otherwise the silence whose end it tells about, if any. */
-  silenceId: string | null;
 }
 
 export interface NotificationDetailView extends NotificationView {
