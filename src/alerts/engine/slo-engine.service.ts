@@ -85,6 +85,8 @@ export class SloEngine implements OnApplicationBootstrap {
   private readonly excludedCache = new Map<string, { key: string; ranges: MinuteRange[] }>();
   private evaluations = 0;
   private watermark: number | undefined;
+  /** The refresh running now, if any: the next waits for it. */
+  private refreshing: Promise<void> = Promise.resolve();
   private readonly tickDuration: Histogram;
   private readonly slosEvaluated: Counter;
   private readonly evaluationErrors: Counter;
@@ -344,8 +346,18 @@ export class SloEngine implements OnApplicationBootstrap {
     return ranges;
   }
 
-  /** What the SLOs, their series, their data and their corrections are now. */
-  private async refresh(now: Date): Promise<void> {
+  /**
+   * What the SLOs, their series, their data and their corrections are now. One refresh at a time: a status request
+   * (the UI polls) and the tick both refresh, and a second one running while the first backfills a new SLO would
+   * fold recent minutes into its counts before its history, which the counts then refuse (history lost).
+   */
+  private refresh(now: Date): Promise<void> {
+    const run = this.refreshing.then(() => this.refreshOnce(now));
+    this.refreshing = run.catch(() => undefined);
+    return run;
+  }
+
+  private async refreshOnce(now: Date): Promise<void> {
     await this.refreshSlos();
     await this.refreshSeries();
     await this.loadData(minuteOf(now));
@@ -448,11 +460,17 @@ export class SloEngine implements OnApplicationBootstrap {
     runtime: SloRuntime,
     nowMinute: number,
   ): { from: number; firstHour: number; boundary: number } {
-    const from = nowMinute - longestWindowSeconds(runtime.spec) / 60 - 1;
+    const windowMinutes = longestWindowSeconds(runtime.spec) / 60;
+    const from = nowMinute - windowMinutes - 1;
     const boundary = Math.max(from, minuteResolutionFrom(nowMinute));
+    // The hour holding the window's first minute is read per minute: loaded as a whole hour it would be rounded
+    // away by the window sums (a window starting at 10:01 leaves the 10:00 hour out). `from` is two minutes
+    // earlier than that first minute, so rounding `from` up missed it when the window began in an hour's first
+    // two minutes (a tick at :00 or :01).
+    const windowStart = nowMinute - windowMinutes + 1;
     return {
       from,
-      firstHour: Math.min(Math.ceil(from / MINUTES_PER_HOUR), boundary / MINUTES_PER_HOUR),
+      firstHour: Math.min(Math.ceil(windowStart / MINUTES_PER_HOUR), boundary / MINUTES_PER_HOUR),
       boundary,
     };
   }
