@@ -13,11 +13,11 @@
  * prebuilt one, for a before/after of the BPF programs).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parsePromText } from '../../test/sensor/support/prom-text.js';
+import { selfSignedCertificate } from '../../test/sensor/support/servers.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const arg = (name: string, fallback: number) => {
@@ -228,26 +228,7 @@ async function main() {
   const statsWas = readFileSync('/proc/sys/kernel/bpf_stats_enabled', 'utf8').trim();
   spawnSync('sysctl', ['-q', '-w', 'kernel.bpf_stats_enabled=1']);
   try {
-    certDir = mkdtempSync(path.join(os.tmpdir(), 'bw-bench-tls-'));
-    spawnSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-        '-keyout',
-        path.join(certDir, 'key.pem'),
-        '-out',
-        path.join(certDir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
+    certDir = selfSignedCertificate().dir;
     const results = [];
     for (const kind of HANDLERS) results.push(await benchHandler(kind));
 

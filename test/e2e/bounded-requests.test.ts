@@ -4,7 +4,7 @@ import { RunningBurnwatch } from '../../src/app.js';
 import { SliRepository } from '../../src/sli/sli-repository.js';
 import { seriesKey } from '../../src/integrations/metrics/sensor-histograms.js';
 import { apiClient, resetDatabase, startTestApp } from '../support/app.js';
-import { errorRateSlo, latencySlo } from '../support/fixtures.js';
+import { checkoutSeriesLabels, errorRateSlo, latencySlo } from '../support/fixtures.js';
 
 let burnwatch: RunningBurnwatch;
 let api: ReturnType<typeof apiClient>;
@@ -15,18 +15,7 @@ const DAY_MINUTES = 1440;
 /** 30 days of per-minute data for a few series of shop/checkout, written as the scraper would store it. */
 async function storeMonthOfData(now: Date): Promise<void> {
   const repository = burnwatch.app.get(SliRepository);
-  const labels = (statusCode: number, route: string) => ({
-    namespace: 'shop',
-    workload: 'checkout',
-    workloadKind: 'Deployment',
-    serviceName: 'checkout',
-    imageName: 'shop/checkout',
-    imageId: 'sha256:1',
-    method: 'POST',
-    route,
-    statusCode,
-    grpcStatusCode: null,
-  });
+  const labels = (statusCode: number, route: string) => checkoutSeriesLabels(statusCode, route);
   const series = [200, 500].flatMap((status) =>
     ['/api/checkout', '/api/pay'].map((route) => labels(status, route)),
   );

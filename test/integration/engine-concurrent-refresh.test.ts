@@ -5,7 +5,7 @@ import { SloEngine } from '../../src/alerts/engine/slo-engine.service.js';
 import { seriesKey } from '../../src/integrations/metrics/sensor-histograms.js';
 import { SliRepository } from '../../src/sli/sli-repository.js';
 import { ManualClock, apiClient, resetDatabase, startTestApp } from '../support/app.js';
-import { errorRateSlo } from '../support/fixtures.js';
+import { checkoutSeriesLabels, errorRateSlo } from '../support/fixtures.js';
 
 // A new SLO's first evaluation backfills a week of stored minutes (most of it beyond the engine's 26 h of minute
 // resolution, read as hours). Each stored request must be in its window once, whenever the backfill runs and
@@ -25,18 +25,7 @@ async function weekOfData(now: Date): Promise<{ engine: SloEngine; minutes: numb
   await resetDatabase();
   burnwatch = await startTestApp({}, new ManualClock(now));
   const nowMinute = Math.floor(now.getTime() / 60_000);
-  const labels = (statusCode: number) => ({
-    namespace: 'shop',
-    workload: 'checkout',
-    workloadKind: 'Deployment',
-    serviceName: 'checkout',
-    imageName: 'shop/checkout',
-    imageId: 'sha256:1',
-    method: 'GET',
-    route: '/',
-    statusCode,
-    grpcStatusCode: null,
-  });
+  const labels = (statusCode: number) => checkoutSeriesLabels(statusCode, '/', 'GET');
   await burnwatch.app.get(SliRepository).addDeltas(
     [200, 503].map((status) => ({
       key: seriesKey(labels(status), BOUNDS),

@@ -6,7 +6,7 @@ import { seriesKey } from '../../src/integrations/metrics/sensor-histograms.js';
 import { minuteResolutionFrom, rollupBefore } from '../../src/sli/hourly.js';
 import { SliRepository, minuteOf } from '../../src/sli/sli-repository.js';
 import { ManualClock, apiClient, resetDatabase, startTestApp } from '../support/app.js';
-import { errorRateSlo, latencySlo } from '../support/fixtures.js';
+import { checkoutSeriesLabels, errorRateSlo, latencySlo } from '../support/fixtures.js';
 
 /** Bounds at the latency SLO's 300 ms threshold, so that its bad events are exact (no interpolation). */
 const BOUNDS = [0.1, 0.3, 1];
@@ -34,18 +34,7 @@ async function sql<T extends pg.QueryResultRow>(text: string, values: unknown[] 
  * empty, some with a zero-request row, bucket counts that sum to the requests.
  */
 async function storeHistory(): Promise<void> {
-  const labels = (statusCode: number, route: string) => ({
-    namespace: 'shop',
-    workload: 'checkout',
-    workloadKind: 'Deployment',
-    serviceName: 'checkout',
-    imageName: 'shop/checkout',
-    imageId: 'sha256:1',
-    method: 'POST',
-    route,
-    statusCode,
-    grpcStatusCode: null,
-  });
+  const labels = (statusCode: number, route: string) => checkoutSeriesLabels(statusCode, route);
   const series = [200, 503].flatMap((status) =>
     ['/api/checkout', '/api/pay'].map((route) => labels(status, route)),
   );

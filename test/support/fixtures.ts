@@ -1,3 +1,5 @@
+import type { SeriesLabels } from '../../src/integrations/metrics/sensor-histograms.js';
+
 /** SLO bodies for tests: a base and variants derived from it. */
 export function latencySlo(overrides: Record<string, unknown> = {}) {
   return {
@@ -36,4 +38,24 @@ export function timesliceSlo(overrides: Record<string, unknown> = {}) {
     objective: 99,
     ...overrides,
   });
+}
+
+/** A stored sensor series of shop/checkout (the scraper's labels), with the status and route a test needs. */
+export function checkoutSeriesLabels(
+  statusCode: number,
+  route = '/api/checkout',
+  method = 'POST',
+): SeriesLabels {
+  return {
+    namespace: 'shop',
+    workload: 'checkout',
+    workloadKind: 'Deployment',
+    serviceName: 'checkout',
+    imageName: 'shop/checkout',
+    imageId: 'sha256:1',
+    method,
+    route,
+    statusCode,
+    grpcStatusCode: null,
+  };
 }
