@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { writeHeapSnapshot } from 'node:v8';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { startBurnwatch } from '../../src/app.js';
@@ -32,6 +33,8 @@ export interface BurnwatchResult {
   ticks: TickSample[];
   rssMiB: number;
   heapMiB: number;
+  /** Memory of ArrayBuffers (the engine's rolling counts live there, outside the V8 heap). */
+  arrayBuffersMiB: number;
   evaluated: number;
 }
 
@@ -43,6 +46,11 @@ class BenchClock implements Clock {
 }
 
 const log = (message: string) => console.error(`[burnwatch] ${message}`);
+
+const memoryLine = (memory: NodeJS.MemoryUsage) =>
+  (['rss', 'heapTotal', 'heapUsed', 'external', 'arrayBuffers'] as const)
+    .map((key) => `${key} ${(memory[key] / 2 ** 20).toFixed(0)} MiB`)
+    .join(', ');
 
 /** CPU seconds (user + system) of the Postgres backends serving `database`, from /proc (same machine). */
 async function postgresCpuMs(admin: pg.Client, database: string): Promise<number> {
@@ -272,7 +280,16 @@ export async function benchBurnwatch(options: {
     // A sanity check that the ticks computed something real: one SLO's status as the API reports it.
     const status = await engine.statusOf(`errors-${workloadName(1)}`, clock.now());
     log(`status of errors-${workloadName(1)}: ${JSON.stringify(status).slice(0, 300)}`);
+    if (process.env.BENCH_HEAP_SNAPSHOT) {
+      global.gc?.();
+      log(`heap snapshot: ${writeHeapSnapshot(process.env.BENCH_HEAP_SNAPSHOT)}`);
+    }
     const memory = process.memoryUsage();
+    log(`memory after the ticks: ${memoryLine(memory)}`);
+    if (global.gc) {
+      global.gc();
+      log(`memory after a full GC (node --expose-gc): ${memoryLine(process.memoryUsage())}`);
+    }
     return {
       slos,
       rows: Number(sizeRows[0]!.rows),
@@ -282,6 +299,7 @@ export async function benchBurnwatch(options: {
       ticks: samples,
       rssMiB: memory.rss / 2 ** 20,
       heapMiB: memory.heapUsed / 2 ** 20,
+      arrayBuffersMiB: memory.arrayBuffers / 2 ** 20,
       evaluated: first.value.evaluated,
     };
   } finally {
