@@ -69,9 +69,12 @@ async function postgresCpuMs(admin: pg.Client, database: string): Promise<number
   return ticks * 10; // clock ticks of 10 ms (CLK_TCK = 100)
 }
 
-/** SQL for the buckets of a minute: every request in the 0.1-0.15 s bucket (the engine ignores them for error rates). */
+/**
+ * SQL for the buckets of a minute as the scrape stores them: every request in the 0.1-0.15 s bucket (the engine
+ * ignores them for error rates), the empty buckets after it left out (`withoutTrailingZeros`).
+ */
 const bucketsSql = (requests: string, type = 'int') =>
-  `array_fill(0::${type}, ARRAY[6]) || ARRAY[${requests}]::${type}[] || array_fill(0::${type}, ARRAY[${BOUNDS.length - 6}])`;
+  `array_fill(0::${type}, ARRAY[6]) || ARRAY[${requests}]::${type}[]`;
 
 /**
  * History in the layout the service keeps (docs/engine.md, "Hourly rollups"): per-minute rows in `sli_minutes`
@@ -246,6 +249,19 @@ export async function benchBurnwatch(options: {
     log(
       `${sizeRows[0]!.rows} rows, ${(Number(sizeRows[0]!.bytes) / 2 ** 20).toFixed(0)} MiB, ${generateSeconds.toFixed(0)} s`,
     );
+    const { rows: parts } = await client.query<{
+      relation: string;
+      rows: string;
+      heap: string;
+      indexes: string;
+    }>(
+      `SELECT relname AS relation, n_live_tup AS rows, pg_table_size(relid) AS heap, pg_indexes_size(relid) AS indexes
+       FROM pg_stat_user_tables WHERE relname IN ('sli_minutes', 'sli_hours') ORDER BY relname`,
+    );
+    for (const part of parts)
+      log(
+        `  ${part.relation}: ${part.rows} rows, table ${(Number(part.heap) / 2 ** 20).toFixed(0)} MiB (${(Number(part.heap) / Number(part.rows)).toFixed(0)} B a row), indexes ${(Number(part.indexes) / 2 ** 20).toFixed(0)} MiB`,
+      );
 
     const clock = new BenchClock(new Date(nowMinute * 60_000));
     const base = loadConfig({ DATABASE_URL: databaseUrl });
