@@ -321,7 +321,8 @@ export async function benchBurnwatch(options: {
   } finally {
     await running?.close();
     await client.end().catch(() => undefined);
-    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    if (process.env.BENCH_KEEP_DATABASE) log(`kept database ${database} (BENCH_KEEP_DATABASE)`);
+    else await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
     await admin.end();
   }
 }
