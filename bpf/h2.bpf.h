@@ -285,6 +285,19 @@ static __always_inline void h2_lost_read(const char *buf, __u64 avail)
 
 static const char h2_preface[H2_PREFACE_LEN] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 
+/* The n bytes at buf begin with the client preface. */
+static __always_inline bool h2_is_preface(const char *buf, __u64 n)
+{
+	char head[H2_PREFACE_LEN];
+	if (n < H2_PREFACE_LEN || bpf_probe_read_user(head, sizeof(head), buf))
+		return false;
+#pragma unroll
+	for (int i = 0; i < H2_PREFACE_LEN; i++)
+		if (head[i] != h2_preface[i])
+			return false;
+	return true;
+}
+
 /* A read on a followed HTTP/1-or-nothing-yet connection that is no request: the HTTP/2 client
  * preface starts following its frames (the rest of the read is walked); a read that looks
  * like a HEADERS frame without a preface is counted (a connection older than the sensor,
