@@ -274,12 +274,17 @@ static __always_inline bool h2_looks_like_request(const char *head, __u64 avail)
 /* A read on a connection whose frames the kernel gave up (conn->h2 == 3): one that begins like a
  * request's HEADERS frame carries at least one request the sensor will never count, counted
  * here (h2_lost_desync, a lower bound: a read that begins elsewhere is not). */
-static __always_inline void h2_lost_read(const char *buf, __u64 avail)
+static __always_inline bool h2_request_read(const char *buf, __u64 avail)
 {
 	char head[9];
 	if (!buf || avail < 9 || bpf_probe_read_user(head, sizeof(head), buf))
-		return;
-	if (h2_looks_like_request(head, avail))
+		return false;
+	return h2_looks_like_request(head, avail);
+}
+
+static __always_inline void h2_lost_read(const char *buf, __u64 avail)
+{
+	if (h2_request_read(buf, avail))
 		stat_inc(BW_STAT_H2_LOST_DESYNC);
 }
 

@@ -908,17 +908,19 @@ static __always_inline int ssl_read_exit(long ret, bool ex)
 	__u64 id = bpf_get_current_pid_tgid();
 	struct bw_conn_key key;
 	struct bw_conn *conn = NULL;
-	/* A request line or the HTTP/2 preface: the SSL object is this thread's last TLS record's
-	 * (Node: no SSL_set_fd); other bytes go to the connection it is tied to already. */
+	/* A request line, the HTTP/2 preface or a read beginning with a request's HEADERS frame: the
+	 * SSL object is this thread's last TLS record's (Node: no SSL_set_fd); other bytes go to the
+	 * connection it is tied to already. */
 	bool request = starts_request(buf, n);
 	bool preface = !request && h2_is_preface(buf, n);
-	if (call.last_set && (request || preface))
+	if (call.last_set && (request || preface || h2_request_read(buf, n)))
 		conn = ssl_learned_conn(id >> 32, call.ssl, call.last_fd, &key);
 	if (!conn)
 		conn = ssl_conn(id >> 32, call.ssl, &key);
 	if (!conn) {
 		/* A request in plaintext we cannot put on a connection; counted, never guessed.
-		 * (Also a server in an excluded process or on an excluded port.) */
+		 * (Also a server in an excluded process or on an excluded port.) A HEADERS frame is
+		 * not counted here: a client reads its responses' HEADERS on the same odd streams. */
 		if (request || preface)
 			stat_inc(BW_STAT_TLS_UNPAIRED);
 		return 0;
