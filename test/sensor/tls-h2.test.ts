@@ -172,18 +172,24 @@ describe('nginx `listen ... ssl http2` with curl --http2', () => {
   let upstream: TestServer;
 
   /** curl --http2 -k, every URL on one connection (parallel: multiplexed streams); the statuses. */
-  async function curl(paths: string[], parallel = false): Promise<number[]> {
+  async function curl(
+    paths: string[],
+    parallel = false,
+    extra: string[] = [],
+    version = '2',
+  ): Promise<number[]> {
     const urls = paths.map((p) => `https://127.0.0.1:${nginx.port}${p}`);
     const { stdout } = await run('curl', [
       '-sk',
-      '--http2',
+      version === '2' ? '--http2' : '--http1.1',
       ...(parallel ? ['-Z', '--parallel-max', '20'] : []),
+      ...extra,
       '-w',
       '%{http_version} %{http_code}\\n',
       ...urls.flatMap((u) => ['-o', '/dev/null', u]),
     ]);
     const lines = stdout.trim().split('\n');
-    expect(new Set(lines.map((l) => l.split(' ')[0]))).toEqual(new Set(['2']));
+    expect(new Set(lines.map((l) => l.split(' ')[0]))).toEqual(new Set([version]));
     return lines.map((l) => Number(l.split(' ')[1]));
   }
   /** "route status" → count of nginx's HTTP/2-over-TLS series (other nginx on this machine may speak h2c). */
@@ -203,7 +209,11 @@ describe('nginx `listen ... ssl http2` with curl --http2', () => {
     upstream = await startPythonServer();
     nginx = await startNginx(
       upstream.port,
-      { 'page.html': Buffer.from('<p>hi</p>'), 'big.bin': Buffer.alloc(3 << 20, 0x61) },
+      {
+        'page.html': Buffer.from('<p>hi</p>'),
+        'big.bin': Buffer.alloc(3 << 20, 0x61),
+        'huge.bin': Buffer.alloc(24 << 20, 0x62),
+      },
       { cert: cert.cert, key: cert.key, http2: true },
     );
   });
@@ -226,6 +236,38 @@ describe('nginx `listen ... ssl http2` with curl --http2', () => {
     );
     expect(await counts()).toEqual(want);
     await nothingLost();
+  });
+
+  it('follows a slow download (the socket fills, SSL_write waits) and the streams after it on the connection', async () => {
+    // curl reads 24 MiB at 12 MB/s: nginx's socket buffer fills and its SSL_write returns "want write" and is
+    // retried; only the bytes really written are walked, so the frames after it are still in step.
+    const before = await counts();
+    expect(
+      await curl(['/static/huge.bin', '/ok', '/missing', '/ok'], false, ['--limit-rate', '12M']),
+    ).toEqual([200, 200, 404, 200]);
+    const want = {
+      ...before,
+      '/static/huge.bin 200': 1,
+      '/ok 200': (before['/ok 200'] ?? 0) + 2,
+      '/missing 404': (before['/missing 404'] ?? 0) + 1,
+    };
+    await waitFor(
+      'the streams after the download',
+      async () => (await counts())['/ok 200'] === want['/ok 200'],
+    );
+    expect(await counts()).toEqual(want);
+    await nothingLost();
+  });
+
+  it('counts HTTP/1.1 over TLS (ALPN http/1.1) on the same listener as HTTP/1.1', async () => {
+    const h1 = async () =>
+      (await sensor.series({ service_name: 'nginx', url_scheme: 'https', network_protocol_version: '1.1' }))
+        .filter((s) => s.labels.http_route === '/ok' || s.labels.http_route === '/missing')
+        .map((s) => `${s.labels.http_route} ${s.labels.http_response_status_code} ${s.count}`)
+        .sort();
+    expect(await curl(['/ok', '/ok', '/missing'], false, [], '1.1')).toEqual([200, 200, 404]);
+    await waitFor('the HTTP/1.1 requests', async () => (await h1()).length === 2);
+    expect(await h1()).toEqual(['/missing 404 1', '/ok 200 2']);
   });
 });
 
