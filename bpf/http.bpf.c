@@ -943,15 +943,19 @@ static __always_inline int ssl_write_enter(void *ssl, const char *buf, __u64 num
 	struct bw_conn *conn = ssl_conn(bpf_get_current_pid_tgid() >> 32, (__u64)ssl, &key);
 	if (!conn)
 		return 0;
-	if (!conn->h2) {
-		answer(conn, &key, buf, num, BW_HTTP_F_TLS);
+	struct task_struct *task = bpf_get_current_task_btf();
+	if (conn->h2 != 1 || !buf) {
+		/* An HTTP/2 write whose return probe never ran (a longjmp over it) must not be walked at
+		 * this call's return. */
+		struct bw_ssl_call *stale = bpf_task_storage_get(&ssl_calls, task, 0, 0);
+		if (stale)
+			stale->wbuf = 0;
+		if (!conn->h2)
+			answer(conn, &key, buf, num, BW_HTTP_F_TLS);
 		return 0;
 	}
-	if (conn->h2 != 1 || !buf)
-		return 0;
 	/* HTTP/2: walked at the return, once the bytes written are known. */
-	struct bw_ssl_call *call =
-		bpf_task_storage_get(&ssl_calls, bpf_get_current_task_btf(), 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	struct bw_ssl_call *call = bpf_task_storage_get(&ssl_calls, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!call)
 		return 0;
 	call->wbuf = (__u64)buf;
