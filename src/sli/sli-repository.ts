@@ -348,61 +348,79 @@ export class SliRepository {
     }[],
     to: number,
   ): Promise<SummedCounts[]> {
-    const ids: number[] = [];
-    const keys: number[] = [];
-    const bad: boolean[] = [];
-    const froms: number[] = [];
-    const tos: number[] = [];
-    for (const g of groups) {
-      if (!((g.to ?? to) > g.from)) continue;
-      const badSet = new Set(g.badSeriesIds);
+    // Each series is read once, over the union of its SLOs' ranges, as one row of arrays (a row per minute, and
+    // Postgres grouping SLOs' series, were most of a restart's cost); the SLOs' sums are added up here.
+    const ranges = new Map<number, { from: number; to: number }>();
+    const active = groups.filter((g) => (g.to ?? to) > g.from);
+    for (const g of active) {
       for (const id of g.seriesIds) {
-        ids.push(id);
-        keys.push(g.group);
-        bad.push(badSet.has(id));
-        froms.push(g.from);
-        tos.push(g.to ?? to);
+        const range = ranges.get(id);
+        if (range) {
+          range.from = Math.min(range.from, g.from);
+          range.to = Math.max(range.to, g.to ?? to);
+        } else ranges.set(id, { from: g.from, to: g.to ?? to });
       }
     }
-    if (ids.length === 0) return [];
-    const minFrom = Math.min(...froms);
-    const pairs = `unnest($3::int[], $4::int[], $5::bool[], $6::int[], $7::int[]) AS g(series_id, grp, bad, from_at, to_at)`;
-    const summed =
-      per === 'minute'
-        ? `SELECT g.grp, m.minute AS at, sum(m.requests)::float8 AS total,
-                  coalesce(sum(m.requests) FILTER (WHERE g.bad), 0)::float8 AS bad,
-                  CASE WHEN sum(m.requests) > 0 THEN 1 ELSE 0 END AS minutes
-           FROM ${pairs} JOIN sli_minutes m ON m.series_id = g.series_id
-           WHERE m.series_id = ANY($3::int[]) AND m.minute >= $1 AND m.minute < $2 AND m.minute >= g.from_at AND m.minute < g.to_at
-           GROUP BY g.grp, m.minute`
-        : `SELECT g.grp, r.hour AS at, sum(r.requests)::float8 AS total,
-                  coalesce(sum(r.requests) FILTER (WHERE g.bad), 0)::float8 AS bad,
-                  bit_count(bit_or(r.mask)::bit(64))::int AS minutes
-           FROM ${pairs} JOIN (
-             SELECT series_id, hour, requests, minute_mask AS mask FROM sli_hours
-             WHERE series_id = ANY($3::int[]) AND hour >= $1 AND hour < $2
-             UNION ALL
-             SELECT series_id, minute / 60, requests,
-                    CASE WHEN requests > 0 THEN 1::bigint << (minute % 60) ELSE 0::bigint END
-             FROM sli_minutes WHERE series_id = ANY($3::int[]) AND minute >= $1 * 60 AND minute < $2 * 60
-           ) r ON r.series_id = g.series_id
-           WHERE r.hour >= g.from_at AND r.hour < g.to_at
-           GROUP BY g.grp, r.hour`;
-    // The arrays come as text and are split here: node-postgres' generic array parser took longer than the query.
-    const rows: { grp: number; at: string; total: string; bad: string; minutes: string }[] =
+    if (ranges.size === 0) return [];
+    const ids = [...ranges.keys()];
+    const series = await this.seriesArrays(
+      per,
+      ids,
+      ids.map((id) => ranges.get(id)!.from),
+      ids.map((id) => ranges.get(id)!.to),
+    );
+    return active.map((g) => sumOfSeries(g, g.to ?? to, series, per === 'hour'));
+  }
+
+  /**
+   * Per series, its rows in [from, to) (minutes, or hours from both tables) as parallel arrays ordered by time:
+   * requests, and for hours the minute mask in two 32-bit halves. One index range scan per series.
+   */
+  private async seriesArrays(
+    per: 'minute' | 'hour',
+    ids: number[],
+    froms: number[],
+    tos: number[],
+  ): Promise<Map<number, SeriesArrays>> {
+    const rows: { series_id: number; at: string | null; requests: string; low: string; high: string }[] =
       await this.dataSource.query(
-        `SELECT grp, array_agg(at ORDER BY at)::text AS at, array_agg(total ORDER BY at)::text AS total,
-                array_agg(bad ORDER BY at)::text AS bad, array_agg(minutes ORDER BY at)::text AS minutes
-         FROM (${summed}) s GROUP BY grp ORDER BY grp`,
-        [minFrom, to, ids, keys, bad, froms, tos],
+        per === 'minute'
+          ? `SELECT g.series_id, x.at::text, x.requests::text, NULL AS low, NULL AS high
+             FROM unnest($1::int[], $2::int[], $3::int[]) AS g(series_id, from_at, to_at)
+             CROSS JOIN LATERAL (
+               SELECT array_agg(minute ORDER BY minute) AS at, array_agg(requests ORDER BY minute) AS requests
+               FROM sli_minutes WHERE series_id = g.series_id AND minute >= g.from_at AND minute < g.to_at
+             ) x`
+          : `SELECT g.series_id, x.at::text, x.requests::text, x.low::text, x.high::text
+             FROM unnest($1::int[], $2::int[], $3::int[]) AS g(series_id, from_at, to_at)
+             CROSS JOIN LATERAL (
+               SELECT array_agg(hour ORDER BY hour) AS at, array_agg(requests ORDER BY hour) AS requests,
+                      array_agg(mask & 4294967295 ORDER BY hour) AS low, array_agg(mask >> 32 ORDER BY hour) AS high
+               FROM (
+                 SELECT hour, sum(requests) AS requests, bit_or(mask) AS mask FROM (
+                   SELECT hour, requests, minute_mask AS mask FROM sli_hours
+                   WHERE series_id = g.series_id AND hour >= g.from_at AND hour < g.to_at
+                   UNION ALL
+                   SELECT minute / 60, requests,
+                          CASE WHEN requests > 0 THEN 1::bigint << (minute % 60) ELSE 0::bigint END
+                   FROM sli_minutes
+                   WHERE series_id = g.series_id AND minute >= g.from_at * 60 AND minute < g.to_at * 60
+                 ) u GROUP BY hour
+               ) h
+             ) x`,
+        [ids, froms, tos],
       );
-    return rows.map((r) => ({
-      group: r.grp,
-      at: numbersOf(r.at),
-      total: numbersOf(r.total),
-      bad: numbersOf(r.bad),
-      minutesWithData: numbersOf(r.minutes),
-    }));
+    const result = new Map<number, SeriesArrays>();
+    for (const r of rows) {
+      if (r.at === null) continue;
+      result.set(r.series_id, {
+        at: numbersOf(r.at),
+        requests: numbersOf(r.requests),
+        low: r.low === null ? undefined : numbersOf(r.low),
+        high: r.high === null ? undefined : numbersOf(r.high),
+      });
+    }
+    return result;
   }
 
   /**
@@ -581,4 +599,63 @@ function padded(column: string, type: 'int' | 'float8'): string {
 export function numbersOf(text: string): number[] {
   if (text.length <= 2) return [];
   return text.slice(1, -1).split(',').map(Number);
+}
+
+/** One series' rows of a range as parallel arrays (see `SliRepository.seriesArrays`). */
+interface SeriesArrays {
+  at: number[];
+  requests: number[];
+  /** Hours only: the minute mask's bits 0–31 and 32–59. */
+  low?: number[];
+  high?: number[];
+}
+
+/** An SLO's sums over [g.from, to) from its series' arrays: per minute or hour holding rows, in time order. */
+function sumOfSeries(
+  g: { group: number; from: number; seriesIds: number[]; badSeriesIds: number[] },
+  to: number,
+  series: Map<number, SeriesArrays>,
+  hourly: boolean,
+): SummedCounts {
+  const length = to - g.from;
+  const total = new Float64Array(length);
+  const bad = new Float64Array(length);
+  const held = new Uint8Array(length);
+  const low = hourly ? new Uint32Array(length) : undefined;
+  const high = hourly ? new Uint32Array(length) : undefined;
+  const badIds = new Set(g.badSeriesIds);
+  for (const id of g.seriesIds) {
+    const rows = series.get(id);
+    if (!rows) continue;
+    const isBad = badIds.has(id);
+    for (let i = 0; i < rows.at.length; i++) {
+      const slot = rows.at[i]! - g.from;
+      if (slot < 0 || slot >= length) continue;
+      const requests = rows.requests[i]!;
+      total[slot] = total[slot]! + requests;
+      if (isBad) bad[slot] = bad[slot]! + requests;
+      held[slot] = 1;
+      if (low && high) {
+        low[slot] = (low[slot]! | rows.low![i]!) >>> 0;
+        high[slot] = (high[slot]! | rows.high![i]!) >>> 0;
+      }
+    }
+  }
+  const result: SummedCounts = { group: g.group, at: [], total: [], bad: [], minutesWithData: [] };
+  for (let slot = 0; slot < length; slot++) {
+    if (held[slot] === 0) continue;
+    result.at.push(g.from + slot);
+    result.total.push(total[slot]!);
+    result.bad.push(bad[slot]!);
+    result.minutesWithData.push(
+      low && high ? bitCount32(low[slot]!) + bitCount32(high[slot]!) : total[slot]! > 0 ? 1 : 0,
+    );
+  }
+  return result;
+}
+
+function bitCount32(n: number): number {
+  let v = n - ((n >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
 }
