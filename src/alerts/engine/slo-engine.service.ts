@@ -37,7 +37,7 @@ import {
 } from '../../slo/domain/corrections.js';
 import { AlertStore } from '../alert-store.js';
 import { Lease } from './lease.js';
-import { MinuteCountsStore, WindowCounts } from './minute-counts.js';
+import { MinuteCountsStore } from './minute-counts.js';
 import { tallyEvents } from '../../slo/domain/event-tally.js';
 import { RollingCounts, capacityForSlo } from '../../slo/domain/rolling-counts.js';
 import { SloEvaluation, evaluateSlo, failedEvaluation, nextChange, snapshotOf } from '../domain/evaluate.js';
@@ -273,41 +273,14 @@ export class SloEngine implements OnApplicationBootstrap {
       excludedMinutes: this.excludedMinutesOf(spec, nowMinute, windows),
     };
     if (spec.source.type === 'prometheus') {
-      // Prometheus sums each window itself: ask for every length the evaluation reads, plus the freshness window.
-      const budgetMinutesSoFar = budgetPeriod ? nowMinute + 1 - budgetPeriod.fromMinute : windowMinutes;
-      const lengths = [
-        budgetMinutesSoFar,
-        staleAfterMinutes + 1,
-        ...windows.flatMap((w) => [w.longWindowSeconds / 60, w.shortWindowSeconds / 60]),
-      ];
-      const counts = await this.promql.windowCounts(spec, lengths, now);
-      const empty = { total: 0, bad: 0, minutesWithData: 0 };
-      const end = nowMinute + 1;
-      // Corrected minutes inside each window are asked for as their own ranges (PromQL at the range's end).
-      const parts = new Map<string, WindowCounts>();
-      for (const length of new Set(lengths)) {
-        for (const range of input.excludedMinutes) {
-          const from = Math.max(end - length, range.fromMinute);
-          const to = Math.min(end, range.toMinute);
-          const key = `${from}:${to}`;
-          if (to <= from || parts.has(key)) continue;
-          parts.set(key, empty);
-          const at = to === end ? now : new Date(to * 60_000);
-          const part = await this.promql.windowCounts(spec, [to - from], at);
-          parts.set(key, part.get(to - from) ?? empty);
-        }
-      }
-      const sum = (from: number, to: number) =>
-        to === end
-          ? (counts.get(to - from) ?? parts.get(`${from}:${to}`) ?? empty)
-          : (parts.get(`${from}:${to}`) ?? empty);
-      const whole = counts.get(budgetMinutesSoFar) ?? empty;
-      const recent = counts.get(staleAfterMinutes + 1) ?? empty;
-      // Prometheus gives no "last minute with data": when the recent window is empty, the data stopped at least
-      // that long ago, which is what `staleSince` then says.
-      const lastDataMinute =
-        whole.total === 0 ? null : recent.total > 0 ? nowMinute : nowMinute - staleAfterMinutes - 1;
-      return evaluateSlo({ ...input, sum, lastDataMinute });
+      const reading = await this.promql.read(spec, {
+        now,
+        historyMinutes: budgetPeriod ? nowMinute + 1 - budgetPeriod.fromMinute : windowMinutes,
+        windowMinutes: windows.flatMap((w) => [w.longWindowSeconds / 60, w.shortWindowSeconds / 60]),
+        staleAfterMinutes,
+        excludedMinutes: input.excludedMinutes,
+      });
+      return evaluateSlo({ ...input, sum: reading.sum, lastDataMinute: reading.lastDataMinute });
     }
     return evaluateSlo({
       ...input,
