@@ -1,10 +1,21 @@
 import { Module } from '@nestjs/common';
 import { PromqlSliSource } from './promql/promql-sli-source.js';
+import { SensorStoreSliSource } from './sensor-store-sli-source.js';
 import { SliRepository } from './sli-repository.js';
+import { SLI_SOURCES, SliSources } from './sli-source.js';
 
-/** SLI data: the sensor store and the PromQL source (see sli-source.ts). */
+/** SLI data: the sensor store and the PromQL source, and the map the engine picks one from (see sli-source.ts). */
 @Module({
-  providers: [SliRepository, PromqlSliSource],
-  exports: [SliRepository, PromqlSliSource],
+  providers: [
+    SliRepository,
+    PromqlSliSource,
+    SensorStoreSliSource,
+    {
+      provide: SLI_SOURCES,
+      useFactory: (sensor: SensorStoreSliSource, prometheus: PromqlSliSource): SliSources => ({ sensor, prometheus }),
+      inject: [SensorStoreSliSource, PromqlSliSource],
+    },
+  ],
+  exports: [SliRepository, PromqlSliSource, SLI_SOURCES],
 })
 export class SliModule {}
