@@ -290,7 +290,10 @@ export class SensorStoreSliSource implements SliSource {
       });
       for (const tally of minutes.values())
         if (tally.lastApproximateMinute !== undefined)
-          slo.lastApproximateMinute = Math.max(slo.lastApproximateMinute ?? -Infinity, tally.lastApproximateMinute);
+          slo.lastApproximateMinute = Math.max(
+            slo.lastApproximateMinute ?? -Infinity,
+            tally.lastApproximateMinute,
+          );
       if (slo.minuteData) this.applySlices(slo, minutes);
       else for (const [minute, data] of minutes) slo.counts.set(minute, data.total, data.bad);
     }

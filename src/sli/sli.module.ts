@@ -12,7 +12,10 @@ import { SLI_SOURCES, SliSources } from './sli-source.js';
     SensorStoreSliSource,
     {
       provide: SLI_SOURCES,
-      useFactory: (sensor: SensorStoreSliSource, prometheus: PromqlSliSource): SliSources => ({ sensor, prometheus }),
+      useFactory: (sensor: SensorStoreSliSource, prometheus: PromqlSliSource): SliSources => ({
+        sensor,
+        prometheus,
+      }),
       inject: [SensorStoreSliSource, PromqlSliSource],
     },
   ],
