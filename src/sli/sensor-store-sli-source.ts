@@ -16,8 +16,8 @@ import type { MinuteCountsStore } from './minute-counts.js';
 import { MinuteRow, SliRepository, StoredSeries, minuteOf } from './sli-repository.js';
 import type { SliReading, SliRequest, SliSource } from './sli-source.js';
 
-/** What the sensor store keeps in memory for one SLO. */
-interface SensorSlo {
+/** What the sensor store keeps in memory for one SLO (the fields SloEngine's runtimes held before the SLI port). */
+interface SloRuntime {
   spec: SloSpec;
   seriesIds: Set<number>;
   counts: MinuteCountsStore;
@@ -42,9 +42,9 @@ const LATE_MINUTES = 2;
  */
 @Injectable()
 export class SensorStoreSliSource implements SliSource {
-  private readonly slos = new Map<string, SensorSlo>();
+  private readonly runtimes = new Map<string, SloRuntime>();
   private readonly series = new Map<number, StoredSeries>();
-  private readonly subscribers = new Map<number, SensorSlo[]>();
+  private readonly subscribers = new Map<number, SloRuntime[]>();
   private maxSeriesId = 0;
   private watermark: number | undefined;
 
@@ -52,7 +52,7 @@ export class SensorStoreSliSource implements SliSource {
 
   track(spec: SloSpec): void {
     this.untrack(spec.name);
-    const slo: SensorSlo = {
+    const runtime: SloRuntime = {
       spec,
       seriesIds: new Set(),
       counts: new RollingCounts(
@@ -65,15 +65,15 @@ export class SensorStoreSliSource implements SliSource {
       needsBackfill: true,
       minuteData: spec.budgetingMethod === 'timeslices' ? new Map() : undefined,
     };
-    for (const series of this.series.values()) this.subscribeIfMatching(slo, series);
-    this.slos.set(spec.name, slo);
+    for (const series of this.series.values()) this.subscribeIfMatching(runtime, series);
+    this.runtimes.set(spec.name, runtime);
   }
 
   untrack(name: string): void {
-    const slo = this.slos.get(name);
-    if (!slo) return;
-    this.unsubscribe(slo);
-    this.slos.delete(name);
+    const runtime = this.runtimes.get(name);
+    if (!runtime) return;
+    this.unsubscribe(runtime);
+    this.runtimes.delete(name);
   }
 
   async refresh(now: Date): Promise<void> {
@@ -82,16 +82,16 @@ export class SensorStoreSliSource implements SliSource {
   }
 
   async read(spec: SloSpec, _request: SliRequest): Promise<SliReading> {
-    const slo = this.slos.get(spec.name);
-    if (!slo) throw new Error(`the sensor store does not track SLO ${spec.name}`);
+    const runtime = this.runtimes.get(spec.name);
+    if (!runtime) throw new Error(`the sensor store does not track SLO ${spec.name}`);
     return {
-      sum: (from, to) => slo.counts.sum(from, to),
-      lastDataMinute: slo.counts.lastMinuteWithData() ?? null,
+      sum: (from, to) => runtime.counts.sum(from, to),
+      lastDataMinute: runtime.counts.lastMinuteWithData() ?? null,
     };
   }
 
   lastApproximateMinute(name: string): number | undefined {
-    return this.slos.get(name)?.lastApproximateMinute;
+    return this.runtimes.get(name)?.lastApproximateMinute;
   }
 
   /**
@@ -107,24 +107,24 @@ export class SensorStoreSliSource implements SliSource {
     for (const series of await this.storage.seriesAfter(this.maxSeriesId)) {
       this.series.set(series.id, series);
       this.maxSeriesId = Math.max(this.maxSeriesId, series.id);
-      for (const slo of this.slos.values()) {
+      for (const runtime of this.runtimes.values()) {
         // History of a series new to a known SLO is loaded with a backfill.
-        if (this.subscribeIfMatching(slo, series)) slo.needsBackfill = true;
+        if (this.subscribeIfMatching(runtime, series)) runtime.needsBackfill = true;
       }
     }
   }
 
   private async loadData(nowMinute: number): Promise<void> {
-    const summable: SensorSlo[] = [];
-    for (const slo of this.slos.values()) {
-      if (!slo.needsBackfill) continue;
-      slo.counts.clear();
-      slo.minuteData?.clear();
-      slo.lastApproximateMinute = undefined;
-      slo.needsBackfill = false;
-      if (slo.seriesIds.size === 0) continue;
-      if (slo.spec.indicator.type === 'errorRate' && !slo.minuteData) summable.push(slo);
-      else await this.backfill(slo, nowMinute);
+    const summable: SloRuntime[] = [];
+    for (const runtime of this.runtimes.values()) {
+      if (!runtime.needsBackfill) continue;
+      runtime.counts.clear();
+      runtime.minuteData?.clear();
+      runtime.lastApproximateMinute = undefined;
+      runtime.needsBackfill = false;
+      if (runtime.seriesIds.size === 0) continue;
+      if (runtime.spec.indicator.type === 'errorRate' && !runtime.minuteData) summable.push(runtime);
+      else await this.backfill(runtime, nowMinute);
     }
     for (let i = 0; i < summable.length; i += BACKFILL_BATCH)
       await this.backfillSummed(summable.slice(i, i + BACKFILL_BATCH), nowMinute);
@@ -143,10 +143,10 @@ export class SensorStoreSliSource implements SliSource {
    * from where it reads minutes again (`boundary`).
    */
   private backfillRange(
-    slo: SensorSlo,
+    runtime: SloRuntime,
     nowMinute: number,
   ): { from: number; firstHour: number; boundary: number } {
-    const windowMinutes = longestWindowSeconds(slo.spec) / 60;
+    const windowMinutes = longestWindowSeconds(runtime.spec) / 60;
     const from = nowMinute - windowMinutes - 1;
     const boundary = Math.max(from, minuteResolutionFrom(nowMinute));
     // The hour holding the window's first minute is read per minute: loaded as a whole hour it would be rounded
@@ -166,11 +166,11 @@ export class SensorStoreSliSource implements SliSource {
    * arrays are read and one row per SLO and hour (beyond the minute boundary, straight into the hour part of its
    * counts) or minute comes back.
    */
-  private async backfillSummed(slos: SensorSlo[], nowMinute: number): Promise<void> {
-    const groups = slos.map((slo, group) => {
-      const { from, firstHour, boundary } = this.backfillRange(slo, nowMinute);
-      const ids = [...slo.seriesIds];
-      const indicator = slo.spec.indicator;
+  private async backfillSummed(runtimes: SloRuntime[], nowMinute: number): Promise<void> {
+    const groups = runtimes.map((runtime, group) => {
+      const { from, firstHour, boundary } = this.backfillRange(runtime, nowMinute);
+      const ids = [...runtime.seriesIds];
+      const indicator = runtime.spec.indicator;
       const isBad = (id: number) => {
         const series = this.series.get(id);
         return indicator.type === 'errorRate' && series !== undefined && isErrorSeries(indicator, series);
@@ -191,20 +191,20 @@ export class SensorStoreSliSource implements SliSource {
       old.map((g) => ({ ...g, to: g.firstHour * MINUTES_PER_HOUR })),
       boundary,
     );
-    for (const m of edge) slos[m.group]!.counts.set(m.at, m.total, m.bad);
+    for (const m of edge) runtimes[m.group]!.counts.set(m.at, m.total, m.bad);
     const hours = await this.storage.sums(
       'hour',
       old.map((g) => ({ ...g, from: g.firstHour, to: g.boundary / MINUTES_PER_HOUR })),
       boundary / MINUTES_PER_HOUR,
     );
     for (const h of hours)
-      if (h.total > 0) slos[h.group]!.counts.addHour(h.at, h.total, h.bad, h.minutesWithData);
+      if (h.total > 0) runtimes[h.group]!.counts.addHour(h.at, h.total, h.bad, h.minutesWithData);
     const minutes = await this.storage.sums(
       'minute',
       groups.map((g) => ({ ...g, from: g.boundary })),
       nowMinute + 1,
     );
-    for (const m of minutes) slos[m.group]!.counts.set(m.at, m.total, m.bad);
+    for (const m of minutes) runtimes[m.group]!.counts.set(m.at, m.total, m.bad);
   }
 
   /**
@@ -212,31 +212,31 @@ export class SensorStoreSliSource implements SliSource {
    * into the hour part of its counts, then the minutes since. Timeslices need minutes: an hour is spread over its
    * minutes with data, every slice of it judged on the hour's ratio, and said to be approximate.
    */
-  private async backfill(slo: SensorSlo, nowMinute: number): Promise<void> {
-    const { spec } = slo;
-    const { from, firstHour, boundary } = this.backfillRange(slo, nowMinute);
-    const ids = [...slo.seriesIds];
+  private async backfill(runtime: SloRuntime, nowMinute: number): Promise<void> {
+    const { spec } = runtime;
+    const { from, firstHour, boundary } = this.backfillRange(runtime, nowMinute);
+    const ids = [...runtime.seriesIds];
     if (from < boundary) {
       const histogram = needsHistogram(spec.indicator);
       this.apply(
         await this.storage.minutesFrom(from, firstHour * MINUTES_PER_HOUR, ids, undefined, histogram),
-        [slo],
+        [runtime],
       );
       const fromHour = firstHour;
       const toHour = boundary / MINUTES_PER_HOUR;
       const hours = await this.storage.seriesHours(fromHour, toHour, ids, needsHistogram(spec.indicator));
-      if (slo.minuteData) {
+      if (runtime.minuteData) {
         this.storage.countSpreadHours('timeslices-backfill', hours.length);
         this.apply(
           hours.flatMap((h) => spreadHour(h)),
-          [slo],
+          [runtime],
         );
         if (hours.length > 0)
-          slo.lastApproximateMinute = Math.max(
-            slo.lastApproximateMinute ?? -Infinity,
+          runtime.lastApproximateMinute = Math.max(
+            runtime.lastApproximateMinute ?? -Infinity,
             (hours[hours.length - 1]!.hour + 1) * MINUTES_PER_HOUR - 1,
           );
-      } else this.applyHours(slo, hours);
+      } else this.applyHours(runtime, hours);
     }
     const rows = await this.storage.minutesFrom(
       boundary,
@@ -245,64 +245,69 @@ export class SensorStoreSliSource implements SliSource {
       undefined,
       needsHistogram(spec.indicator),
     );
-    this.apply(rows, [slo]);
+    this.apply(rows, [runtime]);
   }
 
   /** Per-series hourly rows into the hour part of one SLO's counts: bad events per series, minutes as a union. */
-  private applyHours(slo: SensorSlo, hours: HourRow[]): void {
+  private applyHours(runtime: SloRuntime, hours: HourRow[]): void {
     const masks = new Map<number, bigint>();
     for (const h of hours)
       if (this.series.has(h.seriesId)) masks.set(h.hour, (masks.get(h.hour) ?? 0n) | h.minuteMask);
     // Keyed by hour: each row stands at its hour (`minute` is the hour here).
     const perHour = tallyEvents(
-      slo.spec.indicator,
+      runtime.spec.indicator,
       this.series,
       hours.map((h) => ({ seriesId: h.seriesId, minute: h.hour, requests: h.requests, buckets: h.buckets })),
       (row) => row.minute,
     );
     for (const [hour, tally] of perHour) {
       if (tally.lastApproximateMinute !== undefined)
-        slo.lastApproximateMinute = Math.max(
-          slo.lastApproximateMinute ?? -Infinity,
+        runtime.lastApproximateMinute = Math.max(
+          runtime.lastApproximateMinute ?? -Infinity,
           (hour + 1) * MINUTES_PER_HOUR - 1,
         );
       if (tally.total > 0)
-        slo.counts.addHour(hour, tally.total, Math.min(tally.bad, tally.total), popcount(masks.get(hour)!));
+        runtime.counts.addHour(
+          hour,
+          tally.total,
+          Math.min(tally.bad, tally.total),
+          popcount(masks.get(hour)!),
+        );
     }
   }
 
-  /** Adds rows to the SLOs subscribed to their series; every minute present is replaced as a whole. */
-  private apply(rows: MinuteRow[], only: SensorSlo[] | undefined): void {
-    const perSlo = new Map<SensorSlo, MinuteRow[]>();
+  /** Adds rows to the runtimes subscribed to their series; every minute present is replaced as a whole. */
+  private apply(rows: MinuteRow[], only: SloRuntime[] | undefined): void {
+    const perRuntime = new Map<SloRuntime, MinuteRow[]>();
     for (const row of rows) {
-      const slos = only ?? this.subscribers.get(row.seriesId);
-      if (!slos || !this.series.has(row.seriesId)) continue;
-      for (const slo of slos) {
-        if (!slo.seriesIds.has(row.seriesId)) continue;
-        const list = perSlo.get(slo);
+      const runtimes = only ?? this.subscribers.get(row.seriesId);
+      if (!runtimes || !this.series.has(row.seriesId)) continue;
+      for (const runtime of runtimes) {
+        if (!runtime.seriesIds.has(row.seriesId)) continue;
+        const list = perRuntime.get(runtime);
         if (list) list.push(row);
-        else perSlo.set(slo, [row]);
+        else perRuntime.set(runtime, [row]);
       }
     }
-    for (const [slo, list] of perSlo) {
-      const minutes = tallyEvents(slo.spec.indicator, this.series, list, (row) => row.minute, {
-        keepHistogram: slo.minuteData !== undefined,
+    for (const [runtime, list] of perRuntime) {
+      const minutes = tallyEvents(runtime.spec.indicator, this.series, list, (row) => row.minute, {
+        keepHistogram: runtime.minuteData !== undefined,
       });
       for (const tally of minutes.values())
         if (tally.lastApproximateMinute !== undefined)
-          slo.lastApproximateMinute = Math.max(
-            slo.lastApproximateMinute ?? -Infinity,
+          runtime.lastApproximateMinute = Math.max(
+            runtime.lastApproximateMinute ?? -Infinity,
             tally.lastApproximateMinute,
           );
-      if (slo.minuteData) this.applySlices(slo, minutes);
-      else for (const [minute, data] of minutes) slo.counts.set(minute, data.total, data.bad);
+      if (runtime.minuteData) this.applySlices(runtime, minutes);
+      else for (const [minute, data] of minutes) runtime.counts.set(minute, data.total, data.bad);
     }
   }
 
   /** Timeslices: keep the minutes, re-classify every slice they touch, store one count per slice. */
-  private applySlices(slo: SensorSlo, minutes: Map<number, SliceData>): void {
-    const minuteData = slo.minuteData!;
-    const size = timesliceMinutes(slo.spec);
+  private applySlices(runtime: SloRuntime, minutes: Map<number, SliceData>): void {
+    const minuteData = runtime.minuteData!;
+    const size = timesliceMinutes(runtime.spec);
     const touched = new Set<number>();
     let latest = -Infinity;
     for (const [minute, data] of minutes) {
@@ -310,25 +315,25 @@ export class SensorStoreSliSource implements SliSource {
       touched.add(sliceStartOf(minute, size));
       latest = Math.max(latest, minute);
     }
-    for (const [start, counts] of classifySlices(slo.spec, minuteData, touched))
-      slo.counts.set(start, counts.total, counts.bad);
+    for (const [start, counts] of classifySlices(runtime.spec, minuteData, touched))
+      runtime.counts.set(start, counts.total, counts.bad);
     // Only the minutes of slices that late data can still change are kept.
     const keepFrom = sliceStartOf(latest - LATE_MINUTES, size);
     for (const minute of minuteData.keys()) if (minute < keepFrom) minuteData.delete(minute);
   }
 
-  private subscribeIfMatching(slo: SensorSlo, series: StoredSeries): boolean {
-    if (slo.spec.source.type !== 'sensor' || !seriesMatches(slo.spec.service, series)) return false;
-    slo.seriesIds.add(series.id);
+  private subscribeIfMatching(runtime: SloRuntime, series: StoredSeries): boolean {
+    if (runtime.spec.source.type !== 'sensor' || !seriesMatches(runtime.spec.service, series)) return false;
+    runtime.seriesIds.add(series.id);
     const list = this.subscribers.get(series.id) ?? [];
-    list.push(slo);
+    list.push(runtime);
     this.subscribers.set(series.id, list);
     return true;
   }
 
-  private unsubscribe(slo: SensorSlo): void {
-    for (const id of slo.seriesIds) {
-      const list = this.subscribers.get(id)?.filter((r) => r !== slo) ?? [];
+  private unsubscribe(runtime: SloRuntime): void {
+    for (const id of runtime.seriesIds) {
+      const list = this.subscribers.get(id)?.filter((r) => r !== runtime) ?? [];
       this.subscribers.set(id, list);
     }
   }
