@@ -12,7 +12,7 @@ import { SensorStandIn } from '../support/sensor-standin.js';
 
 // The contract of the SLI port (src/sli/sli-source.ts) that the engine relies on, held by both implementations:
 // the sensor store (fed by the service's own scrapes of a sensor) and PromQL (a real Prometheus or VictoriaMetrics
-// scraping the same sensor). One stand-in sensor serves 10 % errors to both.
+// scraping the same sensor). One stand-in sensor serves 10 % errors to both, for a few seconds.
 const STALE_AFTER_MINUTES = 10;
 
 describe.each([
@@ -47,7 +47,17 @@ describe.each([
       if (seen !== null && seen > 100) break;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
+    // Traffic stops, so that both stores hold the same events however late each read comes: the service scrapes
+    // the final counters, and the metrics server has them once two reads two scrapes apart agree.
+    clearInterval(traffic);
     await scraper.scrapeAll(new Date(), [sensor.url]);
+    let previous: number | null = null;
+    while (Date.now() < deadline + 30_000) {
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      const seen = await client.scalar('sum(http_server_request_duration_seconds_count)', new Date());
+      if (seen !== null && seen === previous) break;
+      previous = seen;
+    }
     const api = apiClient(burnwatch.url);
     for (const type of ['sensor', 'prometheus'] as const) {
       for (const workload of ['checkout', 'silent']) {
