@@ -186,25 +186,38 @@ export class SensorStoreSliSource implements SliSource {
     });
     const boundary = minuteResolutionFrom(nowMinute);
     const old = groups.filter((g) => g.from < g.boundary);
-    const edge = await this.storage.sums(
-      'minute',
-      old.map((g) => ({ ...g, to: g.firstHour * MINUTES_PER_HOUR })),
-      boundary,
-    );
-    for (const m of edge) runtimes[m.group]!.counts.set(m.at, m.total, m.bad);
-    const hours = await this.storage.sums(
-      'hour',
-      old.map((g) => ({ ...g, from: g.firstHour, to: g.boundary / MINUTES_PER_HOUR })),
-      boundary / MINUTES_PER_HOUR,
-    );
-    for (const h of hours)
-      if (h.total > 0) runtimes[h.group]!.counts.addHour(h.at, h.total, h.bad, h.minutesWithData);
-    const minutes = await this.storage.sums(
-      'minute',
-      groups.map((g) => ({ ...g, from: g.boundary })),
-      nowMinute + 1,
-    );
-    for (const m of minutes) runtimes[m.group]!.counts.set(m.at, m.total, m.bad);
+    // Three independent reads, at once: Postgres sums one while another's answer is parsed.
+    const [edge, hours, minutes] = await Promise.all([
+      this.storage.sums(
+        'minute',
+        old.map((g) => ({ ...g, to: g.firstHour * MINUTES_PER_HOUR })),
+        boundary,
+      ),
+      this.storage.sums(
+        'hour',
+        old.map((g) => ({ ...g, from: g.firstHour, to: g.boundary / MINUTES_PER_HOUR })),
+        boundary / MINUTES_PER_HOUR,
+      ),
+      this.storage.sums(
+        'minute',
+        groups.map((g) => ({ ...g, from: g.boundary })),
+        nowMinute + 1,
+      ),
+    ]);
+    // Into each SLO's counts in time order: the window's first partial hour, whole hours, then the minutes.
+    for (const e of edge) {
+      const counts = runtimes[e.group]!.counts;
+      for (let i = 0; i < e.at.length; i++) counts.set(e.at[i]!, e.total[i]!, e.bad[i]!);
+    }
+    for (const h of hours) {
+      const counts = runtimes[h.group]!.counts;
+      for (let i = 0; i < h.at.length; i++)
+        if (h.total[i]! > 0) counts.addHour(h.at[i]!, h.total[i]!, h.bad[i]!, h.minutesWithData[i]!);
+    }
+    for (const m of minutes) {
+      const counts = runtimes[m.group]!.counts;
+      for (let i = 0; i < m.at.length; i++) counts.set(m.at[i]!, m.total[i]!, m.bad[i]!);
+    }
   }
 
   /**
