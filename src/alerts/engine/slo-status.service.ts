@@ -31,7 +31,7 @@ import { SloService } from '../../slo/slo.service.js';
 import { AlertView, AlertsService } from '../alerts.service.js';
 import { EngineEvaluation, SloEngine } from './slo-engine.service.js';
 import { SloTimeseries, buildTimeseries } from './timeseries.js';
-import { TimeseriesMinutesQuery } from './timeseries-minutes.query.js';
+import { TimeseriesMinutesQuery } from '../../sli/timeseries-minutes.query.js';
 import type { SloStatusSummary, SloStatusView } from './slo-status.view.js';
 export type { SloStatusSummary, SloStatusView } from './slo-status.view.js';
 
