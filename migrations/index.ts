@@ -15,6 +15,7 @@ import { AddScrapeTargetExactCounts1766500000000 } from './1766500000000-AddScra
 import { CreateChangeRecords1766600000000 } from './1766600000000-CreateChangeRecords.js';
 import { CreateSliHours1766700000000 } from './1766700000000-CreateSliHours.js';
 import { AddSliSeriesGrpcStatus1766800000000 } from './1766800000000-AddSliSeriesGrpcStatus.js';
+import { CoverSliHoursKey1766900000000 } from './1766900000000-CoverSliHoursKey.js';
 
 /** Applied in this order; a new migration is appended here. */
 export const ALL_MIGRATIONS = [
@@ -35,4 +36,5 @@ export const ALL_MIGRATIONS = [
   CreateChangeRecords1766600000000,
   CreateSliHours1766700000000,
   AddSliSeriesGrpcStatus1766800000000,
+  CoverSliHoursKey1766900000000,
 ];

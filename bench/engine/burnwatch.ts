@@ -153,7 +153,9 @@ async function generateHistory(
     `ALTER TABLE sli_minutes ADD CONSTRAINT "FK_sli_minutes_series" FOREIGN KEY ("series_id")
        REFERENCES "sli_series" ("id") ON DELETE CASCADE`,
   );
-  await client.query(`ALTER TABLE sli_hours ADD CONSTRAINT "PK_sli_hours" PRIMARY KEY ("series_id", "hour")`);
+  await client.query(
+    `ALTER TABLE sli_hours ADD CONSTRAINT "PK_sli_hours" PRIMARY KEY ("series_id", "hour") INCLUDE ("requests", "minute_mask")`,
+  );
   await client.query(`CREATE INDEX "sli_hours_hour_idx" ON "sli_hours" ("hour")`);
   await client.query(
     `ALTER TABLE sli_hours ADD CONSTRAINT "FK_sli_hours_series" FOREIGN KEY ("series_id")

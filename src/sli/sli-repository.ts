@@ -373,8 +373,10 @@ export class SliRepository {
   }
 
   /**
-   * Per series, its rows in [from, to) (minutes, or hours from both tables) as parallel arrays ordered by time:
-   * requests, and for hours the minute mask in two 32-bit halves. One index range scan per series.
+   * Per series, its rows in [from, to) as parallel arrays in no particular order (the sums place each by its
+   * time): minutes, or hours with their minute masks in two 32-bit halves plus the minutes of those hours not
+   * rolled up yet. One index range scan per table and series, index-only for the hours (`PK_sli_hours` includes
+   * the requests and masks); no sorting or grouping in Postgres.
    */
   private async seriesArrays(
     per: 'minute' | 'hour',
@@ -382,42 +384,44 @@ export class SliRepository {
     froms: number[],
     tos: number[],
   ): Promise<Map<number, SeriesArrays>> {
-    const rows: { series_id: number; at: string | null; requests: string; low: string; high: string }[] =
-      await this.dataSource.query(
-        per === 'minute'
-          ? `SELECT g.series_id, x.at::text, x.requests::text, NULL AS low, NULL AS high
-             FROM unnest($1::int[], $2::int[], $3::int[]) AS g(series_id, from_at, to_at)
-             CROSS JOIN LATERAL (
-               SELECT array_agg(minute ORDER BY minute) AS at, array_agg(requests ORDER BY minute) AS requests
-               FROM sli_minutes WHERE series_id = g.series_id AND minute >= g.from_at AND minute < g.to_at
-             ) x`
-          : `SELECT g.series_id, x.at::text, x.requests::text, x.low::text, x.high::text
-             FROM unnest($1::int[], $2::int[], $3::int[]) AS g(series_id, from_at, to_at)
-             CROSS JOIN LATERAL (
-               SELECT array_agg(hour ORDER BY hour) AS at, array_agg(requests ORDER BY hour) AS requests,
-                      array_agg(mask & 4294967295 ORDER BY hour) AS low, array_agg(mask >> 32 ORDER BY hour) AS high
-               FROM (
-                 SELECT hour, sum(requests) AS requests, bit_or(mask) AS mask FROM (
-                   SELECT hour, requests, minute_mask AS mask FROM sli_hours
-                   WHERE series_id = g.series_id AND hour >= g.from_at AND hour < g.to_at
-                   UNION ALL
-                   SELECT minute / 60, requests,
-                          CASE WHEN requests > 0 THEN 1::bigint << (minute % 60) ELSE 0::bigint END
-                   FROM sli_minutes
-                   WHERE series_id = g.series_id AND minute >= g.from_at * 60 AND minute < g.to_at * 60
-                 ) u GROUP BY hour
-               ) h
-             ) x`,
-        [ids, froms, tos],
-      );
+    const minutesOf = (from: string, to: string) =>
+      `CROSS JOIN LATERAL (
+         SELECT array_agg(minute)::text AS at, array_agg(requests)::text AS requests FROM sli_minutes
+         WHERE series_id = g.series_id AND minute >= ${from} AND minute < ${to}
+       ) m`;
+    const rows: {
+      series_id: number;
+      at: string | null;
+      requests: string | null;
+      low: string | null;
+      high: string | null;
+      minute_at: string | null;
+      minute_requests: string | null;
+    }[] = await this.dataSource.query(
+      per === 'minute'
+        ? `SELECT g.series_id, m.at, m.requests, NULL AS low, NULL AS high, NULL AS minute_at, NULL AS minute_requests
+           FROM unnest($1::int[], $2::int[], $3::int[]) AS g(series_id, from_at, to_at)
+           ${minutesOf('g.from_at', 'g.to_at')}`
+        : `SELECT g.series_id, h.at, h.requests, h.low, h.high, m.at AS minute_at, m.requests AS minute_requests
+           FROM unnest($1::int[], $2::int[], $3::int[]) AS g(series_id, from_at, to_at)
+           CROSS JOIN LATERAL (
+             SELECT array_agg(hour)::text AS at, array_agg(requests)::text AS requests,
+                    array_agg(minute_mask & 4294967295)::text AS low, array_agg(minute_mask >> 32)::text AS high
+             FROM sli_hours WHERE series_id = g.series_id AND hour >= g.from_at AND hour < g.to_at
+           ) h
+           ${minutesOf('g.from_at * 60', 'g.to_at * 60')}`,
+      [ids, froms, tos],
+    );
     const result = new Map<number, SeriesArrays>();
     for (const r of rows) {
-      if (r.at === null) continue;
+      if (r.at === null && r.minute_at === null) continue;
       result.set(r.series_id, {
         at: numbersOf(r.at),
         requests: numbersOf(r.requests),
-        low: r.low === null ? undefined : numbersOf(r.low),
-        high: r.high === null ? undefined : numbersOf(r.high),
+        low: per === 'hour' ? numbersOf(r.low) : undefined,
+        high: per === 'hour' ? numbersOf(r.high) : undefined,
+        minuteAt: per === 'hour' ? numbersOf(r.minute_at) : undefined,
+        minuteRequests: per === 'hour' ? numbersOf(r.minute_requests) : undefined,
       });
     }
     return result;
@@ -595,19 +599,34 @@ function padded(column: string, type: 'int' | 'float8'): string {
             ELSE ${column} END`;
 }
 
-/** A one-dimensional Postgres array of numbers in its text form (`{1,2.5,3}`), as numbers. */
-export function numbersOf(text: string): number[] {
-  if (text.length <= 2) return [];
-  return text.slice(1, -1).split(',').map(Number);
+/**
+ * A one-dimensional Postgres array of numbers in its text form (`{1,25,3}`), as numbers; null is empty. Whole
+ * numbers are read digit by digit (no substring per element); anything else falls back to `Number`.
+ */
+export function numbersOf(text: string | null): number[] {
+  if (text === null || text.length <= 2) return [];
+  const result: number[] = [];
+  let value = 0;
+  for (let i = 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) value = value * 10 + (c - 48);
+    else if (c === 44 || c === 125) {
+      result.push(value);
+      value = 0;
+    } else return text.slice(1, -1).split(',').map(Number);
+  }
+  return result;
 }
 
 /** One series' rows of a range as parallel arrays (see `SliRepository.seriesArrays`). */
 interface SeriesArrays {
   at: number[];
   requests: number[];
-  /** Hours only: the minute mask's bits 0–31 and 32–59. */
+  /** Hours only: the minute mask's bits 0–31 and 32–59, and the minute rows of those hours not rolled up yet. */
   low?: number[];
   high?: number[];
+  minuteAt?: number[];
+  minuteRequests?: number[];
 }
 
 /** An SLO's sums over [g.from, to) from its series' arrays: per minute or hour holding rows, in time order. */
@@ -639,6 +658,21 @@ function sumOfSeries(
         low[slot] = (low[slot]! | rows.low![i]!) >>> 0;
         high[slot] = (high[slot]! | rows.high![i]!) >>> 0;
       }
+    }
+    if (!low || !high || !rows.minuteAt) continue;
+    // Hours: a late minute not rolled up yet adds to its hour, and to its minutes with data.
+    for (let i = 0; i < rows.minuteAt.length; i++) {
+      const minute: number = rows.minuteAt[i]!;
+      const slot = Math.floor(minute / 60) - g.from;
+      if (slot < 0 || slot >= length) continue;
+      const requests = rows.minuteRequests![i]!;
+      total[slot] = total[slot]! + requests;
+      if (isBad) bad[slot] = bad[slot]! + requests;
+      held[slot] = 1;
+      if (requests <= 0) continue;
+      const bit = minute % 60;
+      if (bit < 32) low[slot] = (low[slot]! | (1 << bit)) >>> 0;
+      else high[slot] = (high[slot]! | (1 << (bit - 32))) >>> 0;
     }
   }
   const result: SummedCounts = { group: g.group, at: [], total: [], bad: [], minutesWithData: [] };
