@@ -47,6 +47,14 @@ class BenchClock implements Clock {
 
 const log = (message: string) => console.error(`[burnwatch] ${message}`);
 
+/** The kernel's split of the resident set (anonymous memory, mapped files such as the node binary, shared). */
+const residentKinds = () =>
+  readFileSync('/proc/self/status', 'utf8')
+    .split('\n')
+    .filter((line) => /^(RssAnon|RssFile|RssShmem):/.test(line))
+    .map((line) => line.replace(/\s+/g, ' '))
+    .join(', ');
+
 const memoryLine = (memory: NodeJS.MemoryUsage) =>
   (['rss', 'heapTotal', 'heapUsed', 'external', 'arrayBuffers'] as const)
     .map((key) => `${key} ${(memory[key] / 2 ** 20).toFixed(0)} MiB`)
@@ -303,7 +311,7 @@ export async function benchBurnwatch(options: {
       log(`heap snapshot: ${writeHeapSnapshot(process.env.BENCH_HEAP_SNAPSHOT)}`);
     }
     const memory = process.memoryUsage();
-    log(`memory after the ticks: ${memoryLine(memory)}`);
+    log(`memory after the ticks: ${memoryLine(memory)}; ${residentKinds()}`);
     if (global.gc) {
       global.gc();
       log(`memory after a full GC (node --expose-gc): ${memoryLine(process.memoryUsage())}`);
