@@ -7,12 +7,12 @@
  *   npm run bench:api
  *
  * Environment: SLOS (1000), CONNECTIONS (50), SECONDS (15), ONLY (a substring: run only the lists whose line
- * holds it, e.g. ONLY=summary), BENCH_DATABASE_URL (admin connection, default
+ * holds it, e.g. ONLY=summary; `ONLY=slo-statuses:` the full view as bytes alone), BENCH_DATABASE_URL (admin connection, default
  * postgres://postgres@127.0.0.1:5432/test).
  */
 import 'reflect-metadata';
 import os from 'node:os';
-import { performance } from 'node:perf_hooks';
+import { PerformanceObserver, monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import http from 'node:http';
@@ -166,11 +166,28 @@ async function main(): Promise<void> {
     const only = process.env.ONLY;
     for (const { path, acceptEncoding } of lists) {
       const label = `GET ${path}${acceptEncoding ? ` (Accept-Encoding: ${acceptEncoding})` : ''}`;
-      if (only !== undefined && !label.includes(only)) continue;
+      if (only !== undefined && !`${label}:`.includes(only)) continue;
       await loadInWorker(`${running.url}${path}`, acceptEncoding); // warm-up round, not reported
+      // The service's own thread while the clients run: how long its event loop was held (a request waiting
+      // behind a rebuild or a write of megabytes) and how much of that was garbage collection.
+      const delay = monitorEventLoopDelay({ resolution: 5 });
+      const gc = { count: 0, ms: 0, maxMs: 0 };
+      const gcObserver = new PerformanceObserver((entries) => {
+        for (const entry of entries.getEntries()) {
+          gc.count++;
+          gc.ms += entry.duration;
+          gc.maxMs = Math.max(gc.maxMs, entry.duration);
+        }
+      });
+      gcObserver.observe({ entryTypes: ['gc'] });
+      delay.enable();
       const r = await loadInWorker(`${running.url}${path}`, acceptEncoding);
+      delay.disable();
+      gcObserver.disconnect();
+      const ms = (ns: number) => (ns / 1e6).toFixed(1);
       lines.push(
         `${label}: ${r.count} requests (${(r.count / SECONDS).toFixed(0)}/s), p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(1)} ms, non-200 ${r.errors}, ${(r.bytes / 1024).toFixed(0)} KiB per answer`,
+        `  service thread: event-loop delay p50 ${ms(delay.percentile(50))} ms, p99 ${ms(delay.percentile(99))} ms, max ${ms(delay.max)} ms; GC ${gc.count} pauses, ${gc.ms.toFixed(0)} ms in all, longest ${gc.maxMs.toFixed(1)} ms`,
       );
     }
     // Hostile-but-fair requests (the widest timeseries, a 1 MB document of 50,000 keys to the OpenSLO import)
