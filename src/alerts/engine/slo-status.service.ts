@@ -34,7 +34,6 @@ import { StatusItemJson, viewOf } from './slo-status-json.js';
 import { TimeseriesMinutesQuery } from './timeseries-minutes.query.js';
 import type { SloStatusView } from './slo-status.view.js';
 export type { SloStatusSummary, SloStatusView } from './slo-status.view.js';
-export { summaryOf } from './slo-status-json.js';
 
 export type StatusListView = 'full' | 'summary';
 
