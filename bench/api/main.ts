@@ -17,6 +17,8 @@ import pg from 'pg';
 import { DataSource } from 'typeorm';
 import http from 'node:http';
 import net from 'node:net';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { SloEngine } from '../../src/alerts/engine/slo-engine.service.js';
 import { startBurnwatch } from '../../src/app.js';
@@ -31,7 +33,7 @@ const SECONDS = Number(process.env.SECONDS ?? 15);
  * The clients: `raw` (default) reads every socket into one reused buffer and parses only the status line and
  * Content-Length, so the clients make no garbage per byte received; `node-http` is Node's http client, which
  * allocates a Buffer per chunk read: at 2 GB/s of 1.3 MB answers its worker spent 16 % of its time in GC (pauses up
- * to 124 ms) and those pauses were counted as the service's latency.
+ * to 124 ms) and those pauses were counted as the service's latency; `wrk` runs wrk (another process, in C) instead.
  */
 const CLIENT = process.env.CLIENT ?? 'raw';
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -178,8 +180,36 @@ async function load(
 
 type LoadResult = Awaited<ReturnType<typeof load>>;
 
+/**
+ * The load from wrk (CLIENT=wrk, when installed): another process in C, a check that the figures are the service's
+ * and not the Node clients'. Its percentiles are its own (HdrHistogram); bytes per answer are not reported.
+ */
+async function loadWithWrk(url: string, acceptEncoding: string | undefined): Promise<LoadResult> {
+  const args = ['-t1', `-c${CONNECTIONS}`, `-d${SECONDS}s`, '--latency', url];
+  if (acceptEncoding) args.unshift('-H', `Accept-Encoding: ${acceptEncoding}`);
+  const { stdout } = await promisify(execFile)('wrk', args);
+  const ms = (label: string) => {
+    const m = new RegExp(`${label}\\s+([\\d.]+)(us|ms|s)\\b`).exec(stdout);
+    if (!m) throw new Error(`wrk gave no ${label}:\n${stdout}`);
+    return Number(m[1]) * { us: 0.001, ms: 1, s: 1000 }[m[2] as 'us' | 'ms' | 's'];
+  };
+  const count = Number(/(\d+) requests in/.exec(stdout)?.[1] ?? NaN);
+  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(stdout)?.[1] ?? 0);
+  const socketErrors = /Socket errors: (.*)/.exec(stdout)?.[1];
+  if (socketErrors) throw new Error(`wrk: socket errors ${socketErrors}`);
+  return {
+    count,
+    p50: ms('50%'),
+    p99: ms('99%'),
+    max: ms('Latency\\s+[\\d.]+\\w+\\s+[\\d.]+\\w+'),
+    errors: non2xx,
+    bytes: NaN,
+  };
+}
+
 /** The load in a worker thread, so that the clients do not share the service's event loop. */
 function loadInWorker(url: string, acceptEncoding?: string): Promise<LoadResult> {
+  if (CLIENT === 'wrk') return loadWithWrk(url, acceptEncoding);
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL(import.meta.url), { workerData: { url, acceptEncoding } });
     worker.once('message', resolve);
@@ -272,7 +302,7 @@ async function main(): Promise<void> {
       gcObserver.disconnect();
       const ms = (ns: number) => (ns / 1e6).toFixed(1);
       lines.push(
-        `${label}: ${r.count} requests (${(r.count / SECONDS).toFixed(0)}/s), p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(1)} ms, non-200 ${r.errors}, ${(r.bytes / 1024).toFixed(0)} KiB per answer`,
+        `${label}: ${r.count} requests (${(r.count / SECONDS).toFixed(0)}/s), p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(1)} ms, non-200 ${r.errors}, ${Number.isNaN(r.bytes) ? 'size not counted' : `${(r.bytes / 1024).toFixed(0)} KiB per answer`}`,
         `  service thread: event-loop delay p50 ${ms(delay.percentile(50))} ms, p99 ${ms(delay.percentile(99))} ms, max ${ms(delay.max)} ms; GC ${gc.count} pauses, ${gc.ms.toFixed(0)} ms in all, longest ${gc.maxMs.toFixed(1)} ms`,
       );
     }
