@@ -33,6 +33,24 @@ export default tseslint.config(
     },
   },
   {
+    // src/sli (the SLI port and its sources) is below the engine: the engine imports it, never the other way.
+    files: ['src/sli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/alerts/**'],
+              message:
+                'src/sli is below src/alerts: the engine reads SLI data through src/sli/sli-source.ts, not the other way (docs/engine.md)',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The API's wire shapes (`*.view.ts`) and the pure domain are compiled by the UI too (ui/src/api/types.ts
     // re-exports them), so they may not pull in Nest, TypeORM or a service; and in src/alerts and src/slo the
     // rule above still holds (a later block replaces an earlier block's rule, so it is repeated here).

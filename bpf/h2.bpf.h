@@ -274,16 +274,34 @@ static __always_inline bool h2_looks_like_request(const char *head, __u64 avail)
 /* A read on a connection whose frames the kernel gave up (conn->h2 == 3): one that begins like a
  * request's HEADERS frame carries at least one request the sensor will never count, counted
  * here (h2_lost_desync, a lower bound: a read that begins elsewhere is not). */
-static __always_inline void h2_lost_read(const char *buf, __u64 avail)
+static __always_inline bool h2_request_read(const char *buf, __u64 avail)
 {
 	char head[9];
 	if (!buf || avail < 9 || bpf_probe_read_user(head, sizeof(head), buf))
-		return;
-	if (h2_looks_like_request(head, avail))
+		return false;
+	return h2_looks_like_request(head, avail);
+}
+
+static __always_inline void h2_lost_read(const char *buf, __u64 avail)
+{
+	if (h2_request_read(buf, avail))
 		stat_inc(BW_STAT_H2_LOST_DESYNC);
 }
 
 static const char h2_preface[H2_PREFACE_LEN] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+
+/* The n bytes at buf begin with the client preface. */
+static __always_inline bool h2_is_preface(const char *buf, __u64 n)
+{
+	char head[H2_PREFACE_LEN];
+	if (n < H2_PREFACE_LEN || bpf_probe_read_user(head, sizeof(head), buf))
+		return false;
+#pragma unroll
+	for (int i = 0; i < H2_PREFACE_LEN; i++)
+		if (head[i] != h2_preface[i])
+			return false;
+	return true;
+}
 
 /* A read on a followed HTTP/1-or-nothing-yet connection that is no request: the HTTP/2 client
  * preface starts following its frames (the rest of the read is walked); a read that looks

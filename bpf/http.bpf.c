@@ -521,8 +521,12 @@ static __always_inline int on_read(long ret, enum buf_kind kind)
 		return 0;
 	if (conn->h2) {
 		/* HTTP/2: every byte read is walked (all iovecs); 2: never decodable (counted once);
-		 * 3: given up, its requests counted as lost. */
-		if (conn->h2 == 1 && !conn->tls)
+		 * 3: given up, its requests counted as lost. Over TLS the syscalls carry ciphertext:
+		 * the frames are walked in SSL_read, and the read only tells which socket the next
+		 * SSL_read decrypts (Node). */
+		if (conn->tls)
+			tie_ssl_call(conn, &key);
+		else if (conn->h2 == 1)
 			h2_frames(conn, &key, 0, kind, syscall_arg2(regs), ret, 0);
 		else if (conn->h2 == 3)
 			h2_lost_read(buf, avail);
@@ -899,33 +903,90 @@ static __always_inline int ssl_read_exit(long ret, bool ex)
 		n = ret;
 	}
 	const char *buf = (const char *)call.buf;
-	if (!starts_request(buf, n))
+	if (!buf || !n)
 		return 0;
 	__u64 id = bpf_get_current_pid_tgid();
 	struct bw_conn_key key;
 	struct bw_conn *conn = NULL;
-	if (call.last_set)
+	/* A request line, the HTTP/2 preface or a read beginning with a request's HEADERS frame: the
+	 * SSL object is this thread's last TLS record's (Node: no SSL_set_fd); other bytes go to the
+	 * connection it is tied to already. */
+	bool request = starts_request(buf, n);
+	bool preface = !request && h2_is_preface(buf, n);
+	if (call.last_set && (request || preface || h2_request_read(buf, n)))
 		conn = ssl_learned_conn(id >> 32, call.ssl, call.last_fd, &key);
 	if (!conn)
 		conn = ssl_conn(id >> 32, call.ssl, &key);
 	if (!conn) {
 		/* A request in plaintext we cannot put on a connection; counted, never guessed.
-		 * (Also a server in an excluded process or on an excluded port.) */
-		stat_inc(BW_STAT_TLS_UNPAIRED);
+		 * (Also a server in an excluded process or on an excluded port.) A HEADERS frame is
+		 * not counted here: a client reads its responses' HEADERS on the same odd streams. */
+		if (request || preface)
+			stat_inc(BW_STAT_TLS_UNPAIRED);
 		return 0;
 	}
 	conn->tls = 1;
-	request_bytes(conn, buf, n, BW_HTTP_F_TLS);
+	if (conn->h2 == 1) /* HTTP/2 over TLS: every byte decrypted is walked, as on the syscalls */
+		h2_frames(conn, &key, 0, BUF_PLAIN, (unsigned long)buf, n, BW_HTTP_F_TLS);
+	else if (conn->h2 == 3)
+		h2_lost_read(buf, n);
+	else if (!conn->h2 && request)
+		request_bytes(conn, buf, n, BW_HTTP_F_TLS);
+	else if (!conn->h2)
+		h2_start(conn, &key, BUF_PLAIN, (unsigned long)buf, buf, n, BW_HTTP_F_TLS);
 	return 0;
 }
 
-static __always_inline int ssl_write_enter(void *ssl, const char *buf, __u64 num)
+static __always_inline int ssl_write_enter(void *ssl, const char *buf, __u64 num, void *written)
 {
 	struct bw_conn_key key;
 	struct bw_conn *conn = ssl_conn(bpf_get_current_pid_tgid() >> 32, (__u64)ssl, &key);
 	if (!conn)
 		return 0;
-	answer(conn, &key, buf, num, BW_HTTP_F_TLS);
+	struct task_struct *task = bpf_get_current_task_btf();
+	if (conn->h2 != 1 || !buf) {
+		/* An HTTP/2 write whose return probe never ran (a longjmp over it) must not be walked at
+		 * this call's return. */
+		struct bw_ssl_call *stale = bpf_task_storage_get(&ssl_calls, task, 0, 0);
+		if (stale)
+			stale->wbuf = 0;
+		if (!conn->h2)
+			answer(conn, &key, buf, num, BW_HTTP_F_TLS);
+		return 0;
+	}
+	/* HTTP/2: walked at the return, once the bytes written are known. */
+	struct bw_ssl_call *call = bpf_task_storage_get(&ssl_calls, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!call)
+		return 0;
+	call->wbuf = (__u64)buf;
+	call->wwritten = (__u64)written;
+	call->wfd = key.fd;
+	return 0;
+}
+
+/* Return of an SSL_write on an HTTP/2 connection: its frames, as far as written. */
+static __always_inline int ssl_write_exit(long ret, bool ex)
+{
+	struct bw_ssl_call *c = bpf_task_storage_get(&ssl_calls, bpf_get_current_task_btf(), 0, 0);
+	if (!c || !c->wbuf)
+		return 0;
+	const char *buf = (const char *)c->wbuf;
+	__u64 written = c->wwritten;
+	struct bw_conn_key key = { .tgid = bpf_get_current_pid_tgid() >> 32, .fd = c->wfd };
+	c->wbuf = 0;
+	__u64 n = 0;
+	if (ex) {
+		if (ret != 1 || bpf_probe_read_user(&n, sizeof(n), (void *)written))
+			return 0;
+	} else {
+		if (ret <= 0 || ret > 0x7fffffff)
+			return 0;
+		n = ret;
+	}
+	struct bw_conn *conn = bpf_map_lookup_elem(&conns, &key);
+	if (!conn || conn->h2 != 1 || !n)
+		return 0;
+	h2_frames(conn, &key, 1, BUF_PLAIN, (unsigned long)buf, n, BW_HTTP_F_TLS);
 	return 0;
 }
 
@@ -947,11 +1008,17 @@ int BPF_KRETPROBE(bw_ssl_read_ex_ret, int ret) { return ssl_read_exit(ret, true)
 SEC("uprobe")
 int BPF_KPROBE(bw_ssl_write, void *ssl, const void *buf, int num)
 {
-	return num > 0 ? ssl_write_enter(ssl, buf, (__u64)num) : 0;
+	return num > 0 ? ssl_write_enter(ssl, buf, (__u64)num, NULL) : 0;
 }
 
+SEC("uretprobe")
+int BPF_KRETPROBE(bw_ssl_write_ret, long ret) { return ssl_write_exit((int)ret, false); }
+
 SEC("uprobe")
-int BPF_KPROBE(bw_ssl_write_ex, void *ssl, const void *buf, size_t num)
+int BPF_KPROBE(bw_ssl_write_ex, void *ssl, const void *buf, size_t num, size_t *written)
 {
-	return ssl_write_enter(ssl, buf, num);
+	return ssl_write_enter(ssl, buf, num, written);
 }
+
+SEC("uretprobe")
+int BPF_KRETPROBE(bw_ssl_write_ex_ret, int ret) { return ssl_write_exit(ret, true); }

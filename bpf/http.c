@@ -423,7 +423,9 @@ static int attach_tls_library(const char *path, void *arg)
 		{ "SSL_read_ex", t->skel->progs.bw_ssl_read_ex, false },
 		{ "SSL_read_ex", t->skel->progs.bw_ssl_read_ex_ret, true },
 		{ "SSL_write", t->skel->progs.bw_ssl_write, false },
+		{ "SSL_write", t->skel->progs.bw_ssl_write_ret, true },
 		{ "SSL_write_ex", t->skel->progs.bw_ssl_write_ex, false },
+		{ "SSL_write_ex", t->skel->progs.bw_ssl_write_ex_ret, true },
 	};
 	__u32 ok = 0;
 	for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { writeHeapSnapshot } from 'node:v8';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { startBurnwatch } from '../../src/app.js';
@@ -32,6 +33,8 @@ export interface BurnwatchResult {
   ticks: TickSample[];
   rssMiB: number;
   heapMiB: number;
+  /** Memory of ArrayBuffers (the engine's rolling counts live there, outside the V8 heap). */
+  arrayBuffersMiB: number;
   evaluated: number;
 }
 
@@ -43,6 +46,11 @@ class BenchClock implements Clock {
 }
 
 const log = (message: string) => console.error(`[burnwatch] ${message}`);
+
+const memoryLine = (memory: NodeJS.MemoryUsage) =>
+  (['rss', 'heapTotal', 'heapUsed', 'external', 'arrayBuffers'] as const)
+    .map((key) => `${key} ${(memory[key] / 2 ** 20).toFixed(0)} MiB`)
+    .join(', ');
 
 /** CPU seconds (user + system) of the Postgres backends serving `database`, from /proc (same machine). */
 async function postgresCpuMs(admin: pg.Client, database: string): Promise<number> {
@@ -61,9 +69,12 @@ async function postgresCpuMs(admin: pg.Client, database: string): Promise<number
   return ticks * 10; // clock ticks of 10 ms (CLK_TCK = 100)
 }
 
-/** SQL for the buckets of a minute: every request in the 0.1-0.15 s bucket (the engine ignores them for error rates). */
+/**
+ * SQL for the buckets of a minute as the scrape stores them: every request in the 0.1-0.15 s bucket (the engine
+ * ignores them for error rates), the empty buckets after it left out (`withoutTrailingZeros`).
+ */
 const bucketsSql = (requests: string, type = 'int') =>
-  `array_fill(0::${type}, ARRAY[6]) || ARRAY[${requests}]::${type}[] || array_fill(0::${type}, ARRAY[${BOUNDS.length - 6}])`;
+  `array_fill(0::${type}, ARRAY[6]) || ARRAY[${requests}]::${type}[]`;
 
 /**
  * History in the layout the service keeps (docs/engine.md, "Hourly rollups"): per-minute rows in `sli_minutes`
@@ -238,6 +249,19 @@ export async function benchBurnwatch(options: {
     log(
       `${sizeRows[0]!.rows} rows, ${(Number(sizeRows[0]!.bytes) / 2 ** 20).toFixed(0)} MiB, ${generateSeconds.toFixed(0)} s`,
     );
+    const { rows: parts } = await client.query<{
+      relation: string;
+      rows: string;
+      heap: string;
+      indexes: string;
+    }>(
+      `SELECT relname AS relation, n_live_tup AS rows, pg_table_size(relid) AS heap, pg_indexes_size(relid) AS indexes
+       FROM pg_stat_user_tables WHERE relname IN ('sli_minutes', 'sli_hours') ORDER BY relname`,
+    );
+    for (const part of parts)
+      log(
+        `  ${part.relation}: ${part.rows} rows, table ${(Number(part.heap) / 2 ** 20).toFixed(0)} MiB (${(Number(part.heap) / Number(part.rows)).toFixed(0)} B a row), indexes ${(Number(part.indexes) / 2 ** 20).toFixed(0)} MiB`,
+      );
 
     const clock = new BenchClock(new Date(nowMinute * 60_000));
     const base = loadConfig({ DATABASE_URL: databaseUrl });
@@ -272,7 +296,16 @@ export async function benchBurnwatch(options: {
     // A sanity check that the ticks computed something real: one SLO's status as the API reports it.
     const status = await engine.statusOf(`errors-${workloadName(1)}`, clock.now());
     log(`status of errors-${workloadName(1)}: ${JSON.stringify(status).slice(0, 300)}`);
+    if (process.env.BENCH_HEAP_SNAPSHOT) {
+      global.gc?.();
+      log(`heap snapshot: ${writeHeapSnapshot(process.env.BENCH_HEAP_SNAPSHOT)}`);
+    }
     const memory = process.memoryUsage();
+    log(`memory after the ticks: ${memoryLine(memory)}`);
+    if (global.gc) {
+      global.gc();
+      log(`memory after a full GC (node --expose-gc): ${memoryLine(process.memoryUsage())}`);
+    }
     return {
       slos,
       rows: Number(sizeRows[0]!.rows),
@@ -282,12 +315,14 @@ export async function benchBurnwatch(options: {
       ticks: samples,
       rssMiB: memory.rss / 2 ** 20,
       heapMiB: memory.heapUsed / 2 ** 20,
+      arrayBuffersMiB: memory.arrayBuffers / 2 ** 20,
       evaluated: first.value.evaluated,
     };
   } finally {
     await running?.close();
     await client.end().catch(() => undefined);
-    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    if (process.env.BENCH_KEEP_DATABASE) log(`kept database ${database} (BENCH_KEEP_DATABASE)`);
+    else await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
     await admin.end();
   }
 }

@@ -6,7 +6,9 @@
  *
  * Environment: SLOS (comma-separated sizes, default "1000,10000"), TICKS (steady-state ticks, default 7),
  * PROMETHEUS_SLOS (sizes for Prometheus, default = SLOS), PROMETHEUS_EVALUATIONS (default 5),
- * BENCH_DATABASE_URL (admin connection, default postgres://postgres@127.0.0.1:5432/test), BENCH_TMP (default /tmp).
+ * BENCH_DATABASE_URL (admin connection, default postgres://postgres@127.0.0.1:5432/test), BENCH_TMP (default /tmp),
+ * BENCH_HEAP_SNAPSHOT (a path: writes a V8 heap snapshot of the service after the ticks), BENCH_KEEP_DATABASE (1:
+ * leaves the generated database for a look with psql).
  */
 import 'reflect-metadata';
 import os from 'node:os';
@@ -61,7 +63,7 @@ function burnwatchLines(r: BurnwatchResult): string[] {
           0.5,
         ),
       )}`,
-    `  RSS ${r.rssMiB.toFixed(0)} MiB, heap used ${r.heapMiB.toFixed(0)} MiB`,
+    `  RSS ${r.rssMiB.toFixed(0)} MiB, heap used ${r.heapMiB.toFixed(0)} MiB, ArrayBuffers ${r.arrayBuffersMiB.toFixed(0)} MiB`,
   ];
 }
 

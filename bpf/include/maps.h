@@ -63,6 +63,12 @@ struct bw_ssl_call {
 	__u64 readbytes; /* SSL_read_ex's size_t *; 0 for SSL_read */
 	__u32 last_fd;
 	__u32 last_set; /* last_fd is a TLS record read since the last SSL_read */
+	/* Inside SSL_write/SSL_write_ex on an HTTP/2 connection: its frames are walked at the
+	 * return, with the bytes really written (a failed write is retried with the same bytes). */
+	__u64 wbuf;     /* 0: no such call */
+	__u64 wwritten; /* SSL_write_ex's size_t *written; 0 for SSL_write */
+	__u32 wfd;
+	__u32 _pad0;
 };
 
 struct {

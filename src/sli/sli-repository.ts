@@ -25,14 +25,18 @@ export interface MinuteRow {
   buckets: number[];
 }
 
-/** Events of an SLO's series in one minute or hour, summed in SQL (see `SliRepository.sums`). */
+/**
+ * Events of one SLO's series per minute or hour, summed in SQL (see `SliRepository.sums`): parallel arrays,
+ * ordered by time, one entry per minute or hour that holds rows.
+ */
 export interface SummedCounts {
-  /** The minute, or the hour (hours since the epoch). */
-  at: number;
-  total: number;
-  bad: number;
+  group: number;
+  /** The minutes, or the hours (hours since the epoch). */
+  at: number[];
+  total: number[];
+  bad: number[];
   /** Minutes holding requests (exact across series: the union of their minutes). */
-  minutesWithData: number;
+  minutesWithData: number[];
 }
 
 /** Rows of a range at the resolution storage has them: minutes, and older hours spread over their minutes. */
@@ -202,14 +206,14 @@ export class SliRepository {
     }
     const values: unknown[] = [];
     const tuples = [...merged].map(([id, row], i) => {
-      values.push(id, minute, row.requests, row.buckets);
+      values.push(id, minute, row.requests, withoutTrailingZeros(row.buckets));
       return `($${i * 4 + 1}::int, $${i * 4 + 2}::int, $${i * 4 + 3}::int, $${i * 4 + 4}::int[])`;
     });
     await manager.query(
       `INSERT INTO sli_minutes (series_id, minute, requests, buckets) VALUES ${tuples.join(', ')}
        ON CONFLICT (series_id, minute) DO UPDATE SET
          requests = sli_minutes.requests + EXCLUDED.requests,
-         buckets = (SELECT array_agg(a + b ORDER BY i)
+         buckets = (SELECT array_agg(coalesce(a, 0) + coalesce(b, 0) ORDER BY i)
                     FROM unnest(sli_minutes.buckets, EXCLUDED.buckets) WITH ORDINALITY AS t(a, b, i))`,
       values,
     );
@@ -251,9 +255,14 @@ export class SliRepository {
   ): Promise<MinuteRow[]> {
     const rows: { series_id: number; minute: number; requests: number; buckets: number[] | null }[] =
       await manager.query(
-        `SELECT series_id, minute, requests, ${withBuckets ? 'buckets' : 'NULL AS buckets'} FROM sli_minutes
-       WHERE minute >= $1 AND minute < $2 ${seriesIds ? 'AND series_id = ANY($3::int[])' : ''}
-       ORDER BY minute`,
+        withBuckets
+          ? `SELECT m.series_id, m.minute, m.requests, ${padded('m.buckets', 'int')} AS buckets
+             FROM sli_minutes m JOIN sli_series s ON s.id = m.series_id
+             WHERE m.minute >= $1 AND m.minute < $2 ${seriesIds ? 'AND m.series_id = ANY($3::int[])' : ''}
+             ORDER BY m.minute`
+          : `SELECT series_id, minute, requests, NULL AS buckets FROM sli_minutes
+             WHERE minute >= $1 AND minute < $2 ${seriesIds ? 'AND series_id = ANY($3::int[])' : ''}
+             ORDER BY minute`,
         seriesIds ? [fromMinute, toMinute, seriesIds] : [fromMinute, toMinute],
       );
     return rows.map((r) => ({
@@ -282,10 +291,12 @@ export class SliRepository {
       buckets: number[] | null;
       minute_mask: string;
     }[] = await manager.query(
-      `SELECT series_id, hour, requests::float8 AS requests,
-              ${withBuckets ? 'buckets::float8[]' : 'NULL'} AS buckets, minute_mask::text AS minute_mask
-       FROM sli_hours WHERE hour >= $1 AND hour < $2 ${seriesIds ? 'AND series_id = ANY($3::int[])' : ''}
-       ORDER BY hour`,
+      `SELECT h.series_id, h.hour, h.requests::float8 AS requests,
+              ${withBuckets ? padded('h.buckets::float8[]', 'float8') : 'NULL'} AS buckets,
+              h.minute_mask::text AS minute_mask
+       FROM sli_hours h JOIN sli_series s ON s.id = h.series_id
+       WHERE h.hour >= $1 AND h.hour < $2 ${seriesIds ? 'AND h.series_id = ANY($3::int[])' : ''}
+       ORDER BY h.hour`,
       seriesIds ? [fromHour, toHour, seriesIds] : [fromHour, toHour],
     );
     return rows.map((r) => ({
@@ -320,10 +331,11 @@ export class SliRepository {
   }
 
   /**
-   * Several SLOs' events summed in SQL in one query, one row per SLO (`group`) and minute (`per: 'minute'`) or
-   * hour (`per: 'hour'`, reading both the hourly rows and minutes not rolled up yet), each SLO over its own
-   * [from, to) (`to` defaults to the common one), for SLIs whose bad events are whole series (error rates: the series in `badSeriesIds`). No bucket
-   * arrays are read: this is what makes a restart's backfill cheap. Rows come ordered by group, then time.
+   * Several SLOs' events summed in SQL in one query, per SLO (`group`) and minute (`per: 'minute'`) or hour
+   * (`per: 'hour'`, reading both the hourly rows and minutes not rolled up yet), each SLO over its own
+   * [from, to) (`to` defaults to the common one), for SLIs whose bad events are whole series (error rates: the
+   * series in `badSeriesIds`). No bucket arrays are read, and each SLO's sums come back as one row of arrays
+   * (parsing a row per minute was most of a restart's backfill): this is what makes a restart cheap.
    */
   async sums(
     per: 'minute' | 'hour',
@@ -335,60 +347,80 @@ export class SliRepository {
       badSeriesIds: number[];
     }[],
     to: number,
-  ): Promise<(SummedCounts & { group: number })[]> {
-    const ids: number[] = [];
-    const keys: number[] = [];
-    const bad: boolean[] = [];
-    const froms: number[] = [];
-    const tos: number[] = [];
-    for (const g of groups) {
-      if (!((g.to ?? to) > g.from)) continue;
-      const badSet = new Set(g.badSeriesIds);
+  ): Promise<SummedCounts[]> {
+    // Each series is read once, over the union of its SLOs' ranges, as one row of arrays (a row per minute, and
+    // Postgres grouping SLOs' series, were most of a restart's cost); the SLOs' sums are added up here.
+    const ranges = new Map<number, { from: number; to: number }>();
+    const active = groups.filter((g) => (g.to ?? to) > g.from);
+    for (const g of active) {
       for (const id of g.seriesIds) {
-        ids.push(id);
-        keys.push(g.group);
-        bad.push(badSet.has(id));
-        froms.push(g.from);
-        tos.push(g.to ?? to);
+        const range = ranges.get(id);
+        if (range) {
+          range.from = Math.min(range.from, g.from);
+          range.to = Math.max(range.to, g.to ?? to);
+        } else ranges.set(id, { from: g.from, to: g.to ?? to });
       }
     }
-    if (ids.length === 0) return [];
-    const minFrom = Math.min(...froms);
-    const pairs = `unnest($3::int[], $4::int[], $5::bool[], $6::int[], $7::int[]) AS g(series_id, grp, bad, from_at, to_at)`;
-    const rows: { grp: number; at: number; total: number; bad: number; minutes: number }[] =
-      per === 'minute'
-        ? await this.dataSource.query(
-            `SELECT g.grp, m.minute AS at, sum(m.requests)::float8 AS total,
-                    coalesce(sum(m.requests) FILTER (WHERE g.bad), 0)::float8 AS bad,
-                    CASE WHEN sum(m.requests) > 0 THEN 1 ELSE 0 END AS minutes
-             FROM ${pairs} JOIN sli_minutes m ON m.series_id = g.series_id
-             WHERE m.series_id = ANY($3::int[]) AND m.minute >= $1 AND m.minute < $2 AND m.minute >= g.from_at AND m.minute < g.to_at
-             GROUP BY g.grp, m.minute ORDER BY g.grp, m.minute`,
-            [minFrom, to, ids, keys, bad, froms, tos],
-          )
-        : await this.dataSource.query(
-            `SELECT g.grp, r.hour AS at, sum(r.requests)::float8 AS total,
-                    coalesce(sum(r.requests) FILTER (WHERE g.bad), 0)::float8 AS bad,
-                    bit_count(bit_or(r.mask)::bit(64))::int AS minutes
-             FROM ${pairs} JOIN (
-               SELECT series_id, hour, requests, minute_mask AS mask FROM sli_hours
-               WHERE series_id = ANY($3::int[]) AND hour >= $1 AND hour < $2
-               UNION ALL
-               SELECT series_id, minute / 60, requests,
-                      CASE WHEN requests > 0 THEN 1::bigint << (minute % 60) ELSE 0::bigint END
-               FROM sli_minutes WHERE series_id = ANY($3::int[]) AND minute >= $1 * 60 AND minute < $2 * 60
-             ) r ON r.series_id = g.series_id
-             WHERE r.hour >= g.from_at AND r.hour < g.to_at
-             GROUP BY g.grp, r.hour ORDER BY g.grp, r.hour`,
-            [minFrom, to, ids, keys, bad, froms, tos],
-          );
-    return rows.map((r) => ({
-      group: r.grp,
-      at: r.at,
-      total: r.total,
-      bad: r.bad,
-      minutesWithData: r.minutes,
-    }));
+    if (ranges.size === 0) return [];
+    const ids = [...ranges.keys()];
+    const series = await this.seriesArrays(
+      per,
+      ids,
+      ids.map((id) => ranges.get(id)!.from),
+      ids.map((id) => ranges.get(id)!.to),
+    );
+    return active.map((g) => sumOfSeries(g, g.to ?? to, series, per === 'hour'));
+  }
+
+  /**
+   * Per series, its rows in [from, to) (minutes, or hours from both tables) as parallel arrays ordered by time:
+   * requests, and for hours the minute mask in two 32-bit halves. One index range scan per series.
+   */
+  private async seriesArrays(
+    per: 'minute' | 'hour',
+    ids: number[],
+    froms: number[],
+    tos: number[],
+  ): Promise<Map<number, SeriesArrays>> {
+    const rows: { series_id: number; at: string | null; requests: string; low: string; high: string }[] =
+      await this.dataSource.query(
+        per === 'minute'
+          ? `SELECT g.series_id, x.at::text, x.requests::text, NULL AS low, NULL AS high
+             FROM unnest($1::int[], $2::int[], $3::int[]) AS g(series_id, from_at, to_at)
+             CROSS JOIN LATERAL (
+               SELECT array_agg(minute ORDER BY minute) AS at, array_agg(requests ORDER BY minute) AS requests
+               FROM sli_minutes WHERE series_id = g.series_id AND minute >= g.from_at AND minute < g.to_at
+             ) x`
+          : `SELECT g.series_id, x.at::text, x.requests::text, x.low::text, x.high::text
+             FROM unnest($1::int[], $2::int[], $3::int[]) AS g(series_id, from_at, to_at)
+             CROSS JOIN LATERAL (
+               SELECT array_agg(hour ORDER BY hour) AS at, array_agg(requests ORDER BY hour) AS requests,
+                      array_agg(mask & 4294967295 ORDER BY hour) AS low, array_agg(mask >> 32 ORDER BY hour) AS high
+               FROM (
+                 SELECT hour, sum(requests) AS requests, bit_or(mask) AS mask FROM (
+                   SELECT hour, requests, minute_mask AS mask FROM sli_hours
+                   WHERE series_id = g.series_id AND hour >= g.from_at AND hour < g.to_at
+                   UNION ALL
+                   SELECT minute / 60, requests,
+                          CASE WHEN requests > 0 THEN 1::bigint << (minute % 60) ELSE 0::bigint END
+                   FROM sli_minutes
+                   WHERE series_id = g.series_id AND minute >= g.from_at * 60 AND minute < g.to_at * 60
+                 ) u GROUP BY hour
+               ) h
+             ) x`,
+        [ids, froms, tos],
+      );
+    const result = new Map<number, SeriesArrays>();
+    for (const r of rows) {
+      if (r.at === null) continue;
+      result.set(r.series_id, {
+        at: numbersOf(r.at),
+        requests: numbersOf(r.requests),
+        low: r.low === null ? undefined : numbersOf(r.low),
+        high: r.high === null ? undefined : numbersOf(r.high),
+      });
+    }
+    return result;
   }
 
   /**
@@ -425,8 +457,10 @@ export class SliRepository {
                FROM r, unnest(r.buckets) WITH ORDINALITY AS u(x, i) GROUP BY series_id, hour, i) q
          GROUP BY series_id, hour
        )
-       SELECT sums.series_id, sums.hour, sums.requests, b.buckets, sums.mask
-       FROM sums LEFT JOIN b USING (series_id, hour) ORDER BY sums.hour`,
+       SELECT sums.series_id, sums.hour, sums.requests,
+              ${withBuckets ? padded('b.buckets', 'float8') : 'NULL::float8[]'} AS buckets, sums.mask
+       FROM sums LEFT JOIN b USING (series_id, hour) JOIN sli_series s ON s.id = sums.series_id
+       ORDER BY sums.hour`,
       [fromHour, toHour, seriesIds],
     );
     return rows.map((r) => ({
@@ -541,4 +575,87 @@ export class SliRepository {
     else this.seriesIds.set(key, id);
     return id;
   }
+}
+
+/**
+ * Bucket arrays are stored without their trailing zeros (the slow buckets of most minutes: about a third of a
+ * minute row, and of an hourly row, at the benchmark's 20 buckets); readers get them back at full length.
+ */
+export function withoutTrailingZeros(buckets: readonly number[]): number[] {
+  let end = buckets.length;
+  while (end > 0 && buckets[end - 1] === 0) end--;
+  return buckets.slice(0, end);
+}
+
+/** SQL for a stored (possibly trimmed) bucket array `column` padded with zeros to its series' length (`s.bounds`). */
+function padded(column: string, type: 'int' | 'float8'): string {
+  const missing = `cardinality(s.bounds) + 1 - coalesce(cardinality(${column}), 0)`;
+  return `CASE WHEN ${missing} > 0
+            THEN coalesce(${column}, '{}'::${type}[]) || array_fill(0::${type}, ARRAY[${missing}])
+            ELSE ${column} END`;
+}
+
+/** A one-dimensional Postgres array of numbers in its text form (`{1,2.5,3}`), as numbers. */
+export function numbersOf(text: string): number[] {
+  if (text.length <= 2) return [];
+  return text.slice(1, -1).split(',').map(Number);
+}
+
+/** One series' rows of a range as parallel arrays (see `SliRepository.seriesArrays`). */
+interface SeriesArrays {
+  at: number[];
+  requests: number[];
+  /** Hours only: the minute mask's bits 0–31 and 32–59. */
+  low?: number[];
+  high?: number[];
+}
+
+/** An SLO's sums over [g.from, to) from its series' arrays: per minute or hour holding rows, in time order. */
+function sumOfSeries(
+  g: { group: number; from: number; seriesIds: number[]; badSeriesIds: number[] },
+  to: number,
+  series: Map<number, SeriesArrays>,
+  hourly: boolean,
+): SummedCounts {
+  const length = to - g.from;
+  const total = new Float64Array(length);
+  const bad = new Float64Array(length);
+  const held = new Uint8Array(length);
+  const low = hourly ? new Uint32Array(length) : undefined;
+  const high = hourly ? new Uint32Array(length) : undefined;
+  const badIds = new Set(g.badSeriesIds);
+  for (const id of g.seriesIds) {
+    const rows = series.get(id);
+    if (!rows) continue;
+    const isBad = badIds.has(id);
+    for (let i = 0; i < rows.at.length; i++) {
+      const slot = rows.at[i]! - g.from;
+      if (slot < 0 || slot >= length) continue;
+      const requests = rows.requests[i]!;
+      total[slot] = total[slot]! + requests;
+      if (isBad) bad[slot] = bad[slot]! + requests;
+      held[slot] = 1;
+      if (low && high) {
+        low[slot] = (low[slot]! | rows.low![i]!) >>> 0;
+        high[slot] = (high[slot]! | rows.high![i]!) >>> 0;
+      }
+    }
+  }
+  const result: SummedCounts = { group: g.group, at: [], total: [], bad: [], minutesWithData: [] };
+  for (let slot = 0; slot < length; slot++) {
+    if (held[slot] === 0) continue;
+    result.at.push(g.from + slot);
+    result.total.push(total[slot]!);
+    result.bad.push(bad[slot]!);
+    result.minutesWithData.push(
+      low && high ? bitCount32(low[slot]!) + bitCount32(high[slot]!) : total[slot]! > 0 ? 1 : 0,
+    );
+  }
+  return result;
+}
+
+function bitCount32(n: number): number {
+  let v = n - ((n >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
 }

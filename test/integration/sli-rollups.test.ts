@@ -272,3 +272,45 @@ describe('hourly rollups of the per-minute SLI rows', () => {
     expect(range[seriesIds[0]!]!.requests).toBe(Number(row!.requests) + 9);
   });
 });
+
+describe('bucket arrays in storage', () => {
+  it('are stored without their empty slow buckets, merged across scrapes and rollups, and read back at full length', async () => {
+    await resetDatabase();
+    const labels = checkoutSeriesLabels(200, '/api/trimmed');
+    const delta = (buckets: number[]) => ({
+      key: seriesKey(labels, BOUNDS),
+      labels,
+      bounds: BOUNDS,
+      buckets,
+      requests: buckets.reduce((a, b) => a + b, 0),
+    });
+    const hour = Math.floor(NOW_MINUTE / 60) - 30;
+    const at = (minute: number) => new Date((hour * 60 + minute) * 60_000);
+    // Two scrapes in one minute, the second reaching a slower bucket; a later minute with fast requests only.
+    await repository.addDeltas([delta([3, 0, 0, 0])], at(5));
+    await repository.addDeltas([delta([1, 0, 2, 0])], at(5));
+    await repository.addDeltas([delta([4, 0, 0, 0])], at(9));
+    const stored = await sql<{ minute: number; buckets: number[] }>(
+      `SELECT minute - $1 * 60 AS minute, buckets FROM sli_minutes ORDER BY minute`,
+      [hour],
+    );
+    expect(stored).toEqual([
+      { minute: 5, buckets: [4, 0, 2] },
+      { minute: 9, buckets: [4] },
+    ]);
+    const minutes = await repository.minutesFrom(hour * 60, hour * 60 + 60);
+    expect(minutes.map((m) => [m.minute - hour * 60, m.requests, m.buckets])).toEqual([
+      [5, 6, [4, 0, 2, 0]],
+      [9, 4, [4, 0, 0, 0]],
+    ]);
+    await repository.rollUpBefore((hour + 1) * 60);
+    const [rolled] = await sql<{ buckets: string[] }>(`SELECT buckets FROM sli_hours WHERE hour = $1`, [
+      hour,
+    ]);
+    expect(rolled!.buckets.map(Number)).toEqual([8, 0, 2]);
+    const [read] = await repository.hoursFrom(hour, hour + 1);
+    expect(read).toMatchObject({ requests: 10, buckets: [8, 0, 2, 0] });
+    const [summed] = await repository.seriesHours(hour, hour + 1, [read!.seriesId], true);
+    expect(summed).toMatchObject({ requests: 10, buckets: [8, 0, 2, 0] });
+  });
+});

@@ -11,7 +11,7 @@ import { correctedMinuteRanges, correctedRanges, isCorrectedMinute } from '../..
 import { allowedBadRatio, budgetPeriodAt } from '../../slo/domain/slo.js';
 import { SloService } from '../../slo/slo.service.js';
 import { deployCosts } from '../domain/deploy-cost.js';
-import { ImageSliQuery } from './image-sli.query.js';
+import { ImageSliQuery } from '../../sli/image-sli.query.js';
 import type { DeployCostsView } from './deploy-cost.view.js';
 export type { DeployCostsView } from './deploy-cost.view.js';
 

@@ -31,7 +31,7 @@ import { AlertView, AlertsService } from '../alerts.service.js';
 import { EngineEvaluation, SloEngine } from './slo-engine.service.js';
 import { SloTimeseries, buildTimeseries } from './timeseries.js';
 import { StatusItemJson, viewOf } from './slo-status-json.js';
-import { TimeseriesMinutesQuery } from './timeseries-minutes.query.js';
+import { TimeseriesMinutesQuery } from '../../sli/timeseries-minutes.query.js';
 import type { SloStatusView } from './slo-status.view.js';
 export type { SloStatusSummary, SloStatusView } from './slo-status.view.js';
 

@@ -381,17 +381,46 @@ describe('rolling counts', () => {
 
   it.each([
     {
-      name: 'the default capacity (31 d of hours, 26 h exact) takes about 40 KiB a series',
+      name: 'the default capacity (31 d of hours, 26 h exact) starts at about 7.5 KiB a series, 37 KiB at the widest',
       capacity: DEFAULT_ROLLING_COUNTS_CAPACITY,
-      bytes: 41_457,
+      bytes: 746 * 4 + 1561 * 3,
+      widest: 746 * 17 + 1561 * 16,
     },
     {
-      name: 'a 90 d + 1 d capacity takes about 69 KiB a series',
+      name: 'a 90 d + 1 d capacity starts at about 13 KiB a series',
       capacity: rollingCountsCapacity(91 * 86400, 26 * 3600),
-      bytes: 70_257,
+      bytes: 2186 * 4 + 1561 * 3,
+      widest: 2186 * 17 + 1561 * 16,
     },
-  ])('$name', ({ capacity, bytes }) => {
+  ])('$name', ({ capacity, bytes, widest }) => {
     expect(bytesPerSeries(capacity)).toBe(bytes);
+    expect(bytesPerSeries(capacity, true)).toBe(widest);
+    expect(new RollingCounts(capacity).bytes).toBe(bytes);
+  });
+
+  it.each([
+    { name: 'a minute of 70,000 requests widens the totals to 32 bits', total: 70_000, bad: 0, exact: true },
+    {
+      name: 'a minute of 300 bad requests widens the bad counts to 16 bits',
+      total: 300,
+      bad: 300,
+      exact: true,
+    },
+    { name: 'a fractional bad count widens the bad counts to Float64', total: 10, bad: 2.25, exact: true },
+    { name: 'counts past 2^32 widen the totals to Float64', total: 2 ** 33 + 1, bad: 1, exact: true },
+  ])('$name, and every sum stays exact', ({ total, bad }) => {
+    const store = new RollingCounts();
+    const before = store.bytes;
+    expect(store.add(T0, 1, 0)).toBe(true);
+    expect(store.add(T0 + 1, total, bad)).toBe(true);
+    expect(store.add(T0 + 2, 3, 1)).toBe(true);
+    expect(store.bytes).toBeGreaterThan(before);
+    expect(store.sum(T0, T0 + 3)).toMatchObject({ total: 1 + total + 3, bad: bad + 1, minutesWithData: 3 });
+    expect(store.sum(T0 + 1, T0 + 2)).toMatchObject({ total, bad });
+    // Over a day later, at hour resolution, the hour still holds them.
+    const later = T0 + 30 * 60;
+    expect(store.add(later, 1, 0)).toBe(true);
+    expect(store.sum(T0 - 60, later + 1)).toMatchObject({ total: 1 + total + 3 + 1, bad: bad + 1 });
   });
 });
 
@@ -418,7 +447,12 @@ describe('rolling counts against a naive sum', () => {
       { weight: 2, arbitrary: fc.integer({ min: 2, max: 90 }) },
       { weight: 1, arbitrary: fc.integer({ min: 91, max: 700 }) },
     ),
-    total: fc.integer({ min: 0, max: 1000 }),
+    // Mostly small counts; now and then one that widens a channel (past 8 and 16 bits, past 2^32).
+    total: fc.oneof(
+      { arbitrary: fc.integer({ min: 0, max: 1000 }), weight: 8 },
+      { arbitrary: fc.integer({ min: 0, max: 100_000 }), weight: 1 },
+      { arbitrary: fc.integer({ min: 0, max: 2 ** 34 }), weight: 1 },
+    ),
     badShare: fc.double({ min: 0, max: 1, noNaN: true }),
   });
 
@@ -487,8 +521,10 @@ describe('rolling counts against a naive sum', () => {
             // Never reads outside the range asked for, and loses less than an hour at its old end while kept.
             expect(result.fromMinute).toBeGreaterThanOrEqual(Math.min(from, to));
             expect(result.toMinute).toBeLessThanOrEqual(Math.max(from, to));
+            // Before the first minute nothing was stored: exact while the hour ring still holds every hour since.
+            const firstHourHeld = Math.floor(first / 60) >= Math.floor(last / 60) - capacity.hourSlots + 1;
             const withinMinuteRing = (x: number) =>
-              x - 1 > last - capacity.minuteSlots || x > last || x <= first;
+              x - 1 > last - capacity.minuteSlots || x > last || (x <= first && firstHourHeld);
             if (withinMinuteRing(from) && to > from) expect(result.fromMinute).toBe(from);
             if (withinMinuteRing(to) && to > from) expect(result.toMinute).toBe(to);
             const oldestKeptBoundary = (Math.floor(last / 60) - capacity.hourSlots + 2) * 60;
@@ -562,4 +598,44 @@ describe('rolling counts against a naive sum', () => {
       { numRuns: 300 },
     );
   }, 60_000);
+});
+
+describe('rolling counts in steady state', () => {
+  it('keeps every window of the default policy up to a day exact at every tick, across hour edges, for three days', () => {
+    const store = new RollingCounts(capacityForSlo(30 * 86400, 3 * 86400));
+    const perMinute: { total: number; bad: number }[] = [];
+    const windows = [5, 30, 60, 120, 360, 1440];
+    let seed = 7;
+    const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31);
+    for (let i = 0; i < 3 * 1440; i++) {
+      // Quiet hours, bursts past 16 bits, and the engine's re-read of the minute before.
+      const total = i % 600 < 30 ? 0 : i % 997 === 0 ? 70_000 + (next() % 1000) : next() % 50;
+      const bad = total === 0 ? 0 : next() % 4 === 0 ? Math.min(total, next() % 5) : 0;
+      perMinute.push({ total, bad });
+      expect(store.set(T0 + i, total, bad)).toBe(true);
+      if (i > 0 && perMinute[i - 1]!.total > 0) {
+        perMinute[i - 1]!.total += 1;
+        expect(store.set(T0 + i - 1, perMinute[i - 1]!.total, perMinute[i - 1]!.bad)).toBe(true);
+      }
+      if (i % 7 !== 0) continue;
+      for (const length of windows) {
+        const from = Math.max(0, i + 1 - length);
+        const naive = perMinute
+          .slice(from, i + 1)
+          .reduce<{ total: number; bad: number; minutesWithData: number }>(
+            (sum, m) => ({
+              total: sum.total + m.total,
+              bad: sum.bad + m.bad,
+              minutesWithData: sum.minutesWithData + (m.total > 0 ? 1 : 0),
+            }),
+            { total: 0, bad: 0, minutesWithData: 0 },
+          );
+        expect(store.windowSum(T0 + i + 1, length)).toEqual({
+          ...naive,
+          fromMinute: T0 + i + 1 - length,
+          toMinute: T0 + i + 1,
+        });
+      }
+    }
+  });
 });

@@ -1,36 +1,37 @@
 /**
  * Per-series rolling counts of events per minute, answering "how many events, how many bad, how many minutes
- * with data between minute a and minute b" in O(1), in a fixed amount of memory.
+ * with data between minute a and minute b", in a fixed and small amount of memory.
  *
  * Minutes are epoch minutes (`Math.floor(epochSeconds / 60)`), always passed in: there is no clock here.
  *
- * Layout (one ArrayBuffer per series, no per-minute objects):
- * - an hour ring of cumulative sums: for each hour, every event since the series started, through the end of
- *   that hour. Float64 totals (exact to 2^53 events), Uint32 minutes with data. 20 bytes an hour.
- * - a minute ring of sums within the hour: for each minute, the events since the start of its hour, through
- *   that minute. Float64 totals, Uint8 minutes with data. 17 bytes a minute.
- * The events before minute x are then `hour[h(x) - 1] + minute[x - 1]` (or just the hour when x starts an
- * hour), and a sum is the difference of two of those. The current minute and hour live in running totals and
- * reach the rings when a later minute arrives. Counts may be fractional (interpolated latency counts).
+ * Layout (five typed arrays per series, no per-minute objects):
+ * - an hour ring of each hour's own counts: total, bad, minutes with data (at most 60: one byte);
+ * - a minute ring of each minute's own counts: total and bad (a minute has data when its total is above 0).
+ * Each count array starts as narrow as it can (totals in 16 bits, bad events in 8) and is widened, once, when a
+ * value needs it: to 16 or 32 bits, then to Float64 for fractional counts (interpolated latency counts) or
+ * counts past 2^32. With the default capacity a quiet series takes about 7.5 KiB (`bytesPerSeries`); every
+ * channel at Float64, about 37 KiB.
+ *
+ * A sum over [a, b) is the hours it spans, less the minutes of a's hour before a, plus those of b's hour before
+ * b: O(hours spanned + 60). A partial hour is read from whichever side of the minute is shorter and still held
+ * (the hour's own counts less its later minutes), so an edge whose hour began before the minute ring is exact.
  *
  * Minutes arrive in order, with corrections allowed within the minute ring: `set` replaces a minute (the engine
- * re-reads its last few minutes every tick), `add` adds to one. A correction of minute m costs O(minutes left
- * in m's hour + hours since m); the next minute is O(1).
+ * re-reads its last few minutes every tick), `add` adds to one; both O(1), and so is the next minute.
  *
  * Windows whose oldest edge lies within the minute ring are exact. Older edges are rounded to the next
  * hour boundary (the window loses less than an hour at its old end, never reads data outside it), and a
  * sum reports the range it actually covers. A ratio over a window barely notices; counts over a 30 d SLO
  * window lose < 0.14 %.
- *
- * Bytes per series (see `bytesPerSeries`; plus ~200 bytes of object and typed-array headers): with the default
- * capacity (746 hours for 31 d, 1,561 minutes for 26 h) 14,920 + 26,537 = 41,457 bytes (~40 KiB, 10k series
- * ≈ 415 MB); sized for a 90 d window plus a day (2,186 hours) 43,720 + 26,537 = 70,257 bytes (~69 KiB, 10k
- * series ≈ 700 MB).
  */
 
 export const MINUTES_PER_HOUR = 60;
-const BYTES_PER_HOUR_SLOT = 8 + 8 + 4;
-const BYTES_PER_MINUTE_SLOT = 8 + 8 + 1;
+/** Narrowest widths: hour total 16 bits, hour bad and minutes with data 8; minute total 16, minute bad 8. */
+const BYTES_PER_HOUR_SLOT = 2 + 1 + 1;
+const BYTES_PER_MINUTE_SLOT = 2 + 1;
+/** Widest: every count a Float64 (minutes with data stay one byte an hour). */
+const MAX_BYTES_PER_HOUR_SLOT = 8 + 8 + 1;
+const MAX_BYTES_PER_MINUTE_SLOT = 8 + 8;
 
 export interface RollingCountsCapacity {
   /** Hours kept: the longest window that can be summed is `hourSlots - 2` hours. */
@@ -83,8 +84,11 @@ export function capacityForSlo(
   return rollingCountsCapacity(longestSeconds, Math.min(EXACT_SECONDS, longestSeconds + 2 * 3600));
 }
 
-export function bytesPerSeries(capacity: RollingCountsCapacity): number {
-  return capacity.hourSlots * BYTES_PER_HOUR_SLOT + capacity.minuteSlots * BYTES_PER_MINUTE_SLOT;
+/** The count arrays' bytes for a series of `capacity` at their narrowest (a new store), or at their widest. */
+export function bytesPerSeries(capacity: RollingCountsCapacity, widest = false): number {
+  return widest
+    ? capacity.hourSlots * MAX_BYTES_PER_HOUR_SLOT + capacity.minuteSlots * MAX_BYTES_PER_MINUTE_SLOT
+    : capacity.hourSlots * BYTES_PER_HOUR_SLOT + capacity.minuteSlots * BYTES_PER_MINUTE_SLOT;
 }
 
 export interface MinuteRangeSums {
@@ -99,12 +103,11 @@ export interface MinuteRangeSums {
 
 export class RollingCounts {
   readonly capacity: RollingCountsCapacity;
-  private readonly hourTotal: Float64Array;
-  private readonly hourBad: Float64Array;
-  private readonly hourData: Uint32Array;
-  private readonly minuteTotal: Float64Array;
-  private readonly minuteBad: Float64Array;
-  private readonly minuteData: Uint8Array;
+  private hourTotal: CountArray;
+  private hourBad: CountArray;
+  private hourData: CountArray;
+  private minuteTotal: CountArray;
+  private minuteBad: CountArray;
   private readonly hourSlots: number;
   private readonly minuteSlots: number;
 
@@ -113,16 +116,7 @@ export class RollingCounts {
   /** Minute slots hold data from this minute on (later than `firstMinute` after `addHour`). */
   private minuteFloor = 0;
   private lastMinuteStored = 0;
-  private lastHasData = false;
   private latestWithData: number | undefined;
-  private cumulativeTotal = 0;
-  private cumulativeBad = 0;
-  private cumulativeData = 0;
-  private hourTotalSoFar = 0;
-  private hourBadSoFar = 0;
-  private hourDataSoFar = 0;
-  private locatedHourSlot = -1;
-  private locatedMinuteSlot = -1;
 
   constructor(capacity: RollingCountsCapacity = DEFAULT_ROLLING_COUNTS_CAPACITY) {
     if (
@@ -136,16 +130,22 @@ export class RollingCounts {
     this.capacity = { ...capacity };
     this.hourSlots = capacity.hourSlots;
     this.minuteSlots = capacity.minuteSlots;
-    const buffer = new ArrayBuffer(bytesPerSeries(capacity));
-    const h = capacity.hourSlots;
-    const m = capacity.minuteSlots;
-    this.hourTotal = new Float64Array(buffer, 0, h);
-    this.hourBad = new Float64Array(buffer, 8 * h, h);
-    // Float64 views need 8-byte offsets: the hours' Uint32 channel (4 bytes a slot) goes after the minutes'.
-    this.minuteTotal = new Float64Array(buffer, 16 * h, m);
-    this.minuteBad = new Float64Array(buffer, 16 * h + 8 * m, m);
-    this.hourData = new Uint32Array(buffer, 16 * h + 16 * m, h);
-    this.minuteData = new Uint8Array(buffer, 20 * h + 16 * m, m);
+    this.hourTotal = new Uint16Array(this.hourSlots);
+    this.hourBad = new Uint8Array(this.hourSlots);
+    this.hourData = new Uint8Array(this.hourSlots);
+    this.minuteTotal = new Uint16Array(this.minuteSlots);
+    this.minuteBad = new Uint8Array(this.minuteSlots);
+  }
+
+  /** Bytes held by the count arrays now (they widen as values need it). */
+  get bytes(): number {
+    return (
+      this.hourTotal.byteLength +
+      this.hourBad.byteLength +
+      this.hourData.byteLength +
+      this.minuteTotal.byteLength +
+      this.minuteBad.byteLength
+    );
   }
 
   /** The last minute stored; undefined before the first. */
@@ -158,17 +158,15 @@ export class RollingCounts {
     return this.latestWithData;
   }
 
-  /** Forgets everything (the memory is kept). */
+  /** Forgets everything; the arrays go back to their narrowest width. */
   clear(): void {
     this.empty = true;
-    this.lastHasData = false;
     this.latestWithData = undefined;
-    this.cumulativeTotal = 0;
-    this.cumulativeBad = 0;
-    this.cumulativeData = 0;
-    this.hourTotalSoFar = 0;
-    this.hourBadSoFar = 0;
-    this.hourDataSoFar = 0;
+    this.hourTotal = new Uint16Array(this.hourSlots);
+    this.hourBad = new Uint8Array(this.hourSlots);
+    this.hourData = new Uint8Array(this.hourSlots);
+    this.minuteTotal = new Uint16Array(this.minuteSlots);
+    this.minuteBad = new Uint8Array(this.minuteSlots);
   }
 
   /**
@@ -180,15 +178,9 @@ export class RollingCounts {
     checkCounts(minute, total, bad);
     if (this.empty) this.start(minute, minute);
     else if (minute > this.lastMinuteStored) this.advanceTo(minute);
-    else if (minute < this.lastMinuteStored) {
-      if (!this.correctable(minute)) return false;
-      const hadData = this.minuteTotalOf(minute) > 0;
-      this.correct(minute, total, bad, !hadData && total > 0 ? 1 : 0);
-      if (total > 0) this.noteData(minute);
-      return true;
-    }
-    this.addToLastMinute(total, bad, total > 0 && !this.lastHasData ? 1 : 0);
-    if (total > 0) this.noteData(minute);
+    else if (minute < this.lastMinuteStored && !this.correctable(minute)) return false;
+    const slot = minute % this.minuteSlots;
+    this.replaceMinute(minute, this.minuteTotal[slot]! + total, this.minuteBad[slot]! + bad);
     return true;
   }
 
@@ -198,14 +190,10 @@ export class RollingCounts {
    */
   set(minute: number, total: number, bad: number): boolean {
     checkCounts(minute, total, bad);
-    if (this.empty || minute > this.lastMinuteStored) return this.add(minute, total, bad);
-    if (!this.correctable(minute)) return false;
-    const oldTotal = this.minuteTotalOf(minute);
-    const oldBad = this.minuteBadOf(minute);
-    const dataDelta = (total > 0 ? 1 : 0) - (oldTotal > 0 ? 1 : 0);
-    if (minute === this.lastMinuteStored) this.addToLastMinute(total - oldTotal, bad - oldBad, dataDelta);
-    else this.correct(minute, total - oldTotal, bad - oldBad, dataDelta);
-    if (total > 0) this.noteData(minute);
+    if (this.empty) this.start(minute, minute);
+    else if (minute > this.lastMinuteStored) this.advanceTo(minute);
+    else if (minute < this.lastMinuteStored && !this.correctable(minute)) return false;
+    this.replaceMinute(minute, total, bad);
     return true;
   }
 
@@ -229,16 +217,14 @@ export class RollingCounts {
     const lastMinuteOfHour = (hour + 1) * MINUTES_PER_HOUR - 1;
     if (this.empty) this.start(hour * MINUTES_PER_HOUR, lastMinuteOfHour);
     else if (hour <= Math.floor(this.lastMinuteStored / MINUTES_PER_HOUR)) return false;
-    else this.advanceHoursTo(hour);
-    this.cumulativeTotal += total;
-    this.cumulativeBad += bad;
-    this.cumulativeData += minutesWithData;
-    // Minutes of this hour have no within-hour detail: the minute ring is valid from the next hour on.
+    else this.clearHoursThrough(hour);
+    const slot = hour % this.hourSlots;
+    this.hourTotal = stored(this.hourTotal, slot, total);
+    this.hourBad = stored(this.hourBad, slot, bad);
+    this.hourData[slot] = minutesWithData;
+    this.lastMinuteStored = lastMinuteOfHour;
+    // Minutes of this hour have no detail: the minute ring is valid from the next hour on.
     this.minuteFloor = lastMinuteOfHour + 1;
-    this.hourTotalSoFar = 0;
-    this.hourBadSoFar = 0;
-    this.hourDataSoFar = 0;
-    this.lastHasData = true;
     // Which minute of the hour held the last event is not known: its last minute bounds it.
     if (total > 0) this.noteData(lastMinuteOfHour);
     return true;
@@ -276,41 +262,83 @@ export class RollingCounts {
       out.toMinute = at;
       return out;
     }
-    // Each channel is read by its own method so that every typed-array access stays monomorphic (fast).
-    const fromAll = this.locate(from);
-    const fromHour = this.locatedHourSlot;
-    const fromMinuteSlot = this.locatedMinuteSlot;
-    const toAll = this.locate(to);
-    const toHour = this.locatedHourSlot;
-    const toMinuteSlot = this.locatedMinuteSlot;
+    // Nothing is stored outside [firstMinute, lastMinute]: the sum over the rest is 0.
+    const a = Math.max(from, this.firstMinute);
+    const b = Math.min(to, this.lastMinuteStored + 1);
+    out.fromMinute = from;
+    out.toMinute = to;
+    if (!(b > a)) {
+      out.total = 0;
+      out.bad = 0;
+      out.minutesWithData = 0;
+      return out;
+    }
+    const hourA = Math.floor(a / MINUTES_PER_HOUR);
+    const hourB = Math.floor(b / MINUTES_PER_HOUR);
+    // Each channel is summed by its own pass so that every typed-array access stays monomorphic (fast).
     // Corrections with fractional counts can leave a -1e-17 where 0 was meant.
     out.total = Math.max(
       0,
-      this.totalBefore(toAll, toHour, toMinuteSlot) - this.totalBefore(fromAll, fromHour, fromMinuteSlot),
+      sumHours(this.hourTotal, hourA, hourB, this.hourSlots) -
+        this.beforeInHour(this.minuteTotal, this.hourTotal, a, TOTAL) +
+        this.beforeInHour(this.minuteTotal, this.hourTotal, b, TOTAL),
     );
     out.bad = Math.max(
       0,
-      this.badBefore(toAll, toHour, toMinuteSlot) - this.badBefore(fromAll, fromHour, fromMinuteSlot),
+      sumHours(this.hourBad, hourA, hourB, this.hourSlots) -
+        this.beforeInHour(this.minuteBad, this.hourBad, a, BAD) +
+        this.beforeInHour(this.minuteBad, this.hourBad, b, BAD),
     );
     out.minutesWithData =
-      this.dataBefore(toAll, toHour, toMinuteSlot) - this.dataBefore(fromAll, fromHour, fromMinuteSlot);
-    out.fromMinute = from;
-    out.toMinute = to;
+      sumHours(this.hourData, hourA, hourB, this.hourSlots) -
+      this.beforeInHour(this.minuteTotal, this.hourData, a, DATA) +
+      this.beforeInHour(this.minuteTotal, this.hourData, b, DATA);
     return out;
+  }
+
+  /**
+   * The counts of x's hour before x (x in [firstMinute, lastMinute + 1], exact: see `exactAt`): the minutes
+   * from the hour's start, or the hour less the minutes from x on, whichever is shorter and held.
+   */
+  private beforeInHour(minutes: CountArray, hours: CountArray, x: number, channel: Channel): number {
+    const hourStart = Math.floor(x / MINUTES_PER_HOUR) * MINUTES_PER_HOUR;
+    if (x === hourStart) return 0;
+    const firstHeld = Math.max(hourStart, this.firstMinute);
+    const hourEnd = Math.min(hourStart + MINUTES_PER_HOUR, this.lastMinuteStored + 1);
+    const startHeld = firstHeld >= x || this.minuteHeld(firstHeld);
+    const endHeld = x >= hourEnd || this.minuteHeld(x);
+    if (startHeld && (!endHeld || x - firstHeld <= hourEnd - x)) {
+      return sumMinutes(minutes, firstHeld, x, this.minuteSlots, channel);
+    }
+    const hour = hours[Math.floor(x / MINUTES_PER_HOUR) % this.hourSlots]!;
+    return hour - sumMinutes(minutes, x, hourEnd, this.minuteSlots, channel);
+  }
+
+  /** Whether a minute's own counts are in the minute ring. */
+  private minuteHeld(minute: number): boolean {
+    return (
+      minute >= this.minuteFloor &&
+      minute > this.lastMinuteStored - this.minuteSlots &&
+      minute <= this.lastMinuteStored
+    );
   }
 
   private noteData(minute: number): void {
     if (this.latestWithData === undefined || minute > this.latestWithData) this.latestWithData = minute;
   }
 
-  private addToLastMinute(total: number, bad: number, dataDelta: number): void {
-    this.cumulativeTotal += total;
-    this.cumulativeBad += bad;
-    this.cumulativeData += dataDelta;
-    this.hourTotalSoFar += total;
-    this.hourBadSoFar += bad;
-    this.hourDataSoFar += dataDelta;
-    this.lastHasData = this.lastHasData ? dataDelta >= 0 : dataDelta > 0;
+  /** Gives a held minute (or the last one) new counts, and its hour the difference. */
+  private replaceMinute(minute: number, total: number, bad: number): void {
+    const slot = minute % this.minuteSlots;
+    const hourSlot = Math.floor(minute / MINUTES_PER_HOUR) % this.hourSlots;
+    const oldTotal = this.minuteTotal[slot]!;
+    const oldBad = this.minuteBad[slot]!;
+    this.minuteTotal = stored(this.minuteTotal, slot, total);
+    this.minuteBad = stored(this.minuteBad, slot, bad);
+    this.hourTotal = stored(this.hourTotal, hourSlot, this.hourTotal[hourSlot]! + total - oldTotal);
+    this.hourBad = stored(this.hourBad, hourSlot, this.hourBad[hourSlot]! + bad - oldBad);
+    this.hourData[hourSlot] = this.hourData[hourSlot]! + (total > 0 ? 1 : 0) - (oldTotal > 0 ? 1 : 0);
+    if (total > 0) this.noteData(minute);
   }
 
   /** A stored minute whose own counts are still known: in the minute ring, at or after the first minute. */
@@ -318,132 +346,54 @@ export class RollingCounts {
     return (
       minute >= this.firstMinute &&
       minute >= this.minuteFloor &&
-      // The oldest slot's predecessor shares its slot with the newest minute: its own counts are gone, unless
-      // its within-hour sum starts at it.
-      minute > this.lastMinuteStored - this.minuteSlots + (this.startsItsSums(minute) ? 0 : 1) &&
+      // The ring's oldest minute is held, but a sum starting at it is not exact (see `exactAt`): corrections
+      // stop where exact sums do, unless the minute starts its hour.
+      minute > this.lastMinuteStored - this.minuteSlots + (this.startsItsHour(minute) ? 0 : 1) &&
       minute <= this.lastMinuteStored
     );
   }
 
-  /** A correctable minute's own total (its within-hour sum less the previous minute's). */
-  private minuteTotalOf(minute: number): number {
-    const through =
-      minute === this.lastMinuteStored ? this.hourTotalSoFar : this.minuteTotal[minute % this.minuteSlots]!;
-    return through - (this.startsItsSums(minute) ? 0 : this.minuteTotal[(minute - 1) % this.minuteSlots]!);
-  }
-
-  private minuteBadOf(minute: number): number {
-    const through =
-      minute === this.lastMinuteStored ? this.hourBadSoFar : this.minuteBad[minute % this.minuteSlots]!;
-    return through - (this.startsItsSums(minute) ? 0 : this.minuteBad[(minute - 1) % this.minuteSlots]!);
-  }
-
-  /** Whether the within-hour sums start at this minute: an hour's first, or the first stored. */
-  private startsItsSums(minute: number): boolean {
+  private startsItsHour(minute: number): boolean {
     return minute % MINUTES_PER_HOUR === 0 || minute === this.firstMinute || minute === this.minuteFloor;
-  }
-
-  /** Applies a change to an earlier minute: to its hour's later minutes, to later hours, and to the totals. */
-  private correct(minute: number, total: number, bad: number, dataDelta: number): void {
-    const hour = Math.floor(minute / MINUTES_PER_HOUR);
-    const lastHour = Math.floor(this.lastMinuteStored / MINUTES_PER_HOUR);
-    const endOfHour = Math.min((hour + 1) * MINUTES_PER_HOUR, this.lastMinuteStored);
-    for (let m = minute; m < endOfHour; m++) {
-      const slot = m % this.minuteSlots;
-      this.minuteTotal[slot] = this.minuteTotal[slot]! + total;
-      this.minuteBad[slot] = this.minuteBad[slot]! + bad;
-      this.minuteData[slot] = this.minuteData[slot]! + dataDelta;
-    }
-    if (hour === lastHour) {
-      this.hourTotalSoFar += total;
-      this.hourBadSoFar += bad;
-      this.hourDataSoFar += dataDelta;
-    } else {
-      for (let h = hour; h < lastHour; h++) {
-        const slot = h % this.hourSlots;
-        this.hourTotal[slot] = this.hourTotal[slot]! + total;
-        this.hourBad[slot] = this.hourBad[slot]! + bad;
-        this.hourData[slot] = this.hourData[slot]! + dataDelta;
-      }
-    }
-    this.cumulativeTotal += total;
-    this.cumulativeBad += bad;
-    this.cumulativeData += dataDelta;
   }
 
   private start(firstMinute: number, lastMinute: number): void {
     this.empty = false;
-    this.hourTotalSoFar = 0;
-    this.hourBadSoFar = 0;
-    this.hourDataSoFar = 0;
     this.firstMinute = firstMinute;
     this.minuteFloor = firstMinute;
     this.lastMinuteStored = lastMinute;
-    this.lastHasData = false;
+    const slot = Math.floor(firstMinute / MINUTES_PER_HOUR) % this.hourSlots;
+    this.hourTotal[slot] = 0;
+    this.hourBad[slot] = 0;
+    this.hourData[slot] = 0;
+    this.minuteTotal[firstMinute % this.minuteSlots] = 0;
+    this.minuteBad[firstMinute % this.minuteSlots] = 0;
   }
 
   /**
-   * Moves the last minute forward: its sums (and its hour's, when the hour changes) become final in the rings,
-   * and the minutes and hours skipped hold no data. The current minute and hour live in fields only: a sum up
-   * to the last minute reads the running totals. O(1) for the next minute, O(min(gap, ring)) after a gap.
+   * Moves the last minute forward: the minutes and hours skipped, and the new one, start empty. O(1) for the
+   * next minute, O(min(gap, ring)) after a gap.
    */
   private advanceTo(minute: number): void {
     const last = this.lastMinuteStored;
-    if (minute === last + 1 && minute % MINUTES_PER_HOUR !== 0) {
-      // The common case: the next minute of the same hour.
-      this.writeMinute(last);
-      this.lastMinuteStored = minute;
-      this.lastHasData = false;
-      return;
+    for (let m = Math.max(last + 1, minute - this.minuteSlots + 1); m <= minute; m++) {
+      const slot = m % this.minuteSlots;
+      this.minuteTotal[slot] = 0;
+      this.minuteBad[slot] = 0;
     }
-    const lastHour = Math.floor(last / MINUTES_PER_HOUR);
-    const hour = Math.floor(minute / MINUTES_PER_HOUR);
-    const oldestMinuteKept = minute - this.minuteSlots + 1;
-    this.writeMinute(last);
-    if (hour === lastHour) {
-      for (let m = Math.max(last + 1, oldestMinuteKept); m < minute; m++) this.writeMinute(m);
-    } else {
-      this.writeHour(lastHour);
-      for (let h = Math.max(lastHour + 1, hour - this.hourSlots + 1); h < hour; h++) this.writeHour(h);
-      // Minutes left in the last hour carry its sums so far; minutes of later hours start from zero.
-      for (
-        let m = Math.max(last + 1, oldestMinuteKept);
-        m < Math.min((lastHour + 1) * MINUTES_PER_HOUR, minute);
-        m++
-      ) {
-        this.writeMinute(m);
-      }
-      this.hourTotalSoFar = 0;
-      this.hourBadSoFar = 0;
-      this.hourDataSoFar = 0;
-      for (let m = Math.max((lastHour + 1) * MINUTES_PER_HOUR, oldestMinuteKept); m < minute; m++) {
-        this.writeMinute(m);
-      }
-    }
+    this.clearHoursThrough(Math.floor(minute / MINUTES_PER_HOUR));
     this.lastMinuteStored = minute;
-    this.lastHasData = false;
   }
 
-  /** Like `advanceTo` for `addHour`: the minute slots are left alone, since the minute ring restarts after it. */
-  private advanceHoursTo(hour: number): void {
+  /** Empties the hours after the last minute's through `hour`. */
+  private clearHoursThrough(hour: number): void {
     const lastHour = Math.floor(this.lastMinuteStored / MINUTES_PER_HOUR);
-    this.writeHour(lastHour);
-    for (let h = Math.max(lastHour + 1, hour - this.hourSlots + 1); h < hour; h++) this.writeHour(h);
-    this.lastMinuteStored = (hour + 1) * MINUTES_PER_HOUR - 1;
-  }
-
-  private writeMinute(minute: number): void {
-    const slot = minute % this.minuteSlots;
-    this.minuteTotal[slot] = this.hourTotalSoFar;
-    this.minuteBad[slot] = this.hourBadSoFar;
-    this.minuteData[slot] = this.hourDataSoFar;
-  }
-
-  private writeHour(hour: number): void {
-    const slot = hour % this.hourSlots;
-    this.hourTotal[slot] = this.cumulativeTotal;
-    this.hourBad[slot] = this.cumulativeBad;
-    this.hourData[slot] = this.cumulativeData;
+    for (let h = Math.max(lastHour + 1, hour - this.hourSlots + 1); h <= hour; h++) {
+      const slot = h % this.hourSlots;
+      this.hourTotal[slot] = 0;
+      this.hourBad[slot] = 0;
+      this.hourData[slot] = 0;
+    }
   }
 
   /** The oldest hour whose slot is still in the ring. */
@@ -451,7 +401,7 @@ export class RollingCounts {
     return Math.floor(this.lastMinuteStored / MINUTES_PER_HOUR) - this.hourSlots + 1;
   }
 
-  /** Whether the hour's cumulative sums are known: stored, or before the first data (all zero). */
+  /** Whether a sum may start at the hour after this one: the hour is held, or before the first data (all zero). */
   private hourKnown(hour: number): boolean {
     return hour < Math.floor(this.firstMinute / MINUTES_PER_HOUR) || hour >= this.oldestHour();
   }
@@ -461,7 +411,9 @@ export class RollingCounts {
   }
 
   private exactAt(x: number): boolean {
-    if (x <= this.firstMinute || x > this.lastMinuteStored) return true;
+    if (x > this.lastMinuteStored) return true;
+    // Before the first minute there is nothing, if every hour since is still held.
+    if (x <= this.firstMinute) return Math.floor(this.firstMinute / MINUTES_PER_HOUR) >= this.oldestHour();
     const hour = Math.floor(x / MINUTES_PER_HOUR);
     if (!this.hourKnown(hour - 1)) return false;
     return x === hour * MINUTES_PER_HOUR || this.minuteKnown(x - 1);
@@ -480,42 +432,56 @@ export class RollingCounts {
     const boundary = Math.floor(toMinute / MINUTES_PER_HOUR) * MINUTES_PER_HOUR;
     return this.hourKnown(boundary / MINUTES_PER_HOUR - 1) ? boundary : undefined;
   }
+}
 
-  /**
-   * Where the sums of everything before minute x (x exact, see `exactAt`) are: true when they are the running
-   * totals; otherwise an hour slot (the hour before x's) plus a minute slot (x - 1 within its hour), either
-   * one -1 when it adds nothing. The slots are left in `locatedHourSlot` and `locatedMinuteSlot`.
-   */
-  private locate(x: number): boolean {
-    this.locatedHourSlot = -1;
-    this.locatedMinuteSlot = -1;
-    if (this.empty || x <= this.firstMinute) return false;
-    if (x > this.lastMinuteStored) return true;
-    const hour = Math.floor(x / MINUTES_PER_HOUR);
-    if (hour - 1 >= Math.floor(this.firstMinute / MINUTES_PER_HOUR))
-      this.locatedHourSlot = (hour - 1) % this.hourSlots;
-    if (x !== hour * MINUTES_PER_HOUR) this.locatedMinuteSlot = (x - 1) % this.minuteSlots;
-    return false;
-  }
+/** A channel of counts, as narrow as its values allow (see `stored`). */
+type CountArray = Uint8Array | Uint16Array | Uint32Array | Float64Array;
 
-  private totalBefore(all: boolean, hourSlot: number, minuteSlot: number): number {
-    if (all) return this.cumulativeTotal;
-    return (
-      (hourSlot < 0 ? 0 : this.hourTotal[hourSlot]!) + (minuteSlot < 0 ? 0 : this.minuteTotal[minuteSlot]!)
-    );
-  }
+const TOTAL = 0;
+const BAD = 1;
+/** Minutes with data: counted from the minutes' totals. */
+const DATA = 2;
+type Channel = typeof TOTAL | typeof BAD | typeof DATA;
 
-  private badBefore(all: boolean, hourSlot: number, minuteSlot: number): number {
-    if (all) return this.cumulativeBad;
-    return (hourSlot < 0 ? 0 : this.hourBad[hourSlot]!) + (minuteSlot < 0 ? 0 : this.minuteBad[minuteSlot]!);
+/** `array` with `value` at `index`: the same array, or a wider copy when the value does not fit. */
+function stored(array: CountArray, index: number, value: number): CountArray {
+  if (value <= maxOf(array) && (array.BYTES_PER_ELEMENT === 8 || Number.isInteger(value))) {
+    array[index] = value;
+    return array;
   }
+  const wider: CountArray = !Number.isInteger(value)
+    ? new Float64Array(array.length)
+    : value <= 0xffff
+      ? new Uint16Array(array.length)
+      : value <= 0xffffffff
+        ? new Uint32Array(array.length)
+        : new Float64Array(array.length);
+  wider.set(array);
+  wider[index] = value;
+  return wider;
+}
 
-  private dataBefore(all: boolean, hourSlot: number, minuteSlot: number): number {
-    if (all) return this.cumulativeData;
-    return (
-      (hourSlot < 0 ? 0 : this.hourData[hourSlot]!) + (minuteSlot < 0 ? 0 : this.minuteData[minuteSlot]!)
-    );
+function maxOf(array: CountArray): number {
+  const bytes = array.BYTES_PER_ELEMENT;
+  return bytes === 1 ? 0xff : bytes === 2 ? 0xffff : bytes === 4 ? 0xffffffff : Infinity;
+}
+
+/** Whole hours [fromHour, toHour) of a ring of per-hour counts. */
+function sumHours(hours: CountArray, fromHour: number, toHour: number, slots: number): number {
+  let sum = 0;
+  for (let h = fromHour; h < toHour; h++) sum += hours[h % slots]!;
+  return sum;
+}
+
+/** Minutes [from, to) of the minute ring (all held): their counts, or (DATA) how many had events. */
+function sumMinutes(minutes: CountArray, from: number, to: number, slots: number, channel: Channel): number {
+  let sum = 0;
+  if (channel === DATA) {
+    for (let m = from; m < to; m++) if (minutes[m % slots]! > 0) sum++;
+  } else {
+    for (let m = from; m < to; m++) sum += minutes[m % slots]!;
   }
+  return sum;
 }
 
 function checkCounts(minute: number, total: number, bad: number): void {

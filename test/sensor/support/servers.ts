@@ -76,6 +76,24 @@ export function startPythonServer(): Promise<TestServer> {
   return startPrintingPort('python3', [path.join(fixtures, 'py-server.py')], 'py-server');
 }
 
+/** Node's http2 over TLS (http2.createSecureServer, ALPN h2): fixtures/h2-tls-server.mjs. */
+export function startNodeH2TlsServer(cert: string, key: string, title = 'bw-h2-tls'): Promise<TestServer> {
+  return startPrintingPort(
+    process.execPath,
+    [path.join(fixtures, 'h2-tls-server.mjs'), cert, key, title],
+    title,
+  );
+}
+
+/** A gRPC server from @grpc/grpc-js over TLS: fixtures/grpc-tls-server.mjs, service bw.test.Echo. */
+export function startGrpcTlsServer(cert: string, key: string, title = 'bw-grpc-tls'): Promise<TestServer> {
+  return startPrintingPort(
+    process.execPath,
+    [path.join(fixtures, 'grpc-tls-server.mjs'), cert, key, title],
+    title,
+  );
+}
+
 /** A self-signed certificate and key for localhost, made with the openssl command in a temp dir. */
 export function selfSignedCertificate(): { cert: string; key: string; dir: string } {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bw-tls-'));
@@ -170,13 +188,14 @@ export async function startPlainPythonHttpServer(dir: string): Promise<TestServe
 }
 
 /**
- * nginx (Debian package) in the foreground with a config of its own in a temp dir (HTTPS when `tls` is given):
+ * nginx (Debian package) in the foreground with a config of its own in a temp dir (HTTPS when `tls` is given,
+ * HTTP/2 over it with `tls.http2`):
  *   /ok → 200, /missing → 404, /static/ → files (sendfile on), /up/ → proxy to `upstreamPort`.
  */
 export async function startNginx(
   upstreamPort: number,
   staticFiles: Record<string, Buffer>,
-  tls?: { cert: string; key: string },
+  tls?: { cert: string; key: string; http2?: boolean },
 ): Promise<TestServer> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bw-nginx-'));
   chmodSync(dir, 0o755);
@@ -201,7 +220,7 @@ http {
   sendfile on;
   keepalive_requests 1000;
   server {
-    listen 127.0.0.1:${port}${tls ? ' ssl' : ''};
+    listen 127.0.0.1:${port}${tls ? ' ssl' : ''}${tls?.http2 ? ' http2' : ''};
     ${tls ? `ssl_certificate ${tls.cert}; ssl_certificate_key ${tls.key};` : ''}
     location = /ok { return 200 "ok"; }
     location = /missing { return 404; }

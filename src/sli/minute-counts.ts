@@ -1,4 +1,4 @@
-import type { WindowCounts } from '../../sli/sli-source.js';
+import type { WindowCounts } from './sli-source.js';
 
 export type { WindowCounts };
 

@@ -1,18 +1,27 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { SliRepository } from '../../sli/sli-repository.js';
-import { seriesMatches, needsHistogram } from '../../slo/domain/series-match.js';
-import { tallyEvents } from '../../slo/domain/event-tally.js';
-import type { SloSpec } from '../../slo/domain/slo.js';
-import type { ImageSliSource } from '../correlation/image-sli.port.js';
-import type { ImageUsage } from '../domain/deploy-cost.js';
+import { SliRepository } from './sli-repository.js';
+import { seriesMatches, needsHistogram } from '../slo/domain/series-match.js';
+import { tallyEvents } from '../slo/domain/event-tally.js';
+import type { SloSpec } from '../slo/domain/slo.js';
+
+/** Events one image digest served over a range of minutes, and its first and last minute (epoch minutes). */
+export interface ImageMinutes {
+  imageId: string;
+  firstMinute: number;
+  lastMinute: number;
+  total: number;
+  bad: number;
+}
 
 /**
  * Per container image digest, an SLO's events between two instants, from the sensor's storage (minutes, and
- * hourly rollups beyond the engine's 26 h: `rowsFrom`).
+ * hourly rollups beyond the engine's 26 h: `rowsFrom`). It fits the correlation's `ImageSliSource` port
+ * (src/alerts/correlation/image-sli.port.ts, provided by the engine module) and the deploy cost's `ImageUsage`,
+ * without importing them: src/sli stays below src/alerts.
  */
 @Injectable()
-export class ImageSliQuery implements ImageSliSource {
+export class ImageSliQuery {
   constructor(@Inject(SliRepository) private readonly storage: SliRepository) {}
 
   // Spread hours are fractional shares of whole numbers: totals are rounded back to whole events.
@@ -50,7 +59,7 @@ export class ImageSliQuery implements ImageSliSource {
     fromMinute: number,
     toMinute: number,
     excluded: (minute: number) => boolean,
-  ): Promise<{ usage: ImageUsage[]; hourlyUntilMinute: number | null }> {
+  ): Promise<{ usage: ImageMinutes[]; hourlyUntilMinute: number | null }> {
     if (slo.source.type !== 'sensor') return { usage: [], hourlyUntilMinute: null };
     const byId = await this.seriesWithImages(slo);
     if (byId.size === 0) return { usage: [], hourlyUntilMinute: null };

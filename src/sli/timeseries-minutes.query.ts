@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { MinuteRow, RangeRows, SliRepository, StoredSeries } from '../../sli/sli-repository.js';
-import { MINUTES_PER_HOUR, hoursOverlapping, spreadHour } from '../../sli/hourly.js';
-import { needsHistogram } from '../../slo/domain/series-match.js';
-import type { Indicator } from '../../slo/domain/slo.js';
+import { MinuteRow, RangeRows, SliRepository, StoredSeries } from './sli-repository.js';
+import { MINUTES_PER_HOUR, hoursOverlapping, spreadHour } from './hourly.js';
+import { needsHistogram } from '../slo/domain/series-match.js';
+import type { Indicator } from '../slo/domain/slo.js';
 
 /**
  * Per-minute counts of an SLO's series for a chart, summed in PostgreSQL over series that count alike: an error
