@@ -40,6 +40,19 @@ export function setupOpenApi(app: INestApplication): void {
               properties: { percent: { type: 'number' }, description: { type: 'string' } },
             },
             effectiveAlerting: { type: 'object', readOnly: true },
+            effectiveGrpcErrorCodes: {
+              type: 'object',
+              nullable: true,
+              readOnly: true,
+              description:
+                "An error-rate SLO's gRPC status codes that count as errors: indicator.grpcErrorCodes, or the " +
+                'default set (UNKNOWN, DEADLINE_EXCEEDED, UNIMPLEMENTED, INTERNAL, UNAVAILABLE, DATA_LOSS) with ' +
+                'source "default" when it names none; null for other indicators.',
+              properties: {
+                codes: { type: 'array', items: { type: 'string' } },
+                source: { type: 'string', enum: ['default', 'custom'] },
+              },
+            },
           },
         },
       ],

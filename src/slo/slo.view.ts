@@ -6,6 +6,7 @@ import {
   describeErrorBudget,
   effectiveAlertingPolicy,
 } from './domain/slo.js';
+import { DEFAULT_GRPC_ERROR_CODES, GrpcStatusName } from './domain/grpc-status.js';
 import { validateSloSpec } from './domain/slo-schema.js';
 
 /** jsonb stores keys in its own order; give them back in the documented order. */
@@ -36,10 +37,22 @@ export interface SloView extends SloSpec {
     /** How the default tiers were fitted to this SLO's window and objective (scaled, capped, dropped). */
     notes: string[];
   };
+  /**
+   * An error-rate SLO's gRPC status codes that count as errors: its `indicator.grpcErrorCodes`, or the default set
+   * when it names none (`source: 'default'`). Null for other indicators.
+   */
+  effectiveGrpcErrorCodes: { codes: GrpcStatusName[]; source: 'default' | 'custom' } | null;
 }
 
 /** Fields a client may send back from a GET unchanged; they are ignored on write. */
-export const READ_ONLY_FIELDS = ['id', 'createdAt', 'updatedAt', 'errorBudget', 'effectiveAlerting'] as const;
+export const READ_ONLY_FIELDS = [
+  'id',
+  'createdAt',
+  'updatedAt',
+  'errorBudget',
+  'effectiveAlerting',
+  'effectiveGrpcErrorCodes',
+] as const;
 
 /**
  * Views of unchanged rows, by id and write time: validating and fitting a spec's tiers costs more than the list
@@ -85,5 +98,11 @@ function buildSloView(entity: StoredSlo): SloView {
       minEvents: spec.alerting?.minEvents ?? DEFAULT_MIN_EVENTS,
       notes: alerting.notes,
     },
+    effectiveGrpcErrorCodes:
+      spec.indicator.type !== 'errorRate'
+        ? null
+        : spec.indicator.grpcErrorCodes === undefined
+          ? { codes: [...DEFAULT_GRPC_ERROR_CODES], source: 'default' }
+          : { codes: [...spec.indicator.grpcErrorCodes], source: 'custom' },
   };
 }

@@ -33,6 +33,7 @@ async function storedSpec(name: string): Promise<Doc | undefined> {
     updatedAt: _u,
     errorBudget: _b,
     effectiveAlerting: _a,
+    effectiveGrpcErrorCodes: _g,
     ...spec
   } = response.body;
   return spec;

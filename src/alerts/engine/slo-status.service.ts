@@ -13,7 +13,6 @@ import { seriesMatches } from '../../slo/domain/series-match.js';
 import { EventTally, tallyEvents } from '../../slo/domain/event-tally.js';
 import {
   SloSpec,
-  budgetPeriodAt,
   effectiveBurnRateWindows,
   longestWindowSeconds,
   windowSeconds,
@@ -31,8 +30,9 @@ import { SloService } from '../../slo/slo.service.js';
 import { AlertView, AlertsService } from '../alerts.service.js';
 import { EngineEvaluation, SloEngine } from './slo-engine.service.js';
 import { SloTimeseries, buildTimeseries } from './timeseries.js';
+import { StatusItemJson, viewOf } from './slo-status-json.js';
 import { TimeseriesMinutesQuery } from '../../sli/timeseries-minutes.query.js';
-import type { SloStatusSummary, SloStatusView } from './slo-status.view.js';
+import type { SloStatusView } from './slo-status.view.js';
 export type { SloStatusSummary, SloStatusView } from './slo-status.view.js';
 
 export type StatusListView = 'full' | 'summary';
@@ -45,6 +45,7 @@ const YIELD_EVERY_ROWS = 2000;
 export class SloStatusService {
   private readonly listCache = new Map<string, { stamp: string; atMs: number; body: CachedBody }>();
   private readonly listFlights = new Map<string, Promise<CachedBody>>();
+  private readonly itemJson = new StatusItemJson();
   /** What the cached lists depend on in the database: SLOs, alerts, silences, annotations (see ChangeStamps). */
   private readonly listVersion: ChangeStamps;
 
@@ -112,11 +113,20 @@ export class SloStatusService {
     const flightKey = `${key}|${stamp}`;
     let flight = this.listFlights.get(flightKey);
     if (!flight) {
-      flight = this.all(filter)
-        .then((list) => {
-          // Kept as bytes with their ETag: Express would otherwise convert and hash a megabyte per answer.
-          const items = filter.view === 'summary' ? list.items.map(summaryOf) : list.items;
-          const body = new CachedBody(Buffer.from(JSON.stringify({ items })));
+      flight = this.statusParts(filter)
+        .then(({ parts, now }) => {
+          // Each item's JSON from pieces kept per spec and per evaluation (StatusItemJson), joined into one buffer:
+          // a rebuild after the clock moved re-serialises only what depends on the clock, not 1,000 evaluations.
+          const items = parts.map(({ spec, evaluation, firing }) =>
+            filter.view === 'summary'
+              ? this.itemJson.summary(spec, evaluation, firing, now)
+              : this.itemJson.full(spec, evaluation, firing, now),
+          );
+          const fresh = new CachedBody(Buffer.from(`{"items":[${items.join(',')}]}`));
+          // The same bytes as before (nothing moved but the clock, and nothing shown depends on it): keep the
+          // previous body, so its compressed forms are not made again.
+          const previous = this.listCache.get(key)?.body;
+          const body = previous?.etag === fresh.etag ? previous : fresh;
           if (this.listCache.size >= 64) this.listCache.clear();
           this.listCache.set(key, { stamp, atMs: nowMs, body });
           return body;
@@ -136,6 +146,17 @@ export class SloStatusService {
     namespace?: string;
     status?: string;
   }): Promise<{ items: SloStatusView[] }> {
+    const { parts, now } = await this.statusParts(filter);
+    return {
+      items: parts.map(({ spec, evaluation, firing }) => viewOf(spec, evaluation, firing, now)),
+    };
+  }
+
+  /** What the list's items are made of: each SLO's spec, latest evaluation and firing alerts (at most 10). */
+  private async statusParts(filter: { team?: string; namespace?: string; status?: string }): Promise<{
+    parts: { spec: SloSpec; evaluation: EngineEvaluation; firing: AlertView[] }[];
+    now: Date;
+  }> {
     const now = this.clock.now();
     const specs = (await this.sloList.views()).filter(
       (slo) =>
@@ -152,15 +173,15 @@ export class SloStatusService {
       if (list.length < 10) list.push(alert);
       firing.set(alert.slo, list);
     }
-    const items: SloStatusView[] = [];
+    const parts: { spec: SloSpec; evaluation: EngineEvaluation; firing: AlertView[] }[] = [];
     for (const spec of specs) {
       const evaluation = evaluations.get(spec.name);
       // Deleted between the query and its evaluation: it is simply no longer in the list.
       if (!evaluation) continue;
-      const view = viewOf(spec, evaluation, firing.get(spec.name) ?? [], now);
-      if (filter.status === undefined || view.status === filter.status) items.push(view);
+      if (filter.status === undefined || evaluation.status === filter.status)
+        parts.push({ spec, evaluation, firing: firing.get(spec.name) ?? [] });
     }
-    return { items };
+    return { parts, now };
   }
 
   /**
@@ -262,71 +283,6 @@ export class SloStatusService {
       resolution: resolutionView(hourlyUntilMinute),
     };
   }
-}
-
-function viewOf(spec: SloSpec, evaluation: EngineEvaluation, firing: AlertView[], now: Date): SloStatusView {
-  const { lastDataMinute, sli, evaluatedAt, approximate, ...rest } = evaluation;
-  // The end of the last minute with data, but never later than now (the current minute is still filling).
-  const lastDataAt =
-    lastDataMinute === null ? null : new Date(Math.min((lastDataMinute + 1) * 60_000, now.getTime()));
-  return {
-    slo: spec.name,
-    team: spec.team ?? null,
-    namespace: spec.service.namespace ?? null,
-    workload: spec.service.workload,
-    objective: spec.objective,
-    window: spec.window,
-    budgetPeriod: calendarPeriodView(spec, now),
-    ...rest,
-    sli: { ...sli, approximate },
-    alerts: firing,
-    dataFreshness: {
-      lastDataAt: lastDataAt?.toISOString() ?? null,
-      ageSeconds:
-        lastDataAt === null ? null : Math.max(0, Math.round((now.getTime() - lastDataAt.getTime()) / 1000)),
-    },
-    evaluatedAt: evaluatedAt.toISOString(),
-  };
-}
-
-/** The summary of a status: what the SLO list shows (SloStatusSummary). */
-export function summaryOf(view: SloStatusView): SloStatusSummary {
-  return {
-    slo: view.slo,
-    team: view.team,
-    namespace: view.namespace,
-    workload: view.workload,
-    status: view.status,
-    objective: view.objective,
-    window: view.window,
-    sli: { percent: view.sli.percent, approximate: view.sli.approximate },
-    errorBudget: { remainingPercent: view.errorBudget.remainingPercent },
-    burnRates: view.burnRates.map((r) => ({
-      severity: r.severity,
-      longWindow: r.longWindow,
-      threshold: r.threshold,
-      long: r.long,
-    })),
-    forecast: {
-      exhaustionAt: view.forecast.exhaustionAt,
-      secondsToExhaustion: view.forecast.secondsToExhaustion,
-    },
-    alerts: view.alerts.map((a) => ({
-      id: a.id,
-      severity: a.severity,
-      state: a.state,
-      startedAt: a.startedAt,
-    })),
-    staleSince: view.staleSince,
-    error: view.error,
-    evaluatedAt: view.evaluatedAt,
-  };
-}
-
-function calendarPeriodView(spec: SloSpec, now: Date): { from: string; to: string } | null {
-  const period = budgetPeriodAt(spec, now.getTime());
-  if (!period.calendar) return null;
-  return { from: new Date(period.startMs).toISOString(), to: new Date(period.endMs).toISOString() };
 }
 
 function slicesOf(

@@ -66,6 +66,37 @@ describe('the SLO page in a browser', () => {
     expect(await accessibilityViolations(page)).toEqual([]);
   });
 
+  it("shows which gRPC status codes count as errors: the default set when the SLO names none, else the SLO's own", async () => {
+    const { page } = browser;
+    expect((await call('POST', '/api/v1/slos', errorRateSlo())).status).toBe(201);
+    const custom = errorRateSlo({
+      name: 'cart-grpc-errors',
+      indicator: { type: 'errorRate', grpcErrorCodes: ['UNAVAILABLE', 'NOT_FOUND'] },
+    });
+    expect((await call('POST', '/api/v1/slos', custom)).status).toBe(201);
+    expect((await call('POST', '/api/v1/slos', latencySlo())).status).toBe(201);
+
+    await page.goto(`${burnwatch.url}/slos/checkout-errors`);
+    const definition = page.getByRole('region', { name: 'Definition' });
+    await definition.getByText('gRPC errors', { exact: true }).waitFor();
+    expect(await definition.locator('dt:has-text("gRPC errors") + dd').textContent()).toBe(
+      'gRPC calls ending with UNKNOWN, DEADLINE_EXCEEDED, UNIMPLEMENTED, INTERNAL, UNAVAILABLE, DATA_LOSS are bad' +
+        ' (the default set: this SLO names no grpcErrorCodes)',
+    );
+
+    await page.goto(`${burnwatch.url}/slos/cart-grpc-errors`);
+    await definition.getByText('UNAVAILABLE, NOT_FOUND', { exact: false }).waitFor();
+    expect(await definition.locator('dt:has-text("gRPC errors") + dd').textContent()).toBe(
+      "gRPC calls ending with UNAVAILABLE, NOT_FOUND are bad (this SLO's grpcErrorCodes)",
+    );
+    expect(await accessibilityViolations(page)).toEqual([]);
+
+    // A latency SLO has no error codes to show.
+    await page.goto(`${burnwatch.url}/slos/checkout-latency`);
+    await definition.getByText('Indicator', { exact: true }).waitFor();
+    expect(await definition.getByText('gRPC errors', { exact: true }).count()).toBe(0);
+  });
+
   it('says so when no SLO has that name', async () => {
     const { page } = browser;
     await page.goto(`${burnwatch.url}/slos/nothing-here`);

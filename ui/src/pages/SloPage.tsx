@@ -783,6 +783,17 @@ function Definition({ slo, openslo }: { slo: Slo; openslo: Result<string> | null
         </dd>
         <dt>Indicator</dt>
         <dd>{describeIndicator(slo)}</dd>
+        {slo.effectiveGrpcErrorCodes ? (
+          <>
+            <dt>gRPC errors</dt>
+            <dd>
+              gRPC calls ending with {slo.effectiveGrpcErrorCodes.codes.join(', ')} are bad
+              {slo.effectiveGrpcErrorCodes.source === 'default'
+                ? ' (the default set: this SLO names no grpcErrorCodes)'
+                : " (this SLO's grpcErrorCodes)"}
+            </dd>
+          </>
+        ) : null}
         <dt>Objective</dt>
         <dd>
           {formatPercent(slo.objective, 4)}{' '}
