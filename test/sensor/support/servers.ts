@@ -171,12 +171,16 @@ export async function startPlainPythonHttpServer(dir: string): Promise<TestServe
 
 /**
  * nginx (Debian package) in the foreground with a config of its own in a temp dir (HTTPS when `tls` is given):
- *   /ok → 200, /missing → 404, /static/ → files (sendfile on), /up/ → proxy to `upstreamPort`.
+ *   /ok → 200, /missing → 404, /sync → 200, /static/ → files (sendfile on), /up/ → proxy to `upstreamPort`.
+ * `http2`: `listen ... http2`: HTTP/2 only, which without `tls` is h2c with prior knowledge (nginx 1.22 has no
+ * `Upgrade: h2c`, and answers an HTTP/1 request on that port with an HTTP/2 GOAWAY). `sendfile: false` turns off
+ * the sendfile that Debian's nginx.conf (and this one by default) turns on.
  */
 export async function startNginx(
   upstreamPort: number,
   staticFiles: Record<string, Buffer>,
   tls?: { cert: string; key: string },
+  options: { http2?: boolean; sendfile?: boolean } = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bw-nginx-'));
   chmodSync(dir, 0o755);
@@ -198,13 +202,14 @@ http {
   fastcgi_temp_path ${dir}/fastcgi;
   uwsgi_temp_path ${dir}/uwsgi;
   scgi_temp_path ${dir}/scgi;
-  sendfile on;
+  sendfile ${options.sendfile === false ? 'off' : 'on'};
   keepalive_requests 1000;
   server {
-    listen 127.0.0.1:${port}${tls ? ' ssl' : ''};
+    listen 127.0.0.1:${port}${tls ? ' ssl' : ''}${options.http2 ? ' http2' : ''};
     ${tls ? `ssl_certificate ${tls.cert}; ssl_certificate_key ${tls.key};` : ''}
     location = /ok { return 200 "ok"; }
     location = /missing { return 404; }
+    location = /sync { return 200 "sync"; }
     location /static/ { root ${dir}; }
     location /up/ { proxy_pass http://127.0.0.1:${upstreamPort}; }
   }
