@@ -76,6 +76,18 @@ export function startPythonServer(): Promise<TestServer> {
   return startPrintingPort('python3', [path.join(fixtures, 'py-server.py')], 'py-server');
 }
 
+/**
+ * An HTTP/2 server on Debian's python3-h2 that also accepts `Upgrade: h2c` (fixtures/h2c-upgrade-server.py;
+ * `refuseUpgrade`: answers such a request in HTTP/1.1 instead). Runs /usr/bin/python3, which has python3-h2.
+ */
+export function startH2cUpgradeServer(opts: { refuseUpgrade?: boolean } = {}): Promise<TestServer> {
+  const args = [
+    path.join(fixtures, 'h2c-upgrade-server.py'),
+    ...(opts.refuseUpgrade ? ['--refuse-upgrade'] : []),
+  ];
+  return startPrintingPort('/usr/bin/python3', args, 'h2c-upgrade-server');
+}
+
 /** A self-signed certificate and key for localhost, made with the openssl command in a temp dir. */
 export function selfSignedCertificate(): { cert: string; key: string; dir: string } {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bw-tls-'));
