@@ -4,7 +4,8 @@
 # Debian bookworm package names; run as root (CI and the dev machines are root).
 set -euo pipefail
 
-PACKAGES=(clang llvm libbpf-dev bpftool make gcc libelf-dev zlib1g-dev pkg-config nginx wrk)
+# nghttp2-client: nghttp and h2load (HTTP/2 tests and bench); python3-h2: the Upgrade: h2c test server.
+PACKAGES=(clang llvm libbpf-dev bpftool make gcc libelf-dev zlib1g-dev pkg-config nginx wrk nghttp2-client python3-h2)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

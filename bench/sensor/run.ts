@@ -1,12 +1,14 @@
 /**
  * Sensor overhead benchmark (loopback only, bounded: fixed rounds of fixed-length wrk runs).
  *
- *   npx tsx bench/sensor/run.ts [--rounds 4] [--seconds 5] [--connections 10] [--handlers trivial,1ms,tls]
- *                               [--loader bpf/build/burnwatch-loader]
+ *   npx tsx bench/sensor/run.ts [--rounds 4] [--seconds 5] [--connections 10] [--handlers trivial,1ms,tls,h2]
+ *                               [--streams 10] [--loader bpf/build/burnwatch-loader]
  *
- * For a trivial handler, a 1 ms handler and the trivial handler behind Node's https (`tls`: the uprobes on the
- * node executable's OpenSSL; wrk's own libssl runs the uprobes too, as any TLS client on the node would):
- * wrk without and with the sensor, alternating
+ * For a trivial handler, a 1 ms handler, the trivial handler behind Node's https (`tls`: the uprobes on the
+ * node executable's OpenSSL; wrk's own libssl runs the uprobes too, as any TLS client on the node would) and
+ * behind Node's http2 in clear text (`h2`: loaded with nghttp2's h2load, --connections connections with
+ * --streams streams in flight on each; p50/p99 from h2load's per-request log):
+ * the load generator without and with the sensor, alternating
  * in pairs, reported as ratios; the BPF programs' CPU per transaction from bpf_stats;
  * the agent's and loader's CPU per 1,000 requests; ring buffer drops. JSON goes to
  * bench/results/sensor-<time>.json, a Markdown summary to stdout. --loader runs another loader (e.g. main's
@@ -27,12 +29,13 @@ const arg = (name: string, fallback: number) => {
 const ROUNDS = arg('rounds', 4);
 const SECONDS = arg('seconds', 5);
 const CONNECTIONS = arg('connections', 10);
+const STREAMS = arg('streams', 10);
 const SENSOR_PORT = 19_464;
-type Handler = 'trivial' | '1ms' | 'tls';
+type Handler = 'trivial' | '1ms' | 'tls' | 'h2';
 const HANDLERS = (
   process.argv.includes('--handlers')
     ? process.argv[process.argv.indexOf('--handlers') + 1]!
-    : 'trivial,1ms,tls'
+    : 'trivial,1ms,tls,h2'
 ).split(',') as Handler[];
 const LOADER = process.argv.includes('--loader')
   ? path.resolve(process.argv[process.argv.indexOf('--loader') + 1]!)
@@ -89,6 +92,42 @@ function wrk(port: number, scheme = 'http'): WrkResult {
   if (!Number.isFinite(rps)) throw new Error(`wrk failed: ${out}${run.stderr}`);
   return { rps, requests, p50ms, p99ms };
 }
+
+/** HTTP/2 load (h2c, prior knowledge) from h2load, for as long as wrk runs; latency percentiles from its
+ * per-request log (start µs, status, µs to the end of the response). */
+function h2load(port: number): WrkResult {
+  const log = path.join(certDir, `h2load-${process.pid}.log`);
+  const run = spawnSync(
+    'h2load',
+    [
+      '-t1',
+      `-c${CONNECTIONS}`,
+      `-m${STREAMS}`,
+      `-D${SECONDS}`,
+      `--log-file=${log}`,
+      `http://127.0.0.1:${port}/bench/1`,
+    ],
+    { encoding: 'utf8', timeout: (SECONDS + 30) * 1000 },
+  );
+  if (run.error)
+    throw new Error(`h2load: ${run.error.message} (scripts/install-bpf-deps.sh installs nghttp2-client)`);
+  const out = run.stdout;
+  const rps = Number(/finished in [\d.]+s, ([\d.]+) req\/s/.exec(out)?.[1]);
+  const requests = Number(/requests: \d+ total, \d+ started, (\d+) done/.exec(out)?.[1]);
+  if (!Number.isFinite(rps) || !Number.isFinite(requests))
+    throw new Error(`h2load failed: ${out}${run.stderr}`);
+  const us = readFileSync(log, 'utf8')
+    .split('\n')
+    .filter((l) => l)
+    .map((l) => Number(l.split('\t')[2]))
+    .sort((a, b) => a - b);
+  rmSync(log, { force: true });
+  const pct = (q: number) =>
+    us.length ? us[Math.min(us.length - 1, Math.floor(q * us.length))]! / 1000 : NaN;
+  return { rps, requests, p50ms: pct(0.5), p99ms: pct(0.99) };
+}
+
+const load = (kind: Handler, port: number) => (kind === 'h2' ? h2load(port) : wrk(port, schemeOf(kind)));
 
 async function startSensor(): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'sensor', 'main.ts')], {
@@ -158,8 +197,7 @@ const schemeOf = (kind: Handler) => (kind === 'tls' ? 'https' : 'http');
 
 async function benchHandler(kind: Handler) {
   const { child: server, port } = await startServer(kind);
-  const scheme = schemeOf(kind);
-  wrk(port, scheme); // warm-up
+  load(kind, port); // warm-up
   const pairs: Array<{
     off: WrkResult;
     on: WrkResult;
@@ -168,12 +206,12 @@ async function benchHandler(kind: Handler) {
   }> = [];
   for (let round = 0; round < ROUNDS; round++) {
     const cpu0 = cpuSeconds(server.pid!);
-    const off = wrk(port, scheme);
+    const off = load(kind, port);
     const cpu1 = cpuSeconds(server.pid!);
     const sensor = await startSensor();
     const before = await scrape(`bench-${kind}`);
     const cpu2 = cpuSeconds(server.pid!);
-    const on = wrk(port, scheme);
+    const on = load(kind, port);
     const cpu3 = cpuSeconds(server.pid!);
     await new Promise((r) => setTimeout(r, 1500)); // one stats period, so the counters are current
     const after = await scrape(`bench-${kind}`);
@@ -239,7 +277,7 @@ async function main() {
       const others = new Set(bpfPrograms().map((p) => p.id));
       const sensor = await startSensor();
       const b0 = bpfPrograms(others);
-      const load = wrk(port, schemeOf(kind));
+      const ran = load(kind, port);
       await new Promise((r) => setTimeout(r, 1500));
       const b1 = bpfPrograms(others).filter((p) => b0.some((q) => q.id === p.id));
       await stop(sensor);
@@ -248,9 +286,9 @@ async function main() {
         const q = b0.find((x) => x.id === p.id);
         const runs = p.runCnt - (q?.runCnt ?? 0);
         const ns = p.runTimeNs - (q?.runTimeNs ?? 0);
-        return { name: p.name, runs, nsPerRun: runs ? ns / runs : 0, nsPerRequest: ns / load.requests };
+        return { name: p.name, runs, nsPerRun: runs ? ns / runs : 0, nsPerRequest: ns / ran.requests };
       });
-      perProgramRuns.push({ kind, load, perProgram });
+      perProgramRuns.push({ kind, load: ran, perProgram });
     }
 
     const result = {
@@ -258,6 +296,7 @@ async function main() {
       rounds: ROUNDS,
       seconds: SECONDS,
       connections: CONNECTIONS,
+      streams: STREAMS,
       loadAverage: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number),
       loader: LOADER ?? 'bpf/build/burnwatch-loader',
       results,
@@ -269,7 +308,7 @@ async function main() {
 
     const f = (x: number, d = 3) => x.toFixed(d);
     console.log(
-      `| handler | throughput on/off (range of pairs) | p50 on/off | p99 on/off | BPF ns / transaction | server CPU µs / request off → on | agent+loader CPU ms / 1000 req | exported / wrk requests | ring buffer drops |`,
+      `| handler | throughput on/off (range of pairs) | p50 on/off | p99 on/off | BPF ns / transaction | server CPU µs / request off → on | agent+loader CPU ms / 1000 req | exported / load requests | ring buffer drops |`,
     );
     console.log(`| --- | --- | --- | --- | --- | --- | --- | --- | --- |`);
     for (const r of results) {

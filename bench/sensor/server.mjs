@@ -1,7 +1,9 @@
-// Benchmark target: a Node http server. argv[2]: "trivial", "1ms" (a handler that waits 1 ms), or
-// "tls" (the trivial handler behind Node's https; argv[3] and argv[4]: certificate and key files).
+// Benchmark target: a Node http server. argv[2]: "trivial", "1ms" (a handler that waits 1 ms),
+// "tls" (the trivial handler behind Node's https; argv[3] and argv[4]: certificate and key files), or
+// "h2" (the trivial handler behind Node's http2 in clear text, h2c with prior knowledge).
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import http2 from 'node:http2';
 import https from 'node:https';
 import process from 'node:process';
 import { setTimeout } from 'node:timers';
@@ -16,7 +18,9 @@ const handler = (req, res) => {
 const server =
   kind === 'tls'
     ? https.createServer({ cert: readFileSync(process.argv[3]), key: readFileSync(process.argv[4]) }, handler)
-    : http.createServer(handler);
-server.keepAliveTimeout = 60_000;
+    : kind === 'h2'
+      ? http2.createServer(handler)
+      : http.createServer(handler);
+if (kind !== 'h2') server.keepAliveTimeout = 60_000;
 server.listen(0, '127.0.0.1', () => process.stdout.write(`${server.address().port}\n`));
 process.on('SIGTERM', () => process.exit(0));

@@ -94,6 +94,18 @@ export function startGrpcTlsServer(cert: string, key: string, title = 'bw-grpc-t
   );
 }
 
+/**
+ * An HTTP/2 server on Debian's python3-h2 that also accepts `Upgrade: h2c` (fixtures/h2c-upgrade-server.py;
+ * `refuseUpgrade`: answers such a request in HTTP/1.1 instead). Runs /usr/bin/python3, which has python3-h2.
+ */
+export function startH2cUpgradeServer(opts: { refuseUpgrade?: boolean } = {}): Promise<TestServer> {
+  const args = [
+    path.join(fixtures, 'h2c-upgrade-server.py'),
+    ...(opts.refuseUpgrade ? ['--refuse-upgrade'] : []),
+  ];
+  return startPrintingPort('/usr/bin/python3', args, 'h2c-upgrade-server');
+}
+
 /** A self-signed certificate and key for localhost, made with the openssl command in a temp dir. */
 export function selfSignedCertificate(): { cert: string; key: string; dir: string } {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bw-tls-'));
@@ -188,14 +200,17 @@ export async function startPlainPythonHttpServer(dir: string): Promise<TestServe
 }
 
 /**
- * nginx (Debian package) in the foreground with a config of its own in a temp dir (HTTPS when `tls` is given,
- * HTTP/2 over it with `tls.http2`):
- *   /ok → 200, /missing → 404, /static/ → files (sendfile on), /up/ → proxy to `upstreamPort`.
+ * nginx (Debian package) in the foreground with a config of its own in a temp dir (HTTPS when `tls` is given):
+ *   /ok → 200, /missing → 404, /sync → 200, /static/ → files (sendfile on), /up/ → proxy to `upstreamPort`.
+ * `http2` (or `tls.http2`): `listen ... http2`: HTTP/2 over TLS, or without `tls` h2c with prior knowledge (nginx
+ * 1.22 has no `Upgrade: h2c`, and answers an HTTP/1 request on that port with an HTTP/2 GOAWAY). `sendfile: false`
+ * turns off the sendfile that Debian's nginx.conf (and this one by default) turns on.
  */
 export async function startNginx(
   upstreamPort: number,
   staticFiles: Record<string, Buffer>,
   tls?: { cert: string; key: string; http2?: boolean },
+  options: { http2?: boolean; sendfile?: boolean } = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bw-nginx-'));
   chmodSync(dir, 0o755);
@@ -217,13 +232,14 @@ http {
   fastcgi_temp_path ${dir}/fastcgi;
   uwsgi_temp_path ${dir}/uwsgi;
   scgi_temp_path ${dir}/scgi;
-  sendfile on;
+  sendfile ${options.sendfile === false ? 'off' : 'on'};
   keepalive_requests 1000;
   server {
-    listen 127.0.0.1:${port}${tls ? ' ssl' : ''}${tls?.http2 ? ' http2' : ''};
+    listen 127.0.0.1:${port}${tls ? ' ssl' : ''}${(options.http2 ?? tls?.http2) ? ' http2' : ''};
     ${tls ? `ssl_certificate ${tls.cert}; ssl_certificate_key ${tls.key};` : ''}
     location = /ok { return 200 "ok"; }
     location = /missing { return 404; }
+    location = /sync { return 200 "sync"; }
     location /static/ { root ${dir}; }
     location /up/ { proxy_pass http://127.0.0.1:${upstreamPort}; }
   }
