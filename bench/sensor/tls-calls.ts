@@ -95,7 +95,9 @@ try {
       console.log(
         `| \`${r.name}\` | ${(r.cnt / N).toFixed(2)} | ${Math.round(r.ns / r.cnt)} | ${Math.round(r.ns / N)} |`,
       );
-    console.log(`| all (the syscall hooks count every process on the machine) | | | ${Math.round(total / N)} |`);
+    console.log(
+      `| all (the syscall hooks count every process on the machine) | | | ${Math.round(total / N)} |`,
+    );
     console.log(`\nserver CPU per request (user + system): ${(((cpu1 - cpu0) * tick) / N).toFixed(1)} µs`);
   }
 } finally {
