@@ -365,16 +365,19 @@ export class SensorStoreSliSource implements SliSource {
   }
 }
 
+const workloadTarget = (namespace: string, workload: string) => `workload\u0000${namespace}\u0000${workload}`;
+const serviceTarget = (serviceName: string) => `service\u0000${serviceName}`;
+
 /** What an SLO's service is matched on (see `seriesMatches`): its namespace and workload, or a service name. */
 function targetOfService(service: SloSpec['service']): string {
   return service.namespace !== undefined
-    ? `workload\u0000${service.namespace}\u0000${service.workload}`
-    : `service\u0000${service.workload}`;
+    ? workloadTarget(service.namespace, service.workload)
+    : serviceTarget(service.workload);
 }
 
 /** The targets a series can be matched on: its workload, and its service name. */
 function targetsOfSeries(series: StoredSeries): string[] {
-  return [`workload\u0000${series.namespace}\u0000${series.workload}`, `service\u0000${series.serviceName}`];
+  return [workloadTarget(series.namespace, series.workload), serviceTarget(series.serviceName)];
 }
 
 /** One batch's summed history (see `readSummed`). */

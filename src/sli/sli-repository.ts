@@ -26,7 +26,7 @@ export interface MinuteRow {
 }
 
 /**
- * Events of one SLO's series per minute or hour, summed in SQL (see `SliRepository.sums`): parallel arrays,
+ * Events of one SLO's series per minute or hour (see `SliRepository.sums`): parallel arrays,
  * ordered by time, one entry per minute or hour that holds rows.
  */
 export interface SummedCounts {
@@ -331,11 +331,11 @@ export class SliRepository {
   }
 
   /**
-   * Several SLOs' events summed in SQL in one query, per SLO (`group`) and minute (`per: 'minute'`) or hour
-   * (`per: 'hour'`, reading both the hourly rows and minutes not rolled up yet), each SLO over its own
-   * [from, to) (`to` defaults to the common one), for SLIs whose bad events are whole series (error rates: the
-   * series in `badSeriesIds`). No bucket arrays are read, and each SLO's sums come back as one row of arrays
-   * (parsing a row per minute was most of a restart's backfill): this is what makes a restart cheap.
+   * Several SLOs' events summed per SLO (`group`) and minute (`per: 'minute'`) or hour (`per: 'hour'`, reading
+   * both the hourly rows and minutes not rolled up yet), each SLO over its own [from, to) (`to` defaults to the
+   * common one), for SLIs whose bad events are whole series (error rates: the series in `badSeriesIds`). One
+   * query for all: each series is read once as a row of arrays (`seriesArrays`, no bucket arrays) and the SLOs'
+   * sums are added up here (`sumOfSeries`): this is what makes a restart cheap.
    */
   async sums(
     per: 'minute' | 'hour',

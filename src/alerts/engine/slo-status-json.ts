@@ -12,18 +12,25 @@ export function viewOf(
 ): SloStatusView {
   const { lastDataMinute: _l, sli, evaluatedAt, approximate, ...rest } = evaluation;
   return {
-    slo: spec.name,
-    team: spec.team ?? null,
-    namespace: spec.service.namespace ?? null,
-    workload: spec.service.workload,
-    objective: spec.objective,
-    window: spec.window,
+    ...specFieldsOf(spec),
     budgetPeriod: calendarPeriodView(spec, now),
     ...rest,
     sli: { ...sli, approximate },
     alerts: firing,
     dataFreshness: dataFreshnessOf(evaluation, now),
     evaluatedAt: evaluatedAt.toISOString(),
+  };
+}
+
+/** The fields of a status that come from the SLO's definition, in the view's order. */
+function specFieldsOf(spec: SloSpec) {
+  return {
+    slo: spec.name,
+    team: spec.team ?? null,
+    namespace: spec.service.namespace ?? null,
+    workload: spec.service.workload,
+    objective: spec.objective,
+    window: spec.window,
   };
 }
 
@@ -128,14 +135,7 @@ export class StatusItemJson {
   private specMembers(spec: SloSpec): string {
     let json = this.specs.get(spec);
     if (json === undefined) {
-      json = members({
-        slo: spec.name,
-        team: spec.team ?? null,
-        namespace: spec.service.namespace ?? null,
-        workload: spec.service.workload,
-        objective: spec.objective,
-        window: spec.window,
-      });
+      json = members(specFieldsOf(spec));
       this.specs.set(spec, json);
     }
     return json;

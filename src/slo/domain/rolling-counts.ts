@@ -103,11 +103,12 @@ export interface MinuteRangeSums {
 
 export class RollingCounts {
   readonly capacity: RollingCountsCapacity;
-  private hourTotal: CountArray;
-  private hourBad: CountArray;
-  private hourData: CountArray;
-  private minuteTotal: CountArray;
-  private minuteBad: CountArray;
+  // Set by `clear`, which the constructor calls.
+  private hourTotal!: CountArray;
+  private hourBad!: CountArray;
+  private hourData!: CountArray;
+  private minuteTotal!: CountArray;
+  private minuteBad!: CountArray;
   private readonly hourSlots: number;
   private readonly minuteSlots: number;
 
@@ -130,11 +131,7 @@ export class RollingCounts {
     this.capacity = { ...capacity };
     this.hourSlots = capacity.hourSlots;
     this.minuteSlots = capacity.minuteSlots;
-    this.hourTotal = new Uint16Array(this.hourSlots);
-    this.hourBad = new Uint8Array(this.hourSlots);
-    this.hourData = new Uint8Array(this.hourSlots);
-    this.minuteTotal = new Uint16Array(this.minuteSlots);
-    this.minuteBad = new Uint8Array(this.minuteSlots);
+    this.clear();
   }
 
   /** Bytes held by the count arrays now (they widen as values need it). */
@@ -176,9 +173,7 @@ export class RollingCounts {
    */
   add(minute: number, total: number, bad: number): boolean {
     checkCounts(minute, total, bad);
-    if (this.empty) this.start(minute, minute);
-    else if (minute > this.lastMinuteStored) this.advanceTo(minute);
-    else if (minute < this.lastMinuteStored && !this.correctable(minute)) return false;
+    if (!this.reach(minute)) return false;
     const slot = minute % this.minuteSlots;
     this.replaceMinute(minute, this.minuteTotal[slot]! + total, this.minuteBad[slot]! + bad);
     return true;
@@ -190,10 +185,16 @@ export class RollingCounts {
    */
   set(minute: number, total: number, bad: number): boolean {
     checkCounts(minute, total, bad);
+    if (!this.reach(minute)) return false;
+    this.replaceMinute(minute, total, bad);
+    return true;
+  }
+
+  /** Makes `minute` writable: the first, a new last one (after the minutes skipped), or a correctable earlier one. */
+  private reach(minute: number): boolean {
     if (this.empty) this.start(minute, minute);
     else if (minute > this.lastMinuteStored) this.advanceTo(minute);
     else if (minute < this.lastMinuteStored && !this.correctable(minute)) return false;
-    this.replaceMinute(minute, total, bad);
     return true;
   }
 
@@ -357,17 +358,12 @@ export class RollingCounts {
     return minute % MINUTES_PER_HOUR === 0 || minute === this.firstMinute || minute === this.minuteFloor;
   }
 
+  /** Starts an empty store (its arrays are all zero: new, or fresh from `clear`). */
   private start(firstMinute: number, lastMinute: number): void {
     this.empty = false;
     this.firstMinute = firstMinute;
     this.minuteFloor = firstMinute;
     this.lastMinuteStored = lastMinute;
-    const slot = Math.floor(firstMinute / MINUTES_PER_HOUR) % this.hourSlots;
-    this.hourTotal[slot] = 0;
-    this.hourBad[slot] = 0;
-    this.hourData[slot] = 0;
-    this.minuteTotal[firstMinute % this.minuteSlots] = 0;
-    this.minuteBad[firstMinute % this.minuteSlots] = 0;
   }
 
   /**

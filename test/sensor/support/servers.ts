@@ -76,20 +76,16 @@ export function startPythonServer(): Promise<TestServer> {
   return startPrintingPort('python3', [path.join(fixtures, 'py-server.py')], 'py-server');
 }
 
-/** Node's http2 over TLS (http2.createSecureServer, ALPN h2): fixtures/h2-tls-server.mjs. */
+/** Node's http2 over TLS (http2.createSecureServer, ALPN h2): fixtures/h2-server.mjs with a certificate. */
 export function startNodeH2TlsServer(cert: string, key: string, title = 'bw-h2-tls'): Promise<TestServer> {
-  return startPrintingPort(
-    process.execPath,
-    [path.join(fixtures, 'h2-tls-server.mjs'), cert, key, title],
-    title,
-  );
+  return startPrintingPort(process.execPath, [path.join(fixtures, 'h2-server.mjs'), title, cert, key], title);
 }
 
-/** A gRPC server from @grpc/grpc-js over TLS: fixtures/grpc-tls-server.mjs, service bw.test.Echo. */
+/** A gRPC server from @grpc/grpc-js over TLS: fixtures/grpc-server.mjs with a certificate, service bw.test.Echo. */
 export function startGrpcTlsServer(cert: string, key: string, title = 'bw-grpc-tls'): Promise<TestServer> {
   return startPrintingPort(
     process.execPath,
-    [path.join(fixtures, 'grpc-tls-server.mjs'), cert, key, title],
+    [path.join(fixtures, 'grpc-server.mjs'), title, cert, key],
     title,
   );
 }
